@@ -1,0 +1,129 @@
+#include "store/migrations.h"
+
+#include "common/input_error.h"
+#include "store/sqlite_database.h"
+
+namespace routerlab {
+
+namespace {
+
+// Times are milliseconds since the epoch, UTC. JSON is stored as TEXT so the sqlite3 shell
+// and its json functions can read it.
+constexpr Migration kMigrations[] = {
+    {1, "creating the workspace tables", R"sql(
+PRAGMA application_id = 1380729154;
+CREATE TABLE datasets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    prompts INTEGER NOT NULL,
+    models INTEGER NOT NULL,
+    summary_json TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+CREATE TABLE dataset_files (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, position)
+) WITHOUT ROWID;
+CREATE TABLE pools (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    pool_json TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+-- AUTOINCREMENT: an id the UI still holds must never come back as a different experiment.
+CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+    router TEXT NOT NULL,
+    preference_json TEXT NOT NULL,
+    seed INTEGER NOT NULL, -- the bits of the uint64 seed
+    config_json TEXT NOT NULL,
+    status TEXT NOT NULL,
+    summary_json TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+)sql"},
+    {2, "adding run series and the runs-by-experiment index", R"sql(
+CREATE INDEX runs_by_experiment ON runs (experiment_id);
+CREATE TABLE run_series (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    data BLOB NOT NULL, -- little-endian IEEE 754 doubles
+    PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+)sql"},
+};
+
+qint64 pragmaValue(Database& db, const char* pragma) {
+    Statement query(db, QStringLiteral("PRAGMA %1").arg(QLatin1String(pragma)),
+                    QStringLiteral("reading PRAGMA %1").arg(QLatin1String(pragma)));
+    return query.step() ? query.columnInt64(0) : 0;
+}
+
+bool hasSchemaObjects(Database& db) {
+    Statement query(db, QStringLiteral("SELECT count(*) FROM sqlite_master"),
+                    QStringLiteral("listing the schema"));
+    return query.step() && query.columnInt64(0) > 0;
+}
+
+} // namespace
+
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
+
+int latestSchemaVersion() {
+    return migrations().back().version;
+}
+
+int schemaVersion(Database& db) {
+    return static_cast<int>(pragmaValue(db, "user_version"));
+}
+
+void migrate(Database& db, const QString& file) {
+    const int version = schemaVersion(db);
+    const qint64 applicationId = pragmaValue(db, "application_id");
+    // A fresh file is empty; anything else without our id belongs to another program.
+    const bool fresh = applicationId == 0 && version == 0 && !hasSchemaObjects(db);
+    if (applicationId != kWorkspaceApplicationId && !fresh)
+        throw InputError(file, 0, {},
+                         QStringLiteral("is an SQLite database but not a RouterLab workspace"));
+    if (version > latestSchemaVersion())
+        throw InputError(file, 0, {},
+                         QStringLiteral("workspace schema version %1 is newer than version %2, the "
+                                        "newest this RouterLab supports; open it with a newer "
+                                        "RouterLab")
+                             .arg(version)
+                             .arg(latestSchemaVersion()));
+
+    for (const Migration& step : migrations()) {
+        if (step.version <= version)
+            continue;
+        const QString purpose = QStringLiteral("migrating '%1' to schema %2: %3")
+                                    .arg(file)
+                                    .arg(step.version)
+                                    .arg(QLatin1String(step.purpose));
+        Transaction transaction(db, purpose);
+        // Another process may have run this step while we waited for the write lock.
+        if (schemaVersion(db) >= step.version)
+            continue;
+        db.exec(QString::fromUtf8(step.sql), purpose);
+        db.exec(QStringLiteral("PRAGMA user_version = %1").arg(step.version), purpose);
+        transaction.commit();
+    }
+}
+
+} // namespace routerlab

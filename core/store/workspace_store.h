@@ -1,0 +1,106 @@
+#pragma once
+
+#include "store/sqlite_database.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace routerlab {
+
+// An imported dataset. paths[i] was read with content hash hashes[i] (SHA-256, lower-case hex).
+struct DatasetRecord {
+    qint64 id = 0;
+    QString name;
+    QStringList paths;
+    QStringList hashes;
+    QString format;
+    qint64 prompts = 0;
+    qint64 models = 0;
+    QByteArray summaryJson;
+    QDateTime importedAt; // invalid when recording means "now"
+
+    bool operator==(const DatasetRecord&) const = default;
+};
+
+struct PoolRecord {
+    qint64 id = 0;
+    QString name;
+    QString path;
+    QString hash; // SHA-256 of the file, lower-case hex
+    QByteArray json;
+    QDateTime importedAt; // invalid when recording means "now"
+
+    bool operator==(const PoolRecord&) const = default;
+};
+
+struct ExperimentRecord {
+    qint64 id = 0;
+    QString name;
+    QByteArray configJson;
+    QDateTime createdAt;
+
+    bool operator==(const ExperimentRecord&) const = default;
+};
+
+struct RunRecord {
+    qint64 id = 0;
+    qint64 experimentId = 0;
+    QString router;
+    QByteArray preferenceJson;
+    quint64 seed = 0;
+    QByteArray configJson;
+    QString status;         // empty when adding means "running"
+    QByteArray summaryJson; // empty until the run finishes
+    QDateTime startedAt;    // invalid when adding means "now"
+    QDateTime finishedAt;   // invalid until the run finishes
+
+    bool operator==(const RunRecord&) const = default;
+};
+
+// The record of one workspace: what was imported and what was run, in one SQLite file.
+// Lists come back in insertion order. Not thread-safe: one store per thread.
+class WorkspaceStore {
+public:
+    // Creates the file if absent and migrates it to the latest schema. Throws InputError
+    // naming the file when it is not a workspace or is newer than this build, SqliteError
+    // for anything else (unwritable directory, locked too long).
+    explicit WorkspaceStore(const QString& path);
+    static WorkspaceStore open(const QString& path) { return WorkspaceStore(path); }
+
+    const QString& path() const { return db_.path(); }
+    int schemaVersion();
+    // The connection, for callers that need a query the store does not offer.
+    Database& database() { return db_; }
+
+    qint64 recordDataset(const DatasetRecord& dataset);
+    std::vector<DatasetRecord> datasets();
+    qint64 recordPool(const PoolRecord& pool);
+    std::vector<PoolRecord> pools();
+
+    qint64 addExperiment(const QString& name, const QByteArray& configJson);
+    std::vector<ExperimentRecord> experiments();
+    // Also removes the experiment's runs and their series.
+    bool removeExperiment(qint64 id);
+
+    qint64 addRun(const RunRecord& run);
+    // Throws std::out_of_range when there is no such run.
+    void finishRun(qint64 runId, const QString& status, const QByteArray& summaryJson);
+    std::vector<RunRecord> runs(qint64 experimentId);
+
+    // Replaces a series of the same name. Doubles round-trip bit for bit (NaN, -0.0 too).
+    void addSeries(qint64 runId, const QString& name, const std::vector<double>& values);
+    std::vector<double> series(qint64 runId, const QString& name); // empty when absent
+    QStringList seriesNames(qint64 runId);
+
+private:
+    Database db_;
+};
+
+// Lower-case hex SHA-256 of a file's bytes, read in chunks. Throws InputError when the file
+// cannot be read.
+QString sha256OfFile(const QString& path);
+
+} // namespace routerlab

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every fuzz_* target in a build folder for a bounded time, starting from the committed
+# seed corpus (copied, so the repository is not modified). A crash fails the script.
+set -euo pipefail
+build="$(cd "$1" && pwd)"
+seconds="${2:-30}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for target in "$build"/tests/fuzz/fuzz_*; do
+  [ -f "$target" ] && [ -x "$target" ] || continue
+  name="$(basename "$target")"
+  corpus="$work/${name#fuzz_}"
+  mkdir -p "$corpus"
+  cp -r "$root/tests/fuzz/corpus/${name#fuzz_}/." "$corpus/"
+  echo "-- $name for $seconds s"
+  (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "$target" -max_total_time="$seconds" -rss_limit_mb=4096 \
+      -max_len=65536 -print_final_stats=1 "$corpus" 2>"$work/$name.log") || {
+    tail -n 60 "$work/$name.log"
+    echo "$name: crash (see the report above)" >&2
+    exit 1
+  }
+  grep -E "stat::number_of_executed_units|Done " "$work/$name.log" | tail -n 2
+done

@@ -1,0 +1,7 @@
+#include "formats/routellm_importer.h"
+#include "fuzz_importer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    return routerlab::fuzzing::runImporter<routerlab::RouteLlmImporter>(data, size,
+                                                                        "_responses.csv");
+}

@@ -1,0 +1,6 @@
+# GUI tests: run on the offscreen platform so they need no display.
+add_executable(test_gui_shell test_gui_shell.cpp)
+target_link_libraries(test_gui_shell PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_shell PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+add_test(NAME gui_shell COMMAND test_gui_shell)
+set_tests_properties(gui_shell PROPERTIES LABELS gui ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

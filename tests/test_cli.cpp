@@ -1,0 +1,201 @@
+// Runs the real routerlab-cli executable, as a user or a script would.
+#include "test_support.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using routerlab::testing::readFile;
+using routerlab::testing::writeFile;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run cli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(ROUTERLAB_CLI_PATH), args);
+    if (!p.waitForFinished(120000))
+        qFatal("routerlab-cli did not finish");
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+const QByteArray kDataset =
+    "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
+    "a,q1,math,small,1,100,50,0.5\n"
+    "a,q1,math,large,1,100,80,2\n"
+    "b,q2,chat,small,0,100,50,0.5\n"
+    "b,q2,chat,large,1,100,80,2\n"
+    "c,q3,chat,small,0.5,100,50,0.5\n";
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+
+private slots:
+    void versionAndHelp() {
+        const Run v = cli({QStringLiteral("--version")});
+        QCOMPARE(v.code, 0);
+        QVERIFY(v.out.startsWith("routerlab-cli 0."));
+        const Run h = cli({QStringLiteral("--help")});
+        QCOMPARE(h.code, 0);
+        for (const char* command : {"generate", "info", "import"})
+            QVERIFY(h.out.contains(command));
+    }
+
+    void commandHelp_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option");
+        QTest::newRow("generate") << "generate"
+                                  << "--seed";
+        QTest::newRow("info") << "info"
+                              << "--json";
+        QTest::newRow("import") << "import"
+                                << "--workspace";
+    }
+    void commandHelp() {
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        const Run r = cli({command, QStringLiteral("--help")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(option.toUtf8()), r.out.constData());
+        QVERIFY(r.out.contains("Usage: routerlab-cli " + command.toUtf8()));
+    }
+
+    void usageErrors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::newRow("no command") << QStringList{} << 2;
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2;
+        QTest::newRow("unknown option") << QStringList{"info", "--nope"} << 2;
+        QTest::newRow("info without dataset") << QStringList{"info"} << 2;
+        QTest::newRow("bad seed") << QStringList{"generate", "--seed", "x"} << 2;
+        QTest::newRow("missing file") << QStringList{"info", "/nonexistent/data.csv"} << 1;
+    }
+    void usageErrors() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        const Run r = cli(args);
+        QCOMPARE(r.code, code);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!r.err.isEmpty());
+    }
+
+    void infoJson() {
+        const QString data = writeFile(QDir(dir_.path()), QStringLiteral("d.csv"), kDataset);
+        const QString pool = writeFile(QDir(dir_.path()), QStringLiteral("p.pool.json"),
+                                       routerlab::testing::kTinyPool);
+        const Run r = cli({QStringLiteral("info"), data, QStringLiteral("--pool"), pool,
+                           QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QJsonParseError error;
+        const QJsonObject j = QJsonDocument::fromJson(r.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(j.value("prompts").toInt(), 3);
+        QCOMPARE(j.value("categories").toArray().size(), 2);
+        const QJsonArray models = j.value("models").toArray();
+        QCOMPARE(models.size(), 2);
+        const QJsonObject small = models[0].toObject();
+        QCOMPARE(small.value("name").toString(), QStringLiteral("small"));
+        QCOMPARE(small.value("mean_quality").toDouble(), 0.5);
+        QCOMPARE(small.value("missing").toInt(), 0);
+        QVERIFY(qAbs(small.value("mean_cost_usd").toDouble() - (100 * 0.1 + 50 * 0.2) * 1e-6) <
+                1e-15);
+        QCOMPARE(small.value("mean_latency_s").toDouble(), 0.5);
+        const QJsonObject large = models[1].toObject();
+        QCOMPARE(large.value("missing").toInt(), 1);
+        QCOMPARE(large.value("mean_quality").toDouble(), 1.0);
+        // Oracle: a and c go to the cheaper small model on ties or when only it answered.
+        const QJsonObject oracle = j.value("oracle").toObject();
+        QCOMPARE(oracle.value("mean_quality").toDouble(), (1 + 1 + 0.5) / 3);
+        const QJsonObject best = j.value("best_single").toObject();
+        QCOMPARE(best.value("name").toString(), QStringLiteral("large"));
+        QCOMPARE(best.value("mean_quality").toDouble(), 1.0);
+        QVERIFY(best.contains("mean_cost_usd"));
+    }
+
+    void infoTable() {
+        const QString data = writeFile(QDir(dir_.path()), QStringLiteral("t.csv"), kDataset);
+        const QString pool = writeFile(QDir(dir_.path()), QStringLiteral("t.pool.json"),
+                                       routerlab::testing::kTinyPool);
+        const Run r = cli({QStringLiteral("info"), data, QStringLiteral("--pool"), pool});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("oracle"));
+        QVERIFY(r.out.contains("best single: large"));
+        QVERIFY(r.out.contains("Prompts     3"));
+    }
+
+    void generateIsDeterministicAndReproducesSampleData() {
+        const QString a = dir_.filePath(QStringLiteral("gen-a"));
+        const QString b = dir_.filePath(QStringLiteral("gen-b"));
+        QCOMPARE(cli({QStringLiteral("generate"), QStringLiteral("--seed"), QStringLiteral("7"),
+                      QStringLiteral("--out"), a})
+                     .code,
+                 0);
+        QCOMPARE(cli({QStringLiteral("generate"), QStringLiteral("--seed"), QStringLiteral("7"),
+                      QStringLiteral("--out"), b})
+                     .code,
+                 0);
+        const QByteArray csv = readFile(QDir(a).filePath(QStringLiteral("sample.csv")));
+        QVERIFY(csv.size() > 100000);
+        QCOMPARE(csv, readFile(QDir(b).filePath(QStringLiteral("sample.csv"))));
+        QCOMPARE(readFile(QDir(a).filePath(QStringLiteral("sample.pool.json"))),
+                 readFile(QDir(b).filePath(QStringLiteral("sample.pool.json"))));
+        // The committed sample_data is exactly what `generate --seed 7` writes.
+        const QDir committed(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        QCOMPARE(csv, readFile(committed.filePath(QStringLiteral("sample.csv"))));
+        QCOMPARE(readFile(QDir(a).filePath(QStringLiteral("sample.pool.json"))),
+                 readFile(committed.filePath(QStringLiteral("sample.pool.json"))));
+        const Run other =
+            cli({QStringLiteral("generate"), QStringLiteral("--seed"), QStringLiteral("8"),
+                 QStringLiteral("--out"), dir_.filePath(QStringLiteral("gen-c"))});
+        QCOMPARE(other.code, 0);
+        QVERIFY(readFile(dir_.filePath(QStringLiteral("gen-c/sample.csv"))) != csv);
+    }
+
+    void infoOnSampleData() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const Run r =
+            cli({QStringLiteral("info"), sample.filePath(QStringLiteral("sample.csv")),
+                 QStringLiteral("--pool"), sample.filePath(QStringLiteral("sample.pool.json")),
+                 QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(j.value("prompts").toInt() >= 1000);
+        QVERIFY(j.value("models").toArray().size() >= 6);
+        QVERIFY(j.value("oracle").toObject().value("mean_quality").toDouble() >
+                j.value("best_single").toObject().value("mean_quality").toDouble());
+    }
+
+    void importRecordsInWorkspace() {
+        const QString data = writeFile(QDir(dir_.path()), QStringLiteral("imp.csv"), kDataset);
+        const QString pool = writeFile(QDir(dir_.path()), QStringLiteral("imp.pool.json"),
+                                       routerlab::testing::kTinyPool);
+        const QString ws = dir_.filePath(QStringLiteral("w.routerlab"));
+        const Run r = cli({QStringLiteral("import"), data, QStringLiteral("--pool"), pool,
+                           QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j.value("dataset_id").toInt(), 1);
+        QCOMPARE(j.value("prompts").toInt(), 3);
+        QVERIFY(QFileInfo::exists(ws));
+        const Run again = cli({QStringLiteral("import"), data, QStringLiteral("--pool"), pool,
+                               QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(again.out).object().value("dataset_id").toInt(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
