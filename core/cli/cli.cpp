@@ -12,7 +12,7 @@ namespace routerlab {
 
 const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {generateCommand(), infoCommand(),
-                                                     importCommand()};
+                                                     importCommand(), simulateCommand()};
     return commands;
 }
 

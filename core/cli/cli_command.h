@@ -29,5 +29,6 @@ inline constexpr int kExitUsage = 2;   // the command line is wrong
 CliCommand infoCommand();
 CliCommand generateCommand();
 CliCommand importCommand();
+CliCommand simulateCommand();
 
 } // namespace routerlab

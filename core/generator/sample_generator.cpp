@@ -113,8 +113,6 @@ const CategoryProfile& profileOf(const QString& category) {
 void validate(const GeneratorOptions& options) {
     if (options.promptsPerCategory < 0)
         throw std::invalid_argument("promptsPerCategory must be >= 0");
-    if (options.promptsPerCategory > 99999)
-        throw std::invalid_argument("promptsPerCategory must be <= 99999");
     if (options.categories.isEmpty())
         throw std::invalid_argument("at least one category is needed");
     for (const QString& c : options.categories) {

@@ -1,0 +1,50 @@
+#include "reward/preference.h"
+
+#include <QStringList>
+#include <cmath>
+#include <stdexcept>
+
+namespace routerlab {
+
+Preference Preference::normalised() const {
+    const double sum = quality + cost + latency;
+    if (sum <= 0)
+        return {1.0, 0.0, 0.0};
+    return {quality / sum, cost / sum, latency / sum};
+}
+
+Preference Preference::parse(const QString& text) {
+    Preference p{0, 0, 0};
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString key = part.section(QLatin1Char('='), 0, 0).trimmed().toLower();
+        bool ok = false;
+        const double value = part.section(QLatin1Char('='), 1).trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value) || value < 0)
+            throw std::invalid_argument(QStringLiteral("preference '%1': '%2' needs a number >= 0")
+                                            .arg(text, part)
+                                            .toStdString());
+        if (key == QLatin1String("quality") || key == QLatin1String("q"))
+            p.quality = value;
+        else if (key == QLatin1String("cost") || key == QLatin1String("c"))
+            p.cost = value;
+        else if (key == QLatin1String("latency") || key == QLatin1String("l"))
+            p.latency = value;
+        else
+            throw std::invalid_argument(QStringLiteral("preference '%1': unknown objective '%2' "
+                                                       "(quality, cost, latency)")
+                                            .arg(text, key)
+                                            .toStdString());
+    }
+    if (p.quality + p.cost + p.latency <= 0)
+        throw std::invalid_argument(
+            QStringLiteral("preference '%1': at least one weight must be > 0")
+                .arg(text)
+                .toStdString());
+    return p;
+}
+
+QString Preference::toString() const {
+    return QStringLiteral("quality=%1,cost=%2,latency=%3").arg(quality).arg(cost).arg(latency);
+}
+
+} // namespace routerlab

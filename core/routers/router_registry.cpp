@@ -1,0 +1,115 @@
+#include "routers/router_registry.h"
+
+#include <QStringList>
+#include <cmath>
+#include <stdexcept>
+
+namespace routerlab {
+
+namespace {
+[[noreturn]] void fail(const QString& message) {
+    throw std::invalid_argument(message.toStdString());
+}
+} // namespace
+
+RouterSpec RouterSpec::parse(const QString& text) {
+    RouterSpec spec;
+    // Split at the first colon only: values may hold colons (model names, paths).
+    const qsizetype colon = text.indexOf(QLatin1Char(':'));
+    spec.name = (colon < 0 ? text : text.left(colon)).trimmed();
+    if (spec.name.isEmpty())
+        fail(QStringLiteral("router '%1': no name").arg(text));
+    const QString rest = colon < 0 ? QString() : text.mid(colon + 1);
+    for (const QString& part : rest.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const qsizetype eq = part.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            fail(QStringLiteral("router '%1': '%2' should be key=value").arg(text, part));
+        spec.parameters[part.left(eq).trimmed()] = part.mid(eq + 1).trimmed();
+    }
+    return spec;
+}
+
+QString RouterSpec::toString() const {
+    QStringList parts;
+    for (const auto& [key, value] : parameters)
+        parts << key + QLatin1Char('=') + value;
+    return parts.isEmpty() ? name : name + QLatin1Char(':') + parts.join(QLatin1Char(','));
+}
+
+const RouterRegistry& RouterRegistry::instance() {
+    static const RouterRegistry registry = [] {
+        RouterRegistry r;
+        registerReferenceRouters(r);
+        registerPickLlmRouters(r);
+        registerBanditRouters(r);
+        return r;
+    }();
+    return registry;
+}
+
+const RouterType* RouterRegistry::find(const QString& name) const {
+    for (const RouterType& t : types_)
+        if (t.name == name)
+            return &t;
+    return nullptr;
+}
+
+RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
+    const RouterType* type = find(spec.name);
+    if (!type) {
+        QStringList names;
+        for (const RouterType& t : types_)
+            names << t.name;
+        fail(QStringLiteral("unknown router '%1' (known: %2)")
+                 .arg(spec.name, names.join(QStringLiteral(", "))));
+    }
+    RouterParameters out;
+    for (const RouterParameter& p : type->parameters)
+        out.values_[p.name] = p.defaultValue;
+    for (const auto& [key, value] : spec.parameters) {
+        const RouterParameter* p = nullptr;
+        for (const RouterParameter& candidate : type->parameters)
+            if (candidate.name == key)
+                p = &candidate;
+        if (!p) {
+            QStringList names;
+            for (const RouterParameter& candidate : type->parameters)
+                names << candidate.name;
+            fail(QStringLiteral("router '%1' has no parameter '%2' (it has: %3)")
+                     .arg(spec.name, key,
+                          names.isEmpty() ? QStringLiteral("none")
+                                          : names.join(QStringLiteral(", "))));
+        }
+        if (p->type == RouterParameter::Type::Text) {
+            out.values_[key] = value;
+            continue;
+        }
+        bool ok = false;
+        const double x = value.toDouble(&ok);
+        if (!ok || !std::isfinite(x) ||
+            (p->type == RouterParameter::Type::Integer && x != std::floor(x)))
+            fail(QStringLiteral("router '%1': %2 must be %3, got '%4'")
+                     .arg(spec.name, key,
+                          p->type == RouterParameter::Type::Integer
+                              ? QStringLiteral("a whole number")
+                              : QStringLiteral("a number"),
+                          value));
+        if (x < p->minimum || x > p->maximum)
+            fail(QStringLiteral("router '%1': %2 must be within %3..%4, got %5")
+                     .arg(spec.name, key)
+                     .arg(p->minimum)
+                     .arg(p->maximum)
+                     .arg(x));
+        out.values_[key] =
+            p->type == RouterParameter::Type::Integer ? QVariant(static_cast<int>(x)) : QVariant(x);
+    }
+    return out;
+}
+
+std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
+                                               const RoutingProblem& problem) const {
+    const RouterParameters parameters = resolve(spec);
+    return find(spec.name)->create(problem, parameters);
+}
+
+} // namespace routerlab

@@ -1,0 +1,405 @@
+#include "sim/simulation.h"
+
+#include "common/random.h"
+
+#include <QJsonArray>
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace routerlab {
+
+namespace {
+// Interim helpers until core/metrics lands (same definitions).
+double percentile(std::vector<double> values, double p) {
+    if (values.empty())
+        return std::nan("");
+    std::sort(values.begin(), values.end());
+    const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
+    const std::size_t lo = static_cast<std::size_t>(rank);
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (rank - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+int convergenceStep(const std::vector<int>& choices) {
+    if (choices.empty())
+        return -1;
+    int t = static_cast<int>(choices.size()) - 1;
+    while (t > 0 && choices[t - 1] == choices.back())
+        --t;
+    return t;
+}
+} // namespace
+
+SessionRule SessionRule::parse(const QString& text) {
+    SessionRule r;
+    if (text == QLatin1String("category")) {
+        r.kind = Kind::Category;
+    } else if (text == QLatin1String("column")) {
+        r.kind = Kind::Column;
+    } else if (text == QLatin1String("single")) {
+        r.kind = Kind::Single;
+    } else if (text.startsWith(QLatin1String("length:"))) {
+        bool ok = false;
+        r.kind = Kind::FixedLength;
+        r.length = text.mid(7).toInt(&ok);
+        if (!ok || r.length < 1)
+            throw std::invalid_argument(
+                QStringLiteral("session rule '%1': length must be a whole number >= 1")
+                    .arg(text)
+                    .toStdString());
+    } else {
+        throw std::invalid_argument(
+            QStringLiteral("unknown session rule '%1' (category, length:N, column, single)")
+                .arg(text)
+                .toStdString());
+    }
+    return r;
+}
+
+QString SessionRule::toString() const {
+    switch (kind) {
+    case Kind::Category:
+        return QStringLiteral("category");
+    case Kind::FixedLength:
+        return QStringLiteral("length:%1").arg(length);
+    case Kind::Column:
+        return QStringLiteral("column");
+    case Kind::Single:
+        break;
+    }
+    return QStringLiteral("single");
+}
+
+SplitRule SplitRule::parse(const QString& text) {
+    SplitRule r;
+    if (text == QLatin1String("none"))
+        return r;
+    if (text.startsWith(QLatin1String("random:"))) {
+        bool ok = false;
+        r.kind = Kind::Random;
+        r.trainFraction = text.mid(7).toDouble(&ok);
+        if (!ok || r.trainFraction <= 0 || r.trainFraction >= 1)
+            throw std::invalid_argument(
+                QStringLiteral("split '%1': the training fraction must be within (0, 1)")
+                    .arg(text)
+                    .toStdString());
+        return r;
+    }
+    if (text.startsWith(QLatin1String("category:"))) {
+        r.kind = Kind::Category;
+        r.testCategories = text.mid(9).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (r.testCategories.isEmpty())
+            throw std::invalid_argument(
+                QStringLiteral("split '%1': name the test categories").arg(text).toStdString());
+        return r;
+    }
+    throw std::invalid_argument(QStringLiteral("unknown split '%1' (none, random:F, category:A,B)")
+                                    .arg(text)
+                                    .toStdString());
+}
+
+QString SplitRule::toString() const {
+    switch (kind) {
+    case Kind::Random:
+        return QStringLiteral("random:%1").arg(trainFraction);
+    case Kind::Category:
+        return QStringLiteral("category:") + testCategories.join(QLatin1Char(','));
+    case Kind::None:
+        break;
+    }
+    return QStringLiteral("none");
+}
+
+SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
+                                 const SimulationOptions& options)
+    : dataset_(dataset), options_(options) {
+    quality_ = dataset.quality;
+    cost_ = dataset.costUsd(pool);
+    latency_ = dataset.latencyS(pool);
+    for (int k = 0; k < dataset.modelCount(); ++k)
+        if (pool.indexOf(dataset.modelNames[k]) < 0 && !dataset.hasRecordedCost())
+            throw std::invalid_argument(QStringLiteral("model '%1' has no price in the pool")
+                                            .arg(dataset.modelNames[k])
+                                            .toStdString());
+
+    // Usable prompts under the missing-cell policy.
+    std::vector<int> usable;
+    for (int i = 0; i < dataset.promptCount(); ++i) {
+        bool anyMissing = false;
+        for (int k = 0; k < dataset.modelCount(); ++k)
+            anyMissing = anyMissing || std::isnan(quality_(i, k));
+        if (anyMissing && options.missing == MissingPolicy::SkipPrompt) {
+            ++skipped_;
+            continue;
+        }
+        if (anyMissing)
+            for (int k = 0; k < dataset.modelCount(); ++k)
+                if (std::isnan(quality_(i, k)))
+                    quality_(i, k) = 0.0;
+        usable.push_back(i);
+    }
+
+    // Split into training and scored rows.
+    std::vector<int> train, test;
+    switch (options.split.kind) {
+    case SplitRule::Kind::None:
+        train = test = usable;
+        break;
+    case SplitRule::Kind::Random: {
+        Random rng(Random::mix(options.splitSeed, 0x5117));
+        for (const int i : usable)
+            (rng.uniform() < options.split.trainFraction ? train : test).push_back(i);
+        break;
+    }
+    case SplitRule::Kind::Category:
+        for (const QString& c : options.split.testCategories)
+            if (!dataset.categoryNames.contains(c))
+                throw std::invalid_argument(
+                    QStringLiteral("split: no category '%1' in the dataset (%2)")
+                        .arg(c, dataset.categoryNames.join(QStringLiteral(", ")))
+                        .toStdString());
+        for (const int i : usable)
+            (options.split.testCategories.contains(dataset.categoryNames[dataset.promptCategory[i]])
+                 ? test
+                 : train)
+                .push_back(i);
+        break;
+    }
+    if (test.empty())
+        throw std::invalid_argument(
+            "no prompts left to score after the split and the missing-cell policy");
+    if (train.empty())
+        train = test;
+
+    // Order the scored rows into sessions.
+    std::vector<int> ordered;
+    auto groupBy = [&](const std::vector<int>& key, int groups) {
+        std::vector<std::vector<int>> buckets(static_cast<std::size_t>(groups));
+        for (const int i : test)
+            buckets[key[i]].push_back(i);
+        for (const auto& b : buckets) {
+            if (b.empty())
+                continue;
+            sessionStarts_.push_back(static_cast<int>(ordered.size()));
+            ordered.insert(ordered.end(), b.begin(), b.end());
+        }
+    };
+    switch (options.sessions.kind) {
+    case SessionRule::Kind::Category:
+        groupBy(dataset.promptCategory, static_cast<int>(dataset.categoryNames.size()));
+        break;
+    case SessionRule::Kind::Column:
+        if (dataset.promptSession.empty())
+            throw std::invalid_argument("session rule 'column': the dataset has no session column");
+        groupBy(dataset.promptSession, static_cast<int>(dataset.sessionNames.size()));
+        break;
+    case SessionRule::Kind::FixedLength:
+        ordered = test;
+        for (int s = 0; s < static_cast<int>(ordered.size()); s += options.sessions.length)
+            sessionStarts_.push_back(s);
+        break;
+    case SessionRule::Kind::Single:
+        ordered = test;
+        sessionStarts_.push_back(0);
+        break;
+    }
+
+    problem_.modelNames = dataset.modelNames;
+    problem_.quality = &quality_;
+    problem_.cost = &cost_;
+    problem_.latency = &latency_;
+    problem_.trainingRows = train;
+    problem_.scoredRows = ordered;
+    problem_.rewardKind = options.reward;
+    problem_.scales = deriveRewardScales(cost_, latency_, quality_, train);
+    problem_.meanCost.assign(dataset.modelCount(), 0.0);
+    for (int k = 0; k < dataset.modelCount(); ++k) {
+        for (const int i : train)
+            problem_.meanCost[k] += cost_(i, k);
+        problem_.meanCost[k] /= static_cast<double>(train.size());
+    }
+}
+
+QJsonObject SimulationSetup::describe() const {
+    return {{QStringLiteral("reward"), rewardKindName(options_.reward)},
+            {QStringLiteral("reward_scales"), problem_.scales.toJson()},
+            {QStringLiteral("missing"), options_.missing == MissingPolicy::SkipPrompt
+                                            ? QStringLiteral("skip")
+                                            : QStringLiteral("failure")},
+            {QStringLiteral("sessions"), options_.sessions.toString()},
+            {QStringLiteral("session_count"), static_cast<int>(sessionStarts_.size())},
+            {QStringLiteral("split"), options_.split.toString()},
+            {QStringLiteral("split_seed"), QString::number(options_.splitSeed)},
+            {QStringLiteral("training_prompts"), static_cast<int>(problem_.trainingRows.size())},
+            {QStringLiteral("scored_prompts"), static_cast<int>(problem_.scoredRows.size())},
+            {QStringLiteral("skipped_prompts"), skipped_}};
+}
+
+QJsonObject CellSummary::toJson(const QStringList& models) const {
+    QJsonObject share;
+    for (int k = 0; k < models.size() && k < static_cast<int>(selectionShare.size()); ++k)
+        share.insert(models[k], selectionShare[k]);
+    return {{QStringLiteral("mean_quality"), meanQuality},
+            {QStringLiteral("total_cost_usd"), totalCostUsd},
+            {QStringLiteral("mean_cost_usd"), meanCostUsd},
+            {QStringLiteral("mean_latency_s"), meanLatencyS},
+            {QStringLiteral("p95_latency_s"), p95LatencyS},
+            {QStringLiteral("mean_reward"), meanReward},
+            {QStringLiteral("regret"), regret},
+            {QStringLiteral("selection"), share},
+            {QStringLiteral("convergence_step"), meanConvergenceStep},
+            {QStringLiteral("steps"), steps},
+            {QStringLiteral("complete"), complete}};
+}
+
+CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::atomic_bool* cancel) {
+    const RoutingProblem& problem = setup.problem();
+    const RewardFunction reward(problem.rewardKind, problem.scales, cell.preference);
+    std::unique_ptr<Router> router = RouterRegistry::instance().create(cell.router, problem);
+    router->reset(cell.seed);
+
+    const std::vector<int>& rows = setup.scoredRows();
+    const std::vector<int>& starts = setup.sessionStarts();
+    const auto& quality = *problem.quality;
+    const auto& cost = *problem.cost;
+    const auto& latency = *problem.latency;
+    const int models = problem.modelCount();
+
+    CellResult result;
+    result.cell = cell;
+    StepLog& log = result.log;
+    const std::size_t n = rows.size();
+    log.model.reserve(n);
+    log.reward.reserve(n);
+    log.oracleReward.reserve(n);
+    log.quality.reserve(n);
+    log.cost.reserve(n);
+    log.latency.reserve(n);
+    log.topProbability.reserve(n);
+
+    std::size_t nextSession = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+        if (nextSession < starts.size() && static_cast<std::size_t>(starts[nextSession]) == t) {
+            router->startSession();
+            ++nextSession;
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                result.summary.complete = false;
+                break;
+            }
+        }
+        if (cancel && (t & 4095) == 0 && cancel->load(std::memory_order_relaxed)) {
+            result.summary.complete = false;
+            break;
+        }
+        const int row = rows[t];
+        const Query query{row, setup.dataset().promptCategory[row]};
+        const Decision decision = router->route(query, reward);
+        const int k = decision.model;
+        Feedback fb;
+        fb.quality = quality(row, k);
+        fb.cost = cost(row, k);
+        fb.latency = latency(row, k);
+        fb.reward = reward(fb.quality, fb.cost, fb.latency);
+        fb.normalisedReward = reward.normalise(fb.reward);
+        router->observe(query, k, fb);
+
+        double best = -INFINITY;
+        for (int j = 0; j < models; ++j)
+            best = std::max(best, reward(quality(row, j), cost(row, j), latency(row, j)));
+        log.model.push_back(k);
+        log.reward.push_back(static_cast<float>(fb.reward));
+        log.oracleReward.push_back(static_cast<float>(best));
+        log.quality.push_back(static_cast<float>(fb.quality));
+        log.cost.push_back(static_cast<float>(fb.cost));
+        log.latency.push_back(static_cast<float>(fb.latency));
+        log.topProbability.push_back(static_cast<float>(decision.topProbability));
+    }
+
+    CellSummary& s = result.summary;
+    s.steps = static_cast<int>(log.model.size());
+    s.selectionShare.assign(models, 0.0);
+    if (s.steps == 0)
+        return result;
+    std::vector<double> latencies(log.latency.begin(), log.latency.end());
+    double q = 0, c = 0, l = 0, r = 0, regret = 0;
+    for (int t = 0; t < s.steps; ++t) {
+        q += log.quality[t];
+        c += log.cost[t];
+        l += log.latency[t];
+        r += log.reward[t];
+        regret += log.oracleReward[t] - log.reward[t];
+        s.selectionShare[log.model[t]] += 1.0 / s.steps;
+    }
+    s.meanQuality = q / s.steps;
+    s.totalCostUsd = c;
+    s.meanCostUsd = c / s.steps;
+    s.meanLatencyS = l / s.steps;
+    s.p95LatencyS = percentile(latencies, 95.0);
+    s.meanReward = r / s.steps;
+    s.regret = regret;
+
+    // Per session: cost, and the step after which the pick no longer changes.
+    double convergence = 0;
+    int sessions = 0;
+    for (std::size_t si = 0; si < starts.size(); ++si) {
+        const int begin = starts[si];
+        if (begin >= s.steps)
+            break;
+        const int end = si + 1 < starts.size() ? std::min(starts[si + 1], s.steps) : s.steps;
+        double sessionCost = 0;
+        for (int t = begin; t < end; ++t)
+            sessionCost += log.cost[t];
+        s.sessionCostUsd.push_back(sessionCost);
+        const std::vector<int> picks(log.model.begin() + begin, log.model.begin() + end);
+        convergence += convergenceStep(picks);
+        ++sessions;
+    }
+    s.meanConvergenceStep = sessions > 0 ? convergence / sessions : 0;
+    return result;
+}
+
+std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
+                                 int threads, const std::atomic_bool* cancel,
+                                 const std::function<void(int, int)>& progress) {
+    std::vector<CellResult> results(cells.size());
+    std::atomic<int> next{0};
+    std::atomic<int> done{0};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto worker = [&] {
+        for (;;) {
+            const int i = next.fetch_add(1);
+            if (i >= static_cast<int>(cells.size()))
+                return;
+            try {
+                if (cancel && cancel->load()) {
+                    results[i].cell = cells[i];
+                    results[i].summary.complete = false;
+                } else {
+                    results[i] = runCell(setup, cells[i], cancel);
+                }
+            } catch (...) {
+                const std::lock_guard lock(failureMutex);
+                if (!failure)
+                    failure = std::current_exception();
+            }
+            const int finished = done.fetch_add(1) + 1;
+            if (progress)
+                progress(finished, static_cast<int>(cells.size()));
+        }
+    };
+    const int count = std::max(1, std::min(threads, static_cast<int>(cells.size())));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < count; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (std::thread& t : pool)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
+    return results;
+}
+
+} // namespace routerlab

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "data/model_pool.h"
+#include "reward/reward_function.h"
+#include "routers/router.h"
+#include "routers/router_registry.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace routerlab {
+
+// What happens to a prompt whose outcome is missing for some model.
+enum class MissingPolicy {
+    SkipPrompt, // leave the prompt out of the run (default)
+    Failure,    // a missing outcome is a failed answer: quality 0, cost and latency as estimated
+};
+
+// How the scored prompts are grouped into sessions (PickLLM learns within one).
+struct SessionRule {
+    enum class Kind { Category, FixedLength, Column, Single } kind = Kind::Category;
+    int length = 100;                              // for FixedLength
+    static SessionRule parse(const QString& text); // "category", "length:50", "column", "single"
+    QString toString() const;
+};
+
+// Which prompts train (routers that pre-train, reward scales) and which are scored.
+struct SplitRule {
+    enum class Kind { None, Random, Category } kind = Kind::None;
+    double trainFraction = 0.7; // for Random
+    QStringList testCategories; // for Category: scored on these, trained on the rest
+    static SplitRule parse(const QString& text); // "none", "random:0.7", "category:math,code"
+    QString toString() const;
+};
+
+struct SimulationOptions {
+    RewardKind reward = RewardKind::PickLlm;
+    MissingPolicy missing = MissingPolicy::SkipPrompt;
+    SessionRule sessions;
+    SplitRule split;
+    std::uint64_t splitSeed = 1;
+};
+
+// Everything a cell needs, computed once per experiment and shared read-only by all threads.
+class SimulationSetup {
+public:
+    SimulationSetup(const Dataset& dataset, const ModelPool& pool,
+                    const SimulationOptions& options);
+
+    const Dataset& dataset() const { return dataset_; }
+    const SimulationOptions& options() const { return options_; }
+    const RoutingProblem& problem() const { return problem_; }
+    // Scored prompts, in run order, and where each session starts in that list.
+    const std::vector<int>& scoredRows() const { return problem_.scoredRows; }
+    const std::vector<int>& sessionStarts() const { return sessionStarts_; }
+    int skippedPrompts() const { return skipped_; }
+    QJsonObject describe() const; // recorded with every run
+
+private:
+    const Dataset& dataset_;
+    SimulationOptions options_;
+    Eigen::MatrixXd quality_, cost_, latency_;
+    RoutingProblem problem_;
+    std::vector<int> sessionStarts_;
+    int skipped_ = 0;
+};
+
+// The step log of one cell, one entry per scored prompt. Floats keep 100k-step logs small.
+struct StepLog {
+    std::vector<int> model;
+    std::vector<float> reward;
+    std::vector<float> oracleReward;
+    std::vector<float> quality;
+    std::vector<float> cost;
+    std::vector<float> latency;
+    std::vector<float> topProbability;
+};
+
+struct CellSummary {
+    double meanQuality = 0;
+    double totalCostUsd = 0;
+    double meanCostUsd = 0;
+    double meanLatencyS = 0;
+    double p95LatencyS = 0;
+    double meanReward = 0;
+    double regret = 0;                  // sum over steps of (oracle reward - reward)
+    std::vector<double> selectionShare; // per model
+    double meanConvergenceStep = 0;     // per-session convergence step, averaged over sessions
+    std::vector<double> sessionCostUsd; // per session
+    int steps = 0;
+    bool complete = true; // false when cancelled part-way
+
+    QJsonObject toJson(const QStringList& models) const;
+};
+
+struct Cell {
+    RouterSpec router;
+    Preference preference;
+    std::uint64_t seed = 1;
+};
+
+struct CellResult {
+    Cell cell;
+    CellSummary summary;
+    StepLog log;
+};
+
+// Runs one cell. Deterministic in (setup, cell): no shared state, no timing.
+CellResult runCell(const SimulationSetup& setup, const Cell& cell,
+                   const std::atomic_bool* cancel = nullptr);
+
+// Runs every cell on `threads` workers; results come back in cell order and do not depend on
+// the thread count. `progress(done, total)` is called from worker threads.
+std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
+                                 int threads, const std::atomic_bool* cancel = nullptr,
+                                 const std::function<void(int, int)>& progress = {});
+
+} // namespace routerlab
