@@ -254,9 +254,39 @@ QJsonObject CellSummary::toJson(const QStringList& models) const {
             {QStringLiteral("complete"), complete}};
 }
 
-CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::atomic_bool* cancel) {
+RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& preference) {
+    const RoutingProblem& problem = setup.problem();
+    const RewardFunction reward(problem.rewardKind, problem.scales, preference);
+    const auto& quality = *problem.quality;
+    const auto& cost = *problem.cost;
+    const auto& latency = *problem.latency;
+    RewardTable table;
+    table.preference = preference;
+    const Eigen::Index n = quality.rows(), k = quality.cols();
+    table.reward.setZero(n, k);
+    table.normalised.setZero(n, k);
+    table.oracle.setConstant(n, -INFINITY);
+    for (const int i : setup.scoredRows()) {
+        for (Eigen::Index j = 0; j < k; ++j) {
+            const double r = reward(quality(i, j), cost(i, j), latency(i, j));
+            table.reward(i, j) = r;
+            table.normalised(i, j) = reward.normalise(r);
+            table.oracle(i) = std::max(table.oracle(i), r);
+        }
+    }
+    return table;
+}
+
+CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::atomic_bool* cancel,
+                   const RewardTable* sharedTable) {
     const RoutingProblem& problem = setup.problem();
     const RewardFunction reward(problem.rewardKind, problem.scales, cell.preference);
+    RewardTable ownTable;
+    if (!sharedTable || !(sharedTable->preference == cell.preference)) {
+        ownTable = buildRewardTable(setup, cell.preference);
+        sharedTable = &ownTable;
+    }
+    const RewardTable& table = *sharedTable;
     std::unique_ptr<Router> router = RouterRegistry::instance().create(cell.router, problem);
     router->reset(cell.seed);
 
@@ -301,16 +331,13 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
         fb.quality = quality(row, k);
         fb.cost = cost(row, k);
         fb.latency = latency(row, k);
-        fb.reward = reward(fb.quality, fb.cost, fb.latency);
-        fb.normalisedReward = reward.normalise(fb.reward);
+        fb.reward = table.reward(row, k);
+        fb.normalisedReward = table.normalised(row, k);
         router->observe(query, k, fb);
 
-        double best = -INFINITY;
-        for (int j = 0; j < models; ++j)
-            best = std::max(best, reward(quality(row, j), cost(row, j), latency(row, j)));
         log.model.push_back(k);
         log.reward.push_back(static_cast<float>(fb.reward));
-        log.oracleReward.push_back(static_cast<float>(best));
+        log.oracleReward.push_back(static_cast<float>(table.oracle(row)));
         log.quality.push_back(static_cast<float>(fb.quality));
         log.cost.push_back(static_cast<float>(fb.cost));
         log.latency.push_back(static_cast<float>(fb.latency));
@@ -364,6 +391,17 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                                  int threads, const std::atomic_bool* cancel,
                                  const std::function<void(int, int)>& progress) {
     std::vector<CellResult> results(cells.size());
+    // One reward table per distinct preference, built before the workers start.
+    std::vector<RewardTable> tables;
+    std::vector<int> tableOfCell;
+    for (const Cell& cell : cells) {
+        int t = 0;
+        while (t < static_cast<int>(tables.size()) && !(tables[t].preference == cell.preference))
+            ++t;
+        if (t == static_cast<int>(tables.size()))
+            tables.push_back(buildRewardTable(setup, cell.preference));
+        tableOfCell.push_back(t);
+    }
     std::atomic<int> next{0};
     std::atomic<int> done{0};
     std::exception_ptr failure;
@@ -378,7 +416,7 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                     results[i].cell = cells[i];
                     results[i].summary.complete = false;
                 } else {
-                    results[i] = runCell(setup, cells[i], cancel);
+                    results[i] = runCell(setup, cells[i], cancel, &tables[tableOfCell[i]]);
                 }
             } catch (...) {
                 const std::lock_guard lock(failureMutex);

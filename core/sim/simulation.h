@@ -110,9 +110,20 @@ struct CellResult {
     StepLog log;
 };
 
-// Runs one cell. Deterministic in (setup, cell): no shared state, no timing.
+// Every reward a preference can produce on the scored prompts, and the oracle's per prompt:
+// built once per preference and shared by all routers and seeds, so a step is a lookup.
+struct RewardTable {
+    Preference preference;
+    Eigen::MatrixXd reward;     // prompt x model
+    Eigen::MatrixXd normalised; // reward mapped onto [0, 1]
+    Eigen::VectorXd oracle;     // best reward per prompt
+};
+RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& preference);
+
+// Runs one cell. Deterministic in (setup, cell): no shared state, no timing. Without a table
+// (or with one for another preference) it builds its own.
 CellResult runCell(const SimulationSetup& setup, const Cell& cell,
-                   const std::atomic_bool* cancel = nullptr);
+                   const std::atomic_bool* cancel = nullptr, const RewardTable* table = nullptr);
 
 // Runs every cell on `threads` workers; results come back in cell order and do not depend on
 // the thread count. `progress(done, total)` is called from worker threads.
