@@ -17,7 +17,9 @@ for target in "$build"/tests/fuzz/fuzz_*; do
   (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "$target" -max_total_time="$seconds" -rss_limit_mb=4096 \
       -max_len=65536 -print_final_stats=1 "$corpus" 2>"$work/$name.log") || {
     tail -n 60 "$work/$name.log"
-    echo "$name: crash (see the report above)" >&2
+    mkdir -p "$build/fuzz-findings"
+    cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$build/fuzz-findings/" 2>/dev/null || true
+    echo "$name: crash (see the report above; the input is kept in $build/fuzz-findings)" >&2
     exit 1
   }
   grep -E "stat::number_of_executed_units|Done " "$work/$name.log" | tail -n 2

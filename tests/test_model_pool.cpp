@@ -108,6 +108,18 @@ private slots:
                                         "\"endpoint\": {\"base_url\": \"ftp://x\"}}]}")
                                  << 1 << "models[0].endpoint.base_url"
                                  << "http";
+        QTest::newRow("huge context window")
+            << QByteArray("{\"models\": [{\"id\": \"a\", \"input_price_per_mtok\": 1, "
+                          "\"output_price_per_mtok\": 1,\n"
+                          "\"context_window\": 8e93}]}")
+            << 2 << "models[0].context_window"
+            << "within 0..1000000000";
+        QTest::newRow("fractional context window")
+            << QByteArray("{\"models\": [{\"id\": \"a\", \"input_price_per_mtok\": 1, "
+                          "\"output_price_per_mtok\": 1, "
+                          "\"context_window\": 1.5}]}")
+            << 1 << "models[0].context_window"
+            << "whole number";
         QTest::newRow("newer version")
             << QByteArray("{\"version\": 99, \"models\": [{\"id\": \"a\", "
                           "\"input_price_per_mtok\": 1, \"output_price_per_mtok\": 1}]}")

@@ -101,8 +101,12 @@ public:
         m.feePerCall = price(o, index, path, "fee_per_call", false);
         if (o.contains(QLatin1String("context_window"))) {
             const QJsonValue cw = o.value(QLatin1String("context_window"));
-            if (!cw.isDouble() || cw.toDouble() < 0 || cw.toDouble() != std::floor(cw.toDouble()))
-                fail(index, path + "context_window", QStringLiteral("must be a whole number >= 0"));
+            // The upper bound keeps the conversion to int defined (a fuzzer found 8e93 here).
+            constexpr double kLargest = 1e9;
+            if (!cw.isDouble() || cw.toDouble() < 0 || cw.toDouble() > kLargest ||
+                cw.toDouble() != std::floor(cw.toDouble()))
+                fail(index, path + "context_window",
+                     QStringLiteral("must be a whole number of tokens within 0..1000000000"));
             m.contextWindow = static_cast<int>(cw.toDouble());
         }
         if (o.contains(QLatin1String("tags"))) {

@@ -27,6 +27,13 @@ void CsvReader::setHeader(const std::vector<std::string>& names) {
     header_ = names;
 }
 
+const std::vector<std::string>& CsvReader::readHeader() {
+    if (!next())
+        throw InputError(path_, 0, {}, QStringLiteral("file is empty"));
+    setHeader(std::vector<std::string>(fields_.begin(), fields_.end()));
+    return header_;
+}
+
 QString CsvReader::fieldName(int index) const {
     if (index >= 0 && index < static_cast<int>(header_.size()) && !header_[index].empty())
         return QString::fromStdString(header_[index]);

@@ -28,6 +28,9 @@ public:
 
     // Names used in messages; once set, every later record must have this many fields.
     void setHeader(const std::vector<std::string>& names);
+    // Reads the first record as the header and sets it; InputError when the file has none.
+    const std::vector<std::string>& readHeader();
+    const std::vector<std::string>& header() const { return header_; }
     QString fieldName(int index) const;
 
 private:

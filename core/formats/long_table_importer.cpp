@@ -142,10 +142,7 @@ int LongCsvImporter::fitness(const QString& path, const QByteArray& firstLine) c
 void LongCsvImporter::read(const QString& path, DatasetBuilder& builder,
                            ImportContext& context) const {
     CsvReader csv(path, context.options().maxRecordBytes);
-    if (!csv.next())
-        throw InputError(path, 0, {}, QStringLiteral("file is empty"));
-    std::vector<std::string> header(csv.fields().begin(), csv.fields().end());
-    csv.setHeader(header);
+    const std::vector<std::string>& header = csv.readHeader();
     const auto map = mapLongColumns(header);
     LongRow row;
     for (int c = 0; c < kLongColumnCount; ++c) {

@@ -61,10 +61,7 @@ int RouteLlmImporter::fitness(const QString& path, const QByteArray& firstLine) 
 void RouteLlmImporter::read(const QString& path, DatasetBuilder& builder,
                             ImportContext& context) const {
     CsvReader csv(path, context.options().maxRecordBytes);
-    if (!csv.next())
-        throw InputError(path, 0, {}, QStringLiteral("file is empty"));
-    const std::vector<std::string> header(csv.fields().begin(), csv.fields().end());
-    csv.setHeader(header);
+    const std::vector<std::string>& header = csv.readHeader();
     int promptColumn = -1;
     std::vector<std::pair<int, int>> modelColumns; // score column, response column
     for (int i = 0; i < static_cast<int>(header.size()); ++i) {

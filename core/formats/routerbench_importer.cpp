@@ -65,10 +65,7 @@ int RouterBenchImporter::fitness(const QString& path, const QByteArray& firstLin
 void RouterBenchImporter::read(const QString& path, DatasetBuilder& builder,
                                ImportContext& context) const {
     CsvReader csv(path, context.options().maxRecordBytes);
-    if (!csv.next())
-        throw InputError(path, 0, {}, QStringLiteral("file is empty"));
-    const std::vector<std::string> header(csv.fields().begin(), csv.fields().end());
-    csv.setHeader(header);
+    const std::vector<std::string>& header = csv.readHeader();
     const int promptColumn = indexOf(header, "prompt");
     const int idColumn = indexOf(header, "sample_id");
     const int categoryColumn = indexOf(header, "eval_name");

@@ -15,13 +15,11 @@ int argmax(const std::vector<double>& v) {
     return static_cast<int>(std::max_element(v.begin(), v.end()) - v.begin());
 }
 
-// Keeps action probabilities p; samples a ~ p, then on reward beta in [0,1]:
-// p_a += eta * beta * (1 - p_a), p_j -= eta * beta * p_j. Zero reward changes nothing.
-class LearningAutomatonRouter : public Router {
+// Both PickLLM variants learn within a session and start over at the next one, unless told
+// to carry what they learned across sessions.
+class SessionRouter : public Router {
 public:
-    LearningAutomatonRouter(int models, double eta, double threshold, bool carryOver)
-        : models_(models), eta_(eta), threshold_(threshold), carryOver_(carryOver), rng_(0) {}
-
+    explicit SessionRouter(bool carryOver) : carryOver_(carryOver) {}
     void reset(std::uint64_t seed) override {
         rng_ = Random(seed);
         restart();
@@ -30,6 +28,22 @@ public:
         if (!carryOver_)
             restart();
     }
+
+protected:
+    virtual void restart() = 0;
+    Random rng_{0};
+
+private:
+    bool carryOver_;
+};
+
+// Keeps action probabilities p; samples a ~ p, then on reward beta in [0,1]:
+// p_a += eta * beta * (1 - p_a), p_j -= eta * beta * p_j. Zero reward changes nothing.
+class LearningAutomatonRouter : public SessionRouter {
+public:
+    LearningAutomatonRouter(int models, double eta, double threshold, bool carryOver)
+        : SessionRouter(carryOver), models_(models), eta_(eta), threshold_(threshold) {}
+
     Decision route(const Query&, const RewardFunction&) override {
         const int top = argmax(p_);
         if (p_[top] >= threshold_)
@@ -52,34 +66,24 @@ public:
     std::vector<double> snapshot() const override { return p_; }
 
 private:
-    void restart() { p_.assign(models_, 1.0 / models_); }
+    void restart() override { p_.assign(models_, 1.0 / models_); }
 
     int models_;
     double eta_;
     double threshold_;
-    bool carryOver_;
-    Random rng_;
     std::vector<double> p_;
 };
 
 // One value per model, Q(a) += alpha * (R - Q(a)); epsilon-greedy with epsilon decaying per
 // step. Converged once the greedy choice held for `patience` steps or epsilon reached its
 // floor; from then on it exploits only.
-class StatelessQRouter : public Router {
+class StatelessQRouter : public SessionRouter {
 public:
     StatelessQRouter(int models, double alpha, double epsilon0, double decay, double floor,
                      int patience, bool carryOver)
-        : models_(models), alpha_(alpha), epsilon0_(epsilon0), decay_(decay), floor_(floor),
-          patience_(patience), carryOver_(carryOver), rng_(0) {}
+        : SessionRouter(carryOver), models_(models), alpha_(alpha), epsilon0_(epsilon0),
+          decay_(decay), floor_(floor), patience_(patience) {}
 
-    void reset(std::uint64_t seed) override {
-        rng_ = Random(seed);
-        restart();
-    }
-    void startSession() override {
-        if (!carryOver_)
-            restart();
-    }
     Decision route(const Query&, const RewardFunction&) override {
         if (converged_)
             return {locked_, 1.0}; // the session's model from here on
@@ -102,7 +106,7 @@ public:
     std::vector<double> snapshot() const override { return q_; }
 
 private:
-    void restart() {
+    void restart() override {
         // Optimistic start: every model gets tried before the greedy choice settles.
         q_.assign(models_, 1.0);
         epsilon_ = epsilon0_;
@@ -114,8 +118,6 @@ private:
     int models_;
     double alpha_, epsilon0_, decay_, floor_;
     int patience_;
-    bool carryOver_;
-    Random rng_;
     std::vector<double> q_;
     double epsilon_ = 0;
     int stable_ = 0;

@@ -1,10 +1,9 @@
 // Import throughput: writes a long CSV of 100,000 prompts x 10 models (1,000,000 rows) and a
 // RouterBench-style wide CSV of 100,000 prompts, then times loading each. Prints figures;
 // asserts nothing (speed lives here, not in the tests).
-#include "common/random.h"
-#include "data/dataset_builder.h"
 #include "formats/dataset_loader.h"
 #include "formats/long_csv_writer.h"
+#include "synthetic_outcomes.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -13,43 +12,10 @@
 #include <QTemporaryDir>
 #include <cstdio>
 #include <string>
-#include <sys/resource.h>
 
 using namespace routerlab;
 
 namespace {
-
-double peakRssMiB() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0;
-}
-
-Dataset syntheticDataset(int prompts, int models) {
-    DatasetBuilder builder;
-    const int file = builder.addSource(QStringLiteral("bench"), QStringLiteral("bench"));
-    Random rng(42);
-    const char* categories[] = {"math", "code", "knowledge", "chat"};
-    std::string text;
-    for (int i = 0; i < prompts; ++i) {
-        const std::string id = "p" + std::to_string(i);
-        text = "Question " + std::to_string(i) +
-               ": explain, with care, why the sky looks blue "
-               "at noon and red at dusk; cite the physics.";
-        const int p =
-            builder.addPrompt(id, text, categories[i % 4], {}, {}, {file, i + 2LL}, "prompt_id");
-        for (int k = 0; k < models; ++k) {
-            const int m = builder.addModel("model-" + std::to_string(k), {file, 1}, "model");
-            CellValues v;
-            v.quality = rng.bernoulli(0.3 + 0.05 * k) ? 1.0 : 0.0;
-            v.inputTokens = 40;
-            v.outputTokens = 50 + rng.uniformInt(400);
-            v.latencyS = 0.2 + v.outputTokens / (30.0 + 10 * k);
-            builder.addCell(p, m, v, {}, {file, i + 2LL});
-        }
-    }
-    return builder.finish();
-}
 
 void writeWide(const Dataset& d, const QString& path) {
     QFile f(path);
@@ -95,13 +61,13 @@ int main(int argc, char* argv[]) {
     const int models = 10;
     QTemporaryDir dir;
     std::printf("RouterLab import benchmark: %d prompts x %d models\n", prompts, models);
-    const Dataset d = syntheticDataset(prompts, models);
+    const Dataset d = bench::syntheticOutcomes(prompts, models);
     const QString longPath = dir.filePath(QStringLiteral("long.csv"));
     writeLongCsv(d, longPath);
     const QString widePath = dir.filePath(QStringLiteral("wide.csv"));
     writeWide(d, widePath);
     timeLoad("long CSV (native)", longPath, static_cast<qint64>(prompts) * models);
     timeLoad("RouterBench wide CSV", widePath, prompts);
-    std::printf("peak resident memory %.0f MiB\n", peakRssMiB());
+    std::printf("peak resident memory %.0f MiB\n", bench::peakRssMiB());
     return 0;
 }
