@@ -1,6 +1,7 @@
 #include "sim/simulation.h"
 
 #include "common/random.h"
+#include "metrics/series_stats.h"
 
 #include <QJsonArray>
 #include <algorithm>
@@ -10,27 +11,6 @@
 #include <thread>
 
 namespace routerlab {
-
-namespace {
-// Interim helpers until core/metrics lands (same definitions).
-double percentile(std::vector<double> values, double p) {
-    if (values.empty())
-        return std::nan("");
-    std::sort(values.begin(), values.end());
-    const double rank = p / 100.0 * static_cast<double>(values.size() - 1);
-    const std::size_t lo = static_cast<std::size_t>(rank);
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (rank - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-int convergenceStep(const std::vector<int>& choices) {
-    if (choices.empty())
-        return -1;
-    int t = static_cast<int>(choices.size()) - 1;
-    while (t > 0 && choices[t - 1] == choices.back())
-        --t;
-    return t;
-}
-} // namespace
 
 SessionRule SessionRule::parse(const QString& text) {
     SessionRule r;
