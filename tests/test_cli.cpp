@@ -51,7 +51,7 @@ private slots:
         QVERIFY(v.out.startsWith("routerlab-cli 0."));
         const Run h = cli({QStringLiteral("--help")});
         QCOMPARE(h.code, 0);
-        for (const char* command : {"generate", "info", "import"})
+        for (const char* command : {"generate", "info", "import", "simulate", "sweep"})
             QVERIFY(h.out.contains(command));
     }
 
@@ -177,6 +177,61 @@ private slots:
         QVERIFY(j.value("models").toArray().size() >= 6);
         QVERIFY(j.value("oracle").toObject().value("mean_quality").toDouble() >
                 j.value("best_single").toObject().value("mean_quality").toDouble());
+    }
+
+    void simulateJson() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const Run r =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"),
+                 sample.filePath(QStringLiteral("sample.csv")), QStringLiteral("--pool"),
+                 sample.filePath(QStringLiteral("sample.pool.json")), QStringLiteral("--router"),
+                 QStringLiteral("pickllm-ga:eta=0.2"), QStringLiteral("--preference"),
+                 QStringLiteral("quality=0.5,cost=0.5"), QStringLiteral("--seeds"),
+                 QStringLiteral("3"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject router = j.value("routers").toArray().at(0).toObject();
+        QCOMPARE(router.value("name").toString(), QStringLiteral("pickllm-ga:eta=0.2"));
+        for (const char* key : {"mean_quality", "total_cost_usd", "mean_latency_s", "p95_latency_s",
+                                "mean_reward", "regret", "selection", "convergence_step"})
+            QVERIFY2(router.contains(key), key);
+        QCOMPARE(router.value("selection").toObject().size(), 8);
+        for (const char* reference : {"oracle", "random", "best_single"})
+            QVERIFY2(j.value(reference).toObject().contains("mean_reward"), reference);
+        QVERIFY(j.value("oracle").toObject().value("mean_reward").toDouble() >=
+                router.value("mean_reward").toDouble());
+        QVERIFY(router.value("mean_reward").toDouble() >
+                j.value("random").toObject().value("mean_reward").toDouble());
+        const Run bad =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"),
+                 sample.filePath(QStringLiteral("sample.csv")), QStringLiteral("--pool"),
+                 sample.filePath(QStringLiteral("sample.pool.json")), QStringLiteral("--router"),
+                 QStringLiteral("pickllm-ga:eta=7")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("within"));
+    }
+
+    void sweepJson() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const Run r =
+            cli({QStringLiteral("sweep"), QStringLiteral("--dataset"),
+                 sample.filePath(QStringLiteral("sample.csv")), QStringLiteral("--pool"),
+                 sample.filePath(QStringLiteral("sample.pool.json")), QStringLiteral("--router"),
+                 QStringLiteral("thompson"), QStringLiteral("--points"), QStringLiteral("5"),
+                 QStringLiteral("--seeds"), QStringLiteral("2"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject router = j.value("routers").toArray().at(0).toObject();
+        QCOMPARE(router.value("points").toArray().size(), 5);
+        QVERIFY(!router.value("pareto").toArray().isEmpty());
+        const double routerAiq = router.value("aiq").toDouble();
+        const double oracleAiq = j.value("oracle").toObject().value("aiq").toDouble();
+        QVERIFY(routerAiq > 0 && routerAiq <= oracleAiq);
+        QCOMPARE(j.value("models").toArray().size(), 8);
+        // Moving the preference towards cost moves the operating point to cheaper calls.
+        const QJsonArray points = router.value("points").toArray();
+        QVERIFY(points.last().toObject().value("cost_usd").toDouble() <
+                points.first().toObject().value("cost_usd").toDouble());
     }
 
     void importRecordsInWorkspace() {

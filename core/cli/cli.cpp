@@ -11,8 +11,8 @@
 namespace routerlab {
 
 const std::vector<CliCommand>& cliCommands() {
-    static const std::vector<CliCommand> commands = {generateCommand(), infoCommand(),
-                                                     importCommand(), simulateCommand()};
+    static const std::vector<CliCommand> commands = {
+        generateCommand(), infoCommand(), importCommand(), simulateCommand(), sweepCommand()};
     return commands;
 }
 

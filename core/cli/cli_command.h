@@ -30,5 +30,6 @@ CliCommand infoCommand();
 CliCommand generateCommand();
 CliCommand importCommand();
 CliCommand simulateCommand();
+CliCommand sweepCommand();
 
 } // namespace routerlab

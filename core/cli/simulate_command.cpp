@@ -1,5 +1,6 @@
 #include "cli/cli_command.h"
 
+#include "cli/simulation_arguments.h"
 #include "formats/dataset_loader.h"
 #include "sim/simulation.h"
 
@@ -10,129 +11,24 @@
 
 namespace routerlab {
 
-namespace {
-
-// Mean of each figure over the seeds of one router.
-QJsonObject averageOverSeeds(const std::vector<const CellResult*>& runs,
-                             const QStringList& models) {
-    CellSummary mean;
-    mean.selectionShare.assign(models.size(), 0.0);
-    const double n = static_cast<double>(runs.size());
-    for (const CellResult* r : runs) {
-        const CellSummary& s = r->summary;
-        mean.meanQuality += s.meanQuality / n;
-        mean.totalCostUsd += s.totalCostUsd / n;
-        mean.meanCostUsd += s.meanCostUsd / n;
-        mean.meanLatencyS += s.meanLatencyS / n;
-        mean.p95LatencyS += s.p95LatencyS / n;
-        mean.meanReward += s.meanReward / n;
-        mean.regret += s.regret / n;
-        mean.meanConvergenceStep += s.meanConvergenceStep / n;
-        mean.steps = s.steps;
-        mean.complete = mean.complete && s.complete;
-        for (int k = 0; k < models.size(); ++k)
-            mean.selectionShare[k] += s.selectionShare[k] / n;
-    }
-    return mean.toJson(models);
-}
-
-} // namespace
-
 CliCommand simulateCommand() {
     CliCommand c;
     c.name = QStringLiteral("simulate");
     c.summary = QStringLiteral(
         "Replay a dataset through routers under bandit feedback and summarise each.");
     c.describe = [](QCommandLineParser& p) {
-        p.addOption({QStringLiteral("dataset"),
-                     QStringLiteral("Dataset file or folder (repeatable)."),
-                     QStringLiteral("path")});
-        p.addOption({QStringLiteral("pool"),
-                     QStringLiteral("Pool file (optional when the data records costs)."),
-                     QStringLiteral("file")});
-        p.addOption(
-            {QStringLiteral("router"),
-             QStringLiteral("Router as NAME[:key=value,...] (repeatable). Names: %1.").arg([] {
-                 QStringList names;
-                 for (const RouterType& t : RouterRegistry::instance().types())
-                     names << t.name;
-                 return names.join(QStringLiteral(", "));
-             }()),
-             QStringLiteral("spec")});
-        p.addOption({QStringLiteral("preference"),
-                     QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
-                     QStringLiteral("weights"), QStringLiteral("quality=1")});
-        p.addOption({QStringLiteral("seeds"), QStringLiteral("Seeds per router (default 5)."),
-                     QStringLiteral("N"), QStringLiteral("5")});
-        p.addOption({QStringLiteral("session-length"),
-                     QStringLiteral("Sessions of L prompts (default: one per category)."),
-                     QStringLiteral("L")});
-        p.addOption({QStringLiteral("sessions"),
-                     QStringLiteral("Session rule: category, length:N, column, single."),
-                     QStringLiteral("rule"), QStringLiteral("category")});
-        p.addOption({QStringLiteral("split"),
-                     QStringLiteral("none, random:F or category:A,B (scored on A,B)."),
-                     QStringLiteral("rule"), QStringLiteral("none")});
-        p.addOption({QStringLiteral("reward"), QStringLiteral("pickllm (default) or linear."),
-                     QStringLiteral("kind"), QStringLiteral("pickllm")});
-        p.addOption({QStringLiteral("missing"),
-                     QStringLiteral("Missing cells: skip (the prompt) or failure."),
-                     QStringLiteral("policy"), QStringLiteral("skip")});
-        p.addOption({QStringLiteral("threads"),
-                     QStringLiteral("Worker threads (default: all cores)."), QStringLiteral("T")});
+        describeSimulationOptions(p);
         p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON on stdout.")});
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
-        const QStringList datasets = p.values(QStringLiteral("dataset"));
-        if (datasets.isEmpty()) {
-            err << "routerlab-cli simulate: give --dataset\n";
+        SimulationArguments a;
+        if (!parseSimulationArguments(p, QStringLiteral("simulate"), a, err))
             return kExitUsage;
-        }
-        QStringList routerTexts = p.values(QStringLiteral("router"));
-        if (routerTexts.isEmpty())
-            routerTexts << QStringLiteral("pickllm-ga") << QStringLiteral("pickllm-q");
-        SimulationOptions options;
-        std::vector<RouterSpec> routers;
-        Preference preference;
-        int seeds = 0, threads = 0;
-        try {
-            for (const QString& t : routerTexts) {
-                routers.push_back(RouterSpec::parse(t));
-                RouterRegistry::instance().resolve(routers.back());
-            }
-            preference = Preference::parse(p.value(QStringLiteral("preference")));
-            options.reward = rewardKindFromName(p.value(QStringLiteral("reward")));
-            options.sessions = p.isSet(QStringLiteral("session-length"))
-                                   ? SessionRule::parse(QStringLiteral("length:") +
-                                                        p.value(QStringLiteral("session-length")))
-                                   : SessionRule::parse(p.value(QStringLiteral("sessions")));
-            options.split = SplitRule::parse(p.value(QStringLiteral("split")));
-        } catch (const std::invalid_argument& e) {
-            err << "routerlab-cli simulate: " << e.what() << "\n";
-            return kExitUsage;
-        }
-        const QString missing = p.value(QStringLiteral("missing"));
-        if (missing != QLatin1String("skip") && missing != QLatin1String("failure")) {
-            err << "routerlab-cli simulate: --missing must be skip or failure\n";
-            return kExitUsage;
-        }
-        options.missing =
-            missing == QLatin1String("skip") ? MissingPolicy::SkipPrompt : MissingPolicy::Failure;
-        bool ok = false;
-        seeds = p.value(QStringLiteral("seeds")).toInt(&ok);
-        if (!ok || seeds < 1 || seeds > 100000) {
-            err << "routerlab-cli simulate: --seeds must be within 1..100000\n";
-            return kExitUsage;
-        }
-        threads = p.isSet(QStringLiteral("threads")) ? p.value(QStringLiteral("threads")).toInt(&ok)
-                                                     : QThread::idealThreadCount();
-        if (!ok || threads < 1) {
-            err << "routerlab-cli simulate: --threads must be a whole number >= 1\n";
-            return kExitUsage;
-        }
-
-        const PricedDataset data = loadPricedDataset(datasets, p.value(QStringLiteral("pool")));
-        const SimulationSetup setup(data.dataset, data.pool, options);
+        const std::vector<RouterSpec>& routers = a.routers;
+        const Preference& preference = a.preference;
+        const int seeds = a.seeds;
+        const PricedDataset data = loadPricedDataset(a.datasets, a.pool);
+        const SimulationSetup setup(data.dataset, data.pool, a.options);
 
         // The reference points are always reported beside the routers asked for.
         const QStringList references{QStringLiteral("oracle"), QStringLiteral("random"),
@@ -144,7 +40,7 @@ CliCommand simulateCommand() {
         for (std::size_t r = 0; r < all.size(); ++r)
             for (int s = 0; s < seeds; ++s)
                 cells.push_back({all[r], preference, static_cast<std::uint64_t>(s + 1)});
-        const std::vector<CellResult> results = runCells(setup, cells, threads);
+        const std::vector<CellResult> results = runCells(setup, cells, a.threads);
 
         std::map<QString, std::vector<const CellResult*>> byRouter;
         for (const CellResult& r : results)

@@ -1,0 +1,118 @@
+#include "cli/simulation_arguments.h"
+
+#include <QThread>
+
+namespace routerlab {
+
+void describeSimulationOptions(QCommandLineParser& p) {
+    p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset file or folder (repeatable)."),
+                 QStringLiteral("path")});
+    p.addOption({QStringLiteral("pool"),
+                 QStringLiteral("Pool file (optional when the data records costs)."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("router"),
+                 QStringLiteral("Router as NAME[:key=value,...] (repeatable). Names: %1.").arg([] {
+                     QStringList names;
+                     for (const RouterType& t : RouterRegistry::instance().types())
+                         names << t.name;
+                     return names.join(QStringLiteral(", "));
+                 }()),
+                 QStringLiteral("spec")});
+    p.addOption({QStringLiteral("preference"),
+                 QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
+                 QStringLiteral("weights"), QStringLiteral("quality=1")});
+    p.addOption({QStringLiteral("seeds"), QStringLiteral("Seeds per router (default 5)."),
+                 QStringLiteral("N"), QStringLiteral("5")});
+    p.addOption({QStringLiteral("session-length"),
+                 QStringLiteral("Sessions of L prompts (default: one per category)."),
+                 QStringLiteral("L")});
+    p.addOption({QStringLiteral("sessions"),
+                 QStringLiteral("Session rule: category, length:N, column, single."),
+                 QStringLiteral("rule"), QStringLiteral("category")});
+    p.addOption({QStringLiteral("split"),
+                 QStringLiteral("none, random:F or category:A,B (scored on A,B)."),
+                 QStringLiteral("rule"), QStringLiteral("none")});
+    p.addOption({QStringLiteral("reward"), QStringLiteral("pickllm (default) or linear."),
+                 QStringLiteral("kind"), QStringLiteral("pickllm")});
+    p.addOption({QStringLiteral("missing"),
+                 QStringLiteral("Missing cells: skip (the prompt) or failure."),
+                 QStringLiteral("policy"), QStringLiteral("skip")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."),
+                 QStringLiteral("T")});
+}
+
+bool parseSimulationArguments(const QCommandLineParser& p, const QString& command,
+                              SimulationArguments& a, QTextStream& err) {
+    a.datasets = p.values(QStringLiteral("dataset"));
+    a.pool = p.value(QStringLiteral("pool"));
+    if (a.datasets.isEmpty()) {
+        err << "routerlab-cli " << command << ": give --dataset\n";
+        return false;
+    }
+    QStringList routerTexts = p.values(QStringLiteral("router"));
+    if (routerTexts.isEmpty())
+        routerTexts << QStringLiteral("pickllm-ga") << QStringLiteral("pickllm-q");
+    try {
+        for (const QString& t : routerTexts) {
+            a.routers.push_back(RouterSpec::parse(t));
+            RouterRegistry::instance().resolve(a.routers.back());
+        }
+        a.preference = Preference::parse(p.value(QStringLiteral("preference")));
+        a.options.reward = rewardKindFromName(p.value(QStringLiteral("reward")));
+        a.options.sessions = p.isSet(QStringLiteral("session-length"))
+                                 ? SessionRule::parse(QStringLiteral("length:") +
+                                                      p.value(QStringLiteral("session-length")))
+                                 : SessionRule::parse(p.value(QStringLiteral("sessions")));
+        a.options.split = SplitRule::parse(p.value(QStringLiteral("split")));
+    } catch (const std::invalid_argument& e) {
+        err << "routerlab-cli " << command << ": " << e.what() << "\n";
+        return false;
+    }
+    const QString missing = p.value(QStringLiteral("missing"));
+    if (missing != QLatin1String("skip") && missing != QLatin1String("failure")) {
+        err << "routerlab-cli " << command << ": --missing must be skip or failure\n";
+        return false;
+    }
+    a.options.missing =
+        missing == QLatin1String("skip") ? MissingPolicy::SkipPrompt : MissingPolicy::Failure;
+    bool ok = false;
+    a.seeds = p.value(QStringLiteral("seeds")).toInt(&ok);
+    if (!ok || a.seeds < 1 || a.seeds > 100000) {
+        err << "routerlab-cli " << command << ": --seeds must be within 1..100000\n";
+        return false;
+    }
+    a.threads = p.isSet(QStringLiteral("threads")) ? p.value(QStringLiteral("threads")).toInt(&ok)
+                                                   : QThread::idealThreadCount();
+    if (!ok || a.threads < 1) {
+        err << "routerlab-cli " << command << ": --threads must be a whole number >= 1\n";
+        return false;
+    }
+
+    return true;
+}
+
+// Mean of each figure over the seeds of one router.
+QJsonObject averageOverSeeds(const std::vector<const CellResult*>& runs,
+                             const QStringList& models) {
+    CellSummary mean;
+    mean.selectionShare.assign(models.size(), 0.0);
+    const double n = static_cast<double>(runs.size());
+    for (const CellResult* r : runs) {
+        const CellSummary& s = r->summary;
+        mean.meanQuality += s.meanQuality / n;
+        mean.totalCostUsd += s.totalCostUsd / n;
+        mean.meanCostUsd += s.meanCostUsd / n;
+        mean.meanLatencyS += s.meanLatencyS / n;
+        mean.p95LatencyS += s.p95LatencyS / n;
+        mean.meanReward += s.meanReward / n;
+        mean.regret += s.regret / n;
+        mean.meanConvergenceStep += s.meanConvergenceStep / n;
+        mean.steps = s.steps;
+        mean.complete = mean.complete && s.complete;
+        for (int k = 0; k < models.size(); ++k)
+            mean.selectionShare[k] += s.selectionShare[k] / n;
+    }
+    return mean.toJson(models);
+}
+
+} // namespace routerlab

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "reward/preference.h"
+#include "routers/router_registry.h"
+#include "sim/simulation.h"
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QTextStream>
+#include <vector>
+
+namespace routerlab {
+
+// The options that simulate and sweep share: data, routers, seeds, sessions, split, reward.
+struct SimulationArguments {
+    QStringList datasets;
+    QString pool;
+    std::vector<RouterSpec> routers;
+    Preference preference;
+    SimulationOptions options;
+    int seeds = 5;
+    int threads = 1;
+};
+
+void describeSimulationOptions(QCommandLineParser& parser);
+// False, after a message on `err`, when the command line is wrong.
+bool parseSimulationArguments(const QCommandLineParser& p, const QString& command,
+                              SimulationArguments& a, QTextStream& err);
+// Mean of each summary figure over the seeds of one router.
+QJsonObject averageOverSeeds(const std::vector<const CellResult*>& runs, const QStringList& models);
+
+} // namespace routerlab
