@@ -5,6 +5,7 @@
 #include "sim/simulation.h"
 #include "test_support.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace routerlab;
@@ -187,6 +188,52 @@ private slots:
             setup, {{RouterSpec::parse(QStringLiteral("random")), kQualityOnly, 1}}, 1, &cancel);
         QCOMPARE(results.size(), std::size_t(1));
         QVERIFY(!results[0].summary.complete);
+    }
+
+    void pickLlmOnRealData_data() {
+        QTest::addColumn<QString>("folder");
+        QTest::addColumn<QString>("router");
+        QTest::newRow("routerbench ga") << "routerbench"
+                                        << "pickllm-ga";
+        QTest::newRow("routerbench q") << "routerbench"
+                                       << "pickllm-q";
+        QTest::newRow("routellm ga") << "routellm"
+                                     << "pickllm-ga";
+        QTest::newRow("routellm q") << "routellm"
+                                    << "pickllm-q";
+    }
+    void pickLlmOnRealData() {
+        QFETCH(QString, folder);
+        QFETCH(QString, router);
+        const QString root = testing::sharedDataDir();
+        if (root.isEmpty() || !QFileInfo(QDir(root).filePath(folder)).isDir())
+            QSKIP("shared/data is absent: the real-data check needs it");
+        QTemporaryDir tmp;
+        // RouteLLM records no costs: price its pair at list prices of the time.
+        const QString pool = folder == QLatin1String("routellm")
+                                 ? testing::writeFile(QDir(tmp.path()),
+                                                      QStringLiteral("p.pool.json"), R"({"models": [
+            {"id": "mistralai/Mixtral-8x7B-Instruct-v0.1", "input_price_per_mtok": 0.6, "output_price_per_mtok": 0.6},
+            {"id": "gpt-4-1106-preview", "input_price_per_mtok": 10, "output_price_per_mtok": 30}]})")
+                                 : QString();
+        const PricedDataset data = loadPricedDataset({QDir(root).filePath(folder)}, pool);
+        SimulationOptions options;
+        options.sessions = SessionRule::parse(QStringLiteral("length:200"));
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        const Preference preference{0.5, 0.5, 0.0};
+        const double learned =
+            meanOverSeeds(setup, router, preference, &CellSummary::meanReward, 3);
+        const double random =
+            meanOverSeeds(setup, QStringLiteral("random"), preference, &CellSummary::meanReward, 3);
+        const double learnedCost =
+            meanOverSeeds(setup, router, preference, &CellSummary::totalCostUsd, 3);
+        const double randomCost = meanOverSeeds(setup, QStringLiteral("random"), preference,
+                                                &CellSummary::totalCostUsd, 3);
+        qInfo("%s %s: reward %.4f vs random %.4f; cost %.3f vs random %.3f (%.0f%% less)",
+              qPrintable(folder), qPrintable(router), learned, random, learnedCost, randomCost,
+              100 * (1 - learnedCost / randomCost));
+        QVERIFY(learned > random);
+        QVERIFY(learnedCost < 0.8 * randomCost);
     }
 
     void splitsAndSessions() {
