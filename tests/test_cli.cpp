@@ -1,4 +1,5 @@
 // Runs the real routerlab-cli executable, as a user or a script would.
+#include "store/workspace_store.h"
 #include "test_support.h"
 
 #include <QJsonArray>
@@ -232,6 +233,43 @@ private slots:
         const QJsonArray points = router.value("points").toArray();
         QVERIFY(points.last().toObject().value("cost_usd").toDouble() <
                 points.first().toObject().value("cost_usd").toDouble());
+    }
+
+    void simulateRecordsRuns() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QString ws = dir_.filePath(QStringLiteral("runs.routerlab"));
+        const Run r =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"),
+                 sample.filePath(QStringLiteral("sample.csv")), QStringLiteral("--pool"),
+                 sample.filePath(QStringLiteral("sample.pool.json")), QStringLiteral("--router"),
+                 QStringLiteral("pickllm-q"), QStringLiteral("--seeds"), QStringLiteral("2"),
+                 QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const qint64 experiment = QJsonDocument::fromJson(r.out)
+                                      .object()
+                                      .value("workspace")
+                                      .toObject()
+                                      .value("experiment_id")
+                                      .toInteger();
+        routerlab::WorkspaceStore store(ws);
+        const auto experiments = store.experiments();
+        QCOMPARE(experiments.size(), std::size_t(1));
+        const QJsonObject config = QJsonDocument::fromJson(experiments[0].configJson).object();
+        QCOMPARE(config.value("routers").toArray().at(0).toString(), QStringLiteral("pickllm-q"));
+        QVERIFY(config.value("setup").toObject().contains("reward_scales"));
+        const auto runs = store.runs(experiment);
+        QCOMPARE(runs.size(),
+                 std::size_t(2 * 4)); // pickllm-q, oracle, random, best-single x 2 seeds
+        for (const auto& run : runs) {
+            QCOMPARE(run.status, QStringLiteral("finished"));
+            const std::vector<double> reward =
+                store.series(run.id, QStringLiteral("cumulative_reward"));
+            const std::vector<double> steps =
+                store.series(run.id, QStringLiteral("cumulative_reward.step"));
+            QVERIFY(!reward.empty() && reward.size() <= 2000);
+            QCOMPARE(steps.size(), reward.size());
+            QCOMPARE(steps.back(), 1599.0);
+        }
     }
 
     void importRecordsInWorkspace() {

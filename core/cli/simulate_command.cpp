@@ -2,6 +2,7 @@
 
 #include "cli/simulation_arguments.h"
 #include "formats/dataset_loader.h"
+#include "sim/run_recorder.h"
 #include "sim/simulation.h"
 
 #include <QJsonArray>
@@ -60,6 +61,16 @@ CliCommand simulateCommand() {
             QJsonObject o = averageOverSeeds(byRouter[r], models);
             o.insert(QStringLiteral("name"), r);
             json.insert(QString(r).replace(QLatin1Char('-'), QLatin1Char('_')), o);
+        }
+        if (!a.workspace.isEmpty()) {
+            WorkspaceStore store(a.workspace);
+            const qint64 experiment =
+                recordRuns(store, QStringLiteral("simulate %1").arg(data.dataset.name),
+                           a.toJson(QStringLiteral("simulate"), setup), results, models);
+            json.insert(QStringLiteral("workspace"),
+                        QJsonObject{{QStringLiteral("file"), a.workspace},
+                                    {QStringLiteral("experiment_id"), experiment},
+                                    {QStringLiteral("runs"), static_cast<int>(results.size())}});
         }
         if (p.isSet(QStringLiteral("json"))) {
             out << QJsonDocument(json).toJson(QJsonDocument::Indented);

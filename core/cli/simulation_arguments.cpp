@@ -1,5 +1,8 @@
 #include "cli/simulation_arguments.h"
 
+#include "common/version.h"
+
+#include <QJsonArray>
 #include <QThread>
 
 namespace routerlab {
@@ -37,6 +40,9 @@ void describeSimulationOptions(QCommandLineParser& p) {
     p.addOption({QStringLiteral("missing"),
                  QStringLiteral("Missing cells: skip (the prompt) or failure."),
                  QStringLiteral("policy"), QStringLiteral("skip")});
+    p.addOption({QStringLiteral("workspace"),
+                 QStringLiteral("Record the runs (config, summaries, series) in this workspace."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."),
                  QStringLiteral("T")});
 }
@@ -88,7 +94,23 @@ bool parseSimulationArguments(const QCommandLineParser& p, const QString& comman
         return false;
     }
 
+    a.workspace = p.value(QStringLiteral("workspace"));
     return true;
+}
+
+QJsonObject SimulationArguments::toJson(const QString& command,
+                                        const SimulationSetup& setup) const {
+    QJsonArray routerList;
+    for (const RouterSpec& r : routers)
+        routerList.append(r.toString());
+    return {{QStringLiteral("command"), command},
+            {QStringLiteral("version"), versionString()},
+            {QStringLiteral("datasets"), QJsonArray::fromStringList(datasets)},
+            {QStringLiteral("pool"), pool},
+            {QStringLiteral("routers"), routerList},
+            {QStringLiteral("preference"), preference.toString()},
+            {QStringLiteral("seeds"), seeds},
+            {QStringLiteral("setup"), setup.describe()}};
 }
 
 // Mean of each figure over the seeds of one router.

@@ -20,6 +20,10 @@ struct SimulationArguments {
     SimulationOptions options;
     int seeds = 5;
     int threads = 1;
+    QString workspace; // where runs are recorded; empty: not recorded
+
+    // Everything needed to run it again, as recorded with the runs.
+    QJsonObject toJson(const QString& command, const SimulationSetup& setup) const;
 };
 
 void describeSimulationOptions(QCommandLineParser& parser);

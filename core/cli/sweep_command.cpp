@@ -3,6 +3,7 @@
 #include "cli/simulation_arguments.h"
 #include "formats/dataset_loader.h"
 #include "metrics/pareto.h"
+#include "sim/run_recorder.h"
 #include "sim/simulation.h"
 
 #include <QJsonArray>
@@ -131,13 +132,25 @@ CliCommand sweepCommand() {
             routers.append(routerCurve(names[r], preferences, runs, costMin, costMax));
         const QJsonObject oracle =
             routerCurve(QStringLiteral("oracle"), preferences, runs, costMin, costMax);
-        const QJsonObject json{{QStringLiteral("points"), count},
-                               {QStringLiteral("seeds"), a.seeds},
-                               {QStringLiteral("cost_range_usd"), QJsonArray{costMin, costMax}},
-                               {QStringLiteral("models"), models},
-                               {QStringLiteral("routers"), routers},
-                               {QStringLiteral("oracle"), oracle},
-                               {QStringLiteral("setup"), setup.describe()}};
+        QJsonObject json{{QStringLiteral("points"), count},
+                         {QStringLiteral("seeds"), a.seeds},
+                         {QStringLiteral("cost_range_usd"), QJsonArray{costMin, costMax}},
+                         {QStringLiteral("models"), models},
+                         {QStringLiteral("routers"), routers},
+                         {QStringLiteral("oracle"), oracle},
+                         {QStringLiteral("setup"), setup.describe()}};
+        if (!a.workspace.isEmpty()) {
+            WorkspaceStore store(a.workspace);
+            QJsonObject config = a.toJson(QStringLiteral("sweep"), setup);
+            config.insert(QStringLiteral("points"), count);
+            config.insert(QStringLiteral("latency_weight"), latency);
+            const qint64 experiment =
+                recordRuns(store, QStringLiteral("sweep %1").arg(data.dataset.name), config,
+                           results, data.dataset.modelNames);
+            json.insert(QStringLiteral("workspace"),
+                        QJsonObject{{QStringLiteral("file"), a.workspace},
+                                    {QStringLiteral("experiment_id"), experiment}});
+        }
         if (p.isSet(QStringLiteral("json"))) {
             out << QJsonDocument(json).toJson(QJsonDocument::Indented);
             return kExitOk;

@@ -1,0 +1,56 @@
+#include "sim/run_recorder.h"
+
+#include "metrics/series_stats.h"
+
+#include <QJsonDocument>
+
+namespace routerlab {
+
+namespace {
+
+void storeSeries(WorkspaceStore& store, qint64 run, const QString& name,
+                 const std::vector<double>& series) {
+    std::vector<double> steps, values;
+    for (const auto& [index, value] : downsampleMinMax(series, kStoredSeriesPoints)) {
+        steps.push_back(index);
+        values.push_back(value);
+    }
+    store.addSeries(run, name, values);
+    store.addSeries(run, name + QStringLiteral(".step"), steps);
+}
+
+} // namespace
+
+qint64 recordRuns(WorkspaceStore& store, const QString& name, const QJsonObject& config,
+                  const std::vector<CellResult>& results, const QStringList& models) {
+    Transaction transaction(store.database(),
+                            QStringLiteral("recording experiment '%1'").arg(name));
+    const qint64 experiment =
+        store.addExperiment(name, QJsonDocument(config).toJson(QJsonDocument::Compact));
+    for (const CellResult& r : results) {
+        RunRecord run;
+        run.experimentId = experiment;
+        run.router = r.cell.router.toString();
+        const Preference& w = r.cell.preference;
+        run.preferenceJson = QJsonDocument(QJsonObject{{QStringLiteral("quality"), w.quality},
+                                                       {QStringLiteral("cost"), w.cost},
+                                                       {QStringLiteral("latency"), w.latency}})
+                                 .toJson(QJsonDocument::Compact);
+        run.seed = r.cell.seed;
+        run.configJson = QJsonDocument(QJsonObject{{QStringLiteral("router"), run.router}})
+                             .toJson(QJsonDocument::Compact);
+        const qint64 id = store.addRun(run);
+        store.finishRun(
+            id, r.summary.complete ? QStringLiteral("finished") : QStringLiteral("cancelled"),
+            QJsonDocument(r.summary.toJson(models)).toJson(QJsonDocument::Compact));
+        std::vector<double> reward(r.log.reward.begin(), r.log.reward.end());
+        std::vector<double> oracle(r.log.oracleReward.begin(), r.log.oracleReward.end());
+        storeSeries(store, id, QStringLiteral("cumulative_reward"), cumulativeSum(reward));
+        storeSeries(store, id, QStringLiteral("cumulative_regret"),
+                    cumulativeRegret(oracle, reward));
+    }
+    transaction.commit();
+    return experiment;
+}
+
+} // namespace routerlab

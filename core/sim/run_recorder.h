@@ -1,0 +1,20 @@
+#pragma once
+
+#include "sim/simulation.h"
+#include "store/workspace_store.h"
+
+#include <QJsonObject>
+#include <vector>
+
+namespace routerlab {
+
+// Points kept per stored series: enough for any chart, small enough to write in milliseconds.
+inline constexpr int kStoredSeriesPoints = 2000;
+
+// Stores an experiment and its runs in one transaction: the configuration (enough to re-run
+// it), each cell's summary, and down-sampled cumulative reward and regret series with the
+// step index of each point. Returns the experiment id.
+qint64 recordRuns(WorkspaceStore& store, const QString& name, const QJsonObject& config,
+                  const std::vector<CellResult>& results, const QStringList& models);
+
+} // namespace routerlab
