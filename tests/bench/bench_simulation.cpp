@@ -10,7 +10,6 @@
 
 using namespace routerlab;
 
-
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
     const int prompts = argc > 1 ? std::atoi(argv[1]) : 100000;
