@@ -144,6 +144,7 @@ private slots:
         QTest::newRow("epsilon-greedy") << "epsilon-greedy";
         QTest::newRow("ucb1") << "ucb1";
         QTest::newRow("thompson") << "thompson";
+        QTest::newRow("linucb") << "linucb";
     }
     void classicBanditsBeatRandom() {
         QFETCH(QString, router);
@@ -160,6 +161,22 @@ private slots:
         QVERIFY(learned > random);
         // Over 1,600 prompts a bandit should get at least half way to the best single model.
         QVERIFY(learned > random + 0.5 * (best - random));
+    }
+
+    void promptFeaturesHelpLinUcb() {
+        // The sample's categories favour different models, and the prompt text reveals the
+        // category: a contextual bandit should beat the context-free ones.
+        SimulationOptions options;
+        options.sessions = SessionRule::parse(QStringLiteral("single"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, options);
+        const double linucb =
+            meanOverSeeds(setup, QStringLiteral("linucb"), kCostHeavy, &CellSummary::meanReward);
+        for (const char* other : {"epsilon-greedy", "thompson", "ucb1"}) {
+            const double reward = meanOverSeeds(setup, QString::fromLatin1(other), kCostHeavy,
+                                                &CellSummary::meanReward);
+            qInfo("linucb %.4f vs %s %.4f", linucb, other, reward);
+            QVERIFY(linucb > reward);
+        }
     }
 
     void identicalForAnyThreadCount() {

@@ -21,6 +21,8 @@ struct RoutingProblem {
     const Eigen::MatrixXd* latency = nullptr;
     std::vector<int> trainingRows;
     std::vector<int> scoredRows; // the rows a run is scored on (hindsight routers use them)
+    // Prompt features for contextual routers: one column per prompt row.
+    const Eigen::MatrixXf* features = nullptr;
     RewardKind rewardKind = RewardKind::PickLlm;
     RewardScales scales;
 

@@ -42,6 +42,7 @@ const RouterRegistry& RouterRegistry::instance() {
         registerReferenceRouters(r);
         registerPickLlmRouters(r);
         registerBanditRouters(r);
+        registerLinUcbRouter(r);
         return r;
     }();
     return registry;

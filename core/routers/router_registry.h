@@ -69,6 +69,7 @@ private:
 void registerReferenceRouters(RouterRegistry& registry);
 void registerPickLlmRouters(RouterRegistry& registry);
 void registerBanditRouters(RouterRegistry& registry);
+void registerLinUcbRouter(RouterRegistry& registry);
 
 } // namespace routerlab
 

@@ -1,6 +1,7 @@
 #include "sim/simulation.h"
 
 #include "common/random.h"
+#include "features/featurizer.h"
 #include "metrics/series_stats.h"
 
 #include <QJsonArray>
@@ -186,6 +187,12 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
         break;
     }
 
+    // Features once per prompt, shared by every contextual router and thread.
+    HashedWordFeaturizer featurizer;
+    features_.resize(featurizer.dimension(), dataset.promptCount());
+    for (int i = 0; i < dataset.promptCount(); ++i)
+        features_.col(i) = featurizer.transform(dataset.promptTexts[i]);
+    problem_.features = &features_;
     problem_.modelNames = dataset.modelNames;
     problem_.quality = &quality_;
     problem_.cost = &cost_;

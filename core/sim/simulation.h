@@ -65,6 +65,7 @@ private:
     const Dataset& dataset_;
     SimulationOptions options_;
     Eigen::MatrixXd quality_, cost_, latency_;
+    Eigen::MatrixXf features_;
     RoutingProblem problem_;
     std::vector<int> sessionStarts_;
     int skipped_ = 0;

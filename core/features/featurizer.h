@@ -1,0 +1,33 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QString>
+#include <memory>
+#include <vector>
+
+namespace routerlab {
+
+// Turns a prompt into a fixed-size vector for contextual routers. Deterministic across runs
+// and machines; fit() sees only the training prompts.
+class Featurizer {
+public:
+    virtual ~Featurizer() = default;
+    virtual int dimension() const = 0;
+    virtual void fit(const std::vector<const QString*>& trainingPrompts) = 0;
+    virtual Eigen::VectorXf transform(const QString& prompt) const = 0;
+};
+
+// Word unigrams and bigrams hashed (FNV-1a) into `dimension - 1` buckets, log-scaled counts,
+// L2-normalised, plus a constant bias feature. Needs no fitting.
+class HashedWordFeaturizer : public Featurizer {
+public:
+    explicit HashedWordFeaturizer(int dimension = 64) : dimension_(dimension) {}
+    int dimension() const override { return dimension_; }
+    void fit(const std::vector<const QString*>&) override {}
+    Eigen::VectorXf transform(const QString& prompt) const override;
+
+private:
+    int dimension_;
+};
+
+} // namespace routerlab
