@@ -30,13 +30,13 @@ private slots:
     void similarPromptsAreCloserThanUnrelatedOnes() {
         const HashedWordFeaturizer f(256);
         const int n = 255;
-        const auto code1 =
+        const Eigen::VectorXf code1 =
             f.transform(QStringLiteral("Write a Python function that reverses a linked list"))
                 .head(n);
-        const auto code2 =
+        const Eigen::VectorXf code2 =
             f.transform(QStringLiteral("Write a Python function that merges two sorted lists"))
                 .head(n);
-        const auto chat =
+        const Eigen::VectorXf chat =
             f.transform(QStringLiteral("Tell me a story about a dragon who learns to bake"))
                 .head(n);
         QVERIFY(code1.dot(code2) > code1.dot(chat) + 0.2f);
