@@ -28,7 +28,7 @@ CliCommand simulateCommand() {
         const std::vector<RouterSpec>& routers = a.routers;
         const Preference& preference = a.preference;
         const int seeds = a.seeds;
-        const PricedDataset data = loadPricedDataset(a.datasets, a.pool);
+        const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
         const SimulationSetup setup(data.dataset, data.pool, a.options);
 
         // The reference points are always reported beside the routers asked for.

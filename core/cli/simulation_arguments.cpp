@@ -1,6 +1,8 @@
 #include "cli/simulation_arguments.h"
 
 #include "common/version.h"
+#include "features/prompt_features.h"
+#include "formats/dataset_loader.h"
 
 #include <QJsonArray>
 #include <QThread>
@@ -35,6 +37,14 @@ void describeSimulationOptions(QCommandLineParser& p) {
     p.addOption({QStringLiteral("split"),
                  QStringLiteral("none, random:F or category:A,B (scored on A,B)."),
                  QStringLiteral("rule"), QStringLiteral("none")});
+    p.addOption({QStringLiteral("test-dataset"),
+                 QStringLiteral("Score on this file or folder (repeatable); routers that "
+                                "pre-train fit on --dataset."),
+                 QStringLiteral("path")});
+    p.addOption({QStringLiteral("features"),
+                 QStringLiteral("Prompt features for contextual routers: %1.")
+                     .arg(featurizerForms().join(QStringLiteral(", "))),
+                 QStringLiteral("form"), QStringLiteral("hashed-words:64")});
     p.addOption({QStringLiteral("reward"), QStringLiteral("pickllm (default) or linear."),
                  QStringLiteral("kind"), QStringLiteral("pickllm")});
     p.addOption({QStringLiteral("missing"),
@@ -70,6 +80,21 @@ bool parseSimulationArguments(const QCommandLineParser& p, const QString& comman
                                                       p.value(QStringLiteral("session-length")))
                                  : SessionRule::parse(p.value(QStringLiteral("sessions")));
         a.options.split = SplitRule::parse(p.value(QStringLiteral("split")));
+        a.options.features = p.value(QStringLiteral("features"));
+        makeFeaturizer(a.options.features); // refuse a bad form before any data is read
+        a.testDatasets = p.values(QStringLiteral("test-dataset"));
+        if (!a.testDatasets.isEmpty()) {
+            if (a.options.split.kind != SplitRule::Kind::None)
+                throw std::invalid_argument("give either --split or --test-dataset, not both");
+            a.options.split.kind = SplitRule::Kind::Sources;
+            a.options.split.testSources = expandDatasetPaths(a.testDatasets);
+            for (const QString& file : a.options.split.testSources)
+                if (expandDatasetPaths(a.datasets).contains(file))
+                    throw std::invalid_argument(
+                        QStringLiteral("'%1' is both a training and a test file")
+                            .arg(file)
+                            .toStdString());
+        }
     } catch (const std::invalid_argument& e) {
         err << "routerlab-cli " << command << ": " << e.what() << "\n";
         return false;
@@ -106,6 +131,7 @@ QJsonObject SimulationArguments::toJson(const QString& command,
     return {{QStringLiteral("command"), command},
             {QStringLiteral("version"), versionString()},
             {QStringLiteral("datasets"), QJsonArray::fromStringList(datasets)},
+            {QStringLiteral("test_datasets"), QJsonArray::fromStringList(testDatasets)},
             {QStringLiteral("pool"), pool},
             {QStringLiteral("routers"), routerList},
             {QStringLiteral("preference"), preference.toString()},

@@ -14,6 +14,7 @@ namespace routerlab {
 // The options that simulate and sweep share: data, routers, seeds, sessions, split, reward.
 struct SimulationArguments {
     QStringList datasets;
+    QStringList testDatasets; // scored on these when given (SplitRule::Kind::Sources)
     QString pool;
     std::vector<RouterSpec> routers;
     Preference preference;
@@ -23,6 +24,8 @@ struct SimulationArguments {
     QString workspace; // where runs are recorded; empty: not recorded
 
     // Everything needed to run it again, as recorded with the runs.
+    // Training files then test files: what the loader reads as one dataset.
+    QStringList allDatasets() const { return datasets + testDatasets; }
     QJsonObject toJson(const QString& command, const SimulationSetup& setup) const;
 };
 

@@ -88,7 +88,7 @@ CliCommand sweepCommand() {
             preferences.push_back({1.0 - cost, cost, latency});
         }
 
-        const PricedDataset data = loadPricedDataset(a.datasets, a.pool);
+        const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
         const SimulationSetup setup(data.dataset, data.pool, a.options);
 
         // Single models are fixed points of the plane; their cost range is the AIQ range.

@@ -12,7 +12,7 @@ namespace {
 class LinUcbRouter : public Router {
 public:
     LinUcbRouter(const RoutingProblem& problem, double alpha, double lambda)
-        : features_(*problem.features), models_(problem.modelCount()), alpha_(alpha),
+        : features_(problem.features->matrix()), models_(problem.modelCount()), alpha_(alpha),
           lambda_(lambda) {}
 
     void reset(std::uint64_t) override {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "features/prompt_features.h"
 #include "reward/reward_function.h"
 
 #include <Eigen/Core>
@@ -21,8 +22,8 @@ struct RoutingProblem {
     const Eigen::MatrixXd* latency = nullptr;
     std::vector<int> trainingRows;
     std::vector<int> scoredRows; // the rows a run is scored on (hindsight routers use them)
-    // Prompt features for contextual routers: one column per prompt row.
-    const Eigen::MatrixXf* features = nullptr;
+    // Prompt features for contextual routers (computed on first use): column = prompt row.
+    const PromptFeatures* features = nullptr;
     RewardKind rewardKind = RewardKind::PickLlm;
     RewardScales scales;
 

@@ -1,9 +1,10 @@
 #include "sim/simulation.h"
 
 #include "common/random.h"
-#include "features/featurizer.h"
+#include "features/prompt_features.h"
 #include "metrics/series_stats.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <algorithm>
 #include <map>
@@ -87,6 +88,12 @@ QString SplitRule::toString() const {
         return QStringLiteral("random:%1").arg(trainFraction);
     case Kind::Category:
         return QStringLiteral("category:") + testCategories.join(QLatin1Char(','));
+    case Kind::Sources: { // file names only: a run's record must not depend on where data lives
+        QStringList names;
+        for (const QString& path : testSources)
+            names << QFileInfo(path).fileName();
+        return QStringLiteral("test-dataset:") + names.join(QLatin1Char(','));
+    }
     case Kind::None:
         break;
     }
@@ -147,6 +154,12 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
                  : train)
                 .push_back(i);
         break;
+    case SplitRule::Kind::Sources:
+        for (const int i : usable)
+            (options.split.testSources.contains(dataset.sources[dataset.promptSource[i]]) ? test
+                                                                                          : train)
+                .push_back(i);
+        break;
     }
     if (test.empty())
         throw std::invalid_argument(
@@ -187,12 +200,8 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
         break;
     }
 
-    // Features once per prompt, shared by every contextual router and thread.
-    HashedWordFeaturizer featurizer;
-    features_.resize(featurizer.dimension(), dataset.promptCount());
-    for (int i = 0; i < dataset.promptCount(); ++i)
-        features_.col(i) = featurizer.transform(dataset.promptTexts[i]);
-    problem_.features = &features_;
+    features_ = std::make_unique<PromptFeatures>(dataset.promptTexts, train, options.features);
+    problem_.features = features_.get();
     problem_.modelNames = dataset.modelNames;
     problem_.quality = &quality_;
     problem_.cost = &cost_;
@@ -219,6 +228,7 @@ QJsonObject SimulationSetup::describe() const {
             {QStringLiteral("session_count"), static_cast<int>(sessionStarts_.size())},
             {QStringLiteral("split"), options_.split.toString()},
             {QStringLiteral("split_seed"), QString::number(options_.splitSeed)},
+            {QStringLiteral("features"), options_.features},
             {QStringLiteral("training_prompts"), static_cast<int>(problem_.trainingRows.size())},
             {QStringLiteral("scored_prompts"), static_cast<int>(problem_.scoredRows.size())},
             {QStringLiteral("skipped_prompts"), skipped_}};

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace routerlab {
@@ -31,9 +32,10 @@ struct SessionRule {
 
 // Which prompts train (routers that pre-train, reward scales) and which are scored.
 struct SplitRule {
-    enum class Kind { None, Random, Category } kind = Kind::None;
+    enum class Kind { None, Random, Category, Sources } kind = Kind::None;
     double trainFraction = 0.7; // for Random
     QStringList testCategories; // for Category: scored on these, trained on the rest
+    QStringList testSources;    // for Sources (--test-dataset): scored on rows from these files
     static SplitRule parse(const QString& text); // "none", "random:0.7", "category:math,code"
     QString toString() const;
 };
@@ -44,6 +46,7 @@ struct SimulationOptions {
     SessionRule sessions;
     SplitRule split;
     std::uint64_t splitSeed = 1;
+    QString features = QStringLiteral("hashed-words:64"); // makeFeaturizer() form
 };
 
 // Everything a cell needs, computed once per experiment and shared read-only by all threads.
@@ -65,7 +68,7 @@ private:
     const Dataset& dataset_;
     SimulationOptions options_;
     Eigen::MatrixXd quality_, cost_, latency_;
-    Eigen::MatrixXf features_;
+    std::unique_ptr<PromptFeatures> features_;
     RoutingProblem problem_;
     std::vector<int> sessionStarts_;
     int skipped_ = 0;

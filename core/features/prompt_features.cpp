@@ -1,0 +1,64 @@
+#include "features/prompt_features.h"
+
+#include <stdexcept>
+
+namespace routerlab {
+
+namespace {
+
+// "name:number" -> number, or `fallback` when the text is just "name".
+int dimensionOf(const QString& spec, const QString& name, int fallback) {
+    if (spec == name)
+        return fallback;
+    bool ok = false;
+    const int d = spec.mid(name.size() + 1).toInt(&ok);
+    if (!ok || d < 2 || d > 65536)
+        throw std::invalid_argument(
+            QStringLiteral("features '%1': the dimension must be a whole number within 2..65536")
+                .arg(spec)
+                .toStdString());
+    return d;
+}
+
+} // namespace
+
+QStringList featurizerForms() {
+    return {QStringLiteral("hashed-words[:D]")};
+}
+
+std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec) {
+    const QString name = spec.section(QLatin1Char(':'), 0, 0);
+    if (name == QLatin1String("hashed-words"))
+        return std::make_unique<HashedWordFeaturizer>(dimensionOf(spec, name, 64));
+    throw std::invalid_argument(QStringLiteral("unknown features '%1' (known: %2)")
+                                    .arg(spec, featurizerForms().join(QStringLiteral(", ")))
+                                    .toStdString());
+}
+
+PromptFeatures::PromptFeatures(const std::vector<QString>& promptTexts,
+                               std::vector<int> trainingRows, const QString& spec)
+    : texts_(promptTexts), trainingRows_(std::move(trainingRows)), spec_(spec),
+      featurizer_(makeFeaturizer(spec)) {}
+
+const Featurizer& PromptFeatures::featurizer() const {
+    std::call_once(fitted_, [this] {
+        std::vector<const QString*> training;
+        training.reserve(trainingRows_.size());
+        for (const int i : trainingRows_)
+            training.push_back(&texts_[static_cast<std::size_t>(i)]);
+        featurizer_->fit(training);
+    });
+    return *featurizer_;
+}
+
+const Eigen::MatrixXf& PromptFeatures::matrix() const {
+    std::call_once(computed_, [this] {
+        const Featurizer& f = featurizer();
+        matrix_.resize(f.dimension(), static_cast<Eigen::Index>(texts_.size()));
+        for (std::size_t i = 0; i < texts_.size(); ++i)
+            matrix_.col(static_cast<Eigen::Index>(i)) = f.transform(texts_[i]);
+    });
+    return matrix_;
+}
+
+} // namespace routerlab

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "features/featurizer.h"
+
+#include <Eigen/Core>
+#include <QString>
+#include <QStringList>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace routerlab {
+
+// A featurizer from its text form: "hashed-words:64" (the default). Throws
+// std::invalid_argument with the known forms when the text names none of them.
+std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec);
+QStringList featurizerForms(); // for --help and the GUI
+
+// The features of every prompt of a dataset, computed on first use only: most routers never
+// ask, and featurizing 100k prompts would dominate their runs. Thread-safe; fit() sees the
+// training prompts alone.
+class PromptFeatures {
+public:
+    PromptFeatures(const std::vector<QString>& promptTexts, std::vector<int> trainingRows,
+                   const QString& spec);
+
+    const QString& spec() const { return spec_; }
+    int dimension() const { return featurizer_->dimension(); }
+    // dimension x prompts, one column per dataset row.
+    const Eigen::MatrixXf& matrix() const;
+    // The fitted featurizer, for prompts that are not in the dataset (live mode).
+    const Featurizer& featurizer() const;
+
+private:
+    const std::vector<QString>& texts_;
+    std::vector<int> trainingRows_;
+    QString spec_;
+    std::unique_ptr<Featurizer> featurizer_;
+    mutable std::once_flag fitted_, computed_;
+    mutable Eigen::MatrixXf matrix_;
+};
+
+} // namespace routerlab
