@@ -2,6 +2,7 @@
 
 #include "features/prompt_features.h"
 #include "reward/reward_function.h"
+#include "routers/training_cache.h"
 
 #include <Eigen/Core>
 #include <QStringList>
@@ -26,6 +27,8 @@ struct RoutingProblem {
     const PromptFeatures* features = nullptr;
     RewardKind rewardKind = RewardKind::PickLlm;
     RewardScales scales;
+    // Shared trained state for routers that pre-train; null outside an experiment.
+    TrainingCache* trainingCache = nullptr;
 
     int modelCount() const { return static_cast<int>(modelNames.size()); }
 };

@@ -202,6 +202,7 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
 
     features_ = std::make_unique<PromptFeatures>(dataset.promptTexts, train, options.features);
     problem_.features = features_.get();
+    problem_.trainingCache = trainingCache_.get();
     problem_.modelNames = dataset.modelNames;
     problem_.quality = &quality_;
     problem_.cost = &cost_;

@@ -69,6 +69,7 @@ private:
     SimulationOptions options_;
     Eigen::MatrixXd quality_, cost_, latency_;
     std::unique_ptr<PromptFeatures> features_;
+    std::unique_ptr<TrainingCache> trainingCache_ = std::make_unique<TrainingCache>();
     RoutingProblem problem_;
     std::vector<int> sessionStarts_;
     int skipped_ = 0;
