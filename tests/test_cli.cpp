@@ -52,7 +52,7 @@ private slots:
         QVERIFY(v.out.startsWith("routerlab-cli 0."));
         const Run h = cli({QStringLiteral("--help")});
         QCOMPARE(h.code, 0);
-        for (const char* command : {"generate", "info", "import", "simulate", "sweep"})
+        for (const char* command : {"generate", "info", "import", "simulate", "sweep", "merge"})
             QVERIFY(h.out.contains(command));
     }
 
@@ -233,6 +233,128 @@ private slots:
         const QJsonArray points = router.value("points").toArray();
         QVERIFY(points.last().toObject().value("cost_usd").toDouble() <
                 points.first().toObject().value("cost_usd").toDouble());
+    }
+
+    // What a cluster does: N processes each run one shard, a last one merges; the result file
+    // is byte for byte the one a single process writes.
+    void shardedSweepMergesToTheSameBytes() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QStringList common{QStringLiteral("sweep"),
+                                 QStringLiteral("--dataset"),
+                                 sample.filePath(QStringLiteral("sample.csv")),
+                                 QStringLiteral("--pool"),
+                                 sample.filePath(QStringLiteral("sample.pool.json")),
+                                 QStringLiteral("--router"),
+                                 QStringLiteral("pickllm-ga"),
+                                 QStringLiteral("--router"),
+                                 QStringLiteral("thompson"),
+                                 QStringLiteral("--points"),
+                                 QStringLiteral("5"),
+                                 QStringLiteral("--seeds"),
+                                 QStringLiteral("2")};
+        const QString single = dir_.filePath(QStringLiteral("single.json"));
+        const Run whole =
+            cli(common + QStringList{QStringLiteral("--out"), single, QStringLiteral("--json")});
+        QVERIFY2(whole.code == 0, whole.err.constData());
+        QCOMPARE(whole.out, readFile(single));
+
+        const QString shards = dir_.filePath(QStringLiteral("shards"));
+        for (int i = 0; i < 3; ++i) {
+            const Run r =
+                cli(common + QStringList{QStringLiteral("--shard"), QStringLiteral("%1/3").arg(i),
+                                         QStringLiteral("--out"), shards,
+                                         QStringLiteral("--threads"), QStringLiteral("1")});
+            QVERIFY2(r.code == 0, r.err.constData());
+            QVERIFY(r.err.contains("written to"));
+        }
+        const QString merged = dir_.filePath(QStringLiteral("merged.json"));
+        const Run m = cli({QStringLiteral("merge"), shards, QStringLiteral("--out"), merged});
+        QVERIFY2(m.code == 0, m.err.constData());
+        QCOMPARE(readFile(merged), readFile(single));
+
+        // One shard gone: refused with the missing index, nothing written.
+        QVERIFY(QFile::remove(QDir(shards).filePath(QStringLiteral("shard-0001-of-0003.json"))));
+        const QString refused = dir_.filePath(QStringLiteral("refused.json"));
+        const Run missing =
+            cli({QStringLiteral("merge"), shards, QStringLiteral("--out"), refused});
+        QCOMPARE(missing.code, 1);
+        QVERIFY2(missing.err.contains("index 1"), missing.err.constData());
+        QVERIFY(!QFileInfo::exists(refused));
+        const Run partial =
+            cli({QStringLiteral("merge"), shards, QStringLiteral("--allow-partial")});
+        QCOMPARE(partial.code, 0);
+        QVERIFY(QJsonDocument::fromJson(partial.out).object().contains("missing_cells"));
+
+        // --shard auto outside a scheduler says what it looked for.
+        const Run unscheduled =
+            cli(common + QStringList{QStringLiteral("--shard"), QStringLiteral("auto"),
+                                     QStringLiteral("--out"), shards});
+        QCOMPARE(unscheduled.code, 2);
+        QVERIFY(unscheduled.err.contains("SLURM_ARRAY_TASK_ID"));
+    }
+
+    // The experiment file the GUI saves and the cluster scripts pass: saving the options and
+    // running from the file gives the same result as the command line.
+    void experimentFileRoundTrip() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QStringList options{
+            QStringLiteral("--dataset"),  sample.filePath(QStringLiteral("sample.csv")),
+            QStringLiteral("--pool"),     sample.filePath(QStringLiteral("sample.pool.json")),
+            QStringLiteral("--router"),   QStringLiteral("ucb1:c=0.5"),
+            QStringLiteral("--points"),   QStringLiteral("3"),
+            QStringLiteral("--seeds"),    QStringLiteral("2"),
+            QStringLiteral("--sessions"), QStringLiteral("length:40")};
+        const QString file = dir_.filePath(QStringLiteral("experiments/e.json"));
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        const Run save = cli(QStringList{QStringLiteral("sweep")} + options +
+                             QStringList{QStringLiteral("--save-experiment"), file});
+        QVERIFY2(save.code == 0, save.err.constData());
+        const QJsonObject e = QJsonDocument::fromJson(readFile(file)).object();
+        QCOMPARE(e.value("command").toString(), QStringLiteral("sweep"));
+        QCOMPARE(e.value("points").toInt(), 3);
+        QVERIFY(QDir::isRelativePath(e.value("pool").toString())); // the folder can move
+
+        const Run direct = cli(QStringList{QStringLiteral("sweep")} + options +
+                               QStringList{QStringLiteral("--json")});
+        const Run fromFile = cli({QStringLiteral("sweep"), QStringLiteral("--experiment"), file,
+                                  QStringLiteral("--json")});
+        QVERIFY2(fromFile.code == 0, fromFile.err.constData());
+        QCOMPARE(fromFile.out, direct.out);
+        // The command line wins over the file.
+        const Run overridden =
+            cli({QStringLiteral("sweep"), QStringLiteral("--experiment"), file,
+                 QStringLiteral("--points"), QStringLiteral("4"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(overridden.out).object().value("points").toInt(), 4);
+
+        const QString broken =
+            writeFile(QDir(dir_.path()), QStringLiteral("broken.json"), "{\n \"seeds\": ,\n}");
+        const Run bad = cli({QStringLiteral("sweep"), QStringLiteral("--experiment"), broken});
+        QCOMPARE(bad.code, 1);
+        QVERIFY2(bad.err.contains("broken.json:2"), bad.err.constData());
+    }
+
+    // Train on one set of files, score on another.
+    void testDatasetScoresOnlyItsPrompts() {
+        const QString train = writeFile(QDir(dir_.path()), QStringLiteral("train.csv"), kDataset);
+        QByteArray other = kDataset;
+        other.replace("a,q1", "x,q9").replace("b,q2", "y,q8").replace("c,q3", "z,q7");
+        const QString test = writeFile(QDir(dir_.path()), QStringLiteral("test.csv"), other);
+        const QString pool = writeFile(QDir(dir_.path()), QStringLiteral("p.pool.json"),
+                                       routerlab::testing::kTinyPool);
+        const Run r =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"), train,
+                 QStringLiteral("--test-dataset"), test, QStringLiteral("--pool"), pool,
+                 QStringLiteral("--missing"), QStringLiteral("failure"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject setup = QJsonDocument::fromJson(r.out).object().value("setup").toObject();
+        QCOMPARE(setup.value("training_prompts").toInt(), 3);
+        QCOMPARE(setup.value("scored_prompts").toInt(), 3);
+        QCOMPARE(setup.value("split").toString(), QStringLiteral("test-dataset:test.csv"));
+        const Run both =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"), train,
+                 QStringLiteral("--test-dataset"), train, QStringLiteral("--pool"), pool});
+        QCOMPARE(both.code, 2);
+        QVERIFY(both.err.contains("both a training and a test file"));
     }
 
     void simulateRecordsRuns() {

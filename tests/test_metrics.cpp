@@ -431,6 +431,42 @@ private slots:
         QCOMPARE(routerlab::callPerformanceThreshold(rounding, 0.3), 1.0);
         QVERIFY(std::isnan(routerlab::callPerformanceThreshold(ApgrResult{}, 0.5)));
     }
+
+    void apgrFromOperatingPoints_data() {
+        QTest::addColumn<QList<double>>("shares");
+        QTest::addColumn<QList<double>>("pgrs");
+        QTest::addColumn<double>("apgr");
+        QTest::addColumn<double>("cpt50");
+        QTest::addColumn<double>("cpt80");
+        // Sorted and anchored: (0,0) (.5,.6) (.75,.9) (1,1); trapezoids .15 + .1875 + .2375.
+        QTest::newRow("anchored") << QList<double>{0.75, 0.5} << QList<double>{0.9, 0.6} << 0.575
+                                  << 0.5 << 0.75;
+        // The diagonal (random routing between weak and strong) averages one half.
+        QTest::newRow("diagonal") << QList<double>{0.0, 0.5, 1.0} << QList<double>{0.0, 0.5, 1.0}
+                                  << 0.5 << 0.5 << 1.0;
+        // A router that recovers all of the gap at 20% strong calls: .1 + .8 = .9.
+        QTest::newRow("ideal") << QList<double>{0.2} << QList<double>{1.0} << 0.9 << 0.2 << 0.2;
+        // NaN points are dropped; nothing left is NaN.
+        QTest::newRow("nan") << QList<double>{0.4} << QList<double>{qQNaN()} << qQNaN() << qQNaN()
+                             << qQNaN();
+    }
+    void apgrFromOperatingPoints() {
+        QFETCH(QList<double>, shares);
+        QFETCH(QList<double>, pgrs);
+        QFETCH(double, apgr);
+        QFETCH(double, cpt50);
+        QFETCH(double, cpt80);
+        std::vector<routerlab::ApgrCurvePoint> points;
+        for (qsizetype i = 0; i < shares.size(); ++i)
+            points.push_back({shares[i], pgrs[i]});
+        const ApgrResult r = routerlab::apgrFromOperatingPoints(points);
+        auto same = [](double a, double b) {
+            return (std::isnan(a) && std::isnan(b)) || std::abs(a - b) < 1e-12;
+        };
+        QVERIFY2(same(r.apgr, apgr), qPrintable(QString::number(r.apgr)));
+        QVERIFY2(same(r.cpt50, cpt50), qPrintable(QString::number(r.cpt50)));
+        QVERIFY2(same(r.cpt80, cpt80), qPrintable(QString::number(r.cpt80)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetrics)

@@ -31,5 +31,6 @@ CliCommand generateCommand();
 CliCommand importCommand();
 CliCommand simulateCommand();
 CliCommand sweepCommand();
+CliCommand mergeCommand();
 
 } // namespace routerlab

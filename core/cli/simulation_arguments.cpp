@@ -1,15 +1,119 @@
 #include "cli/simulation_arguments.h"
 
+#include "cli/cli_command.h"
+#include "common/input_error.h"
 #include "common/version.h"
+#include "experiment/shard_files.h"
 #include "features/prompt_features.h"
-#include "formats/dataset_loader.h"
+#include "sim/run_recorder.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QThread>
 
 namespace routerlab {
 
-void describeSimulationOptions(QCommandLineParser& p) {
+namespace {
+
+// Experiment-file keys are the option names with '_' for '-'; repeatable options are lists
+// under a plural key.
+QString experimentKey(const QString& option) {
+    if (option == QLatin1String("dataset"))
+        return QStringLiteral("datasets");
+    if (option == QLatin1String("test-dataset"))
+        return QStringLiteral("test_datasets");
+    if (option == QLatin1String("router"))
+        return QStringLiteral("routers");
+    return QString(option).replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+bool isPathOption(const QString& option) {
+    return option == QLatin1String("dataset") || option == QLatin1String("test-dataset") ||
+           option == QLatin1String("pool");
+}
+
+// Option values from the command line, else from the experiment file, else the default.
+class OptionValues {
+public:
+    OptionValues(const QCommandLineParser& p) : parser_(p) {
+        const QString file = p.value(QStringLiteral("experiment"));
+        if (file.isEmpty())
+            return;
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            throw InputError(file, 0, {}, QStringLiteral("cannot read: %1").arg(f.errorString()));
+        const QByteArray bytes = f.readAll();
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject())
+            throw InputError(file, 1 + bytes.left(error.offset).count('\n'), {},
+                             QStringLiteral("not a JSON object (%1)").arg(error.errorString()));
+        experiment_ = doc.object();
+        file_ = file;
+        folder_ = QFileInfo(file).absoluteDir();
+    }
+
+    bool isSet(const QString& name) const {
+        return parser_.isSet(name) || experiment_.contains(experimentKey(name));
+    }
+    QString value(const QString& name) const {
+        const QStringList v = values(name);
+        return v.isEmpty() ? QString() : v.back();
+    }
+    QStringList values(const QString& name) const {
+        if (parser_.isSet(name) || !experiment_.contains(experimentKey(name)))
+            return parser_.values(name);
+        const QJsonValue v = experiment_.value(experimentKey(name));
+        QStringList out;
+        const QJsonArray list = v.isArray() ? v.toArray() : QJsonArray{v};
+        for (const QJsonValue& item : list) {
+            QString text;
+            if (item.isString())
+                text = item.toString();
+            else if (item.isDouble())
+                text = QString::number(item.toDouble(), 'g', 17);
+            else
+                throw InputError(file_, 0, experimentKey(name),
+                                 QStringLiteral("expected a string or a number"));
+            if (isPathOption(name) && QDir::isRelativePath(text))
+                text = QDir::cleanPath(folder_.filePath(text));
+            out << text;
+        }
+        return out;
+    }
+    const QString& file() const { return file_; }
+
+private:
+    const QCommandLineParser& parser_;
+    QJsonObject experiment_;
+    QString file_;
+    QDir folder_;
+};
+
+QString relativeTo(const QString& folder, const QString& path) {
+    return QDir(folder).relativeFilePath(QFileInfo(path).absoluteFilePath());
+}
+
+QStringList relativeTo(const QString& folder, const QStringList& paths) {
+    QStringList out;
+    for (const QString& p : paths)
+        out << relativeTo(folder, p);
+    return out;
+}
+
+} // namespace
+
+void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
+    p.addOption({QStringLiteral("experiment"),
+                 QStringLiteral("Read the options from this experiment file (JSON; options on "
+                                "the command line win)."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("save-experiment"),
+                 QStringLiteral("Write the options as an experiment file and stop."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset file or folder (repeatable)."),
                  QStringLiteral("path")});
     p.addOption({QStringLiteral("pool"),
@@ -23,9 +127,10 @@ void describeSimulationOptions(QCommandLineParser& p) {
                      return names.join(QStringLiteral(", "));
                  }()),
                  QStringLiteral("spec")});
-    p.addOption({QStringLiteral("preference"),
-                 QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
-                 QStringLiteral("weights"), QStringLiteral("quality=1")});
+    if (command != QLatin1String("sweep"))
+        p.addOption({QStringLiteral("preference"),
+                     QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
+                     QStringLiteral("weights"), QStringLiteral("quality=1")});
     p.addOption({QStringLiteral("seeds"), QStringLiteral("Seeds per router (default 5)."),
                  QStringLiteral("N"), QStringLiteral("5")});
     p.addOption({QStringLiteral("session-length"),
@@ -50,19 +155,39 @@ void describeSimulationOptions(QCommandLineParser& p) {
     p.addOption({QStringLiteral("missing"),
                  QStringLiteral("Missing cells: skip (the prompt) or failure."),
                  QStringLiteral("policy"), QStringLiteral("skip")});
+    if (command == QLatin1String("sweep")) {
+        p.addOption({QStringLiteral("points"),
+                     QStringLiteral("Preferences along quality..cost (default 11)."),
+                     QStringLiteral("N"), QStringLiteral("11")});
+        p.addOption({QStringLiteral("latency"),
+                     QStringLiteral("Latency weight kept at every point (default 0)."),
+                     QStringLiteral("W"), QStringLiteral("0")});
+    }
     p.addOption({QStringLiteral("workspace"),
                  QStringLiteral("Record the runs (config, summaries, series) in this workspace."),
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."),
                  QStringLiteral("T")});
+    p.addOption({QStringLiteral("shard"),
+                 QStringLiteral("Run one shard of the cells: i/n, auto (Slurm array) or auto/n "
+                                "(index from Slurm or a Kubernetes Indexed Job); needs --out "
+                                "DIR, then `merge DIR`."),
+                 QStringLiteral("spec")});
+    p.addOption({QStringLiteral("out"),
+                 QStringLiteral("Write the result JSON to this file (with --shard: the folder "
+                                "for shard files)."),
+                 QStringLiteral("path")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON on stdout.")});
 }
 
-bool parseSimulationArguments(const QCommandLineParser& p, const QString& command,
+bool parseSimulationArguments(const QCommandLineParser& parser, const QString& command,
                               SimulationArguments& a, QTextStream& err) {
+    const OptionValues p(parser);
+    a.command = command;
     a.datasets = p.values(QStringLiteral("dataset"));
     a.pool = p.value(QStringLiteral("pool"));
     if (a.datasets.isEmpty()) {
-        err << "routerlab-cli " << command << ": give --dataset\n";
+        err << "routerlab-cli " << command << ": give --dataset (or --experiment)\n";
         return false;
     }
     QStringList routerTexts = p.values(QStringLiteral("router"));
@@ -73,7 +198,8 @@ bool parseSimulationArguments(const QCommandLineParser& p, const QString& comman
             a.routers.push_back(RouterSpec::parse(t));
             RouterRegistry::instance().resolve(a.routers.back());
         }
-        a.preference = Preference::parse(p.value(QStringLiteral("preference")));
+        if (command != QLatin1String("sweep"))
+            a.preference = Preference::parse(p.value(QStringLiteral("preference")));
         a.options.reward = rewardKindFromName(p.value(QStringLiteral("reward")));
         a.options.sessions = p.isSet(QStringLiteral("session-length"))
                                  ? SessionRule::parse(QStringLiteral("length:") +
@@ -88,8 +214,9 @@ bool parseSimulationArguments(const QCommandLineParser& p, const QString& comman
                 throw std::invalid_argument("give either --split or --test-dataset, not both");
             a.options.split.kind = SplitRule::Kind::Sources;
             a.options.split.testSources = expandDatasetPaths(a.testDatasets);
+            const QStringList training = expandDatasetPaths(a.datasets);
             for (const QString& file : a.options.split.testSources)
-                if (expandDatasetPaths(a.datasets).contains(file))
+                if (training.contains(file))
                     throw std::invalid_argument(
                         QStringLiteral("'%1' is both a training and a test file")
                             .arg(file)
@@ -112,55 +239,162 @@ bool parseSimulationArguments(const QCommandLineParser& p, const QString& comman
         err << "routerlab-cli " << command << ": --seeds must be within 1..100000\n";
         return false;
     }
-    a.threads = p.isSet(QStringLiteral("threads")) ? p.value(QStringLiteral("threads")).toInt(&ok)
-                                                   : QThread::idealThreadCount();
+    if (command == QLatin1String("sweep")) {
+        a.points = p.value(QStringLiteral("points")).toInt(&ok);
+        if (!ok || a.points < 2 || a.points > 1001) {
+            err << "routerlab-cli sweep: --points must be within 2..1001\n";
+            return false;
+        }
+        a.latencyWeight = p.value(QStringLiteral("latency")).toDouble(&ok);
+        if (!ok || a.latencyWeight < 0) {
+            err << "routerlab-cli sweep: --latency must be a number >= 0\n";
+            return false;
+        }
+    }
+    a.threads = parser.isSet(QStringLiteral("threads"))
+                    ? parser.value(QStringLiteral("threads")).toInt(&ok)
+                    : QThread::idealThreadCount();
     if (!ok || a.threads < 1) {
         err << "routerlab-cli " << command << ": --threads must be a whole number >= 1\n";
         return false;
     }
-
-    a.workspace = p.value(QStringLiteral("workspace"));
+    a.workspace = parser.value(QStringLiteral("workspace"));
+    a.shard = parser.value(QStringLiteral("shard"));
+    a.out = parser.value(QStringLiteral("out"));
+    if (!a.shard.isEmpty() && a.out.isEmpty()) {
+        err << "routerlab-cli " << command << ": --shard needs --out DIR for its shard file\n";
+        return false;
+    }
+    if (!a.shard.isEmpty() && !a.workspace.isEmpty()) {
+        err << "routerlab-cli " << command
+            << ": a shard is recorded after `merge`, not with --workspace\n";
+        return false;
+    }
     return true;
 }
 
-QJsonObject SimulationArguments::toJson(const QString& command,
-                                        const SimulationSetup& setup) const {
+QJsonObject SimulationArguments::toExperimentJson(const QString& folder) const {
     QJsonArray routerList;
     for (const RouterSpec& r : routers)
         routerList.append(r.toString());
-    return {{QStringLiteral("command"), command},
-            {QStringLiteral("version"), versionString()},
-            {QStringLiteral("datasets"), QJsonArray::fromStringList(datasets)},
-            {QStringLiteral("test_datasets"), QJsonArray::fromStringList(testDatasets)},
-            {QStringLiteral("pool"), pool},
-            {QStringLiteral("routers"), routerList},
-            {QStringLiteral("preference"), preference.toString()},
-            {QStringLiteral("seeds"), seeds},
-            {QStringLiteral("setup"), setup.describe()}};
+    QJsonObject json{
+        {QStringLiteral("command"), command},
+        {QStringLiteral("datasets"), QJsonArray::fromStringList(relativeTo(folder, datasets))},
+        {QStringLiteral("routers"), routerList},
+        {QStringLiteral("seeds"), seeds},
+        {QStringLiteral("sessions"), options.sessions.toString()},
+        {QStringLiteral("reward"), rewardKindName(options.reward)},
+        {QStringLiteral("missing"), options.missing == MissingPolicy::SkipPrompt
+                                        ? QStringLiteral("skip")
+                                        : QStringLiteral("failure")},
+        {QStringLiteral("features"), options.features}};
+    if (!pool.isEmpty())
+        json.insert(QStringLiteral("pool"), relativeTo(folder, pool));
+    if (!testDatasets.isEmpty())
+        json.insert(QStringLiteral("test_datasets"),
+                    QJsonArray::fromStringList(relativeTo(folder, testDatasets)));
+    else
+        json.insert(QStringLiteral("split"), options.split.toString());
+    if (command == QLatin1String("sweep")) {
+        json.insert(QStringLiteral("points"), points);
+        json.insert(QStringLiteral("latency"), latencyWeight);
+    } else {
+        json.insert(QStringLiteral("preference"), preference.toString());
+    }
+    return json;
 }
 
-// Mean of each figure over the seeds of one router.
-QJsonObject averageOverSeeds(const std::vector<const CellResult*>& runs,
-                             const QStringList& models) {
-    CellSummary mean;
-    mean.selectionShare.assign(models.size(), 0.0);
-    const double n = static_cast<double>(runs.size());
-    for (const CellResult* r : runs) {
-        const CellSummary& s = r->summary;
-        mean.meanQuality += s.meanQuality / n;
-        mean.totalCostUsd += s.totalCostUsd / n;
-        mean.meanCostUsd += s.meanCostUsd / n;
-        mean.meanLatencyS += s.meanLatencyS / n;
-        mean.p95LatencyS += s.p95LatencyS / n;
-        mean.meanReward += s.meanReward / n;
-        mean.regret += s.regret / n;
-        mean.meanConvergenceStep += s.meanConvergenceStep / n;
-        mean.steps = s.steps;
-        mean.complete = mean.complete && s.complete;
-        for (int k = 0; k < models.size(); ++k)
-            mean.selectionShare[k] += s.selectionShare[k] / n;
+QJsonObject SimulationArguments::toJson(const SimulationSetup& setup) const {
+    QJsonArray routerList;
+    for (const RouterSpec& r : routers)
+        routerList.append(r.toString());
+    QJsonObject json{{QStringLiteral("command"), command},
+                     {QStringLiteral("version"), versionString()},
+                     {QStringLiteral("datasets"), QJsonArray::fromStringList(datasets)},
+                     {QStringLiteral("test_datasets"), QJsonArray::fromStringList(testDatasets)},
+                     {QStringLiteral("pool"), pool},
+                     {QStringLiteral("routers"), routerList},
+                     {QStringLiteral("seeds"), seeds},
+                     {QStringLiteral("setup"), setup.describe()}};
+    if (command == QLatin1String("sweep")) {
+        json.insert(QStringLiteral("points"), points);
+        json.insert(QStringLiteral("latency_weight"), latencyWeight);
+    } else {
+        json.insert(QStringLiteral("preference"), preference.toString());
     }
-    return mean.toJson(models);
+    return json;
+}
+
+int runExperiment(
+    const QCommandLineParser& p, const SimulationArguments& a,
+    const std::function<ExperimentPlan(const SimulationSetup&, const QString&)>& plan,
+    const std::function<void(const QJsonObject&, const SimulationSetup&, QTextStream&)>& printText,
+    QTextStream& out, QTextStream& err) {
+    const QString saveTo = p.value(QStringLiteral("save-experiment"));
+    if (!saveTo.isEmpty()) {
+        const QJsonObject json = a.toExperimentJson(QFileInfo(saveTo).absolutePath());
+        writeFileAtomically(saveTo, QJsonDocument(json).toJson(QJsonDocument::Indented));
+        err << "routerlab-cli " << a.command << ": experiment written to " << saveTo << "\n";
+        return kExitOk;
+    }
+    std::optional<ShardSpec> shard;
+    if (!a.shard.isEmpty()) {
+        try {
+            shard = ShardSpec::parse(a.shard);
+        } catch (const std::invalid_argument& e) {
+            err << "routerlab-cli " << a.command << ": " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
+
+    const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
+    const SimulationSetup setup(data.dataset, data.pool, a.options);
+    // The data's fingerprint goes into the config hash that keeps shards of different
+    // experiments apart; only shards need it, and hashing large files takes a moment.
+    QString fingerprint;
+    if (shard) {
+        QStringList files = expandDatasetPaths(a.allDatasets());
+        if (!a.pool.isEmpty())
+            files << a.pool;
+        fingerprint = fingerprintFiles(files);
+    }
+    const ExperimentPlan experiment = plan(setup, fingerprint);
+
+    if (shard) {
+        std::vector<Cell> cells;
+        for (std::size_t i = 0; i < experiment.cells.size(); ++i)
+            if (shard->owns(i))
+                cells.push_back(experiment.cells[i]);
+        const std::vector<CellResult> results = runCells(setup, cells, a.threads);
+        const QString file = writeShard(a.out, experiment, *shard, results);
+        err << "routerlab-cli " << a.command << ": shard " << shard->index << " of " << shard->count
+            << " (" << cells.size() << " of " << experiment.cells.size() << " cells) written to "
+            << file << "\n";
+        return kExitOk;
+    }
+
+    const std::vector<CellResult> results = runCells(setup, experiment.cells, a.threads);
+    std::vector<const CellSummary*> summaries;
+    for (const CellResult& r : results)
+        summaries.push_back(&r.summary);
+    QJsonObject json = buildResult(experiment.context, summaries);
+    if (!a.out.isEmpty())
+        writeFileAtomically(a.out, QJsonDocument(json).toJson(QJsonDocument::Indented));
+    if (!a.workspace.isEmpty()) {
+        WorkspaceStore store(a.workspace);
+        const qint64 id =
+            recordRuns(store, QStringLiteral("%1 %2").arg(a.command, data.dataset.name),
+                       a.toJson(setup), results, data.dataset.modelNames);
+        json.insert(QStringLiteral("workspace"),
+                    QJsonObject{{QStringLiteral("file"), a.workspace},
+                                {QStringLiteral("experiment_id"), id},
+                                {QStringLiteral("runs"), static_cast<int>(results.size())}});
+    }
+    if (p.isSet(QStringLiteral("json")))
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+    else
+        printText(json, setup, out);
+    return kExitOk;
 }
 
 } // namespace routerlab

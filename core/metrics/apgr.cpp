@@ -75,4 +75,30 @@ double callPerformanceThreshold(const ApgrResult& result, double pgrTarget) {
     return kNaN;
 }
 
+ApgrResult apgrFromOperatingPoints(std::vector<ApgrCurvePoint> points) {
+    ApgrResult result;
+    std::erase_if(points, [](const ApgrCurvePoint& p) { return std::isnan(p.pgr); });
+    if (points.empty()) {
+        result.apgr = kNaN;
+        return result;
+    }
+    std::stable_sort(points.begin(), points.end(),
+                     [](const ApgrCurvePoint& a, const ApgrCurvePoint& b) {
+                         return a.strongShare < b.strongShare;
+                     });
+    if (points.front().strongShare > 0)
+        result.curve.push_back({0, 0});
+    result.curve.insert(result.curve.end(), points.begin(), points.end());
+    if (points.back().strongShare < 1)
+        result.curve.push_back({1, 1});
+    for (std::size_t k = 1; k < result.curve.size(); ++k) {
+        const ApgrCurvePoint& a = result.curve[k - 1];
+        const ApgrCurvePoint& b = result.curve[k];
+        result.apgr += (b.strongShare - a.strongShare) * (a.pgr + b.pgr) / 2;
+    }
+    result.cpt50 = callPerformanceThreshold(result, 0.5);
+    result.cpt80 = callPerformanceThreshold(result, 0.8);
+    return result;
+}
+
 } // namespace routerlab

@@ -39,4 +39,11 @@ ApgrResult averagePerformanceGapRecovered(const std::vector<double>& strongScore
 // target exactly on paper is not missed by one ulp.
 double callPerformanceThreshold(const ApgrResult& result, double pgrTarget);
 
+// APGR of a router that is not a score but a set of operating points, e.g. one per preference
+// of a sweep: each point is (share of calls to the strong model, PGR of its mean quality).
+// The curve is the points sorted by share, anchored at (0, 0) (all weak) and (1, 1) (all
+// strong) unless points sit there already; APGR is its trapezoid area, CPT the first crossing.
+// Points with a NaN PGR are left out; none left gives NaN.
+ApgrResult apgrFromOperatingPoints(std::vector<ApgrCurvePoint> points);
+
 } // namespace routerlab

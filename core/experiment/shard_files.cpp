@@ -1,0 +1,296 @@
+#include "experiment/shard_files.h"
+
+#include "common/input_error.h"
+#include "common/version.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <map>
+#include <optional>
+#include <stdexcept>
+
+namespace routerlab {
+
+namespace {
+
+constexpr int kShardFormatVersion = 1;
+const QString kShardFormat = QStringLiteral("routerlab-shard");
+
+int wholeNumber(const QString& text, const QString& what) {
+    bool ok = false;
+    const int v = text.toInt(&ok);
+    if (!ok)
+        throw std::invalid_argument(
+            QStringLiteral("%1 '%2' is not a whole number").arg(what, text).toStdString());
+    return v;
+}
+
+std::optional<int> environmentNumber(const QProcessEnvironment& env, const QString& name) {
+    if (!env.contains(name))
+        return std::nullopt;
+    return wholeNumber(env.value(name), QStringLiteral("environment variable %1").arg(name));
+}
+
+qint64 lineOfOffset(const QByteArray& bytes, qint64 offset) {
+    return 1 + bytes.left(offset).count('\n');
+}
+
+struct ShardFile {
+    QString path;
+    QString configHash;
+    int index = 0;
+    int count = 0;
+    QJsonObject context;
+    QJsonArray cells;
+};
+
+ShardFile readShard(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw InputError(path, 0, {}, QStringLiteral("cannot read: %1").arg(file.errorString()));
+    const QByteArray bytes = file.readAll();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        throw InputError(path, lineOfOffset(bytes, error.offset), {},
+                         QStringLiteral("not valid JSON (%1); the shard may have been written "
+                                        "by something else, or cut short")
+                             .arg(error.errorString()));
+    const QJsonObject o = doc.object();
+    if (o.value(QStringLiteral("format")).toString() != kShardFormat)
+        throw InputError(path, 1, QStringLiteral("format"),
+                         QStringLiteral("not a RouterLab shard file"));
+    if (o.value(QStringLiteral("format_version")).toInt() != kShardFormatVersion)
+        throw InputError(path, 1, QStringLiteral("format_version"),
+                         QStringLiteral("shard format %1 is not the one this version reads (%2)")
+                             .arg(o.value(QStringLiteral("format_version")).toInt())
+                             .arg(kShardFormatVersion));
+    ShardFile s;
+    s.path = path;
+    s.configHash = o.value(QStringLiteral("config_hash")).toString();
+    s.index = o.value(QStringLiteral("shard")).toInt(-1);
+    s.count = o.value(QStringLiteral("shards")).toInt(0);
+    s.context = o.value(QStringLiteral("context")).toObject();
+    s.cells = o.value(QStringLiteral("cells")).toArray();
+    if (s.count < 1 || s.index < 0 || s.index >= s.count)
+        throw InputError(
+            path, 1, QStringLiteral("shard"),
+            QStringLiteral("shard %1 of %2 is not a valid position").arg(s.index).arg(s.count));
+    return s;
+}
+
+QString fileNames(const std::vector<const ShardFile*>& files) {
+    QStringList names;
+    for (const ShardFile* f : files)
+        names << QFileInfo(f->path).fileName();
+    return names.join(QStringLiteral(", "));
+}
+
+QString indexList(const std::vector<int>& indexes) {
+    QStringList out;
+    for (const int i : indexes)
+        out << QString::number(i);
+    return out.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+ShardSpec ShardSpec::parse(const QString& text, const QProcessEnvironment& env) {
+    ShardSpec s;
+    const QString countText = text.section(QLatin1Char('/'), 1);
+    const QString indexText = text.section(QLatin1Char('/'), 0, 0);
+    if (text.count(QLatin1Char('/')) > 1 ||
+        (indexText != QLatin1String("auto") && countText.isEmpty()))
+        throw std::invalid_argument(
+            QStringLiteral("--shard '%1': expected i/n (e.g. 0/4), auto or auto/n")
+                .arg(text)
+                .toStdString());
+    if (!countText.isEmpty())
+        s.count = wholeNumber(countText, QStringLiteral("shard count"));
+    if (indexText == QLatin1String("auto")) {
+        const auto slurmId = environmentNumber(env, QStringLiteral("SLURM_ARRAY_TASK_ID"));
+        const auto jobIndex = environmentNumber(env, QStringLiteral("JOB_COMPLETION_INDEX"));
+        if (countText.isEmpty()) {
+            const auto slurmCount =
+                environmentNumber(env, QStringLiteral("SLURM_ARRAY_TASK_COUNT"));
+            const auto slurmMin = environmentNumber(env, QStringLiteral("SLURM_ARRAY_TASK_MIN"));
+            if (!slurmId || !slurmCount)
+                throw std::invalid_argument(
+                    "--shard auto: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set "
+                    "(run it as a Slurm array task; for a Kubernetes Indexed Job give the count: "
+                    "--shard auto/N)");
+            s.index = *slurmId - slurmMin.value_or(0);
+            s.count = *slurmCount;
+        } else if (slurmId) {
+            s.index = *slurmId;
+        } else if (jobIndex) {
+            s.index = *jobIndex;
+        } else {
+            throw std::invalid_argument(
+                "--shard auto: neither SLURM_ARRAY_TASK_ID (Slurm array) nor "
+                "JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set");
+        }
+    } else {
+        s.index = wholeNumber(indexText, QStringLiteral("shard index"));
+    }
+    if (s.count < 1 || s.count > 100000 || s.index < 0 || s.index >= s.count)
+        throw std::invalid_argument(QStringLiteral("--shard: index %1 is not within 0..%2")
+                                        .arg(s.index)
+                                        .arg(s.count - 1)
+                                        .toStdString());
+    return s;
+}
+
+QString ShardSpec::fileName() const {
+    return QStringLiteral("shard-%1-of-%2.json")
+        .arg(index, 4, 10, QLatin1Char('0'))
+        .arg(count, 4, 10, QLatin1Char('0'));
+}
+
+void writeFileAtomically(const QString& path, const QByteArray& bytes) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw InputError(path, 0, {}, QStringLiteral("cannot write: %1").arg(file.errorString()));
+}
+
+QString writeShard(const QString& folder, const ExperimentPlan& plan, const ShardSpec& shard,
+                   const std::vector<CellResult>& results) {
+    QJsonArray cells;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < plan.cells.size(); ++i) {
+        if (!shard.owns(i))
+            continue;
+        if (next >= results.size())
+            throw std::logic_error("writeShard: fewer results than the shard's cells");
+        const CellResult& r = results[next++];
+        cells.append(QJsonObject{{QStringLiteral("index"), static_cast<int>(i)},
+                                 {QStringLiteral("router"), r.cell.router.toString()},
+                                 {QStringLiteral("preference"), r.cell.preference.toString()},
+                                 {QStringLiteral("seed"), static_cast<int>(r.cell.seed)},
+                                 {QStringLiteral("summary"), cellSummaryToJson(r.summary)}});
+    }
+    const QJsonObject json{{QStringLiteral("format"), kShardFormat},
+                           {QStringLiteral("format_version"), kShardFormatVersion},
+                           {QStringLiteral("routerlab_version"), versionString()},
+                           {QStringLiteral("config_hash"), plan.configHash},
+                           {QStringLiteral("shard"), shard.index},
+                           {QStringLiteral("shards"), shard.count},
+                           {QStringLiteral("cell_count"), static_cast<int>(plan.cells.size())},
+                           {QStringLiteral("context"), plan.context},
+                           {QStringLiteral("cells"), cells}};
+    if (!QDir().mkpath(folder))
+        throw InputError(folder, 0, {}, QStringLiteral("cannot create the folder"));
+    const QString path = QDir(folder).filePath(shard.fileName());
+    writeFileAtomically(path, QJsonDocument(json).toJson(QJsonDocument::Compact));
+    return path;
+}
+
+MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
+    const QDir dir(folder);
+    if (!dir.exists())
+        throw InputError(folder, 0, {}, QStringLiteral("no such folder"));
+    const QStringList names =
+        dir.entryList({QStringLiteral("shard-*.json")}, QDir::Files, QDir::Name);
+    if (names.isEmpty())
+        throw InputError(folder, 0, {}, QStringLiteral("no shard files (shard-*.json) here"));
+    std::vector<ShardFile> files;
+    for (const QString& name : names)
+        files.push_back(readShard(dir.filePath(name)));
+
+    // One experiment only.
+    std::map<QString, std::vector<const ShardFile*>> byHash;
+    for (const ShardFile& f : files)
+        byHash[f.configHash].push_back(&f);
+    if (byHash.size() > 1) {
+        QStringList groups;
+        for (const auto& [hash, group] : byHash)
+            groups << QStringLiteral("config %1: %2").arg(hash.left(12), fileNames(group));
+        throw InputError(folder, 0, {},
+                         QStringLiteral("shards from %1 different experiments (move the foreign "
+                                        "ones away): %2")
+                             .arg(byHash.size())
+                             .arg(groups.join(QStringLiteral("; "))));
+    }
+    const int count = files.front().count;
+    for (const ShardFile& f : files)
+        if (f.count != count)
+            throw InputError(f.path, 1, QStringLiteral("shards"),
+                             QStringLiteral("written as one of %1 shards, but %2 says %3")
+                                 .arg(f.count)
+                                 .arg(QFileInfo(files.front().path).fileName())
+                                 .arg(count));
+
+    MergeOutcome outcome;
+    std::vector<const ShardFile*> byIndex(static_cast<std::size_t>(count), nullptr);
+    for (const ShardFile& f : files) {
+        const ShardFile*& slot = byIndex[static_cast<std::size_t>(f.index)];
+        if (!slot) {
+            slot = &f;
+            continue;
+        }
+        if (slot->cells != f.cells)
+            throw InputError(f.path, 1, QStringLiteral("shard"),
+                             QStringLiteral("shard %1 is also in %2, with different results")
+                                 .arg(f.index)
+                                 .arg(QFileInfo(slot->path).fileName()));
+        outcome.notes << QStringLiteral("%1 duplicates %2 (same results, used once)")
+                             .arg(QFileInfo(f.path).fileName(), QFileInfo(slot->path).fileName());
+    }
+    std::vector<int> missingShards;
+    for (int i = 0; i < count; ++i)
+        if (!byIndex[static_cast<std::size_t>(i)])
+            missingShards.push_back(i);
+    if (!missingShards.empty() && !allowPartial)
+        throw InputError(folder, 0, {},
+                         QStringLiteral("%1 of %2 shards missing: index %3 (rerun those tasks, "
+                                        "or merge with --allow-partial)")
+                             .arg(missingShards.size())
+                             .arg(count)
+                             .arg(indexList(missingShards)));
+
+    const QJsonObject& context = files.front().context;
+    const std::vector<Cell> cells = cellsOf(context);
+    std::vector<CellSummary> summaries(cells.size());
+    std::vector<const CellSummary*> present(cells.size(), nullptr);
+    for (const ShardFile* f : byIndex) {
+        if (!f)
+            continue;
+        ++outcome.shards;
+        for (const QJsonValue& v : f->cells) {
+            const QJsonObject c = v.toObject();
+            const int i = c.value(QStringLiteral("index")).toInt(-1);
+            if (i < 0 || i >= static_cast<int>(cells.size()) || i % count != f->index ||
+                c.value(QStringLiteral("router")).toString() != cells[i].router.toString() ||
+                c.value(QStringLiteral("seed")).toInt() != static_cast<int>(cells[i].seed))
+                throw InputError(f->path, 1, QStringLiteral("cells"),
+                                 QStringLiteral("cell %1 does not belong to this shard of the "
+                                                "experiment")
+                                     .arg(i));
+            if (present[i])
+                throw InputError(f->path, 1, QStringLiteral("cells"),
+                                 QStringLiteral("cell %1 appears twice").arg(i));
+            summaries[i] = cellSummaryFromJson(c.value(QStringLiteral("summary")).toObject());
+            present[i] = &summaries[i];
+        }
+    }
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        if (!present[i])
+            ++outcome.missingCells;
+    if (!missingShards.empty())
+        outcome.notes << QStringLiteral("partial: shard %1 missing, %2 of %3 cells absent")
+                             .arg(indexList(missingShards))
+                             .arg(outcome.missingCells)
+                             .arg(cells.size());
+    else if (outcome.missingCells > 0)
+        throw InputError(folder, 0, {},
+                         QStringLiteral("%1 cells are missing although every shard is present "
+                                        "(a shard was cut short?)")
+                             .arg(outcome.missingCells));
+    outcome.result = buildResult(context, present);
+    return outcome;
+}
+
+} // namespace routerlab
