@@ -10,81 +10,76 @@
 
 namespace routerlab {
 
-const std::vector<CliCommand> &cliCommands() {
-  static const std::vector<CliCommand> commands = {
-      generateCommand(), infoCommand(),  importCommand(),
-      simulateCommand(), sweepCommand(), mergeCommand()};
-  return commands;
+const std::vector<CliCommand>& cliCommands() {
+    static const std::vector<CliCommand> commands = {
+        generateCommand(), infoCommand(),  importCommand(), simulateCommand(),
+        sweepCommand(),    mergeCommand(), trainCommand()};
+    return commands;
 }
 
 namespace {
 
-void printOverview(QTextStream &out) {
-  out << "Usage: routerlab-cli <command> [options]\n\n"
-      << "RouterLab's headless tool: every command prints JSON with "
-         "--json.\n\nCommands:\n";
-  for (const CliCommand &c : cliCommands())
-    out << "  " << c.name.leftJustified(12) << c.summary << "\n";
-  out << "\nGlobal options:\n  --help       this text; `routerlab-cli "
-         "<command> --help` for a "
-         "command\n  --version    the version\n";
+void printOverview(QTextStream& out) {
+    out << "Usage: routerlab-cli <command> [options]\n\n"
+        << "RouterLab's headless tool: every command prints JSON with --json.\n\nCommands:\n";
+    for (const CliCommand& c : cliCommands())
+        out << "  " << c.name.leftJustified(12) << c.summary << "\n";
+    out << "\nGlobal options:\n  --help       this text; `routerlab-cli <command> --help` for a "
+           "command\n  --version    the version\n";
 }
 
 } // namespace
 
-int runCli(const QStringList &arguments, QTextStream &out, QTextStream &err) {
-  const QStringList args = arguments.mid(1);
-  if (args.isEmpty() || args.front() == QLatin1String("--help") ||
-      args.front() == QLatin1String("-h") ||
-      args.front() == QLatin1String("help")) {
-    printOverview(args.isEmpty() ? err : out);
-    return args.isEmpty() ? kExitUsage : kExitOk;
-  }
-  if (args.front() == QLatin1String("--version")) {
-    out << "routerlab-cli " << versionString() << "\n";
-    return kExitOk;
-  }
-  const CliCommand *command = nullptr;
-  for (const CliCommand &c : cliCommands())
-    if (c.name == args.front())
-      command = &c;
-  if (!command) {
-    err << "routerlab-cli: unknown command '" << args.front() << "'\n\n";
-    printOverview(err);
-    return kExitUsage;
-  }
+int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err) {
+    const QStringList args = arguments.mid(1);
+    if (args.isEmpty() || args.front() == QLatin1String("--help") ||
+        args.front() == QLatin1String("-h") || args.front() == QLatin1String("help")) {
+        printOverview(args.isEmpty() ? err : out);
+        return args.isEmpty() ? kExitUsage : kExitOk;
+    }
+    if (args.front() == QLatin1String("--version")) {
+        out << "routerlab-cli " << versionString() << "\n";
+        return kExitOk;
+    }
+    const CliCommand* command = nullptr;
+    for (const CliCommand& c : cliCommands())
+        if (c.name == args.front())
+            command = &c;
+    if (!command) {
+        err << "routerlab-cli: unknown command '" << args.front() << "'\n\n";
+        printOverview(err);
+        return kExitUsage;
+    }
 
-  QCommandLineParser parser;
-  parser.setApplicationDescription(command->summary);
-  parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-  const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
-                                QStringLiteral("Show this help."));
-  parser.addOption(help);
-  command->describe(parser);
-  if (!parser.parse(
-          QStringList{QStringLiteral("routerlab-cli ") + command->name} +
-          args.mid(1))) {
-    err << "routerlab-cli " << command->name << ": " << parser.errorText()
-        << "\n";
-    return kExitUsage;
-  }
-  if (parser.isSet(help)) {
-    QString text = parser.helpText();
-    text.replace(QRegularExpression(QStringLiteral("^Usage: \\S+ \\S+")),
-                 QStringLiteral("Usage: routerlab-cli ") + command->name);
-    out << text;
-    return kExitOk;
-  }
-  try {
-    return command->run(parser, out, err);
-  } catch (const InputError &e) {
-    err << "routerlab-cli " << command->name << ": " << e.text() << "\n";
-  } catch (const ImportCancelled &) {
-    err << "routerlab-cli " << command->name << ": cancelled\n";
-  } catch (const std::exception &e) {
-    err << "routerlab-cli " << command->name << ": " << e.what() << "\n";
-  }
-  return kExitFailure;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(command->summary);
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    command->describe(parser);
+    if (!parser.parse(QStringList{QStringLiteral("routerlab-cli ") + command->name} +
+                      args.mid(1))) {
+        err << "routerlab-cli " << command->name << ": " << parser.errorText() << "\n";
+        return kExitUsage;
+    }
+    if (parser.isSet(help)) {
+        QString text = parser.helpText();
+        text.replace(QRegularExpression(QStringLiteral("^Usage: \\S+ \\S+")),
+                     QStringLiteral("Usage: routerlab-cli ") + command->name);
+        out << text;
+        return kExitOk;
+    }
+    try {
+        return command->run(parser, out, err);
+    } catch (const InputError& e) {
+        err << "routerlab-cli " << command->name << ": " << e.text() << "\n";
+    } catch (const ImportCancelled&) {
+        err << "routerlab-cli " << command->name << ": cancelled\n";
+    } catch (const std::exception& e) {
+        err << "routerlab-cli " << command->name << ": " << e.what() << "\n";
+    }
+    return kExitFailure;
 }
 
 } // namespace routerlab

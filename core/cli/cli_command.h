@@ -31,6 +31,7 @@ CliCommand generateCommand();
 CliCommand importCommand();
 CliCommand simulateCommand();
 CliCommand sweepCommand();
+CliCommand trainCommand();
 CliCommand mergeCommand();
 
 } // namespace routerlab

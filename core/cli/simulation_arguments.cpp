@@ -365,7 +365,8 @@ int runExperiment(
         for (std::size_t i = 0; i < experiment.cells.size(); ++i)
             if (shard->owns(i))
                 cells.push_back(experiment.cells[i]);
-        const std::vector<CellResult> results = runCells(setup, cells, a.threads);
+        const std::vector<CellResult> results =
+            runCells(setup, cells, a.threads, nullptr, {}, false);
         const QString file = writeShard(a.out, experiment, *shard, results);
         err << "routerlab-cli " << a.command << ": shard " << shard->index << " of " << shard->count
             << " (" << cells.size() << " of " << experiment.cells.size() << " cells) written to "
@@ -373,7 +374,9 @@ int runExperiment(
         return kExitOk;
     }
 
-    const std::vector<CellResult> results = runCells(setup, experiment.cells, a.threads);
+    // Step logs are only kept for the workspace's series.
+    const std::vector<CellResult> results =
+        runCells(setup, experiment.cells, a.threads, nullptr, {}, !a.workspace.isEmpty());
     std::vector<const CellSummary*> summaries;
     for (const CellResult& r : results)
         summaries.push_back(&r.summary);

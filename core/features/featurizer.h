@@ -15,6 +15,13 @@ public:
     virtual int dimension() const = 0;
     virtual void fit(const std::vector<const QString*>& trainingPrompts) = 0;
     virtual Eigen::VectorXf transform(const QString& prompt) const = 0;
+    // A dataset prompt: featurizers that look prompts up by id (precomputed embeddings) use
+    // the id, the others the text.
+    virtual Eigen::VectorXf transformDatasetPrompt(const QString& promptId,
+                                                   const QString& prompt) const {
+        Q_UNUSED(promptId);
+        return transform(prompt);
+    }
 };
 
 // Word unigrams and bigrams hashed (FNV-1a) into `dimension - 1` buckets, log-scaled counts,

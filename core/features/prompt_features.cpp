@@ -1,5 +1,8 @@
 #include "features/prompt_features.h"
 
+#include "features/embedding_file_featurizer.h"
+#include "features/tfidf_featurizer.h"
+
 #include <stdexcept>
 
 namespace routerlab {
@@ -23,21 +26,31 @@ int dimensionOf(const QString& spec, const QString& name, int fallback) {
 } // namespace
 
 QStringList featurizerForms() {
-    return {QStringLiteral("hashed-words[:D]")};
+    return {QStringLiteral("hashed-words[:D]"), QStringLiteral("tfidf[:D]"),
+            QStringLiteral("embeddings:FILE")};
 }
 
 std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec) {
     const QString name = spec.section(QLatin1Char(':'), 0, 0);
     if (name == QLatin1String("hashed-words"))
         return std::make_unique<HashedWordFeaturizer>(dimensionOf(spec, name, 64));
+    if (name == QLatin1String("tfidf"))
+        return std::make_unique<TfidfFeaturizer>(dimensionOf(spec, name, 512));
+    if (name == QLatin1String("embeddings")) {
+        const QString file = spec.mid(name.size() + 1);
+        if (file.isEmpty())
+            throw std::invalid_argument("features 'embeddings:FILE': name the embeddings file");
+        return std::make_unique<EmbeddingFileFeaturizer>(file);
+    }
     throw std::invalid_argument(QStringLiteral("unknown features '%1' (known: %2)")
                                     .arg(spec, featurizerForms().join(QStringLiteral(", ")))
                                     .toStdString());
 }
 
-PromptFeatures::PromptFeatures(const std::vector<QString>& promptTexts,
+PromptFeatures::PromptFeatures(const std::vector<QString>& promptIds,
+                               const std::vector<QString>& promptTexts,
                                std::vector<int> trainingRows, const QString& spec)
-    : texts_(promptTexts), trainingRows_(std::move(trainingRows)), spec_(spec),
+    : ids_(promptIds), texts_(promptTexts), trainingRows_(std::move(trainingRows)), spec_(spec),
       featurizer_(makeFeaturizer(spec)) {}
 
 const Featurizer& PromptFeatures::featurizer() const {
@@ -56,7 +69,8 @@ const Eigen::MatrixXf& PromptFeatures::matrix() const {
         const Featurizer& f = featurizer();
         matrix_.resize(f.dimension(), static_cast<Eigen::Index>(texts_.size()));
         for (std::size_t i = 0; i < texts_.size(); ++i)
-            matrix_.col(static_cast<Eigen::Index>(i)) = f.transform(texts_[i]);
+            matrix_.col(static_cast<Eigen::Index>(i)) =
+                f.transformDatasetPrompt(i < ids_.size() ? ids_[i] : QString(), texts_[i]);
     });
     return matrix_;
 }

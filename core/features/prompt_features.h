@@ -11,7 +11,8 @@
 
 namespace routerlab {
 
-// A featurizer from its text form: "hashed-words:64" (the default). Throws
+// A featurizer from its text form: "hashed-words:64" (the default), "tfidf:512",
+// "embeddings:FILE". Throws
 // std::invalid_argument with the known forms when the text names none of them.
 std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec);
 QStringList featurizerForms(); // for --help and the GUI
@@ -21,8 +22,9 @@ QStringList featurizerForms(); // for --help and the GUI
 // training prompts alone.
 class PromptFeatures {
 public:
-    PromptFeatures(const std::vector<QString>& promptTexts, std::vector<int> trainingRows,
-                   const QString& spec);
+    // Ids and texts are the dataset's (one per row) and must outlive this object.
+    PromptFeatures(const std::vector<QString>& promptIds, const std::vector<QString>& promptTexts,
+                   std::vector<int> trainingRows, const QString& spec);
 
     const QString& spec() const { return spec_; }
     int dimension() const { return featurizer_->dimension(); }
@@ -32,6 +34,7 @@ public:
     const Featurizer& featurizer() const;
 
 private:
+    const std::vector<QString>& ids_;
     const std::vector<QString>& texts_;
     std::vector<int> trainingRows_;
     QString spec_;

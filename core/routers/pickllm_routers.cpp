@@ -45,7 +45,7 @@ public:
         : SessionRouter(carryOver), models_(models), eta_(eta), threshold_(threshold) {}
 
     Decision route(const Query&, const RewardFunction&) override {
-        const int top = argmax(p_);
+        const int top = top_;
         if (p_[top] >= threshold_)
             return {top, p_[top]}; // converged: exploit for the rest of the session
         double u = rng_.uniform();
@@ -62,13 +62,21 @@ public:
         for (int j = 0; j < models_; ++j)
             p_[j] -= step * p_[j];
         p_[model] += step;
+        // Every other probability shrank by the same factor, so their order holds: only the
+        // rewarded model can take the lead.
+        if (p_[model] > p_[top_])
+            top_ = model;
     }
     std::vector<double> snapshot() const override { return p_; }
 
 private:
-    void restart() override { p_.assign(models_, 1.0 / models_); }
+    void restart() override {
+        p_.assign(models_, 1.0 / models_);
+        top_ = 0;
+    }
 
     int models_;
+    int top_ = 0;
     double eta_;
     double threshold_;
     std::vector<double> p_;

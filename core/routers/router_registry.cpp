@@ -43,6 +43,8 @@ const RouterRegistry& RouterRegistry::instance() {
         registerPickLlmRouters(r);
         registerBanditRouters(r);
         registerLinUcbRouter(r);
+        registerBarpRouter(r);
+        registerOfflineRouters(r);
         return r;
     }();
     return registry;

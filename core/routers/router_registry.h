@@ -70,6 +70,8 @@ void registerReferenceRouters(RouterRegistry& registry);
 void registerPickLlmRouters(RouterRegistry& registry);
 void registerBanditRouters(RouterRegistry& registry);
 void registerLinUcbRouter(RouterRegistry& registry);
+void registerBarpRouter(RouterRegistry& registry);
+void registerOfflineRouters(RouterRegistry& registry);
 
 } // namespace routerlab
 

@@ -200,13 +200,25 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
         break;
     }
 
-    features_ = std::make_unique<PromptFeatures>(dataset.promptTexts, train, options.features);
+    features_ = std::make_unique<PromptFeatures>(dataset.promptIds, dataset.promptTexts, train,
+                                                 options.features);
     problem_.features = features_.get();
     problem_.trainingCache = trainingCache_.get();
     problem_.modelNames = dataset.modelNames;
     problem_.quality = &quality_;
     problem_.cost = &cost_;
     problem_.latency = &latency_;
+    const int models = dataset.modelCount();
+    const std::size_t steps = ordered.size();
+    stepQuality_.resize(steps * models);
+    stepCost_.resize(steps * models);
+    stepLatency_.resize(steps * models);
+    for (std::size_t t = 0; t < steps; ++t)
+        for (int k = 0; k < models; ++k) {
+            stepQuality_[t * models + k] = quality_(ordered[t], k);
+            stepCost_[t * models + k] = cost_(ordered[t], k);
+            stepLatency_[t * models + k] = latency_(ordered[t], k);
+        }
     problem_.trainingRows = train;
     problem_.scoredRows = ordered;
     problem_.rewardKind = options.reward;
@@ -255,21 +267,23 @@ QJsonObject CellSummary::toJson(const QStringList& models) const {
 RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& preference) {
     const RoutingProblem& problem = setup.problem();
     const RewardFunction reward(problem.rewardKind, problem.scales, preference);
-    const auto& quality = *problem.quality;
-    const auto& cost = *problem.cost;
-    const auto& latency = *problem.latency;
+    const std::size_t k = static_cast<std::size_t>(problem.modelCount());
+    const std::size_t steps = setup.scoredRows().size();
+    const std::vector<double>& quality = setup.stepQuality();
+    const std::vector<double>& cost = setup.stepCost();
+    const std::vector<double>& latency = setup.stepLatency();
     RewardTable table;
     table.preference = preference;
-    const Eigen::Index n = quality.rows(), k = quality.cols();
-    table.reward.setZero(n, k);
-    table.normalised.setZero(n, k);
-    table.oracle.setConstant(n, -INFINITY);
-    for (const int i : setup.scoredRows()) {
-        for (Eigen::Index j = 0; j < k; ++j) {
-            const double r = reward(quality(i, j), cost(i, j), latency(i, j));
-            table.reward(i, j) = r;
-            table.normalised(i, j) = reward.normalise(r);
-            table.oracle(i) = std::max(table.oracle(i), r);
+    table.reward.resize(steps * k);
+    table.normalised.resize(steps * k);
+    table.oracle.assign(steps, -INFINITY);
+    for (std::size_t t = 0; t < steps; ++t) {
+        for (std::size_t j = 0; j < k; ++j) {
+            const std::size_t at = t * k + j;
+            const double r = reward(quality[at], cost[at], latency[at]);
+            table.reward[at] = r;
+            table.normalised[at] = reward.normalise(r);
+            table.oracle[t] = std::max(table.oracle[t], r);
         }
     }
     return table;
@@ -290,25 +304,30 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
 
     const std::vector<int>& rows = setup.scoredRows();
     const std::vector<int>& starts = setup.sessionStarts();
-    const auto& quality = *problem.quality;
-    const auto& cost = *problem.cost;
-    const auto& latency = *problem.latency;
+    const std::vector<int>& categories = setup.dataset().promptCategory;
+    const double* quality = setup.stepQuality().data();
+    const double* cost = setup.stepCost().data();
+    const double* latency = setup.stepLatency().data();
+    const double* rewards = table.reward.data();
+    const double* normalised = table.normalised.data();
     const int models = problem.modelCount();
 
     CellResult result;
     result.cell = cell;
     StepLog& log = result.log;
     const std::size_t n = rows.size();
-    log.model.reserve(n);
-    log.reward.reserve(n);
-    log.oracleReward.reserve(n);
-    log.quality.reserve(n);
-    log.cost.reserve(n);
-    log.latency.reserve(n);
-    log.topProbability.reserve(n);
+    // Written by index, trimmed at the end: a cancelled cell keeps the steps it ran.
+    log.model.resize(n);
+    log.reward.resize(n);
+    log.oracleReward.resize(n);
+    log.quality.resize(n);
+    log.cost.resize(n);
+    log.latency.resize(n);
+    log.topProbability.resize(n);
 
     std::size_t nextSession = 0;
-    for (std::size_t t = 0; t < n; ++t) {
+    std::size_t t = 0;
+    for (; t < n; ++t) {
         if (nextSession < starts.size() && static_cast<std::size_t>(starts[nextSession]) == t) {
             router->startSession();
             ++nextSession;
@@ -322,24 +341,34 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
             break;
         }
         const int row = rows[t];
-        const Query query{row, setup.dataset().promptCategory[row]};
+        const Query query{row, categories[row]};
         const Decision decision = router->route(query, reward);
         const int k = decision.model;
+        const std::size_t at = t * static_cast<std::size_t>(models) + static_cast<std::size_t>(k);
         Feedback fb;
-        fb.quality = quality(row, k);
-        fb.cost = cost(row, k);
-        fb.latency = latency(row, k);
-        fb.reward = table.reward(row, k);
-        fb.normalisedReward = table.normalised(row, k);
+        fb.quality = quality[at];
+        fb.cost = cost[at];
+        fb.latency = latency[at];
+        fb.reward = rewards[at];
+        fb.normalisedReward = normalised[at];
         router->observe(query, k, fb);
 
-        log.model.push_back(k);
-        log.reward.push_back(static_cast<float>(fb.reward));
-        log.oracleReward.push_back(static_cast<float>(table.oracle(row)));
-        log.quality.push_back(static_cast<float>(fb.quality));
-        log.cost.push_back(static_cast<float>(fb.cost));
-        log.latency.push_back(static_cast<float>(fb.latency));
-        log.topProbability.push_back(static_cast<float>(decision.topProbability));
+        log.model[t] = k;
+        log.reward[t] = static_cast<float>(fb.reward);
+        log.oracleReward[t] = static_cast<float>(table.oracle[t]);
+        log.quality[t] = static_cast<float>(fb.quality);
+        log.cost[t] = static_cast<float>(fb.cost);
+        log.latency[t] = static_cast<float>(fb.latency);
+        log.topProbability[t] = static_cast<float>(decision.topProbability);
+    }
+    if (t < n) {
+        log.model.resize(t);
+        log.reward.resize(t);
+        log.oracleReward.resize(t);
+        log.quality.resize(t);
+        log.cost.resize(t);
+        log.latency.resize(t);
+        log.topProbability.resize(t);
     }
 
     CellSummary& s = result.summary;
@@ -387,7 +416,7 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
 
 std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
                                  int threads, const std::atomic_bool* cancel,
-                                 const std::function<void(int, int)>& progress) {
+                                 const std::function<void(int, int)>& progress, bool keepLogs) {
     std::vector<CellResult> results(cells.size());
     // One reward table per distinct preference, built before the workers start.
     std::vector<RewardTable> tables;
@@ -415,6 +444,8 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                     results[i].summary.complete = false;
                 } else {
                     results[i] = runCell(setup, cells[i], cancel, &tables[tableOfCell[i]]);
+                    if (!keepLogs)
+                        results[i].log = StepLog{};
                 }
             } catch (...) {
                 const std::lock_guard lock(failureMutex);

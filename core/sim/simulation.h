@@ -62,6 +62,11 @@ public:
     const std::vector<int>& scoredRows() const { return problem_.scoredRows; }
     const std::vector<int>& sessionStarts() const { return sessionStarts_; }
     int skippedPrompts() const { return skipped_; }
+    // Outcomes of the scored prompts in run order, row-major: entry t * K + k is step t's
+    // outcome for model k. A step then reads one or two cache lines, whatever the model.
+    const std::vector<double>& stepQuality() const { return stepQuality_; }
+    const std::vector<double>& stepCost() const { return stepCost_; }
+    const std::vector<double>& stepLatency() const { return stepLatency_; }
     QJsonObject describe() const; // recorded with every run
 
 private:
@@ -72,6 +77,7 @@ private:
     std::unique_ptr<TrainingCache> trainingCache_ = std::make_unique<TrainingCache>();
     RoutingProblem problem_;
     std::vector<int> sessionStarts_;
+    std::vector<double> stepQuality_, stepCost_, stepLatency_;
     int skipped_ = 0;
 };
 
@@ -119,9 +125,9 @@ struct CellResult {
 // built once per preference and shared by all routers and seeds, so a step is a lookup.
 struct RewardTable {
     Preference preference;
-    Eigen::MatrixXd reward;     // prompt x model
-    Eigen::MatrixXd normalised; // reward mapped onto [0, 1]
-    Eigen::VectorXd oracle;     // best reward per prompt
+    std::vector<double> reward;     // step t, model k at t * K + k (SimulationSetup's order)
+    std::vector<double> normalised; // reward mapped onto [0, 1], same layout
+    std::vector<double> oracle;     // best reward per step
 };
 RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& preference);
 
@@ -131,9 +137,12 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell,
                    const std::atomic_bool* cancel = nullptr, const RewardTable* table = nullptr);
 
 // Runs every cell on `threads` workers; results come back in cell order and do not depend on
-// the thread count. `progress(done, total)` is called from worker threads.
+// the thread count. `progress(done, total)` is called from worker threads. Without
+// `keepLogs` each cell's step log is dropped once summarised: a sweep of hundreds of 100k-step
+// cells would otherwise hold gigabytes.
 std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
                                  int threads, const std::atomic_bool* cancel = nullptr,
-                                 const std::function<void(int, int)>& progress = {});
+                                 const std::function<void(int, int)>& progress = {},
+                                 bool keepLogs = true);
 
 } // namespace routerlab

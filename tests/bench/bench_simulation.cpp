@@ -51,6 +51,20 @@ int main(int argc, char* argv[]) {
                     seconds,
                     static_cast<double>(cells.size()) * results[0].summary.steps / seconds);
     }
+    // PickLLM alone, the figure the issue targets: steps per second per core and on both.
+    std::vector<Cell> pickllm;
+    for (const char* r : {"pickllm-ga", "pickllm-q"})
+        for (int s = 1; s <= 8; ++s)
+            pickllm.push_back({RouterSpec::parse(QString::fromLatin1(r)), preference,
+                               static_cast<std::uint64_t>(s)});
+    for (int threads : {1, 2}) {
+        QElapsedTimer timer;
+        timer.start();
+        const auto results = runCells(setup, pickllm, threads, nullptr, {}, false);
+        const double seconds = timer.nsecsElapsed() * 1e-9;
+        std::printf("PickLLM, %zu cells on %d thread(s): %.0f steps/s\n", pickllm.size(), threads,
+                    static_cast<double>(pickllm.size()) * results[0].summary.steps / seconds);
+    }
     std::printf("peak resident memory %.0f MiB\n", bench::peakRssMiB());
     return 0;
 }
