@@ -139,6 +139,24 @@ private slots:
         }
     }
 
+    // The paper's second figure: with latency weighted, mean latency falls against random
+    // (it reports 52% less).
+    void latencyHeavyPreferenceCutsLatency() {
+        SimulationOptions options;
+        options.sessions = SessionRule::parse(QStringLiteral("length:200"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, options);
+        const Preference preference{0.4, 0.0, 0.6};
+        const double randomLatency =
+            meanOverSeeds(setup, QStringLiteral("random"), preference, &CellSummary::meanLatencyS);
+        for (const QString& router : {QStringLiteral("pickllm-ga"), QStringLiteral("pickllm-q")}) {
+            const double latency =
+                meanOverSeeds(setup, router, preference, &CellSummary::meanLatencyS);
+            qInfo("%s latency-heavy: mean latency %.2f s vs random %.2f s (%.0f%% less)",
+                  qPrintable(router), latency, randomLatency, 100 * (1 - latency / randomLatency));
+            QVERIFY(latency < 0.85 * randomLatency);
+        }
+    }
+
     void classicBanditsBeatRandom_data() {
         QTest::addColumn<QString>("router");
         QTest::newRow("epsilon-greedy") << "epsilon-greedy";

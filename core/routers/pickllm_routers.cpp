@@ -101,7 +101,10 @@ public:
         return {rng_.uniformInt(models_), 1.0 - epsilon_ + epsilon_ / models_};
     }
     void observe(const Query&, int model, const Feedback& feedback) override {
-        q_[model] += alpha_ * (feedback.reward - q_[model]);
+        // Sample average until 1/n falls below alpha: the first answers replace the
+        // optimistic start instead of nudging it, so a single good answer cannot lock in.
+        const double rate = std::max(alpha_, 1.0 / ++tries_[model]);
+        q_[model] += rate * (feedback.reward - q_[model]);
         epsilon_ = std::max(floor_, epsilon_ * decay_);
         const int greedy = argmax(q_);
         stable_ = greedy == lastGreedy_ ? stable_ + 1 : 0;
@@ -117,6 +120,7 @@ private:
     void restart() override {
         // Optimistic start: every model gets tried before the greedy choice settles.
         q_.assign(models_, 1.0);
+        tries_.assign(models_, 0);
         epsilon_ = epsilon0_;
         stable_ = 0;
         lastGreedy_ = -1;
@@ -127,6 +131,7 @@ private:
     double alpha_, epsilon0_, decay_, floor_;
     int patience_;
     std::vector<double> q_;
+    std::vector<int> tries_;
     double epsilon_ = 0;
     int stable_ = 0;
     int lastGreedy_ = -1;
@@ -165,15 +170,15 @@ void registerPickLlmRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("pickllm-q"),
          QStringLiteral("PickLLM stateless Q-learning: epsilon-greedy with decay, per session."),
-         {{QStringLiteral("alpha"), RouterParameter::Type::Number, 0.2, 0.001, 1.0,
+         {{QStringLiteral("alpha"), RouterParameter::Type::Number, 0.1, 0.001, 1.0,
            QStringLiteral("Learning rate of the value update.")},
           {QStringLiteral("epsilon"), RouterParameter::Type::Number, 0.3, 0.0, 1.0,
            QStringLiteral("Initial exploration rate.")},
-          {QStringLiteral("decay"), RouterParameter::Type::Number, 0.95, 0.5, 1.0,
+          {QStringLiteral("decay"), RouterParameter::Type::Number, 0.98, 0.5, 1.0,
            QStringLiteral("Exploration rate multiplier per step.")},
           {QStringLiteral("floor"), RouterParameter::Type::Number, 0.01, 0.0, 1.0,
            QStringLiteral("Lowest exploration rate; reaching it ends exploration.")},
-          {QStringLiteral("patience"), RouterParameter::Type::Integer, 20, 1, 100000,
+          {QStringLiteral("patience"), RouterParameter::Type::Integer, 50, 1, 100000,
            QStringLiteral("Steps the greedy choice must hold to count as converged.")},
           carryOverParameter()},
          [](const RoutingProblem& p, const RouterParameters& params) {
