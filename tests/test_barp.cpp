@@ -371,6 +371,8 @@ private slots:
                                         << "pass --features tfidf:256";
         QTest::newRow("other reward") << "reward"
                                       << "pass --reward linear";
+        QTest::newRow("other training prompts") << "split"
+                                                << "fitted on other training prompts";
         QTest::newRow("not a model") << "garbage"
                                      << "not a RouterLab BaRP model file";
     }
@@ -397,6 +399,9 @@ private slots:
             options.features = QStringLiteral("hashed-words:64");
         } else if (what == QLatin1String("reward")) {
             options.reward = RewardKind::PickLlm;
+        } else if (what == QLatin1String("split")) {
+            // Same features by name, but IDF fitted on other prompts: other vectors.
+            options.split = SplitRule::parse(QStringLiteral("random:0.5"));
         } else {
             testing::writeFile(QDir(dir.path()), QStringLiteral("m.barp"), "{\"not\": 1}");
         }

@@ -15,6 +15,9 @@ public:
     virtual int dimension() const = 0;
     virtual void fit(const std::vector<const QString*>& trainingPrompts) = 0;
     virtual Eigen::VectorXf transform(const QString& prompt) const = 0;
+    // A hash of what fit() learned (empty when it learns nothing): a trained router records it,
+    // so it is never fed features fitted on other training prompts.
+    virtual QString stateFingerprint() const { return {}; }
     // A dataset prompt: featurizers that look prompts up by id (precomputed embeddings) use
     // the id, the others the text.
     virtual Eigen::VectorXf transformDatasetPrompt(const QString& promptId,

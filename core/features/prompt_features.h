@@ -30,6 +30,8 @@ public:
     int dimension() const { return featurizer_->dimension(); }
     // dimension x prompts, one column per dataset row.
     const Eigen::MatrixXf& matrix() const;
+    // What the featurizer learned from the training prompts (Featurizer::stateFingerprint).
+    QString stateFingerprint() const { return featurizer().stateFingerprint(); }
     // The fitted featurizer, for prompts that are not in the dataset (live mode).
     const Featurizer& featurizer() const;
 

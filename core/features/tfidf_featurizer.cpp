@@ -1,5 +1,9 @@
 #include "features/tfidf_featurizer.h"
 
+#include <QCryptographicHash>
+#include <QtEndian>
+#include <bit>
+
 #include <algorithm>
 #include <cmath>
 
@@ -130,6 +134,15 @@ float TfidfFeaturizer::idfOfFirstTerm(const QString& text) const {
         first = false;
     });
     return value;
+}
+
+QString TfidfFeaturizer::stateFingerprint() const {
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const float weight : idf_) {
+        const quint32 bits = qToLittleEndian(std::bit_cast<quint32>(weight));
+        hash.addData(QByteArrayView(reinterpret_cast<const char*>(&bits), sizeof bits));
+    }
+    return QString::fromLatin1(hash.result().toHex().left(16));
 }
 
 } // namespace routerlab

@@ -22,6 +22,7 @@ public:
     int dimension() const override { return dimension_; }
     void fit(const std::vector<const QString*>& trainingPrompts) override;
     Eigen::VectorXf transform(const QString& prompt) const override;
+    QString stateFingerprint() const override;
 
     // For tests: the IDF a term of this text would get (its first term).
     float idfOfFirstTerm(const QString& text) const;

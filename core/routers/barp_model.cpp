@@ -115,6 +115,7 @@ std::shared_ptr<BarpModel> BarpModel::train(const RoutingProblem& problem,
     auto model =
         std::make_shared<BarpModel>(problem.modelNames, problem.features->spec(), dimension,
                                     scales.costReference, problem.rewardKind, settings);
+    model->setFeatureState(problem.features->stateFingerprint());
     const ParameterList parameters = model->parameters();
     AdamOptimizer optimizer(parameters, {static_cast<float>(settings.learningRate)});
 
@@ -237,6 +238,10 @@ void BarpModel::checkCompatible(const RoutingProblem& problem, const QString& or
                    .arg(featureDimension_)
                    .arg(problem.features->spec())
                    .arg(problem.features->dimension()));
+    if (!featureState_.isEmpty() && problem.features->stateFingerprint() != featureState_)
+        refuse(QStringLiteral("its '%1' features were fitted on other training prompts than "
+                              "this run's; use the --dataset (and --split) it was trained with")
+                   .arg(featureSpec_));
     if (problem.rewardKind != reward_)
         refuse(QStringLiteral("it was trained for the %1 reward, the run uses %2; pass --reward %1")
                    .arg(rewardKindName(reward_), rewardKindName(problem.rewardKind)));
@@ -249,6 +254,7 @@ void BarpModel::save(const QString& path) const {
         {QStringLiteral("models"), QJsonArray::fromStringList(models_)},
         {QStringLiteral("features"), featureSpec_},
         {QStringLiteral("feature_dimension"), featureDimension_},
+        {QStringLiteral("feature_state"), featureState_},
         {QStringLiteral("tau_usd"), tau_},
         {QStringLiteral("reward"), rewardKindName(reward_)},
         {QStringLiteral("preference_sizes"), toJsonArray(preferenceEncoder_.sizes())},
@@ -333,6 +339,7 @@ std::shared_ptr<BarpModel> BarpModel::load(const QString& path) {
     auto model = std::make_shared<BarpModel>(
         models, header.value(QStringLiteral("features")).toString(), dimension,
         header.value(QStringLiteral("tau_usd")).toDouble(), reward, settings);
+    model->setFeatureState(header.value(QStringLiteral("feature_state")).toString());
     for (const QJsonValue& v : header.value(QStringLiteral("curve")).toArray())
         model->curve_.push_back(v.toDouble());
     try {

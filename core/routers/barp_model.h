@@ -64,12 +64,15 @@ public:
     const BarpSettings& settings() const { return settings_; }
     // Mean reward of the sampled actions, per training epoch.
     const std::vector<double>& trainingCurve() const { return curve_; }
+    // The features' fitted state at training time (PromptFeatures::stateFingerprint).
+    void setFeatureState(const QString& state) { featureState_ = state; }
 
 private:
     ParameterList parameters();
 
     QStringList models_;
     QString featureSpec_;
+    QString featureState_;
     int featureDimension_;
     double tau_;
     RewardKind reward_;
