@@ -16,6 +16,11 @@ packages=(
   clang libclang-rt-dev clang-format
   xvfb xauth fonts-dejavu-core
 )
+# The `cluster` test starts a one-node Slurm of its own (daemons run only during the test).
+# Only for CI or on request: on a desktop these packages would enable system services.
+if [ "${CI:-}" = true ] || [ "${ROUTERLAB_CLUSTER_TEST:-}" = 1 ]; then
+  packages+=(slurm-wlm munge)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -53,7 +53,7 @@ configure_and_build "$root/build-asan" -DROUTERLAB_SANITIZE=ON -DCMAKE_BUILD_TYP
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
 LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900
+  ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" --timeout 900 -LE cluster
 
 step "Building and testing (release build)"
 configure_and_build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo

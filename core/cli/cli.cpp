@@ -12,8 +12,8 @@ namespace routerlab {
 
 const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {
-        generateCommand(), infoCommand(),  importCommand(), simulateCommand(),
-        sweepCommand(),    mergeCommand(), trainCommand()};
+        generateCommand(), infoCommand(),  importCommand(),        simulateCommand(),
+        sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand()};
     return commands;
 }
 

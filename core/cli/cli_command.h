@@ -33,5 +33,6 @@ CliCommand simulateCommand();
 CliCommand sweepCommand();
 CliCommand trainCommand();
 CliCommand mergeCommand();
+CliCommand clusterScriptCommand();
 
 } // namespace routerlab

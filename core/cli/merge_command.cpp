@@ -1,7 +1,9 @@
 #include "cli/cli_command.h"
 
 #include "experiment/shard_files.h"
+#include "sim/run_recorder.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace routerlab {
@@ -18,6 +20,10 @@ CliCommand mergeCommand() {
         p.addOption({QStringLiteral("out"),
                      QStringLiteral("Write the result here (default: print it)."),
                      QStringLiteral("file")});
+        p.addOption({QStringLiteral("workspace"),
+                     QStringLiteral("Also record the merged experiment in this workspace, like a "
+                                    "local run (summaries and convergence series)."),
+                     QStringLiteral("file")});
         p.addOption({QStringLiteral("allow-partial"),
                      QStringLiteral("Write a result even when shards are missing; it lists the "
                                     "absent cells under missing_cells.")});
@@ -32,6 +38,25 @@ CliCommand mergeCommand() {
         for (const QString& note : merged.notes)
             err << "routerlab-cli merge: " << note << "\n";
         const QByteArray bytes = QJsonDocument(merged.result).toJson(QJsonDocument::Indented);
+        const QString workspace = p.value(QStringLiteral("workspace"));
+        if (!workspace.isEmpty()) {
+            WorkspaceStore store(workspace);
+            QJsonObject config = merged.context;
+            config.insert(QStringLiteral("config_hash"), merged.configHash);
+            config.insert(QStringLiteral("merged_from"), p.positionalArguments().front());
+            const QString command = merged.context.value(QStringLiteral("command")).toString();
+            const qint64 id = recordRuns(
+                store, QStringLiteral("%1 (merged from %2 shards)").arg(command).arg(merged.shards),
+                config, merged.runs, [&] {
+                    QStringList models;
+                    for (const QJsonValue& v :
+                         merged.context.value(QStringLiteral("model_names")).toArray())
+                        models << v.toString();
+                    return models;
+                }());
+            err << "routerlab-cli merge: recorded as experiment " << id << " in " << workspace
+                << "\n";
+        }
         const QString target = p.value(QStringLiteral("out"));
         if (target.isEmpty()) {
             out << bytes;

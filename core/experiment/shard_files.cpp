@@ -8,6 +8,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -17,6 +20,29 @@ namespace routerlab {
 namespace {
 
 constexpr int kShardFormatVersion = 1;
+// Series points per cell in a shard: enough for a convergence chart of a merged sweep, small
+// enough that hundreds of cells stay a few megabytes.
+constexpr int kShardSeriesPoints = 200;
+
+QJsonObject seriesToJson(const SeriesPoints& series) {
+    const SeriesPoints reduced = reduceSeries(series, kShardSeriesPoints);
+    QJsonArray step, value;
+    for (std::size_t i = 0; i < reduced.step.size(); ++i) {
+        step.append(reduced.step[i]);
+        value.append(std::isfinite(reduced.value[i]) ? QJsonValue(reduced.value[i]) : QJsonValue());
+    }
+    return {{QStringLiteral("step"), step}, {QStringLiteral("value"), value}};
+}
+
+SeriesPoints seriesFromJson(const QJsonObject& json) {
+    SeriesPoints s;
+    for (const QJsonValue& v : json.value(QStringLiteral("step")).toArray())
+        s.step.push_back(v.toDouble());
+    for (const QJsonValue& v : json.value(QStringLiteral("value")).toArray())
+        s.value.push_back(v.isNull() ? std::numeric_limits<double>::quiet_NaN() : v.toDouble());
+    s.value.resize(s.step.size());
+    return s;
+}
 const QString kShardFormat = QStringLiteral("routerlab-shard");
 
 int wholeNumber(const QString& text, const QString& what) {
@@ -166,11 +192,14 @@ QString writeShard(const QString& folder, const ExperimentPlan& plan, const Shar
         if (next >= results.size())
             throw std::logic_error("writeShard: fewer results than the shard's cells");
         const CellResult& r = results[next++];
-        cells.append(QJsonObject{{QStringLiteral("index"), static_cast<int>(i)},
-                                 {QStringLiteral("router"), r.cell.router.toString()},
-                                 {QStringLiteral("preference"), r.cell.preference.toString()},
-                                 {QStringLiteral("seed"), static_cast<int>(r.cell.seed)},
-                                 {QStringLiteral("summary"), cellSummaryToJson(r.summary)}});
+        cells.append(
+            QJsonObject{{QStringLiteral("index"), static_cast<int>(i)},
+                        {QStringLiteral("router"), r.cell.router.toString()},
+                        {QStringLiteral("preference"), r.cell.preference.toString()},
+                        {QStringLiteral("seed"), static_cast<int>(r.cell.seed)},
+                        {QStringLiteral("summary"), cellSummaryToJson(r.summary)},
+                        {QStringLiteral("cumulative_reward"), seriesToJson(r.cumulativeReward)},
+                        {QStringLiteral("cumulative_regret"), seriesToJson(r.cumulativeRegret)}});
     }
     const QJsonObject json{{QStringLiteral("format"), kShardFormat},
                            {QStringLiteral("format_version"), kShardFormatVersion},
@@ -255,6 +284,7 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
     const std::vector<Cell> cells = cellsOf(context);
     std::vector<CellSummary> summaries(cells.size());
     std::vector<const CellSummary*> present(cells.size(), nullptr);
+    std::vector<CellResult> runs(cells.size());
     for (const ShardFile* f : byIndex) {
         if (!f)
             continue;
@@ -274,6 +304,13 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                                  QStringLiteral("cell %1 appears twice").arg(i));
             summaries[i] = cellSummaryFromJson(c.value(QStringLiteral("summary")).toObject());
             present[i] = &summaries[i];
+            CellResult& run = runs[i];
+            run.cell = cells[i];
+            run.summary = summaries[i];
+            run.cumulativeReward =
+                seriesFromJson(c.value(QStringLiteral("cumulative_reward")).toObject());
+            run.cumulativeRegret =
+                seriesFromJson(c.value(QStringLiteral("cumulative_regret")).toObject());
         }
     }
     for (std::size_t i = 0; i < cells.size(); ++i)
@@ -289,6 +326,11 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                          QStringLiteral("%1 cells are missing although every shard is present "
                                         "(a shard was cut short?)")
                              .arg(outcome.missingCells));
+    for (std::size_t i = 0; i < cells.size(); ++i)
+        if (present[i])
+            outcome.runs.push_back(std::move(runs[i]));
+    outcome.context = context;
+    outcome.configHash = files.front().configHash;
     outcome.result = buildResult(context, present);
     return outcome;
 }

@@ -33,9 +33,12 @@ QString writeShard(const QString& folder, const ExperimentPlan& plan, const Shar
                    const std::vector<CellResult>& results);
 
 struct MergeOutcome {
-    QJsonObject result; // as a single process prints it (plus missing_cells when partial)
-    QStringList notes;  // things worth telling the user that did not stop the merge
-    int shards = 0;     // shard files used
+    QJsonObject context; // the experiment the shards belong to
+    QString configHash;
+    std::vector<CellResult> runs; // the present cells in canonical order, with their series
+    QJsonObject result;           // as a single process prints it (plus missing_cells when partial)
+    QStringList notes;            // things worth telling the user that did not stop the merge
+    int shards = 0;               // shard files used
     int missingCells = 0;
 };
 

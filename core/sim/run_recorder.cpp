@@ -9,14 +9,9 @@ namespace routerlab {
 namespace {
 
 void storeSeries(WorkspaceStore& store, qint64 run, const QString& name,
-                 const std::vector<double>& series) {
-    std::vector<double> steps, values;
-    for (const auto& [index, value] : downsampleMinMax(series, kStoredSeriesPoints)) {
-        steps.push_back(index);
-        values.push_back(value);
-    }
-    store.addSeries(run, name, values);
-    store.addSeries(run, name + QStringLiteral(".step"), steps);
+                 const SeriesPoints& series) {
+    store.addSeries(run, name, series.value);
+    store.addSeries(run, name + QStringLiteral(".step"), series.step);
 }
 
 } // namespace
@@ -43,11 +38,8 @@ qint64 recordRuns(WorkspaceStore& store, const QString& name, const QJsonObject&
         store.finishRun(
             id, r.summary.complete ? QStringLiteral("finished") : QStringLiteral("cancelled"),
             QJsonDocument(r.summary.toJson(models)).toJson(QJsonDocument::Compact));
-        std::vector<double> reward(r.log.reward.begin(), r.log.reward.end());
-        std::vector<double> oracle(r.log.oracleReward.begin(), r.log.oracleReward.end());
-        storeSeries(store, id, QStringLiteral("cumulative_reward"), cumulativeSum(reward));
-        storeSeries(store, id, QStringLiteral("cumulative_regret"),
-                    cumulativeRegret(oracle, reward));
+        storeSeries(store, id, QStringLiteral("cumulative_reward"), r.cumulativeReward);
+        storeSeries(store, id, QStringLiteral("cumulative_regret"), r.cumulativeRegret);
     }
     transaction.commit();
     return experiment;

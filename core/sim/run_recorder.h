@@ -8,9 +8,6 @@
 
 namespace routerlab {
 
-// Points kept per stored series: enough for any chart, small enough to write in milliseconds.
-inline constexpr int kStoredSeriesPoints = 2000;
-
 // Stores an experiment and its runs in one transaction: the configuration (enough to re-run
 // it), each cell's summary, and down-sampled cumulative reward and regret series with the
 // step index of each point. Returns the experiment id.

@@ -414,6 +414,35 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
     return result;
 }
 
+SeriesPoints reduceSeries(const std::vector<double>& values, int maxPoints) {
+    SeriesPoints out;
+    for (const auto& [index, value] : downsampleMinMax(values, maxPoints)) {
+        out.step.push_back(index);
+        out.value.push_back(value);
+    }
+    return out;
+}
+
+SeriesPoints reduceSeries(const SeriesPoints& series, int maxPoints) {
+    SeriesPoints out;
+    for (const auto& [index, value] : downsampleMinMax(series.value, maxPoints)) {
+        out.step.push_back(series.step[static_cast<std::size_t>(index)]);
+        out.value.push_back(value);
+    }
+    return out;
+}
+
+namespace {
+
+void reduceLogToSeries(CellResult& r) {
+    const std::vector<double> reward(r.log.reward.begin(), r.log.reward.end());
+    const std::vector<double> oracle(r.log.oracleReward.begin(), r.log.oracleReward.end());
+    r.cumulativeReward = reduceSeries(cumulativeSum(reward), kStoredSeriesPoints);
+    r.cumulativeRegret = reduceSeries(cumulativeRegret(oracle, reward), kStoredSeriesPoints);
+}
+
+} // namespace
+
 std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
                                  int threads, const std::atomic_bool* cancel,
                                  const std::function<void(int, int)>& progress, bool keepLogs) {
@@ -444,6 +473,7 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                     results[i].summary.complete = false;
                 } else {
                     results[i] = runCell(setup, cells[i], cancel, &tables[tableOfCell[i]]);
+                    reduceLogToSeries(results[i]);
                     if (!keepLogs)
                         results[i].log = StepLog{};
                 }

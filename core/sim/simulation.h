@@ -115,11 +115,25 @@ struct Cell {
     std::uint64_t seed = 1;
 };
 
+// A series reduced for storage and charts: values at the given step indexes.
+struct SeriesPoints {
+    std::vector<double> step;
+    std::vector<double> value;
+};
+
 struct CellResult {
     Cell cell;
     CellSummary summary;
-    StepLog log;
+    StepLog log; // empty when runCells was told not to keep logs
+    // Cumulative reward and regret, min/max down-sampled (runCells fills them, logs or not).
+    SeriesPoints cumulativeReward, cumulativeRegret;
 };
+
+// Points kept per stored series: enough for any chart, small enough to write in milliseconds.
+inline constexpr int kStoredSeriesPoints = 2000;
+// At most `maxPoints` of a series, keeping each bucket's minimum and maximum.
+SeriesPoints reduceSeries(const std::vector<double>& values, int maxPoints);
+SeriesPoints reduceSeries(const SeriesPoints& series, int maxPoints);
 
 // Every reward a preference can produce on the scored prompts, and the oracle's per prompt:
 // built once per preference and shared by all routers and seeds, so a step is a lookup.

@@ -1,0 +1,132 @@
+#include "cli/cli_command.h"
+
+#include "common/input_error.h"
+#include "experiment/cluster_scripts.h"
+#include "experiment/shard_files.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace routerlab {
+
+CliCommand clusterScriptCommand() {
+    CliCommand c;
+    c.name = QStringLiteral("cluster-script");
+    c.summary = QStringLiteral("Write the scripts that run an experiment file as a Slurm array "
+                               "of shards plus a dependent merge (or Kubernetes Jobs).");
+    c.describe = [](QCommandLineParser& p) {
+        p.addOption({QStringLiteral("experiment"),
+                     QStringLiteral("The experiment file (see --save-experiment)."),
+                     QStringLiteral("file")});
+        p.addOption({QStringLiteral("shards"), QStringLiteral("Array tasks (default 4)."),
+                     QStringLiteral("N"), QStringLiteral("4")});
+        p.addOption({QStringLiteral("out"),
+                     QStringLiteral("Folder for the scripts (default: beside the experiment)."),
+                     QStringLiteral("dir")});
+        p.addOption({QStringLiteral("results"),
+                     QStringLiteral("Folder on shared storage for shards, logs and result.json "
+                                    "(default: <out>/results)."),
+                     QStringLiteral("dir")});
+        p.addOption(
+            {QStringLiteral("partition"), QStringLiteral("Slurm partition."), QStringLiteral("P")});
+        p.addOption({QStringLiteral("time"), QStringLiteral("Slurm time limit, e.g. 00:30:00."),
+                     QStringLiteral("T")});
+        p.addOption({QStringLiteral("cpus-per-task"),
+                     QStringLiteral("Cores per task; the shard uses them all (default 1)."),
+                     QStringLiteral("C"), QStringLiteral("1")});
+        p.addOption({QStringLiteral("mem"), QStringLiteral("Memory per task, e.g. 4G."),
+                     QStringLiteral("M")});
+        p.addOption({QStringLiteral("workspace"),
+                     QStringLiteral("The merge also records the result in this workspace."),
+                     QStringLiteral("file")});
+        p.addOption({QStringLiteral("cli"),
+                     QStringLiteral("routerlab-cli as the compute nodes see it (default: this "
+                                    "one)."),
+                     QStringLiteral("path")});
+        p.addOption({QStringLiteral("kubernetes"),
+                     QStringLiteral("Also write an Indexed Job and a merge Job manifest.")});
+        p.addOption({QStringLiteral("image"), QStringLiteral("Container image (Kubernetes)."),
+                     QStringLiteral("name")});
+        p.addOption({QStringLiteral("volume-claim"),
+                     QStringLiteral("PersistentVolumeClaim with the results folder (Kubernetes)."),
+                     QStringLiteral("name")});
+    };
+    c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
+        const QString experiment = p.value(QStringLiteral("experiment"));
+        if (experiment.isEmpty()) {
+            err << "routerlab-cli cluster-script: give --experiment FILE (write one with "
+                   "`routerlab-cli sweep ... --save-experiment FILE`)\n";
+            return kExitUsage;
+        }
+        QFile file(experiment);
+        if (!file.open(QIODevice::ReadOnly))
+            throw InputError(experiment, 0, {},
+                             QStringLiteral("cannot read: %1").arg(file.errorString()));
+        const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+        ClusterJob job;
+        job.command = json.value(QStringLiteral("command")).toString(QStringLiteral("sweep"));
+        if (job.command != QLatin1String("sweep") && job.command != QLatin1String("simulate"))
+            throw InputError(experiment, 1, QStringLiteral("command"),
+                             QStringLiteral("expected sweep or simulate"));
+        bool ok = false;
+        job.shards = p.value(QStringLiteral("shards")).toInt(&ok);
+        if (!ok || job.shards < 1 || job.shards > 100000) {
+            err << "routerlab-cli cluster-script: --shards must be within 1..100000\n";
+            return kExitUsage;
+        }
+        job.cpusPerTask = p.value(QStringLiteral("cpus-per-task")).toInt(&ok);
+        if (!ok || job.cpusPerTask < 1) {
+            err << "routerlab-cli cluster-script: --cpus-per-task must be >= 1\n";
+            return kExitUsage;
+        }
+        const QString folder = p.isSet(QStringLiteral("out"))
+                                   ? p.value(QStringLiteral("out"))
+                                   : QFileInfo(experiment).absolutePath();
+        job.experiment = QFileInfo(experiment).absoluteFilePath();
+        job.resultFolder = QFileInfo(p.isSet(QStringLiteral("results"))
+                                         ? p.value(QStringLiteral("results"))
+                                         : QDir(folder).filePath(QStringLiteral("results")))
+                               .absoluteFilePath();
+        job.cli = p.isSet(QStringLiteral("cli")) ? p.value(QStringLiteral("cli"))
+                                                 : QCoreApplication::applicationFilePath();
+        job.partition = p.value(QStringLiteral("partition"));
+        job.timeLimit = p.value(QStringLiteral("time"));
+        job.memory = p.value(QStringLiteral("mem"));
+        job.image = p.value(QStringLiteral("image"));
+        job.volumeClaim = p.value(QStringLiteral("volume-claim"));
+        if (p.isSet(QStringLiteral("workspace")))
+            job.workspace = QFileInfo(p.value(QStringLiteral("workspace"))).absoluteFilePath();
+
+        std::vector<ScriptFile> files = slurmScripts(job);
+        if (p.isSet(QStringLiteral("kubernetes")))
+            for (ScriptFile& f : kubernetesManifests(job))
+                files.push_back(std::move(f));
+        // Slurm does not create the folder of an --output file: a missing one fails every task.
+        for (const QString& sub : {QStringLiteral("shards"), QStringLiteral("logs")})
+            if (!QDir().mkpath(QDir(job.resultFolder).filePath(sub)))
+                throw InputError(job.resultFolder, 0, {},
+                                 QStringLiteral("cannot create the folder"));
+        if (!QDir().mkpath(folder))
+            throw InputError(folder, 0, {}, QStringLiteral("cannot create the folder"));
+        for (const ScriptFile& f : files) {
+            const QString path = QDir(folder).filePath(f.name);
+            writeFileAtomically(path, f.text.toUtf8());
+            if (f.executable)
+                QFile::setPermissions(path, QFile::permissions(path) | QFile::ExeOwner |
+                                                QFile::ExeGroup | QFile::ExeOther);
+            out << path << "\n";
+        }
+        err << "routerlab-cli cluster-script: submit with `"
+            << QDir(folder).filePath(QStringLiteral("submit.sh"))
+            << "`; the merged result appears as "
+            << QDir(job.resultFolder).filePath(QStringLiteral("result.json")) << "\n";
+        return kExitOk;
+    };
+    return c;
+}
+
+} // namespace routerlab

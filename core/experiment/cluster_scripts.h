@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+namespace routerlab {
+
+// What a cluster needs to run one experiment as an array of shards and merge them. We do not
+// schedule anything ourselves: these are scripts for the scheduler the user already has.
+struct ClusterJob {
+    QString cli;                               // routerlab-cli as the compute nodes see it
+    QString command = QStringLiteral("sweep"); // or simulate: the experiment file's command
+    QString experiment;                        // the experiment file (absolute)
+    QString resultFolder; // shard files, logs and the merged result (absolute, shared storage)
+    int shards = 4;
+    QString partition; // empty: the cluster's default
+    QString timeLimit; // Slurm form, e.g. 00:30:00; empty: the partition's default
+    int cpusPerTask = 1;
+    QString memory;      // e.g. 4G; empty: the default
+    QString workspace;   // merge also records the result here when set
+    QString image;       // container image for Kubernetes
+    QString volumeClaim; // PersistentVolumeClaim holding the result folder (Kubernetes)
+};
+
+struct ScriptFile {
+    QString name;
+    QString text;
+    bool executable = false;
+};
+
+// sweep-array.sbatch (the shards, --shard auto/N so a task resubmitted alone with --array=K
+// keeps its index), merge.sbatch, and submit.sh which submits both with the merge held by
+// --dependency=afterok on the array.
+std::vector<ScriptFile> slurmScripts(const ClusterJob& job);
+// An Indexed Job (completions = shards) and a merge Job to apply after it completes.
+std::vector<ScriptFile> kubernetesManifests(const ClusterJob& job);
+
+} // namespace routerlab
