@@ -13,7 +13,8 @@ namespace routerlab {
 const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {
         generateCommand(), infoCommand(),  importCommand(),        simulateCommand(),
-        sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand()};
+        sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand(),
+        serveCommand(),    liveCommand()};
     return commands;
 }
 

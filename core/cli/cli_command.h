@@ -34,5 +34,7 @@ CliCommand sweepCommand();
 CliCommand trainCommand();
 CliCommand mergeCommand();
 CliCommand clusterScriptCommand();
+CliCommand serveCommand();
+CliCommand liveCommand();
 
 } // namespace routerlab

@@ -65,6 +65,55 @@ CREATE TABLE run_series (
     PRIMARY KEY (run_id, name)
 ) WITHOUT ROWID;
 )sql"},
+    {3, "adding live sessions, their calls and people's ratings", R"sql(
+CREATE TABLE live_sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    router TEXT NOT NULL,
+    scorer TEXT NOT NULL,
+    preference_json TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    config_json TEXT NOT NULL, -- never holds an API key: pools name only the variable
+    status TEXT NOT NULL,      -- running, complete, budget, cancelled, failed
+    summary_json TEXT,
+    budget_usd REAL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+-- One row per call, committed as it ends, so a crash loses no answered call.
+CREATE TABLE live_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id INTEGER NOT NULL REFERENCES live_sessions(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,     -- position in the session's prompt order
+    role TEXT NOT NULL,        -- answer, judge
+    prompt_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    decision_json TEXT,        -- the router's choice: model index, top probability
+    request_id TEXT,
+    status TEXT NOT NULL,      -- ok, failed, cancelled
+    http_status INTEGER,
+    attempts INTEGER NOT NULL,
+    prompt_tokens INTEGER,     -- NULL when the server reported no usage
+    completion_tokens INTEGER,
+    cost_usd REAL NOT NULL,    -- of the answering attempt only: a retry is never paid twice
+    latency_s REAL,
+    first_token_s REAL,        -- streaming only
+    quality REAL,              -- NULL until scored (a person's rating comes later)
+    reward REAL,
+    error TEXT,
+    response TEXT,             -- only when the session opted in
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL
+);
+CREATE INDEX live_calls_by_session ON live_calls (session_id, step);
+CREATE TABLE live_ratings (
+    call_id INTEGER PRIMARY KEY REFERENCES live_calls(id) ON DELETE CASCADE,
+    scale TEXT NOT NULL,       -- thumbs (0 or 1) or stars (1 to 5)
+    rating REAL NOT NULL,
+    rater TEXT,
+    note TEXT,
+    rated_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "data/model_pool.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+class QTcpServer;
+class QTcpSocket;
+
+namespace routerlab {
+
+// Faults and timing of the replay server. Fault rates are per request, drawn in this order
+// from one uniform number, so they add up (0.2 in total means one request in five).
+struct ReplayOptions {
+    double latencyScale = 1.0; // multiplies the recorded latency; 0 answers at once
+    double rate429 = 0;        // 429 Too Many Requests with Retry-After
+    double rate500 = 0;        // 500 Internal Server Error
+    double rateSlowFirstByte = 0;
+    double rateDrop = 0;      // connection closed half-way through the answer
+    double rateMalformed = 0; // a 200 whose JSON (or one stream event) is cut short
+    double retryAfterS = 1;
+    double slowFirstByteS = 2;
+    std::uint64_t seed = 1;
+    QString requireKeyEnv; // when set, requests must carry "Authorization: Bearer $VAR"
+    int streamChunks = 8;  // content events per streamed answer, at most
+};
+
+struct ReplayStats {
+    qint64 requests = 0;
+    qint64 answered = 0;
+    qint64 faults = 0;
+    qint64 rejected = 0; // unknown prompt or model, bad request, wrong key
+};
+
+// A stand-in for an LLM provider, for demos and tests without network: an HTTP/1.1 server on
+// 127.0.0.1 that speaks the Chat Completions protocol (streaming and not) and answers each
+// model with the dataset's recorded outcome for the prompt whose text it receives: the
+// recorded response (else a generated text of the recorded length that ends in the reference
+// answer when the recorded quality is >= 0.5), after the recorded latency, with usage from the
+// recorded tokens. It adds a non-standard "routerlab" object (prompt id, recorded quality and
+// latency) that the "replay" scorer reads. It is not a model: it knows only the dataset.
+class ReplayServer : public QObject {
+    Q_OBJECT
+
+public:
+    ReplayServer(const Dataset& dataset, const ModelPool& pool, ReplayOptions options,
+                 QObject* parent = nullptr);
+    ~ReplayServer() override;
+
+    bool listen(quint16 port); // 0 picks a free port; loopback only
+    quint16 port() const;
+    QString errorString() const;
+    const ReplayStats& stats() const { return stats_; }
+
+private:
+    struct Connection;
+    struct Exchange;
+    void accept();
+    void read(QTcpSocket* socket);
+    void handle(QTcpSocket* socket, const QByteArray& head, const QByteArray& body);
+    void answer(QTcpSocket* socket, const Exchange& exchange);
+    void finishExchange(QTcpSocket* socket, bool keepAlive);
+    void writePieces(QTcpSocket* socket,
+                     std::shared_ptr<std::vector<std::pair<double, QByteArray>>> pieces,
+                     std::size_t next, double nowMs, bool keepAlive);
+
+    const Dataset& dataset_;
+    const ModelPool& pool_;
+    ReplayOptions options_;
+    Eigen::MatrixXd latency_;
+    QHash<QString, int> rowOfPrompt_;
+    QHash<QString, int> columnOfModel_;
+    std::unique_ptr<QTcpServer> server_;
+    QHash<QTcpSocket*, std::shared_ptr<Connection>> connections_;
+    ReplayStats stats_;
+    quint64 requestCounter_ = 0;
+};
+
+} // namespace routerlab
