@@ -1,9 +1,14 @@
 // The RouterLab workbench: shows the window at once, then opens the given dataset (or the
-// sample data) on a worker thread.
+// sample data with its ready-made experiment, which it runs) on worker threads.
+// `--screenshots DIR` renders every page to DIR and exits (the README's images).
 
 #include "common/paths.h"
 #include "common/version.h"
+#include "experiment_designer.h"
+#include "experiment_file.h"
+#include "experiment_workbench.h"
 #include "main_window.h"
+#include "screenshot_renderer.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,6 +29,15 @@ void describeOptions(QCommandLineParser& parser) {
     parser.addOption(QCommandLineOption(QStringLiteral("pool"),
                                         QStringLiteral("The model pool (*.pool.json) that prices "
                                                        "the dataset."),
+                                        QStringLiteral("FILE")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Render every page, after running the sample experiment, to DIR as PNG "
+                       "files and exit."),
+        QStringLiteral("DIR")));
+    parser.addOption(QCommandLineOption(QStringLiteral("workspace"),
+                                        QStringLiteral("Open this workspace file (its stored "
+                                                       "experiments appear in the navigator)."),
                                         QStringLiteral("FILE")));
     parser.addPositionalArgument(
         QStringLiteral("dataset"),
@@ -69,9 +83,35 @@ int main(int argc, char* argv[]) {
         return 2;
     }
 
+    const QString sample = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+    const QDir sampleDir(sample);
+    const QString sampleDataset =
+        sampleDir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile));
+    const QString samplePool = sampleDir.filePath(QString::fromLatin1(routerlab::kSamplePoolFile));
+
     routerlab::MainWindow window;
     QApplication::setWindowIcon(window.windowIcon());
     window.show();
+
+    if (parser.isSet(QStringLiteral("screenshots"))) {
+        if (sample.isEmpty()) {
+            std::fprintf(stderr, "routerlab: --screenshots needs the sample data\n");
+            return 1;
+        }
+        QString error;
+        const QStringList files = routerlab::renderScreenshots(
+            window, absolute(parser.value(QStringLiteral("screenshots"))), sampleDataset,
+            samplePool, error);
+        for (const QString& f : files)
+            std::printf("%s\n", qPrintable(f));
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "routerlab: %s\n", qPrintable(error));
+            return 1;
+        }
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("workspace")))
+        window.openWorkspace(absolute(parser.value(QStringLiteral("workspace"))));
 
     QStringList datasets;
     for (const QString& path : parser.positionalArguments())
@@ -84,15 +124,17 @@ int main(int argc, char* argv[]) {
     } else if (!pool.isEmpty()) {
         window.openPool(pool);
     } else {
-        const QString sample =
-            routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
-        const QDir dir(sample);
         if (!sample.isEmpty()) {
             // Without its pool file the sample still opens if it records its own costs.
-            const QString samplePool =
-                dir.filePath(QString::fromLatin1(routerlab::kSamplePoolFile));
-            window.openDataset({dir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile))},
-                               QFileInfo::exists(samplePool) ? samplePool : QString());
+            const QString pool = QFileInfo::exists(samplePool) ? samplePool : QString();
+            window.workbench()->designer()->setExperiment(
+                routerlab::sampleExperiment(sampleDataset, pool));
+            window.openDataset({sampleDataset}, pool);
+            // The ready-made experiment runs as soon as its data is in, so every page has
+            // something to show on first start.
+            QObject::connect(
+                &window, &routerlab::MainWindow::datasetLoaded, &window,
+                [&window] { window.workbench()->run(); }, Qt::SingleShotConnection);
         } else {
             window.statusBar()->showMessage(QApplication::translate(
                 "main", "No sample data found. Open a dataset with File ▸ Open Dataset File… "

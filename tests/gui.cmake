@@ -4,3 +4,13 @@ target_link_libraries(test_gui_shell PRIVATE routerlab_ui Qt6::Test)
 target_compile_definitions(test_gui_shell PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 add_test(NAME gui_shell COMMAND test_gui_shell)
 set_tests_properties(gui_shell PROPERTIES LABELS gui ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+# The workbench: designer, run, charts, slider, browser, pool editor, results from elsewhere.
+add_executable(test_gui_workbench test_gui_workbench.cpp)
+target_link_libraries(test_gui_workbench PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_workbench PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data"
+  ROUTERLAB_SHARED_DATA_DIR="${ROUTERLAB_SHARED_DATA_DIR}")
+add_test(NAME gui_workbench COMMAND test_gui_workbench)
+set_tests_properties(gui_workbench PROPERTIES LABELS gui TIMEOUT 300
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

@@ -1,11 +1,19 @@
 #include "main_window.h"
 
+#include "chart_panel.h"
 #include "common/version.h"
+#include "dataset_browser.h"
 #include "dataset_summary_model.h"
 #include "dataset_view.h"
+#include "experiment_designer.h"
+#include "experiment_workbench.h"
 #include "load_controller.h"
+#include "outcome_table_model.h"
 #include "pool_view.h"
+#include "preference_panel.h"
 #include "recent_files_menu.h"
+#include "run_controller.h"
+#include "run_panel.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -47,8 +55,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowIcon(QIcon(QStringLiteral(":/icons/routerlab.svg")));
     setAcceptDrops(true);
     createActions();
-    createCentral();
     createDock();
+    createCentral();
     createMenus();
     loader_ = new LoadController(statusBar(), this);
     connect(loader_, &LoadController::finished, this, &MainWindow::onLoadFinished);
@@ -78,6 +86,16 @@ void MainWindow::createActions() {
     quitAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quitAction_->setMenuRole(QAction::QuitRole);
     connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+    openWorkspaceAction_ = new QAction(tr("Open &Workspace…"), this);
+    connect(openWorkspaceAction_, &QAction::triggered, this, &MainWindow::chooseWorkspace);
+    openResultAction_ = new QAction(tr("Open Res&ult…"), this);
+    openResultAction_->setToolTip(tr("A result JSON from routerlab-cli simulate, sweep or merge"));
+    connect(openResultAction_, &QAction::triggered, this, &MainWindow::chooseResultFile);
+    runAction_ = new QAction(tr("&Run Experiment"), this);
+    runAction_->setShortcut(QKeySequence(Qt::Key_F5));
+    cancelRunAction_ = new QAction(tr("&Cancel Run"), this);
+    cancelRunAction_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    cancelRunAction_->setEnabled(false);
     aboutAction_ = new QAction(tr("&About RouterLab"), this);
     aboutAction_->setMenuRole(QAction::AboutRole);
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
@@ -92,9 +110,19 @@ void MainWindow::createMenus() {
     connect(recentMenu_, &RecentFilesMenu::openRequested, this, &MainWindow::startLoad);
     file->addMenu(recentMenu_);
     file->addSeparator();
+    file->addAction(openWorkspaceAction_);
+    file->addAction(openResultAction_);
+    file->addSeparator();
     file->addAction(reloadAction_);
     file->addSeparator();
     file->addAction(quitAction_);
+    QMenu* experiment = menuBar()->addMenu(tr("&Experiment"));
+    experiment->addAction(runAction_);
+    experiment->addAction(cancelRunAction_);
+    // Not built yet: listed, disabled, so nobody mistakes them for working features.
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("Cold-start Quiz… (coming with the IRT bandit)"))->setEnabled(false);
+    tools->addAction(tr("Live Console… (coming with live mode)"))->setEnabled(false);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
@@ -108,26 +136,100 @@ void MainWindow::createDock() {
     dock->setWidget(navigator_);
     dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     addDockWidget(Qt::LeftDockWidgetArea, dock);
-    resizeDocks({dock}, {220}, Qt::Horizontal);
     connect(navigator_, &WorkspaceNavigator::entrySelected, this,
             &MainWindow::onNavigatorSelection);
 }
 
 void MainWindow::createCentral() {
     tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("pages"));
     datasetView_ = new DatasetView(tabs_);
     tabs_->addTab(datasetView_, tr("Dataset"));
-
+    browser_ = new DatasetBrowser(tabs_);
+    tabs_->addTab(browser_, tr("Prompts"));
     poolView_ = new PoolView(tabs_);
     tabs_->addTab(poolView_, tr("Pool"));
+    connect(poolView_, &PoolView::poolEdited, this, &MainWindow::onPoolEdited);
+    connect(poolView_, &PoolView::editRefused, this,
+            [this](const QString& text) { showMessage(text, true); });
+    connect(poolView_, &PoolView::saved, this,
+            [this](const QString& path) { showMessage(tr("Saved pool %1").arg(path), false); });
+
+    workbench_ = new ExperimentWorkbench(navigator_, tabs_);
+    tabs_->addTab(workbench_->designer(), tr("Experiment"));
+    for (ChartPanel* panel : workbench_->panels())
+        tabs_->addTab(panel, panel->title());
     setCentralWidget(tabs_);
+    connect(workbench_, &ExperimentWorkbench::message, this, &MainWindow::showMessage);
+    connect(workbench_, &ExperimentWorkbench::pageRequested, this, &MainWindow::showPage);
+    connect(runAction_, &QAction::triggered, workbench_, &ExperimentWorkbench::run);
+    connect(cancelRunAction_, &QAction::triggered, workbench_->runs(), &RunController::cancel);
+    connect(workbench_->runs(), &RunController::runningChanged, this, [this](bool running) {
+        runAction_->setEnabled(!running);
+        cancelRunAction_->setEnabled(running);
+    });
+
+    auto* runDock = new QDockWidget(tr("Run"), this);
+    runDock->setObjectName(QStringLiteral("runDock"));
+    runDock->setWidget(workbench_->runPanel());
+    runDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    addDockWidget(Qt::BottomDockWidgetArea, runDock);
+    auto* tradeOffDock = new QDockWidget(tr("Trade-off"), this);
+    tradeOffDock->setObjectName(QStringLiteral("tradeOffDock"));
+    tradeOffDock->setWidget(workbench_->preferences());
+    tradeOffDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    addDockWidget(Qt::RightDockWidgetArea, tradeOffDock);
+}
+
+void MainWindow::arrangeDocks() {
+    auto* workspace = findChild<QDockWidget*>(QStringLiteral("workspaceDock"));
+    auto* run = findChild<QDockWidget*>(QStringLiteral("runDock"));
+    auto* tradeOff = findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
+    resizeDocks({workspace, tradeOff}, {210, 430}, Qt::Horizontal);
+    resizeDocks({run}, {170}, Qt::Vertical);
+}
+
+void MainWindow::showPage(QWidget* page) {
+    const int index = tabs_->indexOf(page);
+    if (index >= 0)
+        tabs_->setCurrentIndex(index);
+}
+
+void MainWindow::showMessage(const QString& text, bool error) {
+    if (error)
+        reportFailure(tr("RouterLab"), text);
+    else
+        statusBar()->showMessage(text, kStatusTimeoutMs);
+}
+
+void MainWindow::onPoolEdited(std::shared_ptr<const ModelPool> pool, bool costChanged) {
+    if (currentPool_ < 0)
+        return;
+    pools_[currentPool_].pool = pool;
+    if (!costChanged) {
+        statusBar()->showMessage(tr("Pool edited"), kStatusTimeoutMs);
+        return;
+    }
+    // Re-price without re-importing: every view that shows a cost follows the new prices.
+    for (DatasetEntry& entry : datasets_) {
+        if (entry.poolId != currentPool_ || !entry.data)
+            continue;
+        entry.summary = summarize(entry.data->dataset, *pool);
+        if (&entry == &datasets_[currentDataset_]) {
+            datasetView_->setSummary(entry.summary, pool->name);
+            browser_->setPool(*pool);
+            workbench_->setEditedPool(pool);
+        }
+    }
+    statusBar()->showMessage(tr("Re-priced with the edited pool"), kStatusTimeoutMs);
 }
 
 void MainWindow::restoreSettings() {
     QSettings s = settings();
     if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1100, 680);
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+        resize(1400, 860);
+    if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
+        arrangeDocks();
 }
 
 void MainWindow::saveSettings() const {
@@ -139,6 +241,7 @@ void MainWindow::saveSettings() const {
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveSettings();
     cancelLoading();
+    workbench_->runs()->cancel();
     QMainWindow::closeEvent(event);
 }
 
@@ -196,7 +299,7 @@ void MainWindow::applyPool(const LoadOutcome& outcome) {
     activePoolPath_ = outcome.request.poolPath;
     recentMenu_->add(outcome.request);
     showPool(id);
-    tabs_->setCurrentIndex(1);
+    showPage(poolView_);
     statusBar()->showMessage(tr("Opened pool %1 (%n model(s))", nullptr, outcome.pool->size())
                                  .arg(RecentFilesMenu::describe(outcome.request)),
                              kStatusTimeoutMs);
@@ -221,6 +324,10 @@ void MainWindow::applyDataset(const LoadOutcome& outcome) {
     if (!request.poolPath.isEmpty())
         activePoolPath_ = request.poolPath;
 
+    workbench_->setWindowData(
+        {std::shared_ptr<const Dataset>(entry.data, &entry.data->dataset), outcome.pool},
+        request.paths, request.poolPath);
+
     const DatasetSummary& s = entry.summary;
     QString toolTip = request.paths.join(QLatin1Char('\n'));
     if (!request.poolPath.isEmpty())
@@ -230,7 +337,7 @@ void MainWindow::applyDataset(const LoadOutcome& outcome) {
                          toolTip);
     recentMenu_->add(request);
     showDataset(id);
-    tabs_->setCurrentIndex(0);
+    showPage(datasetView_);
     const double seconds = double(loader_->elapsedMs()) / 1000.0;
     statusBar()->showMessage(tr("Opened %1: %2 prompts × %3 models in %4 s")
                                  .arg(s.name)
@@ -266,6 +373,9 @@ void MainWindow::showDataset(int id) {
     currentDataset_ = id;
     const QString poolName = pools_[entry.poolId].pool->name;
     datasetView_->setSummary(entry.summary, poolName);
+    if (browser_->model()->dataset() != &entry.data->dataset)
+        browser_->setDataset(std::shared_ptr<const Dataset>(entry.data, &entry.data->dataset),
+                             *pools_[entry.poolId].pool);
     showPool(entry.poolId);
     navigator_->selectEntry(WorkspaceNavigator::Kind::Dataset, id);
     updateActions();
@@ -283,13 +393,51 @@ void MainWindow::showPool(int id) {
 }
 
 void MainWindow::onNavigatorSelection(WorkspaceNavigator::Kind kind, int id) {
-    if (kind == WorkspaceNavigator::Kind::Dataset) {
+    switch (kind) {
+    case WorkspaceNavigator::Kind::Dataset:
         showDataset(id);
-        tabs_->setCurrentIndex(0);
-    } else {
+        showPage(datasetView_);
+        break;
+    case WorkspaceNavigator::Kind::Pool:
         showPool(id);
-        tabs_->setCurrentIndex(1);
+        showPage(poolView_);
+        break;
+    case WorkspaceNavigator::Kind::Result:
+    case WorkspaceNavigator::Kind::Experiment:
+    case WorkspaceNavigator::Kind::Run:
+        workbench_->showEntry(kind, id);
+        break;
     }
+}
+
+void MainWindow::openWorkspace(const QString& path) {
+    QString error;
+    if (!workbench_->openWorkspace(path, error))
+        reportFailure(tr("Could not open the workspace %1").arg(path), error);
+}
+
+void MainWindow::openResultFile(const QString& path) {
+    QString error;
+    if (!workbench_->openResultFile(path, error))
+        reportFailure(tr("Could not open the result %1").arg(path), error);
+}
+
+void MainWindow::chooseWorkspace() {
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open Workspace"), dialogDir(), tr("Workspaces (*.routerlab);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    rememberDialogDir(file);
+    openWorkspace(file);
+}
+
+void MainWindow::chooseResultFile() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open Result"), dialogDir(),
+                                                      tr("Results (*.json);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    rememberDialogDir(file);
+    openResultFile(file);
 }
 
 void MainWindow::reportFailure(const QString& what, const QString& message) {

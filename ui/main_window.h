@@ -15,14 +15,17 @@ class QTabWidget;
 
 namespace routerlab {
 
+class DatasetBrowser;
 class DatasetView;
+class ExperimentWorkbench;
 class LoadController;
 class PoolView;
 class RecentFilesMenu;
 
-// The workbench window: a Workspace dock listing what was opened this session, the dataset
-// view and the pool in tabs, and a status bar that shows and cancels loading. Loading runs on
-// a worker; a failed load leaves whatever was shown before.
+// The workbench window: a Workspace dock (datasets, pools, results, a workspace file's stored
+// experiments), pages in tabs (dataset summary, prompts, pool editor, experiment designer and
+// the result pages), a Run dock and a Trade-off dock, and a status bar that shows and cancels
+// loading. Loading and runs work on workers; a failure leaves whatever was shown before.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
@@ -44,6 +47,17 @@ public:
     const DatasetSummary* currentSummary() const;
     // The per-model table in model order (the view sorts through a proxy on top of it).
     QAbstractItemModel* summaryModel() const;
+
+    ExperimentWorkbench* workbench() const { return workbench_; }
+    DatasetBrowser* datasetBrowser() const { return browser_; }
+    PoolView* poolView() const { return poolView_; }
+    QTabWidget* pages() const { return tabs_; }
+    // Shows a page (a tab) by its widget.
+    void showPage(QWidget* page);
+    // Default dock sizes (first start, screenshots).
+    void arrangeDocks();
+    void openWorkspace(const QString& path);
+    void openResultFile(const QString& path);
 
 signals:
     void datasetLoaded();
@@ -87,6 +101,10 @@ private:
     void reportFailure(const QString& what, const QString& message);
     void updateActions();
 
+    void onPoolEdited(std::shared_ptr<const ModelPool> pool, bool costChanged);
+    void showMessage(const QString& text, bool error);
+    void chooseWorkspace();
+    void chooseResultFile();
     void chooseDatasetFiles();
     void chooseDatasetFolder();
     void choosePool();
@@ -97,7 +115,9 @@ private:
     WorkspaceNavigator* navigator_ = nullptr;
     QTabWidget* tabs_ = nullptr;
     DatasetView* datasetView_ = nullptr;
+    DatasetBrowser* browser_ = nullptr;
     PoolView* poolView_ = nullptr;
+    ExperimentWorkbench* workbench_ = nullptr;
     LoadController* loader_ = nullptr;
     QPointer<QMessageBox> errorBox_;
 
@@ -105,6 +125,10 @@ private:
     QAction* openFolderAction_ = nullptr;
     QAction* openPoolAction_ = nullptr;
     QAction* reloadAction_ = nullptr;
+    QAction* openWorkspaceAction_ = nullptr;
+    QAction* openResultAction_ = nullptr;
+    QAction* runAction_ = nullptr;
+    QAction* cancelRunAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* aboutAction_ = nullptr;
     RecentFilesMenu* recentMenu_ = nullptr;

@@ -2,6 +2,10 @@
 
 #include "dataset_summary_model.h"
 
+#include <QRegularExpression>
+#include <QUrl>
+#include <cmath>
+
 namespace routerlab {
 
 namespace {
@@ -55,6 +59,8 @@ QVariant PoolTableModel::data(const QModelIndex& index, int role) const {
                    : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == BaseUrlColumn && !m.endpoint.isEmpty())
         return tr("%1, remote model %2").arg(m.endpoint.baseUrl, m.endpoint.remoteModel);
+    if (role == Qt::EditRole)
+        return editText(index.row(), index.column());
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -78,6 +84,146 @@ QVariant PoolTableModel::data(const QModelIndex& index, int role) const {
         return m.tags.join(QStringLiteral(", "));
     }
     return {};
+}
+
+QString PoolTableModel::editText(int row, int column) const {
+    const PoolModel& m = pool_->models[static_cast<std::size_t>(row)];
+    switch (column) {
+    case IdColumn:
+        return m.id;
+    case NameColumn:
+        return m.displayName;
+    case InputPriceColumn:
+        return QString::number(m.inputPricePerMTok, 'g', 17);
+    case OutputPriceColumn:
+        return QString::number(m.outputPricePerMTok, 'g', 17);
+    case FeeColumn:
+        return QString::number(m.feePerCall, 'g', 17);
+    case BaseUrlColumn:
+        return m.endpoint.baseUrl;
+    case KeyVariableColumn:
+        return m.endpoint.apiKeyEnv;
+    case ContextColumn:
+        return QString::number(m.contextWindow);
+    case TagsColumn:
+        return m.tags.join(QStringLiteral(", "));
+    }
+    return {};
+}
+
+QString PoolTableModel::validate(int column, const QString& text) {
+    const QString t = text.trimmed();
+    switch (column) {
+    case IdColumn:
+        return tr("the id names the model in the dataset and cannot be edited here");
+    case InputPriceColumn:
+    case OutputPriceColumn:
+    case FeeColumn: {
+        bool ok = false;
+        const double v = t.toDouble(&ok);
+        if (!ok || !std::isfinite(v) || v < 0)
+            return tr("a price must be a number >= 0 (USD), got '%1'").arg(t);
+        return {};
+    }
+    case BaseUrlColumn: {
+        if (t.isEmpty())
+            return {};
+        const QUrl url(t, QUrl::StrictMode);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty())
+            return tr("the base URL must be an http or https URL, got '%1'").arg(t);
+        return {};
+    }
+    case KeyVariableColumn: {
+        if (t.isEmpty())
+            return {};
+        // A pool names the variable that holds a key, never the key itself.
+        static const QRegularExpression name(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+        if (t.startsWith(QLatin1String("sk-")) || t.size() > 64)
+            return tr("this looks like an API key: give the name of the environment variable "
+                      "that holds it instead");
+        if (!name.match(t).hasMatch())
+            return tr("'%1' is not an environment variable name (letters, digits, '_')").arg(t);
+        return {};
+    }
+    case ContextColumn: {
+        bool ok = false;
+        const int v = t.isEmpty() ? 0 : t.toInt(&ok);
+        if (!t.isEmpty() && (!ok || v < 0))
+            return tr("the context window must be a whole number of tokens >= 0, got '%1'").arg(t);
+        return {};
+    }
+    }
+    return {};
+}
+
+void PoolTableModel::applyEdit(int row, int column, const QString& text) {
+    if (!pool_ || row < 0 || row >= pool_->size())
+        return;
+    // Copy on write: views and runs holding the old pool keep it unchanged.
+    auto edited = std::make_shared<ModelPool>(*pool_);
+    PoolModel& m = edited->models[static_cast<std::size_t>(row)];
+    const QString t = text.trimmed();
+    switch (column) {
+    case NameColumn:
+        m.displayName = t;
+        break;
+    case InputPriceColumn:
+        m.inputPricePerMTok = t.toDouble();
+        break;
+    case OutputPriceColumn:
+        m.outputPricePerMTok = t.toDouble();
+        break;
+    case FeeColumn:
+        m.feePerCall = t.toDouble();
+        break;
+    case BaseUrlColumn:
+        m.endpoint.baseUrl = t;
+        break;
+    case KeyVariableColumn:
+        m.endpoint.apiKeyEnv = t;
+        break;
+    case ContextColumn:
+        m.contextWindow = t.toInt();
+        break;
+    case TagsColumn: {
+        QStringList tags;
+        for (const QString& tag : t.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            tags << tag.trimmed();
+        m.tags = tags;
+        break;
+    }
+    default:
+        return;
+    }
+    pool_ = std::move(edited);
+    emit dataChanged(index(row, column), index(row, column));
+    emit poolEdited(column);
+}
+
+Qt::ItemFlags PoolTableModel::flags(const QModelIndex& index) const {
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() != IdColumn)
+        f |= Qt::ItemIsEditable;
+    return f;
+}
+
+bool PoolTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (!index.isValid() || role != Qt::EditRole || !pool_)
+        return false;
+    const QString text = value.toString();
+    const QString before = editText(index.row(), index.column());
+    if (text.trimmed() == before)
+        return false;
+    const QString problem = validate(index.column(), text);
+    if (!problem.isEmpty()) {
+        emit editRefused(
+            tr("%1: %2").arg(pool_->models[static_cast<std::size_t>(index.row())].id, problem));
+        return false;
+    }
+    emit editRequested(index.row(), index.column(), before, text.trimmed());
+    return true;
 }
 
 QVariant PoolTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

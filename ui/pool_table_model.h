@@ -7,8 +7,10 @@
 
 namespace routerlab {
 
-// The models of a ModelPool, one per row, read-only. Shows the name of the environment
-// variable holding an API key, never a key: pools do not contain keys.
+// The models of a ModelPool, one per row. Every column but the id (which matches the
+// dataset's model names) is editable: an edit is validated, then handed to the owner as
+// editRequested so it can go through the undo stack, which calls applyEdit. Shows the name of
+// the environment variable holding an API key, never a key: pools do not contain keys.
 class PoolTableModel : public QAbstractTableModel {
     Q_OBJECT
 
@@ -30,12 +32,31 @@ public:
 
     void setPool(std::shared_ptr<const ModelPool> pool);
     const ModelPool* pool() const { return pool_.get(); }
+    std::shared_ptr<const ModelPool> sharedPool() const { return pool_; }
+
+    // The text an editor starts from, and what applyEdit takes back.
+    QString editText(int row, int column) const;
+    // Empty when `text` is acceptable for `column`, else why not.
+    static QString validate(int column, const QString& text);
+    // Sets a validated value (undo/redo call this); emits poolEdited.
+    void applyEdit(int row, int column, const QString& text);
+    static bool affectsCost(int column) {
+        return column == InputPriceColumn || column == OutputPriceColumn || column == FeeColumn;
+    }
+
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
+
+signals:
+    void editRequested(int row, int column, const QString& before, const QString& after);
+    void editRefused(const QString& message);
+    void poolEdited(int column);
 
 private:
     std::shared_ptr<const ModelPool> pool_;

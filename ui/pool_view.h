@@ -7,12 +7,16 @@
 
 class QLabel;
 class QTableView;
+class QUndoStack;
 
 namespace routerlab {
 
 class PoolTableModel;
 
-// The "Pool" page: the pool's name and origin above a read-only table of its models.
+// The "Pool" page, an editor: the pool's name and origin over a table of its models. Edits
+// are validated (a refused one is reported through editRefused), go through an undo stack
+// (Ctrl+Z / Ctrl+Shift+Z), and every accepted one emits poolEdited so that the views that
+// depend on prices re-price. Save As writes a *.pool.json.
 class PoolView : public QWidget {
     Q_OBJECT
 
@@ -20,13 +24,24 @@ public:
     explicit PoolView(QWidget* parent = nullptr);
 
     // `origin` says where the pool came from: its file, or the dataset it was derived from.
+    // Clears the undo history.
     void setPool(std::shared_ptr<const ModelPool> pool, const QString& origin);
+    bool savePool(const QString& path, QString& error) const;
 
     PoolTableModel* model() const { return model_; }
     QTableView* table() const { return table_; }
+    QUndoStack* undoStack() const { return undo_; }
+
+signals:
+    void poolEdited(std::shared_ptr<const routerlab::ModelPool> pool, bool costChanged);
+    void editRefused(const QString& message);
+    void saved(const QString& path);
 
 private:
+    void chooseAndSave();
+
     PoolTableModel* model_;
+    QUndoStack* undo_;
     QLabel* header_;
     QTableView* table_;
 };

@@ -24,9 +24,12 @@ QStandardItem* makeHeading(const QString& text) {
 
 WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
     : QTreeView(parent), model_(new QStandardItemModel(this)), pools_(makeHeading(tr("Pools"))),
-      datasets_(makeHeading(tr("Datasets"))) {
+      datasets_(makeHeading(tr("Datasets"))), results_(makeHeading(tr("Results"))),
+      experiments_(makeHeading(tr("Stored experiments"))) {
     model_->appendRow(datasets_);
     model_->appendRow(pools_);
+    model_->appendRow(results_);
+    model_->appendRow(experiments_);
     setModel(model_);
     setHeaderHidden(true);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -38,7 +41,18 @@ WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
 }
 
 QStandardItem* WorkspaceNavigator::heading(Kind kind) const {
-    return kind == Kind::Pool ? pools_ : datasets_;
+    switch (kind) {
+    case Kind::Pool:
+        return pools_;
+    case Kind::Dataset:
+        return datasets_;
+    case Kind::Result:
+        return results_;
+    case Kind::Experiment:
+    case Kind::Run:
+        break;
+    }
+    return experiments_;
 }
 
 QStandardItem* WorkspaceNavigator::find(Kind kind, int id) const {
@@ -73,7 +87,28 @@ void WorkspaceNavigator::selectEntry(Kind kind, int id) {
 }
 
 int WorkspaceNavigator::entryCount(Kind kind) const {
-    return heading(kind)->rowCount();
+    if (kind != Kind::Run)
+        return heading(kind)->rowCount();
+    int runs = 0;
+    for (int row = 0; row < experiments_->rowCount(); ++row)
+        runs += experiments_->child(row)->rowCount();
+    return runs;
+}
+
+void WorkspaceNavigator::setRunEntry(int experimentId, int runId, const QString& label,
+                                     const QString& toolTip) {
+    QStandardItem* experiment = find(Kind::Experiment, experimentId);
+    if (!experiment)
+        return;
+    auto* item = new QStandardItem(label);
+    item->setData(runId, kIdRole);
+    item->setData(static_cast<int>(Kind::Run), kKindRole);
+    item->setToolTip(toolTip);
+    experiment->appendRow(item);
+}
+
+void WorkspaceNavigator::clearExperiments() {
+    experiments_->removeRows(0, experiments_->rowCount());
 }
 
 void WorkspaceNavigator::onCurrentChanged(const QModelIndex& current) {

@@ -7,13 +7,14 @@ class QStandardItemModel;
 
 namespace routerlab {
 
-// The "Workspace" tree: the pools and datasets opened this session, under two headings.
-// Items carry an id chosen by the owner; selecting one emits entrySelected.
+// The "Workspace" tree: datasets and pools opened this session, results (runs of this
+// session, result files), and the experiments stored in the open workspace file with their
+// runs beneath them. Items carry an id chosen by the owner; selecting one emits entrySelected.
 class WorkspaceNavigator : public QTreeView {
     Q_OBJECT
 
 public:
-    enum class Kind { Pool, Dataset };
+    enum class Kind { Pool, Dataset, Result, Experiment, Run };
 
     explicit WorkspaceNavigator(QWidget* parent = nullptr);
 
@@ -22,6 +23,10 @@ public:
     // Selects without emitting entrySelected: the owner is already showing it.
     void selectEntry(Kind kind, int id);
     int entryCount(Kind kind) const;
+    // A stored run, listed under its experiment (which must be listed).
+    void setRunEntry(int experimentId, int runId, const QString& label, const QString& toolTip);
+    // Forgets the stored experiments (another workspace was opened).
+    void clearExperiments();
 
 signals:
     void entrySelected(routerlab::WorkspaceNavigator::Kind kind, int id);
@@ -34,6 +39,8 @@ private:
     QStandardItemModel* model_;
     QStandardItem* pools_;
     QStandardItem* datasets_;
+    QStandardItem* results_;
+    QStandardItem* experiments_;
     bool selecting_ = false;
 };
 

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "csv_table.h"
+#include "experiment_results.h"
+
+#include <QWidget>
+#include <memory>
+
+class QChart;
+class QChartView;
+class QHBoxLayout;
+class QLabel;
+class QVBoxLayout;
+
+namespace routerlab {
+
+// A page of the results: a header with its title, controls of its own and the export
+// buttons, over a canvas of chart views. Every page exports the canvas as PNG and SVG and
+// the data it draws as CSV.
+class ChartPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    ChartPanel(const QString& title, const QString& fileStem, QWidget* parent = nullptr);
+
+    // The results stay shared with the window (a run updates them in place and calls this
+    // again); panels read them when drawing and never copy them. A hidden page draws when it
+    // is next shown: only the page in view pays for a streaming run.
+    void showResults(std::shared_ptr<const ExperimentResults> results);
+    // Draws now, shown or not.
+    virtual void setResults(std::shared_ptr<const ExperimentResults> results) = 0;
+    virtual CsvTable table() const = 0;
+
+    QString title() const { return title_; }
+    QString fileStem() const { return fileStem_; }
+    QWidget* canvas() const { return canvas_; }
+
+    // False with a readable `error` when the file cannot be written.
+    bool exportPng(const QString& path, QString& error);
+    bool exportSvg(const QString& path, QString& error);
+    bool exportCsv(const QString& path, QString& error);
+
+signals:
+    void exportFailed(const QString& message);
+    void exported(const QString& path);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    // A chart view in the canvas, stacked under the previous ones; `stretch` shares the height.
+    QChartView* addChartView(QChart* chart, int stretch = 1);
+    QHBoxLayout* controls() const { return controls_; }
+    QVBoxLayout* canvasLayout() const { return canvasLayout_; }
+    // A note under the title ("waiting for the first cells", what the chart shows).
+    void setNote(const QString& text);
+
+private:
+    void chooseAndExport(const QString& kind);
+    void drawPending();
+
+    std::shared_ptr<const ExperimentResults> pending_; // not drawn yet: the page was hidden
+
+    QString title_;
+    QString fileStem_;
+    QHBoxLayout* controls_;
+    QWidget* canvas_;
+    QVBoxLayout* canvasLayout_;
+    QLabel* note_;
+};
+
+// The palette every chart uses, so a router keeps its colour from page to page.
+QColor routerColor(int index);
+
+} // namespace routerlab

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QUndoCommand>
+
+namespace routerlab {
+
+class PoolTableModel;
+
+// One edited cell of the pool editor: undo puts the old text back, redo the new one.
+class PoolEditCommand : public QUndoCommand {
+public:
+    PoolEditCommand(PoolTableModel* model, int row, int column, QString before, QString after);
+
+    void undo() override;
+    void redo() override;
+
+private:
+    PoolTableModel* model_;
+    int row_;
+    int column_;
+    QString before_;
+    QString after_;
+};
+
+} // namespace routerlab

@@ -1,0 +1,100 @@
+#include "screenshot_renderer.h"
+
+#include "experiment_designer.h"
+#include "experiment_file.h"
+#include "experiment_workbench.h"
+#include "main_window.h"
+#include "preference_panel.h"
+#include "run_controller.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSlider>
+#include <QTabWidget>
+#include <QThread>
+#include <functional>
+
+namespace routerlab {
+
+namespace {
+
+bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
+    QElapsedTimer clock;
+    clock.start();
+    while (!done()) {
+        if (clock.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+void settle() {
+    waitUntil([] { return false; }, 300); // let charts lay out and animations finish
+}
+
+} // namespace
+
+QStringList renderScreenshots(MainWindow& window, const QString& dir, const QString& datasetPath,
+                              const QString& poolPath, QString& error) {
+    QStringList written;
+    if (!QDir().mkpath(QFileInfo(dir).absoluteFilePath())) {
+        error = QStringLiteral("%1: cannot create the folder").arg(dir);
+        return written;
+    }
+    // Paths relative to the sample's parent folder: the images show "sample_data/...", never
+    // the machine they were rendered on.
+    const QDir base = QFileInfo(datasetPath).absoluteDir().filePath(QStringLiteral(".."));
+    const QString dataset = QDir::cleanPath(base.relativeFilePath(datasetPath));
+    const QString pool = QDir::cleanPath(base.relativeFilePath(poolPath));
+    const QString outDir = QFileInfo(dir).absoluteFilePath();
+    QDir::setCurrent(base.absolutePath());
+    window.resize(1500, 900);
+    window.arrangeDocks();
+    bool loaded = false;
+    QObject::connect(&window, &MainWindow::datasetLoaded, &window, [&] { loaded = true; });
+    window.openDataset({dataset}, pool);
+    if (!waitUntil([&] { return loaded; }, 60000)) {
+        error = QStringLiteral("the sample data did not load");
+        return written;
+    }
+    ExperimentWorkbench* bench = window.workbench();
+    bench->designer()->setExperiment(sampleExperiment(dataset, pool));
+    bool finished = false;
+    QObject::connect(bench, &ExperimentWorkbench::runFinished, &window, [&] { finished = true; });
+    bench->run();
+    if (!waitUntil([&] { return finished; }, 300000)) {
+        error = QStringLiteral("the sample experiment did not finish");
+        return written;
+    }
+    // A middle trade-off, so the slider's operating points sit inside the frontier.
+    const int before = bench->evaluator()->completed();
+    bench->preferences()->costSlider()->setValue(40);
+    waitUntil(
+        [&] { return bench->evaluator()->completed() > before && !bench->evaluator()->isBusy(); },
+        30000);
+
+    QTabWidget* pages = window.pages();
+    for (int i = 0; i < pages->count(); ++i) {
+        pages->setCurrentIndex(i);
+        window.arrangeDocks(); // a page's minimum width must not squeeze the docks
+        settle();
+        const QString name = pages->tabText(i)
+                                 .toLower()
+                                 .remove(QLatin1Char('&'))
+                                 .replace(QLatin1Char(' '), QLatin1Char('-'));
+        const QString file = QDir(dir).filePath(
+            QStringLiteral("%1-%2.png").arg(i + 1, 2, 10, QLatin1Char('0')).arg(name));
+        if (!window.grab().save(file, "PNG")) {
+            error = QStringLiteral("%1: cannot write").arg(file);
+            return written;
+        }
+        written << file;
+    }
+    return written;
+}
+
+} // namespace routerlab
