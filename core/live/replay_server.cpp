@@ -421,7 +421,9 @@ void ReplayServer::writePieces(QTcpSocket* socket,
                                std::shared_ptr<std::vector<std::pair<double, QByteArray>>> pieces,
                                std::size_t next, double nowMs, bool keepAlive) {
     while (next < pieces->size()) {
-        const auto& [at, bytes] = (*pieces)[next];
+        // Named copies, not a structured binding: clang 14 cannot capture one in a lambda.
+        const double at = (*pieces)[next].first;
+        const QByteArray& bytes = (*pieces)[next].second;
         if (at > nowMs + 0.5) {
             QTimer::singleShot(static_cast<int>(std::lround(at - nowMs)), Qt::PreciseTimer, socket,
                                [this, socket, pieces, next, at, keepAlive] {
