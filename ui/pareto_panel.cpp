@@ -89,8 +89,10 @@ void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) 
         }
         scatter->replace(replaced);
     }
+    // series() returns a copy: one list, not two temporaries, for begin() and end().
+    const QList<QAbstractSeries*> series = chart_->series();
     if (!operatingPoints_.empty() &&
-        std::none_of(chart_->series().begin(), chart_->series().end(), [](QAbstractSeries* s) {
+        std::none_of(series.begin(), series.end(), [](QAbstractSeries* s) {
             return s->objectName() == QLatin1String("operatingPoint");
         }))
         redraw();
