@@ -8,7 +8,9 @@ set_tests_properties(gui_shell PROPERTIES LABELS gui ENVIRONMENT "QT_QPA_PLATFOR
 # The workbench: designer, run, charts, slider, browser, pool editor, results from elsewhere.
 add_executable(test_gui_workbench test_gui_workbench.cpp)
 target_link_libraries(test_gui_workbench PRIVATE routerlab_ui Qt6::Test)
+add_dependencies(test_gui_workbench routerlab-cli)
 target_compile_definitions(test_gui_workbench PRIVATE
+  ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data"
   ROUTERLAB_SHARED_DATA_DIR="${ROUTERLAB_SHARED_DATA_DIR}")
 add_test(NAME gui_workbench COMMAND test_gui_workbench)

@@ -5,6 +5,7 @@
 // and from a result file, and bad files end in messages, not crashes.
 
 #include "chart_panel.h"
+#include "cluster_script_dialog.h"
 #include "comparison_panel.h"
 #include "convergence_panel.h"
 #include "dataset_browser.h"
@@ -24,13 +25,18 @@
 #include "sim/run_recorder.h"
 
 #include <QChart>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QJsonDocument>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
@@ -114,6 +120,7 @@ private slots:
     void poolEditRepricesAndUndoes();
     void promptTableSortsAndFilters();
     void opensStoredRunsAndResultFiles();
+    void clusterScriptsRunAsShardsAndMerge();
     void badFilesEndInMessages();
     void cleanupTestCase();
 
@@ -359,7 +366,8 @@ void TestGuiWorkbench::sliderIsFastOnRouterBench() {
     qInfo("RouterBench (%zu test prompts): %.0f slider updates/s while dragging, %.0f "
           "evaluations/s back to back",
           prepared->setup->scoredRows().size(), rate, directRate);
-    QVERIFY2(directRate >= 30, qPrintable(QString::number(directRate)));
+    // 30 a second is the product's figure; a sanitizer build is allowed its slowdown.
+    QVERIFY2(directRate >= 30 / kSanitizerSlowdown, qPrintable(QString::number(directRate)));
     // Restore the sample experiment for the tests that follow.
     bool again = true;
     QVERIFY(runAndWait(sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json")),
@@ -423,7 +431,7 @@ void TestGuiWorkbench::cancelStopsARun() {
           clock.elapsed(), bench_->runs()->prepared()->cellCount(), meter.longestMs(),
           stallLimitMs());
     QVERIFY(finished.first().at(0).toBool());
-    QVERIFY(clock.elapsed() < 5000);
+    QVERIFY(clock.elapsed() < 5000 * kSanitizerSlowdown);
     const auto results = bench_->shownResults();
     QVERIFY(results->cellsDone > 0 && results->cellsDone < results->cellCount);
     QVERIFY(!bench_->preferences()->costSlider()->isEnabled());
@@ -551,6 +559,71 @@ void TestGuiWorkbench::opensStoredRunsAndResultFiles() {
                                                       ComparisonPanel::AiqColumn)));
     window_->showPage(bench_->pareto());
     QVERIFY(bench_->pareto()->chart()->series().size() >= 3 + 8);
+}
+
+void TestGuiWorkbench::clusterScriptsRunAsShardsAndMerge() {
+    GuiExperiment experiment =
+        sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
+    experiment.simulate.routers = {RouterSpec::parse("pickllm-ga"), RouterSpec::parse("ucb1")};
+    experiment.simulate.seeds = 1;
+    experiment.points = 3;
+    const QString folder = dir_.filePath("cluster");
+    ClusterScriptDialog dialog(experiment, {});
+    QStringList written;
+    QString error;
+    QVERIFY(!dialog.writeScripts(written, error)); // no folder yet: says so, writes nothing
+    QVERIFY(error.contains("folder"));
+    QVERIFY(!QFileInfo::exists(folder));
+    dialog.folderEdit()->setText(folder);
+    dialog.kubernetesBox()->setChecked(true);
+    QVERIFY(!dialog.writeScripts(written, error)); // Kubernetes needs an image
+    QVERIFY(error.contains("image"));
+    dialog.imageEdit()->setText("registry.example/routerlab:0.1");
+    dialog.shardsBox()->setValue(3);
+    dialog.cliEdit()->setText(QStringLiteral(ROUTERLAB_CLI_PATH));
+    error.clear();
+    QVERIFY2(dialog.writeScripts(written, error), qPrintable(error));
+    for (const char* name : {"experiment.json", "sweep-array.sbatch", "merge.sbatch", "submit.sh"})
+        QVERIFY2(written.contains(QDir(folder).filePath(name)), name);
+    QVERIFY(written.size() > 4); // the Kubernetes manifests
+    QVERIFY(dialog.report()->toPlainText().contains("submit.sh"));
+    GuiExperiment saved;
+    QVERIFY2(loadExperimentFile(QDir(folder).filePath("experiment.json"), saved, error),
+             qPrintable(error));
+    QCOMPARE(saved.simulate.routers.size(), std::size_t{2});
+
+    // Run the scripts the way Slurm would: each array task with its own index, then the merge.
+    auto runScript = [&](const QString& script, int task) {
+        QProcess bash;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("SLURM_ARRAY_TASK_ID", QString::number(task));
+        env.insert("SLURM_ARRAY_TASK_MIN", "0");
+        env.insert("SLURM_ARRAY_TASK_COUNT", "3");
+        env.insert("SLURM_CPUS_PER_TASK", "1");
+        bash.setProcessEnvironment(env);
+        bash.setProcessChannelMode(QProcess::MergedChannels);
+        bash.start("bash", {QDir(folder).filePath(script)});
+        const bool finished = bash.waitForFinished(kTimeoutMs);
+        return finished && bash.exitStatus() == QProcess::NormalExit && bash.exitCode() == 0
+                   ? QString()
+                   : script + ": " + QString::fromUtf8(bash.readAll());
+    };
+    for (int task = 0; task < 3; ++task) {
+        const QString failure = runScript("sweep-array.sbatch", task);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    }
+    const QString failure = runScript("merge.sbatch", 0);
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    const QString result = QDir(folder).filePath("results/result.json");
+    QVERIFY(QFileInfo::exists(result));
+
+    // The merged result opens like a local run.
+    window_->openResultFile(result);
+    QVERIFY(window_->findChildren<QMessageBox*>().isEmpty() ||
+            !window_->findChildren<QMessageBox*>().first()->isVisible());
+    QVERIFY(!bench_->shownResults()->sweep.isEmpty());
+    window_->showPage(bench_->comparison());
+    QVERIFY(bench_->comparison()->rowOf("pickllm-ga") >= 0);
 }
 
 void TestGuiWorkbench::badFilesEndInMessages() {

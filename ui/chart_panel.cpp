@@ -25,6 +25,15 @@ QColor routerColor(int index) {
     return palette[((index % count) + count) % count];
 }
 
+void clearChart(QChart* chart) {
+    chart->removeAllSeries();
+    const QList<QAbstractAxis*> axes = chart->axes();
+    for (QAbstractAxis* axis : axes) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+}
+
 ChartPanel::ChartPanel(const QString& title, const QString& fileStem, QWidget* parent)
     : QWidget(parent), title_(title), fileStem_(fileStem), controls_(new QHBoxLayout),
       canvas_(new QWidget(this)), canvasLayout_(new QVBoxLayout(canvas_)), note_(new QLabel(this)) {

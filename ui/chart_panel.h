@@ -70,4 +70,8 @@ private:
 // The palette every chart uses, so a router keeps its colour from page to page.
 QColor routerColor(int index);
 
+// Removes and deletes every series and axis of the chart. QChart::removeAxis gives the axis
+// back to the caller instead of deleting it, so a redraw that only removed would leak.
+void clearChart(QChart* chart);
+
 } // namespace routerlab

@@ -39,9 +39,7 @@ CostPanel::CostPanel(QWidget* parent)
 void CostPanel::setResults(std::shared_ptr<const ExperimentResults> results) {
     results_ = std::move(results);
     // Bars: rebuilt whole (a few dozen values); the categories may change as cells arrive.
-    bars_->removeAllSeries();
-    for (QAbstractAxis* axis : bars_->axes())
-        bars_->removeAxis(axis);
+    clearChart(bars_);
     int sessions = 0;
     for (const RouterSeries& s : results_->series)
         sessions = std::max(sessions, static_cast<int>(s.sessionCost.size()));
@@ -81,9 +79,7 @@ void CostPanel::setResults(std::shared_ptr<const ExperimentResults> results) {
     barSeries->attachAxis(categories);
     barSeries->attachAxis(usd);
 
-    cumulative_->removeAllSeries();
-    for (QAbstractAxis* axis : cumulative_->axes())
-        cumulative_->removeAxis(axis);
+    clearChart(cumulative_);
     auto* steps = new QValueAxis(cumulative_);
     steps->setTitleText(tr("step"));
     steps->setLabelFormat(QStringLiteral("%d"));

@@ -48,16 +48,22 @@ ExperimentDesigner::ExperimentDesigner(QWidget* parent) : QWidget(parent) {
 
     auto* open = new QPushButton(tr("Open Experiment…"), this);
     auto* save = new QPushButton(tr("Save Experiment As…"), this);
+    auto* cluster = new QPushButton(tr("Run on a Cluster…"), this);
+    cluster->setObjectName(QStringLiteral("clusterButton"));
+    cluster->setToolTip(tr("Write Slurm (or Kubernetes) scripts that run this experiment as "
+                           "shards and merge them"));
     run_ = new QPushButton(tr("Run (F5)"), this);
     run_->setObjectName(QStringLiteral("runButton"));
     run_->setDefault(true);
     connect(open, &QPushButton::clicked, this, &ExperimentDesigner::chooseAndOpen);
     connect(save, &QPushButton::clicked, this, &ExperimentDesigner::chooseAndSave);
+    connect(cluster, &QPushButton::clicked, this, &ExperimentDesigner::clusterRequested);
     connect(run_, &QPushButton::clicked, this, &ExperimentDesigner::runRequested);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(open);
     buttons->addWidget(save);
     buttons->addStretch(1);
+    buttons->addWidget(cluster);
     buttons->addWidget(run_);
 
     auto* layout = new QVBoxLayout(this);

@@ -39,6 +39,7 @@ public:
 
 signals:
     void runRequested();
+    void clusterRequested();
     void message(const QString& text, bool error);
 
 private:

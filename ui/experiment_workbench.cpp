@@ -1,5 +1,6 @@
 #include "experiment_workbench.h"
 
+#include "cluster_script_dialog.h"
 #include "common/input_error.h"
 #include "comparison_panel.h"
 #include "convergence_panel.h"
@@ -48,6 +49,8 @@ ExperimentWorkbench::ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget*
                 [this](const QString& text) { emit message(text, true); });
     }
     connect(designer_, &ExperimentDesigner::runRequested, this, &ExperimentWorkbench::run);
+    connect(designer_, &ExperimentDesigner::clusterRequested, this,
+            &ExperimentWorkbench::runOnCluster);
     connect(designer_, &ExperimentDesigner::message, this, &ExperimentWorkbench::message);
     connect(runs_, &RunController::runningChanged, designer_, &ExperimentDesigner::setRunning);
     connect(runs_, &RunController::cellsPlanned, this, &ExperimentWorkbench::onRunPrepared);
@@ -104,6 +107,21 @@ void ExperimentWorkbench::run() {
     runs_->start(experiment, loaded, title);
     preferences_->setPreference(a.preference);
     emit pageRequested(convergence_);
+}
+
+void ExperimentWorkbench::runOnCluster() {
+    GuiExperiment experiment;
+    QString error;
+    if (!designer_->experiment(experiment, error)) {
+        emit message(tr("The experiment is not valid: %1").arg(error), true);
+        return;
+    }
+    if (editedPool_)
+        emit message(tr("The cluster reads the pool file: save the edited pool first, or the "
+                        "shards run at the old prices."),
+                     true);
+    ClusterScriptDialog dialog(experiment, workspacePath_, designer_);
+    dialog.exec();
 }
 
 void ExperimentWorkbench::onRunPrepared() {

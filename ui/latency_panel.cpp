@@ -41,9 +41,7 @@ void LatencyPanel::setResults(std::shared_ptr<const ExperimentResults> results) 
         st.p75 = percentile(values, 75);
         st.p95 = percentile(values, 95);
     }
-    chart_->removeAllSeries();
-    for (QAbstractAxis* axis : chart_->axes())
-        chart_->removeAxis(axis);
+    clearChart(chart_);
     auto* boxes = new QBoxPlotSeries(chart_);
     auto* categories = new QBarCategoryAxis(chart_);
     double top = 0;

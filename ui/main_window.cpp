@@ -119,6 +119,7 @@ void MainWindow::createMenus() {
     QMenu* experiment = menuBar()->addMenu(tr("&Experiment"));
     experiment->addAction(runAction_);
     experiment->addAction(cancelRunAction_);
+    experiment->addAction(tr("Run on a C&luster…"), workbench_, &ExperimentWorkbench::runOnCluster);
     // Not built yet: listed, disabled, so nobody mistakes them for working features.
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("Cold-start Quiz… (coming with the IRT bandit)"))->setEnabled(false);

@@ -107,9 +107,7 @@ void ParetoPanel::setRepricedModels(const QJsonArray& models) {
 
 void ParetoPanel::redraw() {
     stale_ = false;
-    chart_->removeAllSeries();
-    for (QAbstractAxis* axis : chart_->axes())
-        chart_->removeAxis(axis);
+    clearChart(chart_);
     auto* costAxis = new QLogValueAxis(chart_);
     costAxis->setBase(10);
     costAxis->setTitleText(tr("mean cost per call, USD (log scale)"));

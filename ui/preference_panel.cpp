@@ -165,9 +165,7 @@ void PreferencePanel::drawMix() {
         }
     const int models = shown.empty() ? 0 : static_cast<int>(shown.front()->share.size());
     mixRouters_ = routers;
-    mix_->removeAllSeries();
-    for (QAbstractAxis* axis : mix_->axes())
-        mix_->removeAxis(axis);
+    clearChart(mix_);
     auto* series = new QHorizontalPercentBarSeries(mix_);
     for (int k = 0; k < models; ++k) {
         auto* set = new QBarSet(k < models_.size() ? models_[k] : QString::number(k), series);

@@ -1,5 +1,7 @@
 #include "screenshot_renderer.h"
 
+#include "cluster_script_dialog.h"
+
 #include "experiment_designer.h"
 #include "experiment_file.h"
 #include "experiment_workbench.h"
@@ -11,7 +13,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QThread>
 #include <functional>
@@ -89,6 +93,25 @@ QStringList renderScreenshots(MainWindow& window, const QString& dir, const QStr
         const QString file = QDir(dir).filePath(
             QStringLiteral("%1-%2.png").arg(i + 1, 2, 10, QLatin1Char('0')).arg(name));
         if (!window.grab().save(file, "PNG")) {
+            error = QStringLiteral("%1: cannot write").arg(file);
+            return written;
+        }
+        written << file;
+    }
+
+    // The cluster dialog, filled in as an analyst would before writing the scripts.
+    GuiExperiment experiment;
+    if (bench->designer()->experiment(experiment, error)) {
+        ClusterScriptDialog dialog(experiment, QString(), &window);
+        dialog.folderEdit()->setText(QStringLiteral("/shared/sweeps/sample"));
+        dialog.shardsBox()->setValue(16);
+        dialog.cliEdit()->setText(QStringLiteral("/opt/routerlab/bin/routerlab-cli"));
+        dialog.show();
+        settle();
+        const QString file =
+            QDir(dir).filePath(QStringLiteral("%1-run-on-a-cluster.png")
+                                   .arg(pages->count() + 1, 2, 10, QLatin1Char('0')));
+        if (!dialog.grab().save(file, "PNG")) {
             error = QStringLiteral("%1: cannot write").arg(file);
             return written;
         }

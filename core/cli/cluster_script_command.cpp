@@ -2,7 +2,6 @@
 
 #include "common/input_error.h"
 #include "experiment/cluster_scripts.h"
-#include "experiment/shard_files.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -101,25 +100,9 @@ CliCommand clusterScriptCommand() {
         if (p.isSet(QStringLiteral("workspace")))
             job.workspace = QFileInfo(p.value(QStringLiteral("workspace"))).absoluteFilePath();
 
-        std::vector<ScriptFile> files = slurmScripts(job);
-        if (p.isSet(QStringLiteral("kubernetes")))
-            for (ScriptFile& f : kubernetesManifests(job))
-                files.push_back(std::move(f));
-        // Slurm does not create the folder of an --output file: a missing one fails every task.
-        for (const QString& sub : {QStringLiteral("shards"), QStringLiteral("logs")})
-            if (!QDir().mkpath(QDir(job.resultFolder).filePath(sub)))
-                throw InputError(job.resultFolder, 0, {},
-                                 QStringLiteral("cannot create the folder"));
-        if (!QDir().mkpath(folder))
-            throw InputError(folder, 0, {}, QStringLiteral("cannot create the folder"));
-        for (const ScriptFile& f : files) {
-            const QString path = QDir(folder).filePath(f.name);
-            writeFileAtomically(path, f.text.toUtf8());
-            if (f.executable)
-                QFile::setPermissions(path, QFile::permissions(path) | QFile::ExeOwner |
-                                                QFile::ExeGroup | QFile::ExeOther);
+        for (const QString& path :
+             writeClusterFiles(job, folder, p.isSet(QStringLiteral("kubernetes"))))
             out << path << "\n";
-        }
         err << "routerlab-cli cluster-script: submit with `"
             << QDir(folder).filePath(QStringLiteral("submit.sh"))
             << "`; the merged result appears as "

@@ -1,6 +1,10 @@
 #include "experiment/cluster_scripts.h"
 
+#include "common/input_error.h"
+#include "experiment/shard_files.h"
+
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
 
@@ -167,6 +171,28 @@ std::vector<ScriptFile> kubernetesManifests(const ClusterJob& job) {
                             folder + QStringLiteral("/result.json")}),
                  volumes())};
     return {array, merge};
+}
+
+QStringList writeClusterFiles(const ClusterJob& job, const QString& folder, bool kubernetes) {
+    std::vector<ScriptFile> files = slurmScripts(job);
+    if (kubernetes)
+        for (ScriptFile& f : kubernetesManifests(job))
+            files.push_back(std::move(f));
+    for (const QString& sub : {QStringLiteral("shards"), QStringLiteral("logs")})
+        if (!QDir().mkpath(QDir(job.resultFolder).filePath(sub)))
+            throw InputError(job.resultFolder, 0, {}, QStringLiteral("cannot create the folder"));
+    if (!QDir().mkpath(folder))
+        throw InputError(folder, 0, {}, QStringLiteral("cannot create the folder"));
+    QStringList written;
+    for (const ScriptFile& f : files) {
+        const QString path = QDir(folder).filePath(f.name);
+        writeFileAtomically(path, f.text.toUtf8());
+        if (f.executable)
+            QFile::setPermissions(path, QFile::permissions(path) | QFile::ExeOwner |
+                                            QFile::ExeGroup | QFile::ExeOther);
+        written << path;
+    }
+    return written;
 }
 
 } // namespace routerlab

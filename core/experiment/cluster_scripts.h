@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 namespace routerlab {
@@ -34,5 +35,10 @@ struct ScriptFile {
 std::vector<ScriptFile> slurmScripts(const ClusterJob& job);
 // An Indexed Job (completions = shards) and a merge Job to apply after it completes.
 std::vector<ScriptFile> kubernetesManifests(const ClusterJob& job);
+
+// Writes the Slurm scripts (and the Kubernetes manifests when asked) into `folder`, creates the
+// result folder's shards/ and logs/ (Slurm fails a task whose --output folder is missing) and
+// returns the paths written. Throws InputError naming the folder or file that failed.
+QStringList writeClusterFiles(const ClusterJob& job, const QString& folder, bool kubernetes);
 
 } // namespace routerlab
