@@ -82,6 +82,10 @@ CliCommand serveCommand() {
                      QStringLiteral("Refuse requests whose bearer token is not the value of this "
                                     "environment variable."),
                      QStringLiteral("NAME")});
+        p.addOption({QStringLiteral("embedding-dimension"),
+                     QStringLiteral("Size of the vectors POST /v1/embeddings answers with "
+                                    "(default 64)."),
+                     QStringLiteral("D"), QStringLiteral("64")});
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         if (!QCoreApplication::instance()) {
@@ -123,6 +127,11 @@ CliCommand serveCommand() {
             return kExitUsage;
         }
         o.requireKeyEnv = p.value(QStringLiteral("require-key-env"));
+        o.embeddingDimension = p.value(QStringLiteral("embedding-dimension")).toInt(&ok);
+        if (!ok || o.embeddingDimension < 1 || o.embeddingDimension > 65536) {
+            err << "routerlab-cli serve: --embedding-dimension must be within 1..65536\n";
+            return kExitUsage;
+        }
 
         const PricedDataset data = loadPricedDataset(datasets, p.value(QStringLiteral("pool")));
         ReplayServer server(data.dataset, data.pool, o);

@@ -259,6 +259,10 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
         return false;
     }
     a.workspace = parser.value(QStringLiteral("workspace"));
+    // An embeddings endpoint's vectors are cached in the workspace the run records into.
+    if (a.options.features.startsWith(QLatin1String("embeddings-api:")) && !a.workspace.isEmpty() &&
+        !a.options.features.contains(QLatin1String(";cache=")))
+        a.options.features += QStringLiteral(";cache=") + a.workspace;
     a.shard = parser.value(QStringLiteral("shard"));
     a.out = parser.value(QStringLiteral("out"));
     if (!a.shard.isEmpty() && a.out.isEmpty()) {

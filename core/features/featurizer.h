@@ -18,6 +18,9 @@ public:
     // A hash of what fit() learned (empty when it learns nothing): a trained router records it,
     // so it is never fed features fitted on other training prompts.
     virtual QString stateFingerprint() const { return {}; }
+    // About to transform these prompts one by one: featurizers that fetch vectors from a
+    // server fetch them here in batches instead of one request a prompt.
+    virtual void prepare(const std::vector<const QString*>& prompts) { Q_UNUSED(prompts); }
     // A dataset prompt: featurizers that look prompts up by id (precomputed embeddings) use
     // the id, the others the text.
     virtual Eigen::VectorXf transformDatasetPrompt(const QString& promptId,

@@ -1,5 +1,6 @@
 #include "features/prompt_features.h"
 
+#include "features/embedding_api_featurizer.h"
 #include "features/embedding_file_featurizer.h"
 #include "features/tfidf_featurizer.h"
 
@@ -27,7 +28,8 @@ int dimensionOf(const QString& spec, const QString& name, int fallback) {
 
 QStringList featurizerForms() {
     return {QStringLiteral("hashed-words[:D]"), QStringLiteral("tfidf[:D]"),
-            QStringLiteral("embeddings:FILE")};
+            QStringLiteral("embeddings:FILE"),
+            QStringLiteral("embeddings-api:MODEL@BASE_URL[;key-env=VAR][;cache=WORKSPACE]")};
 }
 
 std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec) {
@@ -36,6 +38,9 @@ std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec) {
         return std::make_unique<HashedWordFeaturizer>(dimensionOf(spec, name, 64));
     if (name == QLatin1String("tfidf"))
         return std::make_unique<TfidfFeaturizer>(dimensionOf(spec, name, 512));
+    if (name == QLatin1String("embeddings-api"))
+        return std::make_unique<EmbeddingApiFeaturizer>(
+            parseEmbeddingApiSpec(spec.mid(name.size() + 1)));
     if (name == QLatin1String("embeddings")) {
         const QString file = spec.mid(name.size() + 1);
         if (file.isEmpty())
@@ -66,7 +71,13 @@ const Featurizer& PromptFeatures::featurizer() const {
 
 const Eigen::MatrixXf& PromptFeatures::matrix() const {
     std::call_once(computed_, [this] {
-        const Featurizer& f = featurizer();
+        featurizer();
+        std::vector<const QString*> all;
+        all.reserve(texts_.size());
+        for (const QString& text : texts_)
+            all.push_back(&text);
+        featurizer_->prepare(all);
+        const Featurizer& f = *featurizer_;
         matrix_.resize(f.dimension(), static_cast<Eigen::Index>(texts_.size()));
         for (std::size_t i = 0; i < texts_.size(); ++i)
             matrix_.col(static_cast<Eigen::Index>(i)) =

@@ -27,7 +27,7 @@ public:
                    std::vector<int> trainingRows, const QString& spec);
 
     const QString& spec() const { return spec_; }
-    int dimension() const { return featurizer_->dimension(); }
+    int dimension() const { return featurizer().dimension(); }
     // dimension x prompts, one column per dataset row.
     const Eigen::MatrixXf& matrix() const;
     // What the featurizer learned from the training prompts (Featurizer::stateFingerprint).

@@ -1,6 +1,8 @@
 #include "live/replay_server.h"
 
 #include "common/random.h"
+#include "features/featurizer.h"
+#include "live/scorer.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -244,8 +246,59 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
                                                {QStringLiteral("data"), models}})
                          .toJson(QJsonDocument::Compact));
     }
+    if (method == "POST" && path.endsWith("/embeddings")) {
+        const QJsonObject request = QJsonDocument::fromJson(body).object();
+        const QJsonValue input = request.value(QLatin1String("input"));
+        const QJsonArray texts = input.isString() ? QJsonArray{input} : input.toArray();
+        if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
+            return reject(400, QStringLiteral("expected {\"model\": ..., \"input\": text or "
+                                              "[texts]}"));
+        Random random(Random::mix(options_.seed, ++requestCounter_));
+        const double u = random.uniform();
+        if (u < options_.rate429) {
+            ++stats_.faults;
+            return reply(429,
+                         errorBody(QStringLiteral("rate limited (injected)"),
+                                   QStringLiteral("rate_limit_error")),
+                         "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
+        }
+        if (u < options_.rate429 + options_.rate500) {
+            ++stats_.faults;
+            return reply(500, errorBody(QStringLiteral("server error (injected)"),
+                                        QStringLiteral("server_error")));
+        }
+        const HashedWordFeaturizer words(options_.embeddingDimension + 1);
+        QJsonArray data;
+        qint64 tokens = 0;
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            if (!texts[i].isString())
+                return reject(400, QStringLiteral("input %1 is not a string").arg(i));
+            const QString text = texts[i].toString();
+            tokens += text.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+            // The hashed buckets without the bias feature: a vector of the promised size.
+            const Eigen::VectorXf v = words.transform(text).head(options_.embeddingDimension);
+            QJsonArray values;
+            for (const float x : v)
+                values.append(double(x));
+            data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
+                                    {QStringLiteral("index"), i},
+                                    {QStringLiteral("embedding"), values}});
+        }
+        stats_.embedded += texts.size();
+        ++stats_.answered;
+        return reply(
+            200, QJsonDocument(
+                     QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                 {QStringLiteral("model"), request.value(QLatin1String("model"))},
+                                 {QStringLiteral("data"), data},
+                                 {QStringLiteral("usage"),
+                                  QJsonObject{{QStringLiteral("prompt_tokens"), tokens},
+                                              {QStringLiteral("total_tokens"), tokens}}}})
+                     .toJson(QJsonDocument::Compact));
+    }
     if (method != "POST" || !path.endsWith("/chat/completions"))
-        return reject(404, QStringLiteral("only POST .../chat/completions and GET .../models"));
+        return reject(404, QStringLiteral("only POST .../chat/completions, POST .../embeddings "
+                                          "and GET .../models"));
 
     const QJsonDocument doc = QJsonDocument::fromJson(body);
     const QJsonObject request = doc.object();
@@ -256,6 +309,28 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
     if (column == columnOfModel_.constEnd())
         return reject(404, QStringLiteral("model '%1' is not in the replayed dataset").arg(model));
     const QString prompt = lastUserText(request.value(QLatin1String("messages")).toArray());
+    if (const std::optional<ScoreInput> graded = parseJudgePrompt(prompt)) {
+        // A judge's request: graded by rule, never by a model (see the class comment).
+        const bool agrees =
+            !graded->reference.isEmpty() &&
+            normaliseAnswer(graded->answer).contains(normaliseAnswer(graded->reference));
+        Exchange x;
+        x.stream = request.value(QLatin1String("stream")).toBool();
+        x.keepAlive = keepAlive;
+        x.id = QStringLiteral("chatcmpl-replay-%1").arg(++requestCounter_);
+        x.model = model;
+        x.content = graded->reference.isEmpty()
+                        ? QStringLiteral("No reference to grade against. Score: 5")
+                    : agrees ? QStringLiteral("The answer states the reference. Score: 10")
+                             : QStringLiteral("The answer does not state the reference. Score: 0");
+        const qint64 promptTokens = prompt.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+        const qint64 completionTokens = x.content.split(QLatin1Char(' ')).size();
+        x.usage = {{QStringLiteral("prompt_tokens"), promptTokens},
+                   {QStringLiteral("completion_tokens"), completionTokens},
+                   {QStringLiteral("total_tokens"), promptTokens + completionTokens}};
+        ++stats_.answered;
+        return answer(socket, x);
+    }
     const auto row = rowOfPrompt_.constFind(prompt);
     if (row == rowOfPrompt_.constEnd())
         return reject(404, QStringLiteral("this prompt is not in the replayed dataset (the replay "

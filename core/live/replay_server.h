@@ -28,8 +28,9 @@ struct ReplayOptions {
     double retryAfterS = 1;
     double slowFirstByteS = 2;
     std::uint64_t seed = 1;
-    QString requireKeyEnv; // when set, requests must carry "Authorization: Bearer $VAR"
-    int streamChunks = 8;  // content events per streamed answer, at most
+    QString requireKeyEnv;       // when set, requests must carry "Authorization: Bearer $VAR"
+    int streamChunks = 8;        // content events per streamed answer, at most
+    int embeddingDimension = 64; // of the vectors POST .../embeddings answers with
 };
 
 struct ReplayStats {
@@ -37,6 +38,7 @@ struct ReplayStats {
     qint64 answered = 0;
     qint64 faults = 0;
     qint64 rejected = 0; // unknown prompt or model, bad request, wrong key
+    qint64 embedded = 0; // texts answered by POST .../embeddings
 };
 
 // A stand-in for an LLM provider, for demos and tests without network: an HTTP/1.1 server on
@@ -46,6 +48,8 @@ struct ReplayStats {
 // answer when the recorded quality is >= 0.5), after the recorded latency, with usage from the
 // recorded tokens. It adds a non-standard "routerlab" object (prompt id, recorded quality and
 // latency) that the "replay" scorer reads. It is not a model: it knows only the dataset.
+// POST .../embeddings answers any text with its hashed-word vector (a deterministic function
+// of the words, not a learned embedding), so the embeddings-api featurizer runs offline.
 class ReplayServer : public QObject {
     Q_OBJECT
 

@@ -204,6 +204,23 @@ QString judgePrompt(const ScoreInput& in) {
     return p;
 }
 
+std::optional<ScoreInput> parseJudgePrompt(const QString& text) {
+    if (!text.startsWith(QLatin1String("You grade answers.")))
+        return std::nullopt;
+    static const QRegularExpression parts(
+        QStringLiteral("\\n\\nQuestion:\\n(.*?)\\n\\n(?:Reference answer:\\n(.*?)\\n\\n)?"
+                       "Answer to grade:\\n(.*)\\n\\nReply with one line"),
+        QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = parts.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    ScoreInput in;
+    in.prompt = m.captured(1);
+    in.reference = m.captured(2);
+    in.answer = m.captured(3);
+    return in;
+}
+
 std::optional<double> judgeVerdict(const QString& reply) {
     static const QRegularExpression score(QStringLiteral("score\\s*[:=]?\\s*(\\d+(?:\\.\\d+)?)"),
                                           QRegularExpression::CaseInsensitiveOption);

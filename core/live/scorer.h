@@ -58,5 +58,7 @@ std::optional<double> finalNumber(const QString& text);   // "#### 42", "answer 
 QString choiceLetter(const QString& text);                // "B" from "The answer is (B)."
 std::optional<double> judgeVerdict(const QString& reply); // "Score: 7" -> 0.7
 QString judgePrompt(const ScoreInput& input);
+// The question, reference and answer of a judgePrompt() text; nullopt for any other text.
+std::optional<ScoreInput> parseJudgePrompt(const QString& text);
 
 } // namespace routerlab

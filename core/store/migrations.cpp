@@ -114,6 +114,16 @@ CREATE TABLE live_ratings (
     rated_at INTEGER NOT NULL
 );
 )sql"},
+    {4, "cache prompt embeddings fetched from an embeddings endpoint", R"sql(
+CREATE TABLE embedding_cache (
+    source TEXT NOT NULL,      -- model@base URL (no credentials): whose vectors these are
+    text_sha256 TEXT NOT NULL, -- of the prompt's UTF-8 text; the text itself is not kept
+    dimension INTEGER NOT NULL,
+    vector BLOB NOT NULL,      -- dimension float32 values, little-endian
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (source, text_sha256)
+) WITHOUT ROWID;
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {
