@@ -1,6 +1,7 @@
 // The RouterLab workbench: shows the window at once, then opens the given dataset (or the
 // sample data with its ready-made experiment, which it runs) on worker threads.
-// `--screenshots DIR` renders every page to DIR and exits (the README's images).
+// `--screenshots DIR` renders every page to DIR and exits (the README's images);
+// `--quit-after MS` closes the window on its own (the package check starts the installed GUI).
 
 #include "common/paths.h"
 #include "common/version.h"
@@ -15,6 +16,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStatusBar>
+#include <QTimer>
 #include <cstdio>
 
 namespace {
@@ -35,6 +37,10 @@ void describeOptions(QCommandLineParser& parser) {
         QStringLiteral("Render every page, after running the sample experiment, to DIR as PNG "
                        "files and exit."),
         QStringLiteral("DIR")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("quit-after"),
+        QStringLiteral("Close the window after MS milliseconds, as if the user had."),
+        QStringLiteral("MS")));
     parser.addOption(QCommandLineOption(QStringLiteral("workspace"),
                                         QStringLiteral("Open this workspace file (its stored "
                                                        "experiments appear in the navigator)."),
@@ -76,14 +82,28 @@ int main(int argc, char* argv[]) {
     QApplication::setOrganizationName(QStringLiteral("RouterLab"));
     QApplication::setApplicationName(QStringLiteral("RouterLab"));
     QApplication::setApplicationVersion(routerlab::versionString());
+    // Lets Wayland compositors match the window to the installed desktop entry and its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral(ROUTERLAB_APP_ID));
     // After QApplication: it has removed its own options (-platform, -style) from arguments().
     if (!parser.parse(QApplication::arguments())) {
         std::fprintf(stderr, "routerlab: %s\nTry 'routerlab --help'.\n",
                      qPrintable(parser.errorText()));
         return 2;
     }
+    int quitAfterMs = -1;
+    if (parser.isSet(QStringLiteral("quit-after"))) {
+        bool ok = false;
+        quitAfterMs = parser.value(QStringLiteral("quit-after")).toInt(&ok);
+        if (!ok || quitAfterMs < 0) {
+            std::fprintf(stderr,
+                         "routerlab: --quit-after needs a number of milliseconds, got '%s'\n",
+                         qPrintable(parser.value(QStringLiteral("quit-after"))));
+            return 2;
+        }
+    }
 
-    const QString sample = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+    const QString sample = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR),
+                                                    QStringLiteral(ROUTERLAB_BUILD_BIN_DIR));
     const QDir sampleDir(sample);
     const QString sampleDataset =
         sampleDir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile));
@@ -92,6 +112,8 @@ int main(int argc, char* argv[]) {
     routerlab::MainWindow window;
     QApplication::setWindowIcon(window.windowIcon());
     window.show();
+    if (quitAfterMs >= 0)
+        QTimer::singleShot(quitAfterMs, &window, &QWidget::close);
 
     if (parser.isSet(QStringLiteral("screenshots"))) {
         if (sample.isEmpty()) {

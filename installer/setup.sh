@@ -2,8 +2,9 @@
 # The two ways into RouterLab on a fresh Debian 12 machine (as root):
 #   bash installer/setup.sh run    install what is needed, build, start the workbench on sample_data
 #   bash installer/setup.sh test   install what is needed, build, run the whole test suite
-# `test` also builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer
-# and runs each importer's libFuzzer target for a bounded time (FUZZ_SECONDS, default 30).
+# `test` also builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# runs each importer's libFuzzer target for a bounded time (FUZZ_SECONDS, default 30), and
+# builds the .deb and .tar.gz and runs what they install (installer/check-package.sh).
 set -euo pipefail
 
 mode="${1:-}"
@@ -60,4 +61,7 @@ UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 step "Building and testing (release build)"
 configure_and_build "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --test-dir "$root/build" --output-on-failure -j "$jobs" --timeout 900
+
+step "Packaging (the .deb and .tar.gz, unpacked and run)"
+JOBS="$jobs" bash "$root/installer/check-package.sh" "$root/build"
 echo "setup.sh test: finished in $(( $(date +%s) - started )) s"

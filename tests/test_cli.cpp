@@ -1,4 +1,5 @@
 // Runs the real routerlab-cli executable, as a user or a script would.
+#include "common/paths.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
 
@@ -54,6 +55,40 @@ private slots:
         QCOMPARE(h.code, 0);
         for (const char* command : {"generate", "info", "import", "simulate", "sweep", "merge"})
             QVERIFY(h.out.contains(command));
+    }
+
+    // An installed layout (<prefix>/bin beside <prefix>/share/routerlab/sample_data) finds its
+    // own sample data; the source tree counts only for an executable in the build folder.
+    void sampleDataLookup() {
+        qunsetenv("ROUTERLAB_SAMPLE_DIR");
+        const QString source = QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR);
+        const QString here = QCoreApplication::applicationDirPath();
+        QCOMPARE(routerlab::sampleDataDir(source, here), QDir(source).absolutePath());
+        QCOMPARE(routerlab::sampleDataDir(source), QDir(source).absolutePath());
+        QVERIFY(
+            routerlab::sampleDataDir(source, dir_.filePath(QStringLiteral("elsewhere"))).isEmpty());
+        const QString fromEnv = dir_.filePath(QStringLiteral("env-sample"));
+        writeFile(QDir(fromEnv), QString::fromLatin1(routerlab::kSampleDatasetFile), kDataset);
+        qputenv("ROUTERLAB_SAMPLE_DIR", fromEnv.toLocal8Bit());
+        QCOMPARE(routerlab::sampleDataDir(source, here), fromEnv);
+        qunsetenv("ROUTERLAB_SAMPLE_DIR");
+
+        QVERIFY(QDir(dir_.path()).mkpath(QStringLiteral("prefix/bin")));
+        // Canonical, as the executable sees its own folder.
+        const QDir prefix(QFileInfo(dir_.filePath(QStringLiteral("prefix"))).canonicalFilePath());
+        const QString exe = prefix.filePath(QStringLiteral("bin/routerlab-cli"));
+        QFile::remove(exe);
+        QVERIFY(QFile::copy(QStringLiteral(ROUTERLAB_CLI_PATH), exe));
+        const QString sample = prefix.filePath(QStringLiteral("share/routerlab/sample_data"));
+        auto help = [&exe] {
+            QProcess p;
+            p.start(exe, {QStringLiteral("--help")});
+            return p.waitForFinished(60000) ? p.readAllStandardOutput() : QByteArray();
+        };
+        QVERIFY(!help().contains("Sample data:"));
+        writeFile(QDir(sample), QString::fromLatin1(routerlab::kSampleDatasetFile), kDataset);
+        const QByteArray text = help();
+        QVERIFY2(text.contains("Sample data: " + sample.toUtf8()), text.constData());
     }
 
     void commandHelp_data() {

@@ -2,10 +2,13 @@
 
 #include "cli/cli_command.h"
 #include "common/input_error.h"
+#include "common/paths.h"
 #include "common/version.h"
 #include "formats/dataset_loader.h"
 
+#include <QDir>
 #include <QRegularExpression>
+#include <algorithm>
 #include <exception>
 
 namespace routerlab {
@@ -23,10 +26,21 @@ namespace {
 void printOverview(QTextStream& out) {
     out << "Usage: routerlab-cli <command> [options]\n\n"
         << "RouterLab's headless tool: every command prints JSON with --json.\n\nCommands:\n";
+    qsizetype width = 0;
     for (const CliCommand& c : cliCommands())
-        out << "  " << c.name.leftJustified(12) << c.summary << "\n";
+        width = std::max(width, c.name.size());
+    for (const CliCommand& c : cliCommands())
+        out << "  " << c.name.leftJustified(width + 2) << c.summary << "\n";
     out << "\nGlobal options:\n  --help       this text; `routerlab-cli <command> --help` for a "
            "command\n  --version    the version\n";
+    // An installed copy says where its sample data went, the first thing to try commands on.
+    const QString sample = sampleDataDir();
+    if (!sample.isEmpty()) {
+        const QDir dir(sample);
+        out << "\nSample data: " << sample << "\n  routerlab-cli info "
+            << dir.filePath(QString::fromLatin1(kSampleDatasetFile)) << " --pool "
+            << dir.filePath(QString::fromLatin1(kSamplePoolFile)) << "\n";
+    }
 }
 
 } // namespace
