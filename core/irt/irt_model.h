@@ -1,0 +1,117 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace routerlab {
+
+// Evidence about models: a graded answer (score in [0, 1]; 0/1 correctness is the special
+// case) or a pairwise preference on one prompt. `row` is a column of the feature matrix.
+struct IrtObservation {
+    int row = 0;
+    int model = 0;
+    float score = 0;
+};
+struct IrtComparison {
+    int row = 0;
+    int winner = 0;
+    int loser = 0;
+};
+
+struct IrtSettings {
+    int dimension = 8; // of the identity vectors
+    int epochs = 60;
+    int batch = 256;
+    float learningRate = 0.02f;
+    float l2 = 1e-4f; // on the item maps, per observation
+    std::uint64_t seed = 1;
+};
+
+// A model's identity: a diagonal Gaussian (variational fit) or a full one (a quizzed model's
+// Laplace posterior, reduced to its diagonal for storage).
+struct Identity {
+    Eigen::VectorXf mean;
+    Eigen::VectorXf variance;
+};
+
+// Variational item response theory over prompt features: model m has an identity
+// theta_m ~ q = N(mu_m, diag sigma_m^2) under a standard normal prior; prompt x has
+// discrimination alpha(x) = A e(x) and difficulty b(x) = w . e(x), linear in its features e(x);
+//   P(m answers x well) = sigmoid(alpha(x) . theta_m - b(x)),
+//   P(m preferred to m' on x) = sigmoid(alpha(x) . (theta_m - theta_m')).
+// Graded scores are soft Bernoulli targets. fit() maximises the ELBO with one reparameterised
+// sample per observation and Adam; deterministic for a seed.
+class IrtModel {
+public:
+    IrtModel() = default;
+    IrtModel(int featureDimension, int models, IrtSettings settings);
+
+    // features: F x prompts (a column per row). `epochLoss` (optional) receives the negative
+    // ELBO per observation after each epoch.
+    void fit(const Eigen::MatrixXf& features, const std::vector<IrtObservation>& observations,
+             const std::vector<IrtComparison>& comparisons = {},
+             const std::function<void(int epoch, double loss)>& epochLoss = {});
+
+    int dimension() const { return static_cast<int>(mean_.rows()); }
+    int modelCount() const { return static_cast<int>(mean_.cols()); }
+    int featureDimension() const { return static_cast<int>(discrimination_.cols()); }
+
+    Eigen::VectorXf discrimination(const Eigen::VectorXf& features) const;
+    float difficulty(const Eigen::VectorXf& features) const;
+    // At the identity's mean, widened by its variance (the probit approximation), so an
+    // uncertain model is predicted less confidently.
+    double probability(const Eigen::VectorXf& features, const Identity& identity) const;
+    double probability(const Eigen::VectorXf& features, int model) const {
+        return probability(features, identity(model));
+    }
+
+    Identity identity(int model) const;
+    void setIdentity(int model, const Identity& identity);
+    int addModel(const Identity& identity); // returns its index
+    void removeModel(int model);
+
+    // Mean Bernoulli log-likelihood per observation (soft targets), at the identities' means.
+    double logLikelihood(const Eigen::MatrixXf& features,
+                         const std::vector<IrtObservation>& observations) const;
+
+private:
+    IrtSettings settings_;
+    Eigen::MatrixXf discrimination_; // A: d x F
+    Eigen::VectorXf difficulty_;     // w: F
+    Eigen::MatrixXf mean_;           // d x M
+    Eigen::MatrixXf logSd_;          // d x M
+};
+
+// The population of known identities as a prior for a new model: the mean of their means and
+// the covariance of their means plus their mean variance (never singular).
+struct IdentityPrior {
+    Eigen::VectorXf mean;
+    Eigen::MatrixXf covariance;
+};
+IdentityPrior populationPrior(const IrtModel& model);
+
+// A new model's identity from its answers alone, the items fixed: the posterior mode under
+// `prior` (Newton's method on the logistic likelihood) and its Laplace covariance.
+struct IdentityPosterior {
+    Eigen::VectorXf mean;
+    Eigen::MatrixXf covariance;
+    Identity diagonal() const { return {mean, covariance.diagonal()}; }
+};
+IdentityPosterior fitIdentity(const IrtModel& model, const Eigen::MatrixXf& features,
+                              const std::vector<std::pair<int, float>>& answers,
+                              const IdentityPrior& prior);
+
+// The cold-start quiz: asks `budget` prompts from `candidates` one at a time and refits the
+// new identity after each answer (`answer(row)`). Each round takes the least-asked category
+// (so the quiz spreads over them), draws a few of its prompts at random and asks the one whose
+// answer most lowers the predictive variance summed over all candidates under the current
+// posterior (from the Fisher information p(1-p) alpha alpha'). Returns the rows in the order
+// asked; `posterior` receives the final fit.
+std::vector<int> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
+                         const std::vector<int>& candidates, const std::vector<int>& categoryOfRow,
+                         int budget, const std::function<float(int row)>& answer,
+                         IdentityPosterior& posterior, std::uint64_t seed = 1);
+
+} // namespace routerlab

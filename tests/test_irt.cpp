@@ -1,0 +1,234 @@
+// The IRT fit behind the IRT bandit and the cold-start quiz: on synthetic data drawn from a
+// known IRT model, and on the sample data (and RouterBench when ../shared/data is present).
+#include "common/random.h"
+#include "features/prompt_features.h"
+#include "formats/dataset_loader.h"
+#include "irt/irt_model.h"
+
+#include <QDir>
+#include <QtTest>
+#include <cmath>
+#include <numeric>
+
+using namespace routerlab;
+
+namespace {
+
+// Rows shuffled with a fixed seed, split into training and held-out parts.
+void splitRows(int n, double trainShare, std::vector<int>& train, std::vector<int>& test) {
+    std::vector<int> rows(static_cast<std::size_t>(n));
+    std::iota(rows.begin(), rows.end(), 0);
+    Random random(42);
+    for (std::size_t i = rows.size(); i > 1; --i)
+        std::swap(rows[i - 1], rows[static_cast<std::size_t>(random.uniformInt(int(i)))]);
+    const auto cut = static_cast<std::ptrdiff_t>(trainShare * n);
+    train.assign(rows.begin(), rows.begin() + cut);
+    test.assign(rows.begin() + cut, rows.end());
+}
+
+std::vector<IrtObservation> observationsOf(const Dataset& d, const std::vector<int>& rows,
+                                           int skipModel = -1, int onlyModel = -1) {
+    std::vector<IrtObservation> out;
+    for (const int i : rows)
+        for (int k = 0; k < d.modelCount(); ++k)
+            if (!d.isMissing(i, k) && k != skipModel && (onlyModel < 0 || k == onlyModel))
+                out.push_back({i, k, static_cast<float>(d.quality(i, k))});
+    return out;
+}
+
+// Log-likelihood of held-out answers under each model's training base rate.
+double baseRateLogLikelihood(const std::vector<IrtObservation>& train,
+                             const std::vector<IrtObservation>& test, int models) {
+    std::vector<double> sum(models, 0), count(models, 0);
+    for (const IrtObservation& o : train) {
+        sum[o.model] += o.score;
+        count[o.model] += 1;
+    }
+    double ll = 0;
+    for (const IrtObservation& o : test) {
+        const double p = std::clamp(sum[o.model] / std::max(1.0, count[o.model]), 1e-9, 1 - 1e-9);
+        ll += o.score * std::log(p) + (1 - o.score) * std::log1p(-p);
+    }
+    return ll / double(test.size());
+}
+
+// Expected calibration error over ten bins of the predicted probability.
+double calibrationError(const IrtModel& model, const Eigen::MatrixXf& features,
+                        const std::vector<IrtObservation>& test) {
+    std::vector<double> predicted(10, 0), observed(10, 0), count(10, 0);
+    for (const IrtObservation& o : test) {
+        const double p = model.probability(features.col(o.row), o.model);
+        const int bin = std::min(9, int(p * 10));
+        predicted[bin] += p;
+        observed[bin] += o.score;
+        count[bin] += 1;
+    }
+    double error = 0;
+    for (int b = 0; b < 10; ++b)
+        error += std::abs(predicted[b] - observed[b]);
+    return error / double(test.size());
+}
+
+} // namespace
+
+class TestIrt : public QObject {
+    Q_OBJECT
+
+private:
+    PricedDataset sample_;
+    Eigen::MatrixXf sampleFeatures_;
+    std::vector<int> train_, test_;
+
+private slots:
+    void initTestCase() {
+        const QDir dir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        sample_ = loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
+                                    dir.filePath(QStringLiteral("sample.pool.json")));
+        splitRows(sample_.dataset.promptCount(), 0.7, train_, test_);
+        const PromptFeatures features(sample_.dataset.promptIds, sample_.dataset.promptTexts,
+                                      train_, QStringLiteral("tfidf:128"));
+        sampleFeatures_ = features.matrix();
+    }
+
+    // Answers drawn from a known model: the fit predicts them nearly as well as the truth.
+    void recoversSyntheticAbilities() {
+        const int f = 6, d = 2, models = 6, prompts = 1500;
+        Random random(7);
+        Eigen::MatrixXf features(f, prompts), a(d, f), theta(d, models);
+        Eigen::VectorXf w(f);
+        for (Eigen::Index i = 0; i < features.size(); ++i)
+            features.data()[i] = float(random.normal());
+        features.row(f - 1).setOnes(); // bias
+        for (Eigen::Index i = 0; i < a.size(); ++i)
+            a.data()[i] = float(random.normal(0, 0.8));
+        for (Eigen::Index i = 0; i < theta.size(); ++i)
+            theta.data()[i] = float(random.normal(0, 1.2));
+        for (int i = 0; i < f; ++i)
+            w[i] = float(random.normal(0, 0.5));
+        std::vector<IrtObservation> train, test;
+        std::vector<IrtComparison> pairsTrain, pairsTest;
+        double truthLl = 0;
+        for (int x = 0; x < prompts; ++x) {
+            const Eigen::VectorXf alpha = a * features.col(x);
+            for (int m = 0; m < models; ++m) {
+                const double p =
+                    1 / (1 + std::exp(-(alpha.dot(theta.col(m)) - w.dot(features.col(x)))));
+                const float y = random.bernoulli(p) ? 1.0f : 0.0f;
+                (x < 1000 ? train : test).push_back({x, m, y});
+                if (x >= 1000)
+                    truthLl += y ? std::log(p) : std::log1p(-p);
+            }
+            const int m1 = random.uniformInt(models),
+                      m2 = (m1 + 1 + random.uniformInt(models - 1)) % models;
+            const double p12 = 1 / (1 + std::exp(-alpha.dot(theta.col(m1) - theta.col(m2))));
+            const IrtComparison c =
+                random.bernoulli(p12) ? IrtComparison{x, m1, m2} : IrtComparison{x, m2, m1};
+            (x < 1000 ? pairsTrain : pairsTest).push_back(c);
+        }
+        truthLl /= double(test.size());
+
+        IrtSettings s;
+        s.dimension = d;
+        s.epochs = 80;
+        IrtModel fitted(f, models, s);
+        std::vector<double> losses;
+        fitted.fit(features, train, {}, [&](int, double loss) { losses.push_back(loss); });
+        QVERIFY(losses.back() < losses.front()); // the ELBO rose
+        const double ll = fitted.logLikelihood(features, test);
+        const double base = baseRateLogLikelihood(train, test, models);
+        qInfo("synthetic: held-out log-likelihood %.4f (truth %.4f, base rates %.4f)", ll, truthLl,
+              base);
+        QVERIFY(ll > base + 0.05);
+        QVERIFY(ll > truthLl - 0.05);
+
+        // Pairwise evidence alone orders the models on held-out prompts.
+        IrtModel fromPairs(f, models, s);
+        fromPairs.fit(features, {}, pairsTrain);
+        int agree = 0;
+        for (const IrtComparison& c : pairsTest) {
+            const Eigen::VectorXf alpha = fromPairs.discrimination(features.col(c.row));
+            agree +=
+                alpha.dot(fromPairs.identity(c.winner).mean - fromPairs.identity(c.loser).mean) > 0;
+        }
+        const double share = double(agree) / double(pairsTest.size());
+        qInfo("synthetic: pairwise fit orders %.1f%% of held-out comparisons", 100 * share);
+        QVERIFY(share > 0.7);
+    }
+
+    // Graded scores on the sample data: better than per-model base rates, and calibrated.
+    void predictsHeldOutQualityOnSampleData() {
+        const Dataset& d = sample_.dataset;
+        const std::vector<IrtObservation> train = observationsOf(d, train_);
+        const std::vector<IrtObservation> test = observationsOf(d, test_);
+        IrtModel model(int(sampleFeatures_.rows()), d.modelCount(), IrtSettings{});
+        model.fit(sampleFeatures_, train);
+        const double ll = model.logLikelihood(sampleFeatures_, test);
+        const double base = baseRateLogLikelihood(train, test, d.modelCount());
+        const double ece = calibrationError(model, sampleFeatures_, test);
+        qInfo("sample: held-out log-likelihood %.4f vs base rates %.4f; calibration error %.3f", ll,
+              base, ece);
+        QVERIFY(ll > base);
+        QVERIFY(ece < 0.1);
+    }
+
+    // Hide one model, place it with a quiz of k prompts, compare with its full-data fit.
+    void quizPlacesAHiddenModel_data() {
+        QTest::addColumn<int>("budget");
+        for (int k : {5, 10, 20, 30, 50, 100})
+            QTest::newRow(qPrintable(QStringLiteral("k=%1").arg(k))) << k;
+    }
+    void quizPlacesAHiddenModel() {
+        QFETCH(int, budget);
+        const Dataset& d = sample_.dataset;
+        const int hidden = d.modelCount() - 1;
+        IrtModel model(int(sampleFeatures_.rows()), d.modelCount() - 1, IrtSettings{});
+        model.fit(sampleFeatures_, observationsOf(d, train_, hidden));
+        const std::vector<IrtObservation> heldOut = observationsOf(d, test_, -1, hidden);
+        auto heldOutLl = [&](const Identity& id) {
+            double sum = 0;
+            for (const IrtObservation& o : heldOut) {
+                const double p =
+                    std::clamp(model.probability(sampleFeatures_.col(o.row), id), 1e-9, 1 - 1e-9);
+                sum += o.score * std::log(p) + (1 - o.score) * std::log1p(-p);
+            }
+            return sum / double(heldOut.size());
+        };
+        const IdentityPrior prior = populationPrior(model);
+        const double priorLl = heldOutLl({prior.mean, prior.covariance.diagonal()});
+        std::vector<std::pair<int, float>> all;
+        for (const int i : train_)
+            if (!d.isMissing(i, hidden))
+                all.emplace_back(i, float(d.quality(i, hidden)));
+        const IdentityPosterior full = fitIdentity(model, sampleFeatures_, all, prior);
+        const double fullLl = heldOutLl(full.diagonal());
+
+        IdentityPosterior quizzed;
+        const std::vector<int> asked = runQuiz(
+            model, sampleFeatures_, train_, d.promptCategory, budget,
+            [&](int row) { return float(d.quality(row, hidden)); }, quizzed);
+        QCOMPARE(int(asked.size()), budget);
+        const double quizLl = heldOutLl(quizzed.diagonal());
+        const double recovery = (quizLl - priorLl) / (fullLl - priorLl);
+        // For comparison, the first k training prompts (a random sample).
+        std::vector<std::pair<int, float>> sampled;
+        for (int j = 0; j < budget; ++j)
+            sampled.emplace_back(train_[j], float(d.quality(train_[j], hidden)));
+        const double sampledLl =
+            heldOutLl(fitIdentity(model, sampleFeatures_, sampled, prior).diagonal());
+        qInfo("k=%d: held-out log-likelihood prior %.4f, quiz %.4f, full %.4f: %.0f%% recovered "
+              "(k random prompts: %.0f%%)",
+              budget, priorLl, quizLl, fullLl, 100 * recovery,
+              100 * (sampledLl - priorLl) / (fullLl - priorLl));
+        QVERIFY(fullLl > priorLl);
+        if (budget >= 30)
+            QVERIFY2(recovery > 0.7, qPrintable(QString::number(recovery)));
+        // The quiz spreads over the categories.
+        QSet<int> categories;
+        for (const int row : asked)
+            categories.insert(d.promptCategory[row]);
+        QCOMPARE(categories.size(), std::min<qsizetype>(budget, d.categoryNames.size()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIrt)
+#include "test_irt.moc"
