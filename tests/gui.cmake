@@ -16,3 +16,14 @@ target_compile_definitions(test_gui_workbench PRIVATE
 add_test(NAME gui_workbench COMMAND test_gui_workbench)
 set_tests_properties(gui_workbench PROPERTIES LABELS gui TIMEOUT 300
                      ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+# The Live Console against the replay server, started as a separate routerlab-cli process.
+add_executable(test_gui_live test_gui_live.cpp)
+target_link_libraries(test_gui_live PRIVATE routerlab_ui Qt6::Test)
+add_dependencies(test_gui_live routerlab-cli)
+target_compile_definitions(test_gui_live PRIVATE
+  ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+add_test(NAME gui_live COMMAND test_gui_live)
+set_tests_properties(gui_live PROPERTIES LABELS gui TIMEOUT 300
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

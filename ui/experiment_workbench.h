@@ -53,6 +53,9 @@ public:
     // The pool was edited: runs reuse it; the frontier's single models are re-priced.
     void setEditedPool(std::shared_ptr<const ModelPool> pool);
 
+    // The workspace file opened last; empty when none.
+    const QString& workspacePath() const { return workspacePath_; }
+
     void run();
     // Opens "Run on a Cluster…" for the designer's experiment (modal).
     void runOnCluster();

@@ -7,6 +7,7 @@
 #include "dataset_view.h"
 #include "experiment_designer.h"
 #include "experiment_workbench.h"
+#include "live_console.h"
 #include "load_controller.h"
 #include "outcome_table_model.h"
 #include "pool_view.h"
@@ -96,6 +97,10 @@ void MainWindow::createActions() {
     cancelRunAction_ = new QAction(tr("&Cancel Run"), this);
     cancelRunAction_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     cancelRunAction_->setEnabled(false);
+    liveConsoleAction_ = new QAction(tr("&Live Console…"), this);
+    liveConsoleAction_->setObjectName(QStringLiteral("liveConsoleAction"));
+    liveConsoleAction_->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
+    connect(liveConsoleAction_, &QAction::triggered, this, &MainWindow::openLiveConsole);
     aboutAction_ = new QAction(tr("&About RouterLab"), this);
     aboutAction_->setMenuRole(QAction::AboutRole);
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
@@ -120,10 +125,10 @@ void MainWindow::createMenus() {
     experiment->addAction(runAction_);
     experiment->addAction(cancelRunAction_);
     experiment->addAction(tr("Run on a C&luster…"), workbench_, &ExperimentWorkbench::runOnCluster);
-    // Not built yet: listed, disabled, so nobody mistakes them for working features.
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(liveConsoleAction_);
+    // Not built yet: listed, disabled, so nobody mistakes it for a working feature.
     tools->addAction(tr("Cold-start Quiz… (coming with the IRT bandit)"))->setEnabled(false);
-    tools->addAction(tr("Live Console… (coming with live mode)"))->setEnabled(false);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
@@ -243,6 +248,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     saveSettings();
     cancelLoading();
     workbench_->runs()->cancel();
+    if (liveConsole_)
+        liveConsole_->cancel();
     QMainWindow::closeEvent(event);
 }
 
@@ -409,6 +416,29 @@ void MainWindow::onNavigatorSelection(WorkspaceNavigator::Kind kind, int id) {
         workbench_->showEntry(kind, id);
         break;
     }
+}
+
+LiveConsole* MainWindow::openLiveConsole() {
+    if (!liveConsole_)
+        liveConsole_ = new LiveConsole(this);
+    LoadedData data;
+    QString datasetName;
+    QString poolPath;
+    if (currentDataset_ >= 0) {
+        const DatasetEntry& entry = datasets_[currentDataset_];
+        data.dataset = std::shared_ptr<const Dataset>(entry.data, &entry.data->dataset);
+        data.pool = pools_[entry.poolId].pool; // as edited
+        datasetName = entry.summary.name;
+        poolPath = pools_[entry.poolId].path;
+    } else if (currentPool_ >= 0) {
+        data.pool = pools_[currentPool_].pool;
+        poolPath = pools_[currentPool_].path;
+    }
+    liveConsole_->setWindowData(data, datasetName, poolPath, workbench_->workspacePath());
+    liveConsole_->show();
+    liveConsole_->raise();
+    liveConsole_->activateWindow();
+    return liveConsole_;
 }
 
 void MainWindow::openWorkspace(const QString& path) {

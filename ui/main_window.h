@@ -18,6 +18,7 @@ namespace routerlab {
 class DatasetBrowser;
 class DatasetView;
 class ExperimentWorkbench;
+class LiveConsole;
 class LoadController;
 class PoolView;
 class RecentFilesMenu;
@@ -58,6 +59,10 @@ public:
     void arrangeDocks();
     void openWorkspace(const QString& path);
     void openResultFile(const QString& path);
+    // Tools ▸ Live Console: shows the console (made on first use) with the window's dataset,
+    // pool and workspace.
+    LiveConsole* openLiveConsole();
+    LiveConsole* liveConsole() const { return liveConsole_; }
 
 signals:
     void datasetLoaded();
@@ -131,6 +136,8 @@ private:
     QAction* cancelRunAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* aboutAction_ = nullptr;
+    QAction* liveConsoleAction_ = nullptr;
+    LiveConsole* liveConsole_ = nullptr;
     RecentFilesMenu* recentMenu_ = nullptr;
 
     // Deques: entries never move, so currentSummary() stays valid while others are added.

@@ -5,10 +5,14 @@
 #include "experiment_designer.h"
 #include "experiment_file.h"
 #include "experiment_workbench.h"
+#include "formats/dataset_loader.h"
+#include "live/replay_server.h"
+#include "live_console.h"
 #include "main_window.h"
 #include "preference_panel.h"
 #include "run_controller.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -17,6 +21,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QThread>
 #include <functional>
 
@@ -116,6 +121,46 @@ QStringList renderScreenshots(MainWindow& window, const QString& dir, const QStr
             return written;
         }
         written << file;
+    }
+
+    // The Live Console, answered by a replay server in this process (the event loop serves it
+    // while we wait): no network, no keys.
+    try {
+        const PricedDataset data = loadPricedDataset({dataset}, pool);
+        ReplayOptions replay;
+        replay.latencyScale = 0;
+        ReplayServer server(data.dataset, data.pool, replay);
+        if (!server.listen(0)) {
+            error = QStringLiteral("the replay server did not start: %1").arg(server.errorString());
+            return written;
+        }
+        LiveConsole* console = window.openLiveConsole();
+        console->setSource(LiveConsole::Source::Dataset);
+        console->baseUrlEdit()->setText(
+            QStringLiteral("http://127.0.0.1:%1/v1").arg(server.port()));
+        console->scorerBox()->setCurrentText(QStringLiteral("replay"));
+        console->limitBox()->setValue(40);
+        bool live = false;
+        QObject::connect(console, &LiveConsole::finished, &window, [&] { live = true; });
+        console->start();
+        if (!waitUntil([&] { return live; }, 60000)) {
+            error = QStringLiteral("the live console's run did not finish");
+            return written;
+        }
+        console->callTable()->selectRow(5);
+        console->rateSelected({HumanRating::Scale::Stars, 4, {}, {}});
+        settle();
+        const QString file = QDir(dir).filePath(
+            QStringLiteral("%1-live-console.png").arg(pages->count() + 2, 2, 10, QLatin1Char('0')));
+        const bool saved = console->grab().save(file, "PNG");
+        console->close();
+        if (!saved) {
+            error = QStringLiteral("%1: cannot write").arg(file);
+            return written;
+        }
+        written << file;
+    } catch (const std::exception& e) {
+        error = QStringLiteral("the live console: %1").arg(QString::fromUtf8(e.what()));
     }
     return written;
 }

@@ -125,16 +125,16 @@ qint64 LiveCallLog::recordCall(const LiveCallRecord& c) {
     return db_.lastInsertId();
 }
 
-std::vector<LiveCallRecord> LiveCallLog::calls(qint64 sessionId) {
+std::vector<LiveCallRecord> LiveCallLog::calls(qint64 sessionId, qint64 afterCallId) {
     Statement s(
         db_,
         QStringLiteral("SELECT id, session_id, step, role, prompt_id, model, decision_json, "
                        "request_id, status, http_status, attempts, prompt_tokens, "
                        "completion_tokens, cost_usd, latency_s, first_token_s, quality, "
                        "reward, error, response, started_at, finished_at "
-                       "FROM live_calls WHERE session_id = ? ORDER BY id"),
+                       "FROM live_calls WHERE session_id = ? AND id > ? ORDER BY id"),
         QStringLiteral("listing the calls of live session %1").arg(sessionId));
-    s.bind(1, sessionId);
+    s.bind(1, sessionId).bind(2, afterCallId);
     std::vector<LiveCallRecord> out;
     while (s.step()) {
         LiveCallRecord c;

@@ -72,7 +72,8 @@ public:
     std::vector<LiveSessionRecord> sessions();
 
     qint64 recordCall(const LiveCallRecord& call);
-    std::vector<LiveCallRecord> calls(qint64 sessionId);
+    // Only the calls recorded after `afterCallId`: a console following a run reads each once.
+    std::vector<LiveCallRecord> calls(qint64 sessionId, qint64 afterCallId = 0);
 
     // Replaces an earlier rating of the same call, and sets the call's quality from it.
     // Throws std::invalid_argument for a rating outside its scale or an unknown call.

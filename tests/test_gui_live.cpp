@@ -1,0 +1,414 @@
+// The Live Console driven through the window's Tools menu against the replay server (a
+// separate routerlab-cli process): a run streams its calls into the table without freezing the
+// window, ratings are stored and replace each other, a cancel stops within a second or two and
+// keeps what had finished, and a dead endpoint or a bad file ends in a message, not a crash.
+
+#include "live/live_call_log.h"
+#include "live_console.h"
+#include "main_window.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+#include <QToolButton>
+#include <cmath>
+#include <memory>
+
+using namespace routerlab;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;
+
+QString sampleFile(const char* name) {
+    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
+}
+
+// As the workbench test measures it: the longest gap between ticks of a 5 ms timer, with a
+// limit that grows with the machine's load (a build beside us waits for the same cores).
+class StallMeter : public QObject {
+public:
+    StallMeter() {
+        timer_.setInterval(5);
+        connect(&timer_, &QTimer::timeout, this, [this] {
+            const qint64 now = clock_.elapsed();
+            longest_ = std::max(longest_, now - last_);
+            last_ = now;
+        });
+        clock_.start();
+        timer_.start();
+    }
+    qint64 longestMs() const { return longest_; }
+
+private:
+    QTimer timer_;
+    QElapsedTimer clock_;
+    qint64 last_ = 0;
+    qint64 longest_ = 0;
+};
+
+qint64 stallLimitMs() {
+    double load = 0;
+    QFile loadavg(QStringLiteral("/proc/loadavg"));
+    if (loadavg.open(QIODevice::ReadOnly))
+        load = loadavg.readAll().split(' ').value(0).toDouble();
+    const double perCore = load / std::max(1, QThread::idealThreadCount());
+    return static_cast<qint64>(std::min(1250.0, 250.0 * std::max(1.0, 2.0 * perCore)));
+}
+
+// `routerlab-cli serve` in its own process; the port comes from its first line.
+class ReplayProcess {
+public:
+    explicit ReplayProcess(const QStringList& args) {
+        process_.start(QStringLiteral(ROUTERLAB_CLI_PATH),
+                       QStringList{QStringLiteral("serve")} + args +
+                           QStringList{QStringLiteral("--port"), QStringLiteral("0")});
+        QElapsedTimer timer;
+        timer.start();
+        static const QRegularExpression listening(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/v1"));
+        while (timer.elapsed() < 30000 && port_ == 0) {
+            process_.waitForReadyRead(200);
+            output_ += process_.readAllStandardOutput();
+            const QRegularExpressionMatch m = listening.match(QString::fromUtf8(output_));
+            if (m.hasMatch())
+                port_ = m.captured(1).toInt();
+            if (process_.state() == QProcess::NotRunning)
+                break;
+        }
+        if (port_ == 0)
+            qWarning("serve did not start: %s", process_.readAllStandardError().constData());
+    }
+    ~ReplayProcess() {
+        process_.kill();
+        process_.waitForFinished(5000);
+    }
+    int port() const { return port_; }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
+
+private:
+    QProcess process_;
+    QByteArray output_;
+    int port_ = 0;
+};
+
+} // namespace
+
+class TestGuiLive : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void menuOpensTheConsoleOnTheWindowData();
+    void runsToCompletionWithoutStalling();
+    void ratingsAreStoredAndReplaceEachOther();
+    void humanScorerLeavesAnswersToRate();
+    void onePromptFromTheTextBox();
+    void cancelStopsAndKeepsFinishedCalls();
+    void unreachableEndpointEndsInAMessage();
+    void badInputEndsInAMessage();
+    void grabsTheConsole();
+    void cleanupTestCase();
+
+private:
+    // Runs with the console's current settings; the finished() arguments, or empty on time-out.
+    QList<QVariant> runAndWait();
+    void configure(const QString& baseUrl, const QString& scorer, int limit);
+    std::vector<LiveCallRecord> storedCalls();
+
+    QTemporaryDir dir_;
+    std::unique_ptr<ReplayProcess> server_;
+    std::unique_ptr<MainWindow> window_;
+    LiveConsole* console_ = nullptr;
+    QString workspace_;
+};
+
+void TestGuiLive::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
+    server_ = std::make_unique<ReplayProcess>(QStringList{
+        QStringLiteral("--dataset"), sampleFile("sample.csv"), QStringLiteral("--pool"),
+        sampleFile("sample.pool.json"), QStringLiteral("--latency-scale"), QStringLiteral("0")});
+    QVERIFY(server_->port() > 0);
+    window_ = std::make_unique<MainWindow>();
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
+    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+    workspace_ = dir_.filePath(QStringLiteral("live.routerlab"));
+}
+
+void TestGuiLive::configure(const QString& baseUrl, const QString& scorer, int limit) {
+    console_->setSource(LiveConsole::Source::Dataset);
+    console_->baseUrlEdit()->setText(baseUrl);
+    console_->scorerBox()->setCurrentText(scorer);
+    console_->routerBox()->setCurrentText(QStringLiteral("pickllm-ga"));
+    console_->limitBox()->setValue(limit);
+    console_->retriesBox()->setValue(0);
+    console_->workspaceEdit()->setText(workspace_);
+}
+
+QList<QVariant> TestGuiLive::runAndWait() {
+    QSignalSpy finished(console_, &LiveConsole::finished);
+    QTest::mouseClick(console_->runButton(), Qt::LeftButton);
+    if (!finished.wait(kTimeoutMs))
+        return {};
+    return finished.first();
+}
+
+std::vector<LiveCallRecord> TestGuiLive::storedCalls() {
+    WorkspaceStore store(console_->sessionWorkspace());
+    return LiveCallLog(store).calls(console_->sessionId());
+}
+
+void TestGuiLive::menuOpensTheConsoleOnTheWindowData() {
+    auto* action = window_->findChild<QAction*>(QStringLiteral("liveConsoleAction"));
+    QVERIFY(action);
+    QVERIFY(action->isEnabled());
+    action->trigger();
+    console_ = window_->liveConsole();
+    QVERIFY(console_);
+    QVERIFY(QTest::qWaitForWindowExposed(console_));
+    QCOMPARE(console_->poolEdit()->text(), sampleFile("sample.pool.json"));
+    QVERIFY(console_->routerBox()->findText(QStringLiteral("pickllm-ga")) >= 0);
+    QVERIFY(console_->scorerBox()->findText(QStringLiteral("human")) >= 0);
+    QVERIFY(console_->scorerBox()->findText(QStringLiteral("replay")) >= 0);
+    QVERIFY(console_->workspaceEdit()->text().isEmpty()); // the window has no workspace open
+}
+
+void TestGuiLive::runsToCompletionWithoutStalling() {
+    configure(server_->baseUrl(), QStringLiteral("replay"), 30);
+    QSignalSpy finished(console_, &LiveConsole::finished);
+    QTest::mouseClick(console_->runButton(), Qt::LeftButton);
+    QVERIFY(console_->isRunning());
+    QVERIFY(!console_->runButton()->isEnabled());
+    QVERIFY(console_->cancelButton()->isEnabled());
+    StallMeter meter;
+    QVERIFY(finished.wait(kTimeoutMs));
+    qInfo("longest stall %lld ms (limit %lld ms)", meter.longestMs(), stallLimitMs());
+    QVERIFY(meter.longestMs() < stallLimitMs());
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("complete"));
+    QVERIFY2(finished.first().at(1).toString().contains(QLatin1String("30 call(s)")),
+             qPrintable(finished.first().at(1).toString()));
+    QVERIFY(console_->runButton()->isEnabled());
+    QCOMPARE(console_->progressBar()->value(), 30);
+
+    QTableWidget* table = console_->callTable();
+    QCOMPARE(table->rowCount(), 30);
+    const std::vector<LiveCallRecord> stored = storedCalls();
+    QCOMPARE(stored.size(), std::size_t(30));
+    for (int r = 0; r < table->rowCount(); ++r) {
+        QCOMPARE(table->item(r, 0)->text(), QString::number(r + 1)); // step
+        QCOMPARE(table->item(r, 1)->text(), stored[r].promptId);
+        QCOMPARE(table->item(r, 2)->text(), stored[r].model);
+        QVERIFY(!stored[r].model.isEmpty());
+        QCOMPARE(table->item(r, 3)->text(), QStringLiteral("ok"));
+        QCOMPARE(table->item(r, 4)->text(), QString::number(stored[r].promptTokens));
+        QVERIFY(stored[r].costUsd > 0);
+        QCOMPARE(table->item(r, 6)->text(), QString::number(stored[r].costUsd, 'f', 6));
+        QVERIFY(!table->item(r, 9)->text().isEmpty());
+        QVERIFY(!stored[r].response.isEmpty()); // the console asks for the answers' text
+    }
+}
+
+void TestGuiLive::ratingsAreStoredAndReplaceEachOther() {
+    QTableWidget* table = console_->callTable();
+    QVERIFY(table->rowCount() > 2);
+    table->selectRow(2);
+    const LiveCallRecord call = console_->shownCalls()[2];
+    QCOMPARE(console_->answerView()->toPlainText(), call.response);
+    QVERIFY(!console_->answerView()->toPlainText().isEmpty());
+    QCOMPARE(console_->ratingLabel()->text(), QStringLiteral("Not rated yet"));
+    QVERIFY(console_->thumbsDownButton()->isEnabled());
+
+    QTest::mouseClick(console_->thumbsDownButton(), Qt::LeftButton);
+    {
+        WorkspaceStore store(workspace_);
+        LiveCallLog log(store);
+        const std::optional<HumanRating> rating = log.rating(call.id);
+        QVERIFY(rating);
+        QCOMPARE(rating->scale, HumanRating::Scale::Thumbs);
+        QCOMPARE(rating->rating, 0.0);
+        QCOMPARE(log.calls(console_->sessionId())[2].quality, 0.0);
+    }
+    QCOMPARE(table->item(2, 9)->text(), QStringLiteral("0.00"));
+    QCOMPARE(console_->ratingLabel()->text(), QStringLiteral("Rated: thumbs down"));
+    QVERIFY(console_->thumbsDownButton()->isChecked());
+
+    QTest::mouseClick(console_->starButton(4), Qt::LeftButton);
+    {
+        WorkspaceStore store(workspace_);
+        LiveCallLog log(store);
+        const std::optional<HumanRating> rating = log.rating(call.id);
+        QVERIFY(rating);
+        QCOMPARE(rating->scale, HumanRating::Scale::Stars);
+        QCOMPARE(rating->rating, 4.0);
+        QCOMPARE(log.calls(console_->sessionId())[2].quality, 0.75);
+    }
+    QCOMPARE(table->item(2, 9)->text(), QStringLiteral("0.75"));
+    QVERIFY(console_->starButton(4)->isChecked());
+    QVERIFY(!console_->thumbsDownButton()->isChecked());
+
+    // Another row shows its own (absent) rating; back again shows the stored one.
+    table->selectRow(0);
+    QCOMPARE(console_->ratingLabel()->text(), QStringLiteral("Not rated yet"));
+    QVERIFY(!console_->starButton(4)->isChecked());
+    table->selectRow(2);
+    QCOMPARE(console_->ratingLabel()->text(), QStringLiteral("Rated: 4 of 5 stars"));
+}
+
+void TestGuiLive::humanScorerLeavesAnswersToRate() {
+    configure(server_->baseUrl(), QStringLiteral("human"), 4);
+    const QList<QVariant> end = runAndWait();
+    QCOMPARE(end.value(0).toString(), QStringLiteral("complete"));
+    QVERIFY2(end.value(1).toString().contains(QLatin1String("4 answer(s) to rate")),
+             qPrintable(end.value(1).toString()));
+    QTableWidget* table = console_->callTable();
+    QCOMPARE(table->rowCount(), 4);
+    for (const LiveCallRecord& c : storedCalls())
+        QVERIFY(std::isnan(c.quality)); // unscored until a person rates it
+    QCOMPARE(table->item(1, 9)->text(), QStringLiteral("rate it"));
+    table->selectRow(1);
+    QTest::mouseClick(console_->thumbsUpButton(), Qt::LeftButton);
+    QCOMPARE(table->item(1, 9)->text(), QStringLiteral("1.00"));
+    QCOMPARE(storedCalls()[1].quality, 1.0);
+}
+
+void TestGuiLive::onePromptFromTheTextBox() {
+    configure(server_->baseUrl(), QStringLiteral("replay"), 0);
+    // The replay server knows prompts by their exact text: take one of the sample's.
+    console_->callTable()->selectRow(0);
+    const QString prompt = console_->promptView()->toPlainText();
+    QVERIFY(!prompt.isEmpty());
+    console_->promptEdit()->setPlainText(prompt);
+    console_->setSource(LiveConsole::Source::Prompt);
+    const QList<QVariant> end = runAndWait();
+    QCOMPARE(end.value(0).toString(), QStringLiteral("complete"));
+    QTableWidget* table = console_->callTable();
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 3)->text(), QStringLiteral("ok"));
+    table->selectRow(0);
+    QCOMPARE(console_->promptView()->toPlainText(), prompt);
+    QVERIFY(!console_->answerView()->toPlainText().isEmpty());
+}
+
+void TestGuiLive::cancelStopsAndKeepsFinishedCalls() {
+    configure(server_->baseUrl(), QStringLiteral("replay"), 1000000);
+    QSignalSpy finished(console_, &LiveConsole::finished);
+    QTest::mouseClick(console_->runButton(), Qt::LeftButton);
+    StallMeter meter;
+    QTRY_VERIFY_WITH_TIMEOUT(console_->callTable()->rowCount() >= 40, kTimeoutMs);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(console_->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(kTimeoutMs));
+    qInfo("cancelled in %lld ms after %d calls; longest stall %lld ms (limit %lld ms)",
+          clock.elapsed(), console_->callTable()->rowCount(), meter.longestMs(), stallLimitMs());
+    QVERIFY(clock.elapsed() < 2000);
+    QVERIFY(meter.longestMs() < stallLimitMs());
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+    QVERIFY(finished.first().at(1).toString().startsWith(QLatin1String("Cancelled")));
+    const std::vector<LiveCallRecord> stored = storedCalls();
+    QTableWidget* table = console_->callTable();
+    QCOMPARE(static_cast<std::size_t>(table->rowCount()), stored.size());
+    QVERIFY(table->rowCount() >= 40);
+    QVERIFY(table->rowCount() < 3000);
+    for (int r = 0; r < table->rowCount(); ++r)
+        QCOMPARE(table->item(r, 2)->text(), stored[r].model);
+    QVERIFY(console_->runButton()->isEnabled());
+    QVERIFY(!console_->cancelButton()->isEnabled());
+}
+
+void TestGuiLive::unreachableEndpointEndsInAMessage() {
+    configure(QStringLiteral("http://127.0.0.1:9/v1"), QStringLiteral("replay"), 20);
+    QElapsedTimer clock;
+    clock.start();
+    const QList<QVariant> end = runAndWait();
+    QVERIFY(!end.isEmpty());
+    const QString message = end.value(1).toString();
+    qInfo("%s (%lld ms)", qPrintable(message), clock.elapsed());
+    QVERIFY(message.contains(QLatin1String("all failed")));
+    QVERIFY(message.contains(QLatin1String("127.0.0.1:9")));
+    QCOMPARE(console_->statusLabel()->text(), message);
+    QTableWidget* table = console_->callTable();
+    QCOMPARE(table->rowCount(), 3); // gave up after three failures, not twenty
+    QCOMPARE(table->item(0, 3)->text(), QStringLiteral("failed"));
+    table->selectRow(0);
+    QVERIFY(console_->answerView()->toPlainText().contains(QLatin1String("127.0.0.1:9")));
+    QVERIFY(!console_->thumbsUpButton()->isEnabled()); // nothing to rate
+}
+
+void TestGuiLive::badInputEndsInAMessage() {
+    configure(server_->baseUrl(), QStringLiteral("replay"), 5);
+    console_->setPromptsFile(dir_.filePath(QStringLiteral("no-such-prompts.jsonl")));
+    QList<QVariant> end = runAndWait();
+    QCOMPARE(end.value(0).toString(), QStringLiteral("error"));
+    QVERIFY2(end.value(1).toString().startsWith(QLatin1String("Could not run:")) &&
+                 end.value(1).toString().contains(QLatin1String("no-such-prompts.jsonl")),
+             qPrintable(end.value(1).toString()));
+
+    const QString bad = dir_.filePath(QStringLiteral("bad.jsonl"));
+    QFile file(bad);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"prompt\": \"fine\"}\n{\"prompt\": 12\n");
+    file.close();
+    console_->setPromptsFile(bad);
+    end = runAndWait();
+    QCOMPARE(end.value(0).toString(), QStringLiteral("error"));
+    QVERIFY2(end.value(1).toString().contains(QLatin1String("bad.jsonl")),
+             qPrintable(end.value(1).toString()));
+
+    // No base URL: the sample pool names no endpoints.
+    configure(QString(), QStringLiteral("replay"), 5);
+    end = runAndWait();
+    QVERIFY2(end.value(1).toString().contains(QLatin1String("base")),
+             qPrintable(end.value(1).toString()));
+
+    // Checked before anything starts.
+    configure(server_->baseUrl(), QStringLiteral("no-such-scorer"), 5);
+    QTest::mouseClick(console_->runButton(), Qt::LeftButton);
+    QVERIFY(!console_->isRunning());
+    QVERIFY(console_->statusLabel()->text().contains(QLatin1String("no-such-scorer")));
+}
+
+void TestGuiLive::grabsTheConsole() {
+    configure(server_->baseUrl(), QStringLiteral("replay"), 25);
+    QCOMPARE(runAndWait().value(0).toString(), QStringLiteral("complete"));
+    console_->callTable()->selectRow(4);
+    console_->rateSelected({HumanRating::Scale::Stars, 4, {}, {}});
+    console_->resize(1250, 820);
+    QTest::qWait(200);
+    // ROUTERLAB_SCREENSHOT_DIR keeps the image for a person to look at.
+    const QString kept = qEnvironmentVariable("ROUTERLAB_SCREENSHOT_DIR");
+    const QString file =
+        QDir(kept.isEmpty() ? dir_.path() : kept).filePath(QStringLiteral("live-console.png"));
+    QVERIFY(console_->grab().save(file, "PNG"));
+    qInfo("console grabbed to %s", qPrintable(file));
+}
+
+void TestGuiLive::cleanupTestCase() {
+    window_.reset();
+    server_.reset();
+}
+
+QTEST_MAIN(TestGuiLive)
+#include "test_gui_live.moc"
