@@ -59,7 +59,6 @@ public:
     void run();
     // Opens "Run on a Cluster…" for the designer's experiment (modal).
     void runOnCluster();
-    const QString& workspacePath() const { return workspacePath_; }
     bool openResultFile(const QString& path, QString& error);
     bool openWorkspace(const QString& path, QString& error);
     void showEntry(WorkspaceNavigator::Kind kind, int id);
