@@ -6,6 +6,8 @@
 #include "live/live_call_log.h"
 #include "live_console.h"
 #include "main_window.h"
+#include "replay_process.h"
+#include "stall_meter.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -33,6 +35,9 @@
 #include <memory>
 
 using namespace routerlab;
+using routerlab::testing::ReplayProcess;
+using routerlab::testing::stallLimitMs;
+using routerlab::testing::StallMeter;
 
 namespace {
 
@@ -41,73 +46,6 @@ constexpr int kTimeoutMs = 120000;
 QString sampleFile(const char* name) {
     return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
 }
-
-// As the workbench test measures it: the longest gap between ticks of a 5 ms timer, with a
-// limit that grows with the machine's load (a build beside us waits for the same cores).
-class StallMeter : public QObject {
-public:
-    StallMeter() {
-        timer_.setInterval(5);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 now = clock_.elapsed();
-            longest_ = std::max(longest_, now - last_);
-            last_ = now;
-        });
-        clock_.start();
-        timer_.start();
-    }
-    qint64 longestMs() const { return longest_; }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 last_ = 0;
-    qint64 longest_ = 0;
-};
-
-qint64 stallLimitMs() {
-    double load = 0;
-    QFile loadavg(QStringLiteral("/proc/loadavg"));
-    if (loadavg.open(QIODevice::ReadOnly))
-        load = loadavg.readAll().split(' ').value(0).toDouble();
-    const double perCore = load / std::max(1, QThread::idealThreadCount());
-    return static_cast<qint64>(std::min(1250.0, 250.0 * std::max(1.0, 2.0 * perCore)));
-}
-
-// `routerlab-cli serve` in its own process; the port comes from its first line.
-class ReplayProcess {
-public:
-    explicit ReplayProcess(const QStringList& args) {
-        process_.start(QStringLiteral(ROUTERLAB_CLI_PATH),
-                       QStringList{QStringLiteral("serve")} + args +
-                           QStringList{QStringLiteral("--port"), QStringLiteral("0")});
-        QElapsedTimer timer;
-        timer.start();
-        static const QRegularExpression listening(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/v1"));
-        while (timer.elapsed() < 30000 && port_ == 0) {
-            process_.waitForReadyRead(200);
-            output_ += process_.readAllStandardOutput();
-            const QRegularExpressionMatch m = listening.match(QString::fromUtf8(output_));
-            if (m.hasMatch())
-                port_ = m.captured(1).toInt();
-            if (process_.state() == QProcess::NotRunning)
-                break;
-        }
-        if (port_ == 0)
-            qWarning("serve did not start: %s", process_.readAllStandardError().constData());
-    }
-    ~ReplayProcess() {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    int port() const { return port_; }
-    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
-
-private:
-    QProcess process_;
-    QByteArray output_;
-    int port_ = 0;
-};
 
 } // namespace
 

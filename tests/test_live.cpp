@@ -5,6 +5,7 @@
 #include "live/api_key.h"
 #include "live/live_runner.h"
 #include "live/replay_server.h"
+#include "replay_process.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
 
@@ -20,6 +21,7 @@
 
 using namespace routerlab;
 using routerlab::testing::readFile;
+using routerlab::testing::ReplayProcess;
 using routerlab::testing::writeFile;
 
 namespace {
@@ -59,63 +61,26 @@ QByteArray syntheticDataset() {
     return csv;
 }
 
+// The URL goes in afterwards: moc takes the "//" of a URL inside a raw string for a comment
+// and then finds no test class in this file.
 QByteArray syntheticPool() {
     return QByteArray(R"({"name": "live-test", "models": [
   {"id": "tiny", "input_price_per_mtok": 0.05, "output_price_per_mtok": 0.1,
    "latency": {"first_token_s": 0.1, "output_tokens_per_s": 200},
-   "endpoint": {"base_url": "http://127.0.0.1:9/v1", "api_key_env": "KEYVAR"}},
+   "endpoint": {"base_url": "BASEURL", "api_key_env": "KEYVAR"}},
   {"id": "small", "input_price_per_mtok": 0.2, "output_price_per_mtok": 0.6,
    "latency": {"first_token_s": 0.15, "output_tokens_per_s": 150},
-   "endpoint": {"base_url": "http://127.0.0.1:9/v1", "model": "small-remote", "api_key_env": "KEYVAR"}},
+   "endpoint": {"base_url": "BASEURL", "model": "small-remote", "api_key_env": "KEYVAR"}},
   {"id": "medium", "input_price_per_mtok": 1, "output_price_per_mtok": 3, "fee_per_call": 0.0001,
    "latency": {"first_token_s": 0.2, "output_tokens_per_s": 100},
-   "endpoint": {"base_url": "http://127.0.0.1:9/v1", "api_key_env": "KEYVAR"}},
+   "endpoint": {"base_url": "BASEURL", "api_key_env": "KEYVAR"}},
   {"id": "large", "input_price_per_mtok": 5, "output_price_per_mtok": 15,
    "latency": {"first_token_s": 0.3, "output_tokens_per_s": 60},
-   "endpoint": {"base_url": "http://127.0.0.1:9/v1", "api_key_env": "KEYVAR"}}
+   "endpoint": {"base_url": "BASEURL", "api_key_env": "KEYVAR"}}
 ]})")
-        .replace("KEYVAR", kKeyVariable);
+        .replace("KEYVAR", kKeyVariable)
+        .replace("BASEURL", "http://127.0.0.1:9/v1");
 }
-
-// `routerlab-cli serve` in its own process; the port comes from its first line.
-class ReplayProcess {
-public:
-    ReplayProcess(const QStringList& args,
-                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-        process_.setProcessEnvironment(env);
-        process_.start(QStringLiteral(ROUTERLAB_CLI_PATH),
-                       QStringList{QStringLiteral("serve")} + args +
-                           QStringList{QStringLiteral("--port"), QStringLiteral("0")});
-        QElapsedTimer timer;
-        timer.start();
-        static const QRegularExpression listening(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/v1"));
-        while (timer.elapsed() < 30000 && port_ == 0) {
-            process_.waitForReadyRead(200);
-            output_ += process_.readAllStandardOutput();
-            const QRegularExpressionMatch m = listening.match(QString::fromUtf8(output_));
-            if (m.hasMatch())
-                port_ = m.captured(1).toInt();
-            if (process_.state() == QProcess::NotRunning)
-                break;
-        }
-        if (port_ == 0)
-            qWarning("serve did not start: %s", process_.readAllStandardError().constData());
-    }
-    ~ReplayProcess() {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    int port() const { return port_; }
-    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
-    QByteArray allOutput() {
-        return output_ + process_.readAllStandardOutput() + process_.readAllStandardError();
-    }
-
-private:
-    QProcess process_;
-    QByteArray output_;
-    int port_ = 0;
-};
 
 struct CliRun {
     int code = -1;

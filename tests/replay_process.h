@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+namespace routerlab::testing {
+
+// `routerlab-cli serve` in its own process (ROUTERLAB_CLI_PATH), as a provider would be; the
+// port comes from its first line. Killed when it goes out of scope.
+class ReplayProcess {
+public:
+    explicit ReplayProcess(const QStringList& args, const QProcessEnvironment& env =
+                                                        QProcessEnvironment::systemEnvironment()) {
+        process_.setProcessEnvironment(env);
+        process_.start(QStringLiteral(ROUTERLAB_CLI_PATH),
+                       QStringList{QStringLiteral("serve")} + args +
+                           QStringList{QStringLiteral("--port"), QStringLiteral("0")});
+        QElapsedTimer timer;
+        timer.start();
+        static const QRegularExpression listening(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/v1"));
+        while (timer.elapsed() < 30000 && port_ == 0) {
+            process_.waitForReadyRead(200);
+            output_ += process_.readAllStandardOutput();
+            const QRegularExpressionMatch m = listening.match(QString::fromUtf8(output_));
+            if (m.hasMatch())
+                port_ = m.captured(1).toInt();
+            if (process_.state() == QProcess::NotRunning)
+                break;
+        }
+        if (port_ == 0)
+            qWarning("serve did not start: %s", process_.readAllStandardError().constData());
+    }
+    ~ReplayProcess() {
+        process_.kill();
+        process_.waitForFinished(5000);
+    }
+    ReplayProcess(const ReplayProcess&) = delete;
+    ReplayProcess& operator=(const ReplayProcess&) = delete;
+
+    int port() const { return port_; }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
+    QByteArray allOutput() {
+        return output_ + process_.readAllStandardOutput() + process_.readAllStandardError();
+    }
+
+private:
+    QProcess process_;
+    QByteArray output_;
+    int port_ = 0;
+};
+
+} // namespace routerlab::testing
