@@ -247,6 +247,35 @@ private slots:
         QVERIFY(bad.err.contains("within"));
     }
 
+    void quizJson() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QStringList data{
+            QStringLiteral("--dataset"), sample.filePath(QStringLiteral("sample.csv")),
+            QStringLiteral("--pool"), sample.filePath(QStringLiteral("sample.pool.json"))};
+        // The sample's most distinctive model: the rest of the pool predicts it worst.
+        const Run r =
+            cli(QStringList{QStringLiteral("quiz")} + data +
+                QStringList{QStringLiteral("--new-model"), QStringLiteral("llama-3.1-8b-instant"),
+                            QStringLiteral("--budget"), QStringLiteral("5,30"),
+                            QStringLiteral("--reward"), QStringLiteral("linear"),
+                            QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j.value("prompt_ids").toArray().size(), 30);
+        for (const char* key : {"identity_quiz", "identity_full"})
+            QCOMPARE(j.value(key).toObject().value("mean").toArray().size(), 8);
+        for (const char* key : {"routing_quiz", "routing_full", "routing_without"})
+            QVERIFY2(j.value(key).toObject().contains("mean_reward"), key);
+        QVERIFY(j.contains("recovery"));
+        QCOMPARE(j.value("budget_curve").toArray().size(), 2);
+        // 30 prompts place the model most of the way from the prior to its full-data identity.
+        QVERIFY2(j.value("prediction_recovery").toDouble() > 0.6, r.out.constData());
+        const Run unknown = cli(QStringList{QStringLiteral("quiz")} + data +
+                                QStringList{QStringLiteral("--new-model"), QStringLiteral("nope")});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY(unknown.err.contains("gpt-4o-mini"));
+    }
+
     void sweepJson() {
         const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
         const Run r =

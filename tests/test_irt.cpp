@@ -4,6 +4,7 @@
 #include "features/prompt_features.h"
 #include "formats/dataset_loader.h"
 #include "irt/irt_model.h"
+#include "sim/simulation.h"
 
 #include <QDir>
 #include <QtTest>
@@ -169,6 +170,29 @@ private slots:
               base, ece);
         QVERIFY(ll > base);
         QVERIFY(ece < 0.1);
+    }
+
+    // Routing by the IRT fit's predicted reward beats random and the best single model.
+    void irtGreedyRoutesBetterThanBaselines() {
+        SimulationOptions o;
+        o.reward = RewardKind::Linear;
+        o.sessions = SessionRule::parse(QStringLiteral("single"));
+        o.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, o);
+        const Preference preference{0.7, 0.3, 0.0};
+        auto meanReward = [&](const char* router) {
+            return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
+                .summary.meanReward;
+        };
+        const double irt = meanReward("irt-greedy");
+        const double random = meanReward("random");
+        const double best = meanReward("best-single");
+        const double oracle = meanReward("oracle");
+        qInfo("irt-greedy %.4f, best single %.4f, random %.4f, oracle %.4f", irt, best, random,
+              oracle);
+        QVERIFY(irt > random);
+        QVERIFY(irt > best);
+        QVERIFY(irt < oracle);
     }
 
     // Hide one model, place it with a quiz of k prompts, compare with its full-data fit.

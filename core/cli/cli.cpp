@@ -17,7 +17,7 @@ const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {
         generateCommand(), infoCommand(),  importCommand(),        simulateCommand(),
         sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand(),
-        serveCommand(),    liveCommand()};
+        serveCommand(),    liveCommand(),  quizCommand()};
     return commands;
 }
 

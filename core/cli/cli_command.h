@@ -36,5 +36,6 @@ CliCommand mergeCommand();
 CliCommand clusterScriptCommand();
 CliCommand serveCommand();
 CliCommand liveCommand();
+CliCommand quizCommand();
 
 } // namespace routerlab

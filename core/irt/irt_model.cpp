@@ -161,6 +161,20 @@ double IrtModel::probability(const Eigen::VectorXf& features, const Identity& id
     return sigmoid(z / std::sqrt(1.0 + M_PI * variance / 8.0));
 }
 
+Eigen::VectorXf IrtModel::probabilities(const Eigen::VectorXf& features) const {
+    const Eigen::VectorXf alpha = discrimination(features);
+    const Eigen::VectorXf alphaSquared = alpha.array().square();
+    const double b = difficulty(features);
+    Eigen::VectorXf p(modelCount());
+    for (int m = 0; m < modelCount(); ++m) {
+        const double z = double(alpha.dot(mean_.col(m))) - b;
+        const double variance =
+            double(alphaSquared.dot((2.0f * logSd_.col(m).array()).exp().matrix()));
+        p[m] = static_cast<float>(sigmoid(z / std::sqrt(1.0 + M_PI * variance / 8.0)));
+    }
+    return p;
+}
+
 Identity IrtModel::identity(int model) const {
     return {mean_.col(model), (2.0f * logSd_.col(model).array()).exp().matrix()};
 }

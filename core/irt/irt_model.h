@@ -66,6 +66,8 @@ public:
     double probability(const Eigen::VectorXf& features, int model) const {
         return probability(features, identity(model));
     }
+    // Every model's probability on one prompt (the item computed once).
+    Eigen::VectorXf probabilities(const Eigen::VectorXf& features) const;
 
     Identity identity(int model) const;
     void setIdentity(int model, const Identity& identity);

@@ -3,6 +3,7 @@
 // of quality on prompt features, and RouterBench's kNN router (mean quality of the k most
 // similar training prompts, by cosine). Both route by the best predicted reward under the
 // run's preference, from predicted quality and each model's mean cost and latency.
+#include "routers/predicted_reward_router.h"
 #include "routers/router_registry.h"
 
 #include <Eigen/Cholesky>
@@ -13,61 +14,6 @@
 namespace routerlab {
 
 namespace {
-
-// Predicted quality, models x dataset rows; NaN columns are predicted on first use.
-struct QualityPredictions {
-    Eigen::MatrixXf quality;
-    std::vector<double> meanCost;
-    std::vector<double> meanLatency;
-};
-
-using Predictor = std::function<Eigen::VectorXf(int row)>;
-
-class PredictedRewardRouter : public Router {
-public:
-    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict)
-        : predictions_(std::move(predictions)), predict_(std::move(predict)) {}
-    void reset(std::uint64_t) override {}
-    Decision route(const Query& query, const RewardFunction& reward) override {
-        const QualityPredictions& p = *predictions_;
-        Eigen::VectorXf q = p.quality.col(query.row);
-        if (std::isnan(q[0]))
-            q = predict_(query.row);
-        int best = 0;
-        double bestReward = -INFINITY;
-        for (int k = 0; k < q.size(); ++k) {
-            const double r = reward(std::clamp(static_cast<double>(q[k]), 0.0, 1.0), p.meanCost[k],
-                                    p.meanLatency[k]);
-            if (r > bestReward) {
-                bestReward = r;
-                best = k;
-            }
-        }
-        return {best, std::nan("")};
-    }
-    void observe(const Query&, int, const Feedback&) override {}
-
-private:
-    std::shared_ptr<const QualityPredictions> predictions_;
-    Predictor predict_;
-};
-
-QualityPredictions emptyPredictions(const RoutingProblem& problem) {
-    QualityPredictions p;
-    const int models = problem.modelCount();
-    p.quality.setConstant(models, problem.quality->rows(), std::nanf(""));
-    p.meanCost.assign(models, 0.0);
-    p.meanLatency.assign(models, 0.0);
-    for (int k = 0; k < models; ++k) {
-        for (const int i : problem.trainingRows) {
-            p.meanCost[k] += (*problem.cost)(i, k);
-            p.meanLatency[k] += (*problem.latency)(i, k);
-        }
-        p.meanCost[k] /= std::max<std::size_t>(1, problem.trainingRows.size());
-        p.meanLatency[k] /= std::max<std::size_t>(1, problem.trainingRows.size());
-    }
-    return p;
-}
 
 double qualityOrZero(const RoutingProblem& problem, int row, int model) {
     const double q = (*problem.quality)(row, model);
@@ -135,21 +81,10 @@ Eigen::VectorXf neighbourQuality(const RoutingProblem& problem, const NeighbourI
     return take > 0 ? Eigen::VectorXf(q / static_cast<float>(take)) : q;
 }
 
-template <typename T>
-std::shared_ptr<const T> cached(const RoutingProblem& problem, const QString& key,
-                                const std::function<std::shared_ptr<const T>()>& make) {
-    return problem.trainingCache ? problem.trainingCache->getOrCreate<T>(key, make) : make();
-}
-
-void requireFeatures(const RoutingProblem& problem, const char* router) {
-    if (!problem.features)
-        throw std::invalid_argument(std::string("router '") + router + "' needs prompt features");
-}
-
 std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, double lambda) {
     requireFeatures(problem, "quality-regression");
     const QString key = QStringLiteral("quality-regression|lambda=%1").arg(lambda, 0, 'g', 17);
-    const auto predictions = cached<QualityPredictions>(problem, key, [&] {
+    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
         const auto ridge = fitRidge(problem, lambda);
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
         p->quality.noalias() = ridge->weights.transpose() * problem.features->matrix();
@@ -160,11 +95,11 @@ std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, dou
 
 std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k) {
     requireFeatures(problem, "knn");
-    const auto index = cached<NeighbourIndex>(problem, QStringLiteral("knn-index"),
-                                              [&] { return buildNeighbourIndex(problem); });
+    const auto index = cachedTraining<NeighbourIndex>(problem, QStringLiteral("knn-index"),
+                                                      [&] { return buildNeighbourIndex(problem); });
     // Every scored prompt's prediction at once: one matrix product instead of one per step.
     const auto predictions =
-        cached<QualityPredictions>(problem, QStringLiteral("knn|k=%1").arg(k), [&] {
+        cachedTraining<QualityPredictions>(problem, QStringLiteral("knn|k=%1").arg(k), [&] {
             auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
             const Eigen::MatrixXf& features = problem.features->matrix();
             const std::vector<int>& scored = problem.scoredRows;

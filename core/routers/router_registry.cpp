@@ -45,6 +45,7 @@ const RouterRegistry& RouterRegistry::instance() {
         registerLinUcbRouter(r);
         registerBarpRouter(r);
         registerOfflineRouters(r);
+        registerIrtRouters(r);
         return r;
     }();
     return registry;

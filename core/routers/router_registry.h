@@ -72,6 +72,7 @@ void registerBanditRouters(RouterRegistry& registry);
 void registerLinUcbRouter(RouterRegistry& registry);
 void registerBarpRouter(RouterRegistry& registry);
 void registerOfflineRouters(RouterRegistry& registry);
+void registerIrtRouters(RouterRegistry& registry);
 
 } // namespace routerlab
 
