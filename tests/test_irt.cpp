@@ -4,6 +4,7 @@
 #include "features/prompt_features.h"
 #include "formats/dataset_loader.h"
 #include "irt/irt_model.h"
+#include "irt/set_policy.h"
 #include "sim/simulation.h"
 
 #include <QDir>
@@ -193,6 +194,96 @@ private slots:
         QVERIFY(irt > random);
         QVERIFY(irt > best);
         QVERIFY(irt < oracle);
+    }
+
+    // The policy's hand-written gradients against finite differences of its logits.
+    void setPolicyGradientsMatchFiniteDifferences() {
+        SetPolicy policy({4, 2, 5}, 3);
+        Random random(11);
+        std::vector<ModelToken> models;
+        for (int m = 0; m < 3; ++m) {
+            Identity id{Eigen::VectorXf::Random(2), Eigen::VectorXf::Constant(2, 0.3f)};
+            models.push_back({id, 0.001 * (m + 1), 1.0 + m, m});
+        }
+        const Eigen::MatrixXf tokens = policy.tokenInputs(models);
+        const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
+        const Preference preference{0.6, 0.3, 0.1};
+        const Eigen::VectorXf weights = Eigen::VectorXf::Random(3); // loss = weights . logits
+        SetPolicy::Trace trace;
+        ParameterList parameters = policy.parameters();
+        zeroGradients(parameters);
+        policy.forward(features, preference, tokens, trace);
+        policy.backward(trace, weights);
+        double worst = 0;
+        for (Parameter* p : parameters)
+            for (Eigen::Index i = 0; i < p->value.size(); i += 3) {
+                const float saved = p->value.data()[i];
+                const float step = 1e-3f;
+                p->value.data()[i] = saved + step;
+                policy.forward(features, preference, tokens, trace);
+                const double up = weights.dot(trace.logits);
+                p->value.data()[i] = saved - step;
+                policy.forward(features, preference, tokens, trace);
+                const double down = weights.dot(trace.logits);
+                p->value.data()[i] = saved;
+                const double numeric = (up - down) / (2 * step);
+                worst = std::max(worst, std::abs(numeric - p->gradient.data()[i]));
+            }
+        qInfo("largest gradient error %.2e", worst);
+        QVERIFY(worst < 2e-3);
+    }
+
+    // The order of the set changes nothing but the order of the logits.
+    void setPolicyIgnoresTheOrderOfTheSet() {
+        SetPolicy policy({4, 2, 6}, 5);
+        std::vector<ModelToken> models;
+        for (int m = 0; m < 4; ++m)
+            models.push_back({{Eigen::VectorXf::Random(2), Eigen::VectorXf::Constant(2, 0.2f)},
+                              0.002 * (m + 1),
+                              0.5 + m,
+                              m});
+        const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
+        SetPolicy::Trace a, b;
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), a);
+        std::vector<ModelToken> reversed(models.rbegin(), models.rend());
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(reversed), b);
+        for (int m = 0; m < 4; ++m)
+            QVERIFY(std::abs(a.logits[m] - b.logits[3 - m]) < 1e-5f);
+        // A smaller set is just as valid: no retraining, no fixed size.
+        models.pop_back();
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), a);
+        QCOMPARE(a.probability.size(), Eigen::Index(3));
+        QVERIFY(std::abs(a.probability.sum() - 1.0f) < 1e-5f);
+    }
+
+    // Trained once, the policy serves every preference: better than random and the best
+    // single model at each.
+    void irtBanditLearnsAcrossPreferences_data() {
+        QTest::addColumn<double>("cost");
+        QTest::newRow("quality 0.6") << 0.4;
+        QTest::newRow("quality 0.7") << 0.3;
+        QTest::newRow("quality 0.5") << 0.5;
+    }
+    void irtBanditLearnsAcrossPreferences() {
+        QFETCH(double, cost);
+        SimulationOptions o;
+        o.reward = RewardKind::Linear;
+        o.sessions = SessionRule::parse(QStringLiteral("single"));
+        o.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        static const SimulationSetup setup(sample_.dataset, sample_.pool, o);
+        const Preference preference{1 - cost, cost, 0.0};
+        auto meanReward = [&](const char* router) {
+            return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
+                .summary.meanReward;
+        };
+        const double policy = meanReward("irt-bandit");
+        const double random = meanReward("random");
+        const double best = meanReward("best-single");
+        const double oracle = meanReward("oracle");
+        qInfo("cost weight %.1f: irt-bandit %.4f, best single %.4f, random %.4f, oracle %.4f", cost,
+              policy, best, random, oracle);
+        QVERIFY(policy > random);
+        QVERIFY(policy > best);
     }
 
     // Hide one model, place it with a quiz of k prompts, compare with its full-data fit.

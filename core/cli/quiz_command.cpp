@@ -5,6 +5,8 @@
 #include "formats/dataset_loader.h"
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
+#include "irt/set_policy.h"
+#include "reward/reward_function.h"
 #include "sim/simulation.h"
 
 #include <QJsonArray>
@@ -42,47 +44,31 @@ struct RoutingFigures {
     }
 };
 
-// Routes every scored prompt to the model with the best predicted reward (IRT quality, mean
-// training cost and latency) among the known models and, when `newIdentity` is given, the
-// new one; scores the choices with the recorded outcomes.
-RoutingFigures routeWithIrt(const RoutingProblem& problem, const IrtModel& known,
-                            const std::vector<int>& datasetModelOf, int newModel,
-                            const Identity* newIdentity, const RewardFunction& reward) {
+// Routes every scored prompt with the set policy (trained on the known models only) over the
+// known models and, when `newModel` is given, the new one as one more token: the policy is
+// not retrained for it. Scores the choices with the recorded outcomes.
+RoutingFigures routeWithPolicy(const RoutingProblem& problem, const SetPolicy& policy,
+                               std::vector<ModelToken> tokens, const ModelToken* newModel,
+                               const Preference& preference) {
+    if (newModel)
+        tokens.push_back(*newModel);
+    const Eigen::MatrixXf inputs = policy.tokenInputs(tokens);
     const Eigen::MatrixXf& features = problem.features->matrix();
-    const int models = problem.modelCount();
-    std::vector<double> meanCost(models, 0), meanLatency(models, 0);
-    for (int k = 0; k < models; ++k) {
-        for (const int i : problem.trainingRows) {
-            meanCost[k] += (*problem.cost)(i, k);
-            meanLatency[k] += (*problem.latency)(i, k);
-        }
-        meanCost[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
-        meanLatency[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
-    }
+    const RewardFunction reward(problem.rewardKind, problem.scales, preference);
+    SetPolicy::Trace trace;
     RoutingFigures f;
     for (const int row : problem.scoredRows) {
-        const Eigen::VectorXf e = features.col(row);
-        const Eigen::VectorXf p = known.probabilities(e);
-        int best = -1;
-        double bestReward = -INFINITY;
-        auto consider = [&](int k, double q) {
-            const double r = reward(q, meanCost[k], meanLatency[k]);
-            if (r > bestReward) {
-                bestReward = r;
-                best = k;
-            }
-        };
-        for (int j = 0; j < known.modelCount(); ++j)
-            consider(datasetModelOf[j], p[j]);
-        if (newIdentity)
-            consider(newModel, known.probability(e, *newIdentity));
+        policy.forward(features.col(row), preference, inputs, trace);
+        Eigen::Index pick = 0;
+        trace.probability.maxCoeff(&pick);
+        const int best = tokens[std::size_t(pick)].column;
         const double q = (*problem.quality)(row, best);
         const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
         const double cost = (*problem.cost)(row, best);
         f.quality += quality;
         f.costUsd += cost;
         f.reward += reward(quality, cost, (*problem.latency)(row, best));
-        f.newModelShare += best == newModel;
+        f.newModelShare += newModel && best == newModel->column;
     }
     const double n = double(std::max<std::size_t>(1, problem.scoredRows.size()));
     f.quality /= n;
@@ -187,14 +173,34 @@ CliCommand quizCommand() {
                 allAnswers.emplace_back(row, float(q));
         }
         const Identity full = fitIdentity(known, features, allAnswers, prior).diagonal();
-        const RewardFunction reward(problem.rewardKind, problem.scales, a.preference);
         const Identity priorOnly{prior.mean, prior.covariance.diagonal()};
         const double priorLl = heldOutLogLikelihood(problem, known, newModel, priorOnly);
         const double fullLl = heldOutLogLikelihood(problem, known, newModel, full);
+        // Prices and latencies as the policy sees them, from the training rows.
+        std::vector<double> meanCost(problem.modelCount(), 0), meanLatency(problem.modelCount(), 0);
+        for (int k = 0; k < problem.modelCount(); ++k) {
+            for (const int i : problem.trainingRows) {
+                meanCost[k] += (*problem.cost)(i, k);
+                meanLatency[k] += (*problem.latency)(i, k);
+            }
+            meanCost[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
+            meanLatency[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
+        }
+        std::vector<ModelToken> knownTokens;
+        for (int j = 0; j < known.modelCount(); ++j) {
+            const int k = datasetModelOf[std::size_t(j)];
+            knownTokens.push_back({known.identity(j), meanCost[k], meanLatency[k], k});
+        }
+        SetPolicySettings policySettings;
+        const SetPolicy policy = trainSetPolicy(problem, known, knownTokens, policySettings);
+        auto tokenOf = [&](const Identity& identity) {
+            return ModelToken{identity, meanCost[newModel], meanLatency[newModel], newModel};
+        };
+        const ModelToken fullToken = tokenOf(full);
         const RoutingFigures without =
-            routeWithIrt(problem, known, datasetModelOf, newModel, nullptr, reward);
+            routeWithPolicy(problem, policy, knownTokens, nullptr, a.preference);
         const RoutingFigures withFull =
-            routeWithIrt(problem, known, datasetModelOf, newModel, &full, reward);
+            routeWithPolicy(problem, policy, knownTokens, &fullToken, a.preference);
 
         QJsonArray curve;
         QJsonObject last;
@@ -208,8 +214,9 @@ CliCommand quizCommand() {
                 },
                 posterior);
             const Identity quizzed = posterior.diagonal();
+            const ModelToken quizToken = tokenOf(quizzed);
             const RoutingFigures withQuiz =
-                routeWithIrt(problem, known, datasetModelOf, newModel, &quizzed, reward);
+                routeWithPolicy(problem, policy, knownTokens, &quizToken, a.preference);
             const double gain = withFull.reward - without.reward;
             const double recovery =
                 gain > 1e-12 ? (withQuiz.reward - without.reward) / gain : std::nan("");
@@ -246,7 +253,8 @@ CliCommand quizCommand() {
         json.insert(QStringLiteral("training_prompts"), int(problem.trainingRows.size()));
         json.insert(QStringLiteral("scored_prompts"), int(problem.scoredRows.size()));
         json.insert(QStringLiteral("router"),
-                    QStringLiteral("irt-greedy: predicted reward from the IRT fit"));
+                    QStringLiteral("irt-bandit: the set policy trained on the other models, "
+                                   "not retrained for the new one"));
         json.insert(QStringLiteral("setup"), setup.describe());
         if (p.isSet(QStringLiteral("json"))) {
             out << QJsonDocument(json).toJson(QJsonDocument::Indented);

@@ -2,6 +2,7 @@
 // identity vector and the prompt's item parameters.
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
+#include "irt/set_policy.h"
 #include "routers/predicted_reward_router.h"
 #include "routers/router_registry.h"
 
@@ -9,27 +10,116 @@ namespace routerlab {
 
 namespace {
 
+// One IRT fit per experiment and shape, shared by the routers that use it.
+std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dimension,
+                                          int epochs) {
+    const QString key = QStringLiteral("irt-fit|d=%1|epochs=%2").arg(dimension).arg(epochs);
+    return cachedTraining<IrtModel>(problem, key, [&] {
+        const Eigen::MatrixXf& features = problem.features->matrix();
+        IrtSettings settings;
+        settings.dimension = dimension;
+        settings.epochs = epochs;
+        auto irt = std::make_shared<IrtModel>(static_cast<int>(features.rows()),
+                                              problem.modelCount(), settings);
+        irt->fit(features, trainingObservations(problem));
+        return std::shared_ptr<const IrtModel>(irt);
+    });
+}
+
 std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimension, int epochs) {
     requireFeatures(problem, "irt-greedy");
     const QString key = QStringLiteral("irt-greedy|d=%1|epochs=%2").arg(dimension).arg(epochs);
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
         const Eigen::MatrixXf& features = problem.features->matrix();
-        IrtSettings settings;
-        settings.dimension = dimension;
-        settings.epochs = epochs;
-        IrtModel irt(static_cast<int>(features.rows()), problem.modelCount(), settings);
-        irt.fit(features, trainingObservations(problem));
+        const auto irt = fittedIrt(problem, dimension, epochs);
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
         for (Eigen::Index row = 0; row < features.cols(); ++row)
-            p->quality.col(row) = irt.probabilities(features.col(row));
+            p->quality.col(row) = irt->probabilities(features.col(row));
         return std::shared_ptr<const QualityPredictions>(p);
     });
     return std::make_unique<PredictedRewardRouter>(predictions, Predictor());
 }
 
+struct TrainedSetPolicy {
+    SetPolicy policy;
+    Eigen::MatrixXf tokenInputs; // the problem's models, in its order
+};
+
+// Argmax of the set policy over the problem's models, for the preference of the run.
+class IrtBanditRouter : public Router {
+public:
+    IrtBanditRouter(const RoutingProblem& problem, std::shared_ptr<const TrainedSetPolicy> trained)
+        : problem_(problem), trained_(std::move(trained)) {}
+    void reset(std::uint64_t) override {}
+    Decision route(const Query& query, const RewardFunction& reward) override {
+        trained_->policy.forward(problem_.features->matrix().col(query.row), reward.weights(),
+                                 trained_->tokenInputs, trace_);
+        Eigen::Index best = 0;
+        const double top = trace_.probability.maxCoeff(&best);
+        return {static_cast<int>(best), top};
+    }
+    void observe(const Query&, int, const Feedback&) override {}
+    std::vector<double> snapshot() const override {
+        return {trace_.probability.data(), trace_.probability.data() + trace_.probability.size()};
+    }
+
+private:
+    const RoutingProblem& problem_;
+    std::shared_ptr<const TrainedSetPolicy> trained_;
+    SetPolicy::Trace trace_;
+};
+
+std::vector<ModelToken> modelTokens(const RoutingProblem& problem, const IrtModel& irt) {
+    const QualityPredictions prices = emptyPredictions(problem);
+    std::vector<ModelToken> tokens;
+    for (int k = 0; k < problem.modelCount(); ++k)
+        tokens.push_back({irt.identity(k), prices.meanCost[std::size_t(k)],
+                          prices.meanLatency[std::size_t(k)], k});
+    return tokens;
+}
+
+std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimension,
+                                      const SetPolicySettings& settings) {
+    requireFeatures(problem, "irt-bandit");
+    const QString key = QStringLiteral("irt-bandit|d=%1|hidden=%2|iterations=%3|synthetic=%4")
+                            .arg(dimension)
+                            .arg(settings.hidden)
+                            .arg(settings.iterations)
+                            .arg(settings.syntheticShare, 0, 'g', 17);
+    const auto trained = cachedTraining<TrainedSetPolicy>(problem, key, [&] {
+        const auto irt = fittedIrt(problem, dimension, 60);
+        const std::vector<ModelToken> tokens = modelTokens(problem, *irt);
+        auto t = std::make_shared<TrainedSetPolicy>();
+        t->policy = trainSetPolicy(problem, *irt, tokens, settings);
+        t->tokenInputs = t->policy.tokenInputs(tokens);
+        return std::shared_ptr<const TrainedSetPolicy>(t);
+    });
+    return std::make_unique<IrtBanditRouter>(problem, trained);
+}
+
 } // namespace
 
 void registerIrtRouters(RouterRegistry& registry) {
+    registry.add(
+        {QStringLiteral("irt-bandit"),
+         QStringLiteral("A preference-conditioned policy over any set of models (IRT identity, "
+                        "price and latency per model; self-attention across the set), trained "
+                        "with PPO on the training split; any preference at run time."),
+         {{QStringLiteral("dimension"), RouterParameter::Type::Integer, 8, 1, 64,
+           QStringLiteral("Size of the IRT identity vectors.")},
+          {QStringLiteral("hidden"), RouterParameter::Type::Integer, 32, 4, 256,
+           QStringLiteral("Width of the policy's tokens.")},
+          {QStringLiteral("iterations"), RouterParameter::Type::Integer, 150, 1, 10000,
+           QStringLiteral("PPO rounds of 256 episodes.")},
+          {QStringLiteral("synthetic"), RouterParameter::Type::Number, 0.0, 0.0, 1.0,
+           QStringLiteral("Share of training episodes with a made-up model (experimental).")}},
+         [](const RoutingProblem& p, const RouterParameters& params) {
+             SetPolicySettings s;
+             s.hidden = params.integer(QStringLiteral("hidden"));
+             s.iterations = params.integer(QStringLiteral("iterations"));
+             s.syntheticShare = params.number(QStringLiteral("synthetic"));
+             return makeIrtBandit(p, params.integer(QStringLiteral("dimension")), s);
+         }});
     registry.add(
         {QStringLiteral("irt-greedy"),
          QStringLiteral("Offline, full information: a variational IRT fit of model identities "

@@ -1,0 +1,303 @@
+#include "irt/set_policy.h"
+
+#include "common/random.h"
+#include "nn/adam_optimizer.h"
+#include "reward/reward_function.h"
+#include "routers/router.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace routerlab {
+
+namespace {
+
+void initialise(Parameter& p, const char* name, int rows, int cols, Random& random, double sd) {
+    p.name = QLatin1String(name);
+    p.resize(rows, cols);
+    for (Eigen::Index i = 0; i < p.value.size(); ++i)
+        p.value.data()[i] = static_cast<float>(random.normal(0, sd));
+}
+
+Preference drawPreference(Random& random) {
+    // Half the draws leave latency out: the slider's most common setting must be well covered.
+    const int objectives = random.uniform() < 0.5 ? 2 : 3;
+    double w[3] = {0, 0, 0};
+    double sum = 0;
+    for (int i = 0; i < objectives; ++i) {
+        double u = random.uniform();
+        while (u <= 0.0)
+            u = random.uniform();
+        w[i] = -std::log(u);
+        sum += w[i];
+    }
+    return {w[0] / sum, w[1] / sum, w[2] / sum};
+}
+
+} // namespace
+
+SetPolicy::SetPolicy(Shape shape, std::uint64_t seed) : shape_(shape) {
+    Random random(Random::mix(seed, 0x5e7));
+    const int h = shape.hidden;
+    const int tokenInputs = 2 * shape.identity + 2;
+    initialise(tokenMap_, "token_map", h, tokenInputs, random, 1.0 / std::sqrt(tokenInputs));
+    initialise(promptMap_, "prompt_map", h, shape.features, random,
+               1.0 / std::sqrt(std::max(1, shape.features)));
+    initialise(preferenceMap_, "preference_map", h, 3, random, 0.5);
+    initialise(tokenBias_, "token_bias", h, 1, random, 0.0);
+    const double attentionSd = 1.0 / std::sqrt(h);
+    initialise(query_, "query", h, h, random, attentionSd);
+    initialise(key_, "key", h, h, random, attentionSd);
+    initialise(value_, "value", h, h, random, attentionSd);
+    initialise(headMap_, "head_map", h, h, random, attentionSd);
+    initialise(headBias_, "head_bias", h, 1, random, 0.0);
+    initialise(output_, "output", h, 1, random, attentionSd);
+}
+
+ParameterList SetPolicy::parameters() {
+    return {&tokenMap_, &promptMap_, &preferenceMap_, &tokenBias_, &query_,
+            &key_,      &value_,     &headMap_,       &headBias_,  &output_};
+}
+
+void SetPolicy::setPriceScale(double logCostCentre, double logCostSpread, double logLatencyCentre,
+                              double logLatencySpread) {
+    logCostCentre_ = logCostCentre;
+    logCostSpread_ = logCostSpread > 1e-9 ? logCostSpread : 1.0;
+    logLatencyCentre_ = logLatencyCentre;
+    logLatencySpread_ = logLatencySpread > 1e-9 ? logLatencySpread : 1.0;
+}
+
+Eigen::MatrixXf SetPolicy::tokenInputs(const std::vector<ModelToken>& models) const {
+    const int d = shape_.identity;
+    Eigen::MatrixXf x(2 * d + 2, static_cast<Eigen::Index>(models.size()));
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        const auto col = static_cast<Eigen::Index>(m);
+        x.col(col).head(d) = models[m].identity.mean;
+        x.col(col).segment(d, d) = models[m].identity.variance.array().sqrt().matrix();
+        x(2 * d, col) = static_cast<float>(
+            (std::log(std::max(models[m].meanCostUsd, 1e-12)) - logCostCentre_) / logCostSpread_);
+        x(2 * d + 1, col) = static_cast<float>(
+            (std::log(std::max(models[m].meanLatencyS, 1e-6)) - logLatencyCentre_) /
+            logLatencySpread_);
+    }
+    return x;
+}
+
+void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference& preference,
+                        const Eigen::MatrixXf& tokenInputs, Trace& tr) const {
+    const float scale = 1.0f / std::sqrt(float(shape_.hidden));
+    tr.tokens = tokenInputs;
+    tr.promptFeatures = promptFeatures;
+    tr.preference << float(preference.quality), float(preference.cost), float(preference.latency);
+    tr.context = promptMap_.value * promptFeatures + preferenceMap_.value * tr.preference +
+                 tokenBias_.value.col(0);
+    tr.t = ((tokenMap_.value * tokenInputs).colwise() + tr.context).array().tanh();
+    tr.q.noalias() = query_.value * tr.t;
+    tr.k.noalias() = key_.value * tr.t;
+    tr.v.noalias() = value_.value * tr.t;
+    // Row m: how much token m reads from each token n.
+    tr.attention = (tr.q.transpose() * tr.k) * scale;
+    for (Eigen::Index m = 0; m < tr.attention.rows(); ++m) {
+        const float top = tr.attention.row(m).maxCoeff();
+        tr.attention.row(m) = (tr.attention.row(m).array() - top).exp();
+        tr.attention.row(m) /= tr.attention.row(m).sum();
+    }
+    tr.z = tr.t + tr.v * tr.attention.transpose();
+    tr.h = ((headMap_.value * tr.z).colwise() + headBias_.value.col(0)).array().tanh();
+    tr.logits = tr.h.transpose() * output_.value.col(0);
+    const float top = tr.logits.maxCoeff();
+    tr.probability = (tr.logits.array() - top).exp();
+    tr.probability /= tr.probability.sum();
+}
+
+void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
+    const float scale = 1.0f / std::sqrt(float(shape_.hidden));
+    output_.gradient.col(0) += tr.h * dLogits;
+    const Eigen::MatrixXf dH = output_.value.col(0) * dLogits.transpose();
+    const Eigen::MatrixXf dHeadPre = dH.array() * (1.0f - tr.h.array().square());
+    headMap_.gradient.noalias() += dHeadPre * tr.z.transpose();
+    headBias_.gradient.col(0) += dHeadPre.rowwise().sum();
+    const Eigen::MatrixXf dZ = headMap_.value.transpose() * dHeadPre;
+
+    // z = t + v attention'
+    Eigen::MatrixXf dT = dZ;
+    const Eigen::MatrixXf dV = dZ * tr.attention;
+    const Eigen::MatrixXf dAttention = dZ.transpose() * tr.v;
+    Eigen::MatrixXf dScores(tr.attention.rows(), tr.attention.cols());
+    for (Eigen::Index m = 0; m < tr.attention.rows(); ++m) {
+        const float inner = tr.attention.row(m).dot(dAttention.row(m));
+        dScores.row(m) = tr.attention.row(m).array() * (dAttention.row(m).array() - inner);
+    }
+    dScores *= scale;
+    const Eigen::MatrixXf dQ = tr.k * dScores.transpose();
+    const Eigen::MatrixXf dK = tr.q * dScores;
+    query_.gradient.noalias() += dQ * tr.t.transpose();
+    key_.gradient.noalias() += dK * tr.t.transpose();
+    value_.gradient.noalias() += dV * tr.t.transpose();
+    dT.noalias() += query_.value.transpose() * dQ;
+    dT.noalias() += key_.value.transpose() * dK;
+    dT.noalias() += value_.value.transpose() * dV;
+
+    const Eigen::MatrixXf dTokenPre = dT.array() * (1.0f - tr.t.array().square());
+    tokenMap_.gradient.noalias() += dTokenPre * tr.tokens.transpose();
+    const Eigen::VectorXf dContext = dTokenPre.rowwise().sum();
+    tokenBias_.gradient.col(0) += dContext;
+    promptMap_.gradient.noalias() += dContext * tr.promptFeatures.transpose();
+    preferenceMap_.gradient.noalias() += dContext * tr.preference.transpose();
+}
+
+SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
+                         const std::vector<ModelToken>& models, const SetPolicySettings& settings,
+                         std::vector<double>* meanRewardPerRound) {
+    const Eigen::MatrixXf& features = problem.features->matrix();
+    const int modelCount = static_cast<int>(models.size());
+    SetPolicy policy({static_cast<int>(features.rows()),
+                      static_cast<int>(models.front().identity.mean.size()), settings.hidden},
+                     settings.seed);
+    // Prices and latencies on a scale the tokens can use, from the models it trains with.
+    double costSum = 0, costSquares = 0, latencySum = 0, latencySquares = 0;
+    for (const ModelToken& m : models) {
+        const double c = std::log(std::max(m.meanCostUsd, 1e-12));
+        const double l = std::log(std::max(m.meanLatencyS, 1e-6));
+        costSum += c;
+        costSquares += c * c;
+        latencySum += l;
+        latencySquares += l * l;
+    }
+    const double n = modelCount;
+    policy.setPriceScale(
+        costSum / n, std::sqrt(std::max(0.0, costSquares / n - std::pow(costSum / n, 2))),
+        latencySum / n, std::sqrt(std::max(0.0, latencySquares / n - std::pow(latencySum / n, 2))));
+    const double costCentre = costSum / n, latencyCentre = latencySum / n;
+    const double costSpread = std::sqrt(std::max(0.0, costSquares / n - costCentre * costCentre));
+    const double latencySpread =
+        std::sqrt(std::max(0.0, latencySquares / n - latencyCentre * latencyCentre));
+    const IdentityPrior population = populationPrior(irt);
+    const Eigen::MatrixXf populationFactor = population.covariance.llt().matrixL();
+    Eigen::VectorXf meanVariance = Eigen::VectorXf::Zero(population.mean.size());
+    for (const ModelToken& m : models)
+        meanVariance += m.identity.variance / float(models.size());
+    const ParameterList parameters = policy.parameters();
+    AdamOptimizer adam(parameters, {settings.learningRate, 0.9f, 0.999f, 1e-8f});
+    Random random(Random::mix(settings.seed, 0x9901));
+
+    struct Episode {
+        int row = 0;
+        Preference preference;
+        std::vector<int> set;           // indices into `models`
+        std::vector<ModelToken> tokens; // the set's tokens, perhaps with a made-up model
+        int action = 0;                 // index into set
+        float oldProbability = 0;
+        float advantage = 0;
+    };
+    std::vector<Episode> episodes(static_cast<std::size_t>(settings.episodes));
+    std::vector<int> order(static_cast<std::size_t>(modelCount));
+    SetPolicy::Trace trace;
+
+    for (int round = 0; round < settings.iterations; ++round) {
+        double rewardSum = 0;
+        for (Episode& e : episodes) {
+            e.row = problem.trainingRows[static_cast<std::size_t>(
+                random.uniformInt(static_cast<int>(problem.trainingRows.size())))];
+            e.preference = drawPreference(random);
+            // A random subset of two or more models: the policy must serve any pool.
+            std::iota(order.begin(), order.end(), 0);
+            for (std::size_t i = order.size(); i > 1; --i)
+                std::swap(order[i - 1], order[std::size_t(random.uniformInt(int(i)))]);
+            const int drawn = modelCount <= 2 ? modelCount : 2 + random.uniformInt(modelCount - 1);
+            e.set.assign(order.begin(), order.begin() + drawn);
+            e.tokens.clear();
+            for (const int m : e.set)
+                e.tokens.push_back(models[static_cast<std::size_t>(m)]);
+            if (random.uniform() < settings.syntheticShare) {
+                ModelToken made;
+                Eigen::VectorXf draw(population.mean.size());
+                for (Eigen::Index i = 0; i < draw.size(); ++i)
+                    draw[i] = static_cast<float>(random.normal());
+                made.identity = {population.mean + populationFactor * draw, meanVariance};
+                made.meanCostUsd = std::exp(costCentre + (costSpread + 0.5) * random.normal());
+                made.meanLatencyS =
+                    std::exp(latencyCentre + (latencySpread + 0.2) * random.normal());
+                e.tokens.insert(e.tokens.begin() + random.uniformInt(int(e.tokens.size()) + 1),
+                                made);
+            }
+            const int size = static_cast<int>(e.tokens.size());
+            policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens), trace);
+            // Sample from the current policy.
+            double u = random.uniform();
+            e.action = size - 1;
+            for (int j = 0; j < size; ++j) {
+                u -= trace.probability[j];
+                if (u < 0) {
+                    e.action = j;
+                    break;
+                }
+            }
+            e.oldProbability = trace.probability[e.action];
+            const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
+            std::vector<double> r(static_cast<std::size_t>(size));
+            for (int j = 0; j < size; ++j) {
+                const ModelToken& token = e.tokens[std::size_t(j)];
+                if (token.column < 0) { // made up: the quality the IRT fit expects of it
+                    r[std::size_t(j)] = reward(irt.probability(features.col(e.row), token.identity),
+                                               token.meanCostUsd, token.meanLatencyS);
+                    continue;
+                }
+                const int m = token.column;
+                const double q = (*problem.quality)(e.row, m);
+                r[std::size_t(j)] = reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(e.row, m),
+                                           (*problem.latency)(e.row, m));
+            }
+            double expected = 0;
+            for (int j = 0; j < size; ++j)
+                expected += trace.probability[j] * r[std::size_t(j)];
+            const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
+            e.advantage = static_cast<float>((r[std::size_t(e.action)] - expected) /
+                                             std::max(*hi - *lo, 1e-3));
+            rewardSum += r[std::size_t(e.action)];
+        }
+        if (meanRewardPerRound)
+            meanRewardPerRound->push_back(rewardSum / double(episodes.size()));
+
+        for (int epoch = 0; epoch < settings.epochsPerRound; ++epoch) {
+            for (std::size_t i = episodes.size(); i > 1; --i)
+                std::swap(episodes[i - 1], episodes[std::size_t(random.uniformInt(int(i)))]);
+            for (std::size_t start = 0; start < episodes.size();
+                 start += std::size_t(settings.minibatch)) {
+                const std::size_t end =
+                    std::min(episodes.size(), start + std::size_t(settings.minibatch));
+                zeroGradients(parameters);
+                const float weight = 1.0f / float(end - start);
+                for (std::size_t b = start; b < end; ++b) {
+                    const Episode& e = episodes[b];
+                    policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens),
+                                   trace);
+                    const Eigen::VectorXf& p = trace.probability;
+                    const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
+                    // The clipped surrogate passes no gradient once the ratio has moved past the
+                    // clip in the direction the advantage favours.
+                    const bool clipped = (e.advantage > 0 && ratio > 1 + settings.clip) ||
+                                         (e.advantage < 0 && ratio < 1 - settings.clip);
+                    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(p.size());
+                    if (!clipped) {
+                        // d(-ratio A)/d logits = -ratio A (onehot - p)
+                        dLogits = ratio * e.advantage * p;
+                        dLogits[e.action] -= ratio * e.advantage;
+                    }
+                    // Entropy bonus: d(-beta H)/d logit_j = beta p_j (log p_j + H).
+                    const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
+                    const float entropy = -(p.array() * logP).sum();
+                    dLogits.array() += settings.entropy * p.array() * (logP + entropy);
+                    policy.backward(trace, dLogits * weight);
+                }
+                clipGradientNorm(parameters, 1.0f);
+                adam.step();
+            }
+        }
+    }
+    return policy;
+}
+
+} // namespace routerlab
