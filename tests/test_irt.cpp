@@ -71,6 +71,12 @@ double calibrationError(const IrtModel& model, const Eigen::MatrixXf& features,
     return error / double(test.size());
 }
 
+double meanRewardOf(const SimulationSetup& setup, const char* router,
+                    const Preference& preference) {
+    return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
+        .summary.meanReward;
+}
+
 } // namespace
 
 class TestIrt : public QObject {
@@ -182,8 +188,7 @@ private slots:
         const SimulationSetup setup(sample_.dataset, sample_.pool, o);
         const Preference preference{0.7, 0.3, 0.0};
         auto meanReward = [&](const char* router) {
-            return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
-                .summary.meanReward;
+            return meanRewardOf(setup, router, preference);
         };
         const double irt = meanReward("irt-greedy");
         const double random = meanReward("random");
@@ -273,8 +278,7 @@ private slots:
         static const SimulationSetup setup(sample_.dataset, sample_.pool, o);
         const Preference preference{1 - cost, cost, 0.0};
         auto meanReward = [&](const char* router) {
-            return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
-                .summary.meanReward;
+            return meanRewardOf(setup, router, preference);
         };
         const double policy = meanReward("irt-bandit");
         const double random = meanReward("random");

@@ -23,17 +23,7 @@ void initialise(Parameter& p, const char* name, int rows, int cols, Random& rand
 
 Preference drawPreference(Random& random) {
     // Half the draws leave latency out: the slider's most common setting must be well covered.
-    const int objectives = random.uniform() < 0.5 ? 2 : 3;
-    double w[3] = {0, 0, 0};
-    double sum = 0;
-    for (int i = 0; i < objectives; ++i) {
-        double u = random.uniform();
-        while (u <= 0.0)
-            u = random.uniform();
-        w[i] = -std::log(u);
-        sum += w[i];
-    }
-    return {w[0] / sum, w[1] / sum, w[2] / sum};
+    return samplePreference(random, random.uniform() < 0.5 ? 2 : 3);
 }
 
 } // namespace

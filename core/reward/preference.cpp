@@ -1,5 +1,7 @@
 #include "reward/preference.h"
 
+#include "common/random.h"
+
 #include <QStringList>
 #include <cmath>
 #include <stdexcept>
@@ -45,6 +47,19 @@ Preference Preference::parse(const QString& text) {
 
 QString Preference::toString() const {
     return QStringLiteral("quality=%1,cost=%2,latency=%3").arg(quality).arg(cost).arg(latency);
+}
+
+Preference samplePreference(Random& random, int objectives) {
+    double w[3] = {0, 0, 0};
+    double sum = 0;
+    for (int i = 0; i < objectives; ++i) {
+        double u = random.uniform();
+        while (u <= 0.0)
+            u = random.uniform();
+        w[i] = -std::log(u);
+        sum += w[i];
+    }
+    return {w[0] / sum, w[1] / sum, w[2] / sum};
 }
 
 } // namespace routerlab

@@ -4,6 +4,8 @@
 
 namespace routerlab {
 
+class Random;
+
 // Non-negative weights over the objectives; what the GUI's slider sets. Routers receive it at
 // decision time, so one trained router serves every trade-off.
 struct Preference {
@@ -19,5 +21,9 @@ struct Preference {
     QString toString() const;
     bool operator==(const Preference&) const = default;
 };
+
+// A point drawn uniformly from the simplex of the first `objectives` weights (Dirichlet(1, ...,
+// 1)); the rest are 0. How routers trained for any preference draw theirs.
+Preference samplePreference(Random& random, int objectives);
 
 } // namespace routerlab

@@ -31,20 +31,6 @@ QJsonArray toJsonArray(const std::vector<int>& values) {
     return out;
 }
 
-// A point drawn uniformly from the simplex (Dirichlet(1, ..., 1)).
-Preference samplePreference(Random& random, int objectives) {
-    double w[3] = {0, 0, 0};
-    double sum = 0;
-    for (int i = 0; i < objectives; ++i) {
-        double u = random.uniform();
-        while (u <= 0.0)
-            u = random.uniform();
-        w[i] = -std::log(u);
-        sum += w[i];
-    }
-    return {w[0] / sum, w[1] / sum, w[2] / sum};
-}
-
 void preferenceColumn(const Preference& p, Eigen::Ref<Eigen::VectorXf> out) {
     out << static_cast<float>(p.quality), static_cast<float>(p.cost), static_cast<float>(p.latency);
 }
