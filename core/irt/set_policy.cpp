@@ -51,6 +51,14 @@ ParameterList SetPolicy::parameters() {
             &key_,      &value_,     &headMap_,       &headBias_,  &output_};
 }
 
+std::size_t SetPolicy::parameterCount() const {
+    std::size_t n = 0;
+    for (const Parameter* p : {&tokenMap_, &promptMap_, &preferenceMap_, &tokenBias_, &query_,
+                               &key_, &value_, &headMap_, &headBias_, &output_})
+        n += static_cast<std::size_t>(p->value.size());
+    return n;
+}
+
 void SetPolicy::setPriceScale(double logCostCentre, double logCostSpread, double logLatencyCentre,
                               double logLatencySpread) {
     logCostCentre_ = logCostCentre;

@@ -64,6 +64,7 @@ public:
     Eigen::MatrixXf tokenInputs(const std::vector<ModelToken>& models) const;
 
     ParameterList parameters();
+    std::size_t parameterCount() const; // trained values, for the router's size
     const Shape& shape() const { return shape_; }
     void setPriceScale(double logCostCentre, double logCostSpread, double logLatencyCentre,
                        double logLatencySpread);
