@@ -13,46 +13,18 @@ namespace routerlab {
 
 namespace {
 
-// The same summary runCell() gives a simulated cell, from a live step log.
-CellSummary summarise(const StepLog& log, const std::vector<int>& sessionStarts, int models) {
-    CellSummary s;
-    s.steps = static_cast<int>(log.model.size());
-    s.selectionShare.assign(models, 0.0);
-    s.complete = false; // set by the caller
-    if (s.steps == 0)
-        return s;
-    double q = 0, c = 0, l = 0, r = 0, regret = 0;
-    for (int t = 0; t < s.steps; ++t) {
-        q += log.quality[t];
-        c += log.cost[t];
-        l += log.latency[t];
-        r += log.reward[t];
-        regret += log.oracleReward[t] - log.reward[t];
-        s.selectionShare[log.model[t]] += 1.0 / s.steps;
-    }
-    s.meanQuality = q / s.steps;
-    s.totalCostUsd = c;
-    s.meanCostUsd = c / s.steps;
-    s.meanLatencyS = l / s.steps;
-    s.p95LatencyS = percentile(std::vector<double>(log.latency.begin(), log.latency.end()), 95.0);
-    s.meanReward = r / s.steps;
-    s.regret = regret;
-    double convergence = 0;
-    int sessions = 0;
-    for (std::size_t si = 0; si < sessionStarts.size() && sessionStarts[si] < s.steps; ++si) {
-        const int begin = sessionStarts[si];
-        const int end =
-            si + 1 < sessionStarts.size() ? std::min(sessionStarts[si + 1], s.steps) : s.steps;
-        double sessionCost = 0;
-        for (int t = begin; t < end; ++t)
-            sessionCost += log.cost[t];
-        s.sessionCostUsd.push_back(sessionCost);
-        convergence +=
-            convergenceStep(std::vector<int>(log.model.begin() + begin, log.model.begin() + end));
-        ++sessions;
-    }
-    s.meanConvergenceStep = sessions > 0 ? convergence / sessions : 0;
-    return s;
+// What a record keeps of any call, answer or judge.
+void takeCallFields(const ChatResult& call, LiveCallRecord& record) {
+    record.requestId = call.requestId;
+    record.status = callStatusName(call.status);
+    record.httpStatus = call.httpStatus;
+    record.attempts = call.attempts;
+    record.promptTokens = call.promptTokens;
+    record.completionTokens = call.completionTokens;
+    record.latencyS = call.latencyS;
+    record.error = call.error;
+    record.startedAtMs = call.startedAtMs;
+    record.finishedAtMs = call.finishedAtMs;
 }
 
 void append(StepLog& log, int model, double reward, double oracle, double quality, double cost,
@@ -200,17 +172,8 @@ LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>&
                                            ? QJsonValue()
                                            : QJsonValue(decision.topProbability)}})
                 .toJson(QJsonDocument::Compact);
-        record.requestId = answer.requestId;
-        record.status = callStatusName(answer.status);
-        record.httpStatus = answer.httpStatus;
-        record.attempts = answer.attempts;
-        record.promptTokens = answer.promptTokens;
-        record.completionTokens = answer.completionTokens;
-        record.latencyS = answer.latencyS;
+        takeCallFields(answer, record);
         record.firstTokenS = answer.firstTokenS;
-        record.error = answer.error;
-        record.startedAtMs = answer.startedAtMs;
-        record.finishedAtMs = answer.finishedAtMs;
         if (answer.status == CallStatus::Cancelled) {
             if (log_)
                 log_->recordCall(record);
@@ -272,27 +235,18 @@ LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>&
                 judge.role = QStringLiteral("judge");
                 judge.promptId = record.promptId;
                 judge.model = score.judgeModel;
-                judge.requestId = j.requestId;
-                judge.status = callStatusName(j.status);
-                judge.httpStatus = j.httpStatus;
-                judge.attempts = j.attempts;
-                judge.promptTokens = j.promptTokens;
-                judge.completionTokens = j.completionTokens;
+                takeCallFields(j, judge);
                 judge.costUsd = score.judgeCostUsd;
-                judge.latencyS = j.latencyS;
                 judge.quality = score.quality;
-                judge.error = j.error;
                 if (options.storeResponses)
                     judge.response = j.text;
-                judge.startedAtMs = j.startedAtMs;
-                judge.finishedAtMs = j.finishedAtMs;
                 log_->recordCall(judge);
             }
         }
         if (progress)
             progress(t + 1, total);
     }
-    result.summary = summarise(result.log, starts, models);
+    result.summary = summariseStepLog(result.log, starts, models);
     result.summary.complete = result.stopReason == QLatin1String("complete");
     result.meanFirstTokenS = firstTokenCount > 0 ? firstTokenSum / firstTokenCount : std::nan("");
     if (log_)

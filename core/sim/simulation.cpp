@@ -289,6 +289,52 @@ RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& pre
     return table;
 }
 
+CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& sessionStarts,
+                             int models) {
+    CellSummary s;
+    s.steps = static_cast<int>(log.model.size());
+    s.selectionShare.assign(models, 0.0);
+    if (s.steps == 0)
+        return s;
+    std::vector<double> latencies(log.latency.begin(), log.latency.end());
+    double q = 0, c = 0, l = 0, r = 0, regret = 0;
+    for (int t = 0; t < s.steps; ++t) {
+        q += log.quality[t];
+        c += log.cost[t];
+        l += log.latency[t];
+        r += log.reward[t];
+        regret += log.oracleReward[t] - log.reward[t];
+        s.selectionShare[log.model[t]] += 1.0 / s.steps;
+    }
+    s.meanQuality = q / s.steps;
+    s.totalCostUsd = c;
+    s.meanCostUsd = c / s.steps;
+    s.meanLatencyS = l / s.steps;
+    s.p95LatencyS = percentile(latencies, 95.0);
+    s.meanReward = r / s.steps;
+    s.regret = regret;
+
+    // Per session: cost, and the step after which the pick no longer changes.
+    double convergence = 0;
+    int sessions = 0;
+    for (std::size_t si = 0; si < sessionStarts.size(); ++si) {
+        const int begin = sessionStarts[si];
+        if (begin >= s.steps)
+            break;
+        const int end =
+            si + 1 < sessionStarts.size() ? std::min(sessionStarts[si + 1], s.steps) : s.steps;
+        double sessionCost = 0;
+        for (int t = begin; t < end; ++t)
+            sessionCost += log.cost[t];
+        s.sessionCostUsd.push_back(sessionCost);
+        const std::vector<int> picks(log.model.begin() + begin, log.model.begin() + end);
+        convergence += convergenceStep(picks);
+        ++sessions;
+    }
+    s.meanConvergenceStep = sessions > 0 ? convergence / sessions : 0;
+    return s;
+}
+
 CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::atomic_bool* cancel,
                    const RewardTable* sharedTable) {
     const RoutingProblem& problem = setup.problem();
@@ -371,46 +417,9 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
         log.topProbability.resize(t);
     }
 
-    CellSummary& s = result.summary;
-    s.steps = static_cast<int>(log.model.size());
-    s.selectionShare.assign(models, 0.0);
-    if (s.steps == 0)
-        return result;
-    std::vector<double> latencies(log.latency.begin(), log.latency.end());
-    double q = 0, c = 0, l = 0, r = 0, regret = 0;
-    for (int t = 0; t < s.steps; ++t) {
-        q += log.quality[t];
-        c += log.cost[t];
-        l += log.latency[t];
-        r += log.reward[t];
-        regret += log.oracleReward[t] - log.reward[t];
-        s.selectionShare[log.model[t]] += 1.0 / s.steps;
-    }
-    s.meanQuality = q / s.steps;
-    s.totalCostUsd = c;
-    s.meanCostUsd = c / s.steps;
-    s.meanLatencyS = l / s.steps;
-    s.p95LatencyS = percentile(latencies, 95.0);
-    s.meanReward = r / s.steps;
-    s.regret = regret;
-
-    // Per session: cost, and the step after which the pick no longer changes.
-    double convergence = 0;
-    int sessions = 0;
-    for (std::size_t si = 0; si < starts.size(); ++si) {
-        const int begin = starts[si];
-        if (begin >= s.steps)
-            break;
-        const int end = si + 1 < starts.size() ? std::min(starts[si + 1], s.steps) : s.steps;
-        double sessionCost = 0;
-        for (int t = begin; t < end; ++t)
-            sessionCost += log.cost[t];
-        s.sessionCostUsd.push_back(sessionCost);
-        const std::vector<int> picks(log.model.begin() + begin, log.model.begin() + end);
-        convergence += convergenceStep(picks);
-        ++sessions;
-    }
-    s.meanConvergenceStep = sessions > 0 ? convergence / sessions : 0;
+    const bool complete = result.summary.complete;
+    result.summary = summariseStepLog(log, starts, models);
+    result.summary.complete = complete;
     return result;
 }
 

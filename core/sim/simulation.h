@@ -145,6 +145,9 @@ struct RewardTable {
 };
 RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& preference);
 
+// The summary of a step log (what runCell gives a cell; the live runner uses it too);
+// `complete` is left at its default for the caller to set.
+CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& sessionStarts, int models);
 // Runs one cell. Deterministic in (setup, cell): no shared state, no timing. Without a table
 // (or with one for another preference) it builds its own.
 CellResult runCell(const SimulationSetup& setup, const Cell& cell,
