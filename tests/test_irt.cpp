@@ -211,13 +211,14 @@ private slots:
             models.push_back({id, 0.001 * (m + 1), 1.0 + m, m});
         }
         const Eigen::MatrixXf tokens = policy.tokenInputs(models);
+        const Eigen::MatrixXf predictions = Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 3);
         const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
         const Preference preference{0.6, 0.3, 0.1};
         const Eigen::VectorXf weights = Eigen::VectorXf::Random(3); // loss = weights . logits
         SetPolicy::Trace trace;
         ParameterList parameters = policy.parameters();
         zeroGradients(parameters);
-        policy.forward(features, preference, tokens, trace);
+        policy.forward(features, preference, tokens, predictions, trace);
         policy.backward(trace, weights);
         double worst = 0;
         for (Parameter* p : parameters)
@@ -225,10 +226,10 @@ private slots:
                 const float saved = p->value.data()[i];
                 const float step = 1e-3f;
                 p->value.data()[i] = saved + step;
-                policy.forward(features, preference, tokens, trace);
+                policy.forward(features, preference, tokens, predictions, trace);
                 const double up = weights.dot(trace.logits);
                 p->value.data()[i] = saved - step;
-                policy.forward(features, preference, tokens, trace);
+                policy.forward(features, preference, tokens, predictions, trace);
                 const double down = weights.dot(trace.logits);
                 p->value.data()[i] = saved;
                 const double numeric = (up - down) / (2 * step);
@@ -248,15 +249,18 @@ private slots:
                               0.5 + m,
                               m});
         const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
+        const Eigen::MatrixXf predictions = Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 4);
         SetPolicy::Trace a, b;
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), a);
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), predictions, a);
         std::vector<ModelToken> reversed(models.rbegin(), models.rend());
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(reversed), b);
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(reversed),
+                       predictions.rowwise().reverse(), b);
         for (int m = 0; m < 4; ++m)
             QVERIFY(std::abs(a.logits[m] - b.logits[3 - m]) < 1e-5f);
         // A smaller set is just as valid: no retraining, no fixed size.
         models.pop_back();
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), a);
+        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), predictions.leftCols(3),
+                       a);
         QCOMPARE(a.probability.size(), Eigen::Index(3));
         QVERIFY(std::abs(a.probability.sum() - 1.0f) < 1e-5f);
     }
@@ -322,7 +326,7 @@ private slots:
         const double fullLl = heldOutLl(full.diagonal());
 
         IdentityPosterior quizzed;
-        const std::vector<int> asked = runQuiz(
+        const std::vector<QuizStep> asked = runQuiz(
             model, sampleFeatures_, train_, d.promptCategory, budget,
             [&](int row) { return float(d.quality(row, hidden)); }, quizzed);
         QCOMPARE(int(asked.size()), budget);
@@ -343,8 +347,11 @@ private slots:
             QVERIFY2(recovery > 0.7, qPrintable(QString::number(recovery)));
         // The quiz spreads over the categories.
         QSet<int> categories;
-        for (const int row : asked)
-            categories.insert(d.promptCategory[row]);
+        for (const QuizStep& step : asked) {
+            QCOMPARE(step.category, d.promptCategory[step.row]);
+            QVERIFY(step.varianceReduction > 0);
+            categories.insert(step.category);
+        }
         QCOMPARE(categories.size(), std::min<qsizetype>(budget, d.categoryNames.size()));
     }
 };

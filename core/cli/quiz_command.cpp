@@ -3,10 +3,7 @@
 #include "cli/simulation_arguments.h"
 #include "common/input_error.h"
 #include "formats/dataset_loader.h"
-#include "irt/irt_evidence.h"
-#include "irt/irt_model.h"
-#include "irt/set_policy.h"
-#include "reward/reward_function.h"
+#include "irt/quiz_study.h"
 #include "sim/simulation.h"
 
 #include <QJsonArray>
@@ -31,69 +28,15 @@ QJsonObject toJson(const Identity& identity) {
             {QStringLiteral("variance"), toJson(identity.variance)}};
 }
 
-struct RoutingFigures {
-    double quality = 0;
-    double costUsd = 0;
-    double reward = 0;
-    double newModelShare = 0;
-    QJsonObject toJson() const {
-        return {{QStringLiteral("mean_quality"), quality},
-                {QStringLiteral("mean_cost_usd"), costUsd},
-                {QStringLiteral("mean_reward"), reward},
-                {QStringLiteral("new_model_share"), newModelShare}};
-    }
-};
-
-// Routes every scored prompt with the set policy (trained on the known models only) over the
-// known models and, when `newModel` is given, the new one as one more token: the policy is
-// not retrained for it. Scores the choices with the recorded outcomes.
-RoutingFigures routeWithPolicy(const RoutingProblem& problem, const SetPolicy& policy,
-                               std::vector<ModelToken> tokens, const ModelToken* newModel,
-                               const Preference& preference) {
-    if (newModel)
-        tokens.push_back(*newModel);
-    const Eigen::MatrixXf inputs = policy.tokenInputs(tokens);
-    const Eigen::MatrixXf& features = problem.features->matrix();
-    const RewardFunction reward(problem.rewardKind, problem.scales, preference);
-    SetPolicy::Trace trace;
-    RoutingFigures f;
-    for (const int row : problem.scoredRows) {
-        policy.forward(features.col(row), preference, inputs, trace);
-        Eigen::Index pick = 0;
-        trace.probability.maxCoeff(&pick);
-        const int best = tokens[std::size_t(pick)].column;
-        const double q = (*problem.quality)(row, best);
-        const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
-        const double cost = (*problem.cost)(row, best);
-        f.quality += quality;
-        f.costUsd += cost;
-        f.reward += reward(quality, cost, (*problem.latency)(row, best));
-        f.newModelShare += newModel && best == newModel->column;
-    }
-    const double n = double(std::max<std::size_t>(1, problem.scoredRows.size()));
-    f.quality /= n;
-    f.costUsd /= n;
-    f.reward /= n;
-    f.newModelShare /= n;
-    return f;
+QJsonObject toJson(const QuizRouting& f) {
+    return {{QStringLiteral("mean_quality"), f.quality},
+            {QStringLiteral("mean_cost_usd"), f.costUsd},
+            {QStringLiteral("mean_reward"), f.reward},
+            {QStringLiteral("new_model_share"), f.newModelShare}};
 }
 
-// Mean log-likelihood of the new model's recorded answers on the scored prompts under an
-// identity: how well the identity predicts it, whatever the routing makes of it.
-double heldOutLogLikelihood(const RoutingProblem& problem, const IrtModel& known, int newModel,
-                            const Identity& identity) {
-    const Eigen::MatrixXf& features = problem.features->matrix();
-    double sum = 0;
-    int n = 0;
-    for (const int row : problem.scoredRows) {
-        const double y = (*problem.quality)(row, newModel);
-        if (std::isnan(y))
-            continue;
-        const double p = std::clamp(known.probability(features.col(row), identity), 1e-9, 1 - 1e-9);
-        sum += y * std::log(p) + (1 - y) * std::log1p(-p);
-        ++n;
-    }
-    return n ? sum / n : std::nan("");
+QJsonValue orNull(double value) {
+    return std::isnan(value) ? QJsonValue() : QJsonValue(value);
 }
 
 } // namespace
@@ -153,102 +96,44 @@ CliCommand quizCommand() {
         const int newModel = int(found - data.dataset.modelNames.begin());
         const SimulationSetup setup(data.dataset, data.pool, a.options);
         const RoutingProblem& problem = setup.problem();
-        const Eigen::MatrixXf& features = problem.features->matrix();
-
-        // The pool as it was before the new model arrived.
-        IrtSettings settings;
+        QuizStudySettings settings;
         settings.dimension = dimension;
-        IrtModel known(int(features.rows()), problem.modelCount() - 1, settings);
-        known.fit(features, trainingObservations(problem, newModel));
-        std::vector<int> datasetModelOf;
-        for (int k = 0; k < problem.modelCount(); ++k)
-            if (k != newModel)
-                datasetModelOf.push_back(k);
-
-        const IdentityPrior prior = populationPrior(known);
-        std::vector<std::pair<int, float>> allAnswers;
-        for (const int row : problem.trainingRows) {
-            const double q = (*problem.quality)(row, newModel);
-            if (!std::isnan(q))
-                allAnswers.emplace_back(row, float(q));
-        }
-        const Identity full = fitIdentity(known, features, allAnswers, prior).diagonal();
-        const Identity priorOnly{prior.mean, prior.covariance.diagonal()};
-        const double priorLl = heldOutLogLikelihood(problem, known, newModel, priorOnly);
-        const double fullLl = heldOutLogLikelihood(problem, known, newModel, full);
-        // Prices and latencies as the policy sees them, from the training rows.
-        std::vector<double> meanCost(problem.modelCount(), 0), meanLatency(problem.modelCount(), 0);
-        for (int k = 0; k < problem.modelCount(); ++k) {
-            for (const int i : problem.trainingRows) {
-                meanCost[k] += (*problem.cost)(i, k);
-                meanLatency[k] += (*problem.latency)(i, k);
-            }
-            meanCost[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
-            meanLatency[k] /= double(std::max<std::size_t>(1, problem.trainingRows.size()));
-        }
-        std::vector<ModelToken> knownTokens;
-        for (int j = 0; j < known.modelCount(); ++j) {
-            const int k = datasetModelOf[std::size_t(j)];
-            knownTokens.push_back({known.identity(j), meanCost[k], meanLatency[k], k});
-        }
-        SetPolicySettings policySettings;
-        const SetPolicy policy = trainSetPolicy(problem, known, knownTokens, policySettings);
-        auto tokenOf = [&](const Identity& identity) {
-            return ModelToken{identity, meanCost[newModel], meanLatency[newModel], newModel};
-        };
-        const ModelToken fullToken = tokenOf(full);
-        const RoutingFigures without =
-            routeWithPolicy(problem, policy, knownTokens, nullptr, a.preference);
-        const RoutingFigures withFull =
-            routeWithPolicy(problem, policy, knownTokens, &fullToken, a.preference);
+        const QuizStudy study(problem, newModel, a.preference, settings);
+        const QuizRouting& without = study.withoutNewModel();
+        const QuizRouting& withFull = study.withFullIdentity();
 
         QJsonArray curve;
         QJsonObject last;
         for (const int budget : budgets) {
-            IdentityPosterior posterior;
-            const std::vector<int> asked = runQuiz(
-                known, features, problem.trainingRows, data.dataset.promptCategory, budget,
-                [&](int row) {
-                    const double q = (*problem.quality)(row, newModel);
-                    return float(std::isnan(q) ? 0.0 : q); // no answer recorded: a failure
-                },
-                posterior);
-            const Identity quizzed = posterior.diagonal();
-            const ModelToken quizToken = tokenOf(quizzed);
-            const RoutingFigures withQuiz =
-                routeWithPolicy(problem, policy, knownTokens, &quizToken, a.preference);
-            const double gain = withFull.reward - without.reward;
-            const double recovery =
-                gain > 1e-12 ? (withQuiz.reward - without.reward) / gain : std::nan("");
-            const double quizLl = heldOutLogLikelihood(problem, known, newModel, quizzed);
-            const double predictionRecovery = (quizLl - priorLl) / (fullLl - priorLl);
+            const QuizOutcome quiz = study.quiz(budget, data.dataset.promptCategory,
+                                                [&](int row) { return study.recordedAnswer(row); });
             QJsonArray ids;
-            for (const int row : asked)
-                ids.append(data.dataset.promptIds[row]);
+            for (const QuizStep& step : quiz.steps)
+                ids.append(data.dataset.promptIds[step.row]);
             last = {{QStringLiteral("budget"), budget},
                     {QStringLiteral("prompt_ids"), ids},
-                    {QStringLiteral("identity_quiz"), toJson(quizzed)},
-                    {QStringLiteral("routing_quiz"), withQuiz.toJson()},
-                    {QStringLiteral("recovery"),
-                     std::isnan(recovery) ? QJsonValue() : QJsonValue(recovery)},
-                    {QStringLiteral("log_likelihood_quiz"), quizLl},
-                    {QStringLiteral("prediction_recovery"), predictionRecovery}};
-            curve.append(QJsonObject{{QStringLiteral("budget"), budget},
-                                     {QStringLiteral("mean_reward"), withQuiz.reward},
-                                     {QStringLiteral("recovery"), last.value("recovery")},
-                                     {QStringLiteral("prediction_recovery"), predictionRecovery}});
+                    {QStringLiteral("identity_quiz"), toJson(quiz.identity)},
+                    {QStringLiteral("routing_quiz"), toJson(quiz.routing)},
+                    {QStringLiteral("recovery"), orNull(quiz.recovery)},
+                    {QStringLiteral("log_likelihood_quiz"), quiz.logLikelihood},
+                    {QStringLiteral("prediction_recovery"), quiz.predictionRecovery}};
+            curve.append(
+                QJsonObject{{QStringLiteral("budget"), budget},
+                            {QStringLiteral("mean_reward"), quiz.routing.reward},
+                            {QStringLiteral("recovery"), orNull(quiz.recovery)},
+                            {QStringLiteral("prediction_recovery"), quiz.predictionRecovery}});
         }
 
         QJsonObject json = last;
         json.insert(QStringLiteral("new_model"), name);
-        json.insert(QStringLiteral("identity_full"), toJson(full));
-        json.insert(QStringLiteral("routing_full"), withFull.toJson());
-        json.insert(QStringLiteral("routing_without"), without.toJson());
+        json.insert(QStringLiteral("identity_full"), toJson(study.fullIdentity()));
+        json.insert(QStringLiteral("routing_full"), toJson(withFull));
+        json.insert(QStringLiteral("routing_without"), toJson(without));
         json.insert(QStringLiteral("budget_curve"), curve);
         // Held-out log-likelihood of the new model's answers: from the population prior alone
         // and from its full-data identity; prediction_recovery places the quiz between them.
-        json.insert(QStringLiteral("log_likelihood_prior"), priorLl);
-        json.insert(QStringLiteral("log_likelihood_full"), fullLl);
+        json.insert(QStringLiteral("log_likelihood_prior"), study.priorLogLikelihood());
+        json.insert(QStringLiteral("log_likelihood_full"), study.fullLogLikelihood());
         json.insert(QStringLiteral("preference"), a.preference.toString());
         json.insert(QStringLiteral("training_prompts"), int(problem.trainingRows.size()));
         json.insert(QStringLiteral("scored_prompts"), int(problem.scoredRows.size()));
@@ -267,7 +152,7 @@ CliCommand quizCommand() {
                    .arg(problem.trainingRows.size())
                    .arg(problem.scoredRows.size())
                    .arg(a.preference.toString());
-        auto line = [&](const QString& label, const RoutingFigures& f) {
+        auto line = [&](const QString& label, const QuizRouting& f) {
             out << QStringLiteral("%1 reward %2  quality %3  cost $%4  %5 share %6%\n")
                        .arg(label, -26)
                        .arg(f.reward, 0, 'f', 4)

@@ -35,10 +35,13 @@ IrtModel::IrtModel(int featureDimension, int models, IrtSettings settings) : set
         throw std::invalid_argument("an IRT model needs features, models and a dimension");
     Random random(Random::mix(settings.seed, 0x1f7));
     const int d = settings.dimension;
-    discrimination_.resize(d, featureDimension);
+    // One column more than the features: the item maps' constant terms, the part of every
+    // item the prompt's words do not explain (without it a prompt of unseen words would tell
+    // the models apart by nothing).
+    discrimination_.resize(d, featureDimension + 1);
     for (Eigen::Index i = 0; i < discrimination_.size(); ++i)
         discrimination_.data()[i] = static_cast<float>(random.normal(0, 0.3));
-    difficulty_ = Eigen::VectorXf::Zero(featureDimension);
+    difficulty_ = Eigen::VectorXf::Zero(featureDimension + 1);
     mean_.resize(d, models);
     for (Eigen::Index i = 0; i < mean_.size(); ++i)
         mean_.data()[i] = static_cast<float>(random.normal(0, 0.1));
@@ -71,6 +74,8 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     Random random(Random::mix(settings_.seed, 0x5eed));
     const double perItem = 1.0 / static_cast<double>(total);
     Eigen::VectorXf eps(d), thetaA(d), thetaB(d), alpha(d);
+    Eigen::VectorXf e(features.rows() + 1); // the prompt's features and the constant 1
+    e[features.rows()] = 1.0f;
 
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
         for (std::size_t i = order.size(); i > 1; --i)
@@ -87,7 +92,7 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
                 const bool graded = item < observations.size();
                 const int row =
                     graded ? observations[item].row : comparisons[item - observations.size()].row;
-                const auto e = features.col(row);
+                e.head(features.rows()) = features.col(row);
                 alpha.noalias() = a.value * e;
                 auto sample = [&](int m, Eigen::VectorXf& theta) {
                     for (int k = 0; k < d; ++k)
@@ -146,16 +151,22 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
 }
 
 Eigen::VectorXf IrtModel::discrimination(const Eigen::VectorXf& features) const {
-    return discrimination_ * features;
+    const Eigen::Index f = features.size();
+    return discrimination_.leftCols(f) * features + discrimination_.col(f);
 }
 
 float IrtModel::difficulty(const Eigen::VectorXf& features) const {
-    return difficulty_.dot(features);
+    const Eigen::Index f = features.size();
+    return difficulty_.head(f).dot(features) + difficulty_[f];
 }
 
 double IrtModel::probability(const Eigen::VectorXf& features, const Identity& identity) const {
-    const Eigen::VectorXf alpha = discrimination(features);
-    const double z = double(alpha.dot(identity.mean)) - double(difficulty(features));
+    return probability(discrimination(features), difficulty(features), identity);
+}
+
+double IrtModel::probability(const Eigen::VectorXf& alpha, double difficulty,
+                             const Identity& identity) {
+    const double z = double(alpha.dot(identity.mean)) - difficulty;
     const double variance = double(alpha.array().square().matrix().dot(identity.variance));
     // E[sigmoid(z + noise)] ~ sigmoid(z / sqrt(1 + pi * var / 8)).
     return sigmoid(z / std::sqrt(1.0 + M_PI * variance / 8.0));
@@ -268,13 +279,14 @@ IdentityPosterior fitIdentity(const IrtModel& model, const Eigen::MatrixXf& feat
     return posterior;
 }
 
-std::vector<int> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
-                         const std::vector<int>& candidates, const std::vector<int>& categoryOfRow,
-                         int budget, const std::function<float(int)>& answer,
-                         IdentityPosterior& posterior, std::uint64_t seed) {
+std::vector<QuizStep> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
+                              const std::vector<int>& candidates,
+                              const std::vector<int>& categoryOfRow, int budget,
+                              const std::function<float(int)>& answer, IdentityPosterior& posterior,
+                              std::uint64_t seed) {
     const IdentityPrior prior = populationPrior(model);
     posterior = {prior.mean, prior.covariance};
-    std::vector<int> asked;
+    std::vector<QuizStep> asked;
     std::vector<std::pair<int, float>> answers;
     std::vector<char> used(candidates.size(), 0);
     std::vector<int> askedInCategory;
@@ -319,6 +331,7 @@ std::vector<int> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
                 pool.push_back(c);
         double best = -1;
         std::size_t pick = pool.front();
+        const int contenders = std::min<int>(kContenders, int(pool.size()));
         for (int draw = 0; draw < kContenders && !pool.empty(); ++draw) {
             const std::size_t slot = static_cast<std::size_t>(random.uniformInt(int(pool.size())));
             const std::size_t c = pool[slot];
@@ -338,8 +351,15 @@ std::vector<int> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
         if (category >= int(askedInCategory.size()))
             askedInCategory.resize(category + 1, 0);
         ++askedInCategory[category];
-        asked.push_back(row);
-        answers.emplace_back(row, answer(row));
+        QuizStep step;
+        step.row = row;
+        step.category = category;
+        step.contenders = contenders;
+        step.varianceReduction = best;
+        step.predicted = model.probability(features.col(row), posterior.diagonal());
+        step.answer = answer(row);
+        asked.push_back(step);
+        answers.emplace_back(row, step.answer);
         posterior = fitIdentity(model, features, answers, prior);
     }
     return asked;

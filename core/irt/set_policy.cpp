@@ -31,7 +31,7 @@ Preference drawPreference(Random& random) {
 SetPolicy::SetPolicy(Shape shape, std::uint64_t seed) : shape_(shape) {
     Random random(Random::mix(seed, 0x5e7));
     const int h = shape.hidden;
-    const int tokenInputs = 2 * shape.identity + 2;
+    const int tokenInputs = 2 * shape.identity + 2 + kPredictionRows;
     initialise(tokenMap_, "token_map", h, tokenInputs, random, 1.0 / std::sqrt(tokenInputs));
     initialise(promptMap_, "prompt_map", h, shape.features, random,
                1.0 / std::sqrt(std::max(1, shape.features)));
@@ -44,17 +44,32 @@ SetPolicy::SetPolicy(Shape shape, std::uint64_t seed) : shape_(shape) {
     initialise(headMap_, "head_map", h, h, random, attentionSd);
     initialise(headBias_, "head_bias", h, 1, random, 0.0);
     initialise(output_, "output", h, 1, random, attentionSd);
+    initialise(predictedRewardWeight_, "predicted_reward_weight", 1, 1, random, 0.0);
+    // Predicted rewards on [0, 1] differ by a few hundredths between good models: this weight
+    // makes such a difference count without making the first rounds greedy.
+    predictedRewardWeight_.value(0, 0) = 20.0f;
 }
 
 ParameterList SetPolicy::parameters() {
-    return {&tokenMap_, &promptMap_, &preferenceMap_, &tokenBias_, &query_,
-            &key_,      &value_,     &headMap_,       &headBias_,  &output_};
+    // The predicted reward's weight last: trainSetPolicy does not decay it.
+    return {&tokenMap_,
+            &promptMap_,
+            &preferenceMap_,
+            &tokenBias_,
+            &query_,
+            &key_,
+            &value_,
+            &headMap_,
+            &headBias_,
+            &output_,
+            &predictedRewardWeight_};
 }
 
 std::size_t SetPolicy::parameterCount() const {
     std::size_t n = 0;
-    for (const Parameter* p : {&tokenMap_, &promptMap_, &preferenceMap_, &tokenBias_, &query_,
-                               &key_, &value_, &headMap_, &headBias_, &output_})
+    for (const Parameter* p :
+         {&tokenMap_, &promptMap_, &preferenceMap_, &tokenBias_, &query_, &key_, &value_, &headMap_,
+          &headBias_, &output_, &predictedRewardWeight_})
         n += static_cast<std::size_t>(p->value.size());
     return n;
 }
@@ -83,15 +98,35 @@ Eigen::MatrixXf SetPolicy::tokenInputs(const std::vector<ModelToken>& models) co
     return x;
 }
 
+Eigen::MatrixXf SetPolicy::predictionInputs(const IrtModel& irt,
+                                            const Eigen::VectorXf& promptFeatures,
+                                            const std::vector<ModelToken>& models,
+                                            const RewardFunction& reward) {
+    const Eigen::VectorXf alpha = irt.discrimination(promptFeatures);
+    const double difficulty = irt.difficulty(promptFeatures);
+    Eigen::MatrixXf x(kPredictionRows, static_cast<Eigen::Index>(models.size()));
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        const auto col = static_cast<Eigen::Index>(m);
+        const double p = IrtModel::probability(alpha, difficulty, models[m].identity);
+        x(0, col) = static_cast<float>(p);
+        x(1, col) = static_cast<float>(
+            reward.normalise(reward(p, models[m].meanCostUsd, models[m].meanLatencyS)));
+    }
+    x.row(2) = x.row(1).array() - x.row(1).maxCoeff();
+    return x;
+}
+
 void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference& preference,
-                        const Eigen::MatrixXf& tokenInputs, Trace& tr) const {
+                        const Eigen::MatrixXf& tokenInputs, const Eigen::MatrixXf& predictions,
+                        Trace& tr) const {
     const float scale = 1.0f / std::sqrt(float(shape_.hidden));
-    tr.tokens = tokenInputs;
+    tr.tokens.resize(tokenInputs.rows() + predictions.rows(), tokenInputs.cols());
+    tr.tokens << tokenInputs, predictions;
     tr.promptFeatures = promptFeatures;
     tr.preference << float(preference.quality), float(preference.cost), float(preference.latency);
     tr.context = promptMap_.value * promptFeatures + preferenceMap_.value * tr.preference +
                  tokenBias_.value.col(0);
-    tr.t = ((tokenMap_.value * tokenInputs).colwise() + tr.context).array().tanh();
+    tr.t = ((tokenMap_.value * tr.tokens).colwise() + tr.context).array().tanh();
     tr.q.noalias() = query_.value * tr.t;
     tr.k.noalias() = key_.value * tr.t;
     tr.v.noalias() = value_.value * tr.t;
@@ -104,7 +139,8 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
     }
     tr.z = tr.t + tr.v * tr.attention.transpose();
     tr.h = ((headMap_.value * tr.z).colwise() + headBias_.value.col(0)).array().tanh();
-    tr.logits = tr.h.transpose() * output_.value.col(0);
+    tr.logits = tr.h.transpose() * output_.value.col(0) +
+                predictedRewardWeight_.value(0, 0) * predictions.row(1).transpose();
     const float top = tr.logits.maxCoeff();
     tr.probability = (tr.logits.array() - top).exp();
     tr.probability /= tr.probability.sum();
@@ -113,6 +149,8 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
 void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
     const float scale = 1.0f / std::sqrt(float(shape_.hidden));
     output_.gradient.col(0) += tr.h * dLogits;
+    predictedRewardWeight_.gradient(0, 0) +=
+        dLogits.dot(tr.tokens.row(tr.tokens.rows() - kPredictionRows + 1).transpose());
     const Eigen::MatrixXf dH = output_.value.col(0) * dLogits.transpose();
     const Eigen::MatrixXf dHeadPre = dH.array() * (1.0f - tr.h.array().square());
     headMap_.gradient.noalias() += dHeadPre * tr.z.transpose();
@@ -148,7 +186,7 @@ void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
 
 SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                          const std::vector<ModelToken>& models, const SetPolicySettings& settings,
-                         std::vector<double>* meanRewardPerRound) {
+                         const std::function<void(int, double)>& afterRound) {
     const Eigen::MatrixXf& features = problem.features->matrix();
     const int modelCount = static_cast<int>(models.size());
     SetPolicy policy({static_cast<int>(features.rows()),
@@ -186,6 +224,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
         Preference preference;
         std::vector<int> set;           // indices into `models`
         std::vector<ModelToken> tokens; // the set's tokens, perhaps with a made-up model
+        Eigen::MatrixXf predictions;    // predictionInputs() of the tokens on the prompt
         int action = 0;                 // index into set
         float oldProbability = 0;
         float advantage = 0;
@@ -222,7 +261,10 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                                 made);
             }
             const int size = static_cast<int>(e.tokens.size());
-            policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens), trace);
+            const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
+            e.predictions = SetPolicy::predictionInputs(irt, features.col(e.row), e.tokens, reward);
+            policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens),
+                           e.predictions, trace);
             // Sample from the current policy.
             double u = random.uniform();
             e.action = size - 1;
@@ -234,7 +276,6 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                 }
             }
             e.oldProbability = trace.probability[e.action];
-            const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
             std::vector<double> r(static_cast<std::size_t>(size));
             for (int j = 0; j < size; ++j) {
                 const ModelToken& token = e.tokens[std::size_t(j)];
@@ -256,8 +297,8 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                                              std::max(*hi - *lo, 1e-3));
             rewardSum += r[std::size_t(e.action)];
         }
-        if (meanRewardPerRound)
-            meanRewardPerRound->push_back(rewardSum / double(episodes.size()));
+        if (afterRound)
+            afterRound(round, rewardSum / double(episodes.size()));
 
         for (int epoch = 0; epoch < settings.epochsPerRound; ++epoch) {
             for (std::size_t i = episodes.size(); i > 1; --i)
@@ -271,7 +312,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                 for (std::size_t b = start; b < end; ++b) {
                     const Episode& e = episodes[b];
                     policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens),
-                                   trace);
+                                   e.predictions, trace);
                     const Eigen::VectorXf& p = trace.probability;
                     const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
                     // The clipped surrogate passes no gradient once the ratio has moved past the
@@ -290,6 +331,9 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                     dLogits.array() += settings.entropy * p.array() * (logP + entropy);
                     policy.backward(trace, dLogits * weight);
                 }
+                for (Parameter* p : parameters)
+                    if (p != parameters.back()) // the predicted reward's weight is not decayed
+                        p->gradient += settings.weightDecay * p->value;
                 clipGradientNorm(parameters, 1.0f);
                 adam.step();
             }

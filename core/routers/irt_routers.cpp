@@ -42,7 +42,9 @@ std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimensi
 
 struct TrainedSetPolicy {
     SetPolicy policy;
-    Eigen::MatrixXf tokenInputs; // the problem's models, in its order
+    std::shared_ptr<const IrtModel> irt;
+    std::vector<ModelToken> tokens; // the problem's models, in its order
+    Eigen::MatrixXf tokenInputs;
 };
 
 // Argmax of the set policy over the problem's models, for the preference of the run.
@@ -52,8 +54,11 @@ public:
         : problem_(problem), trained_(std::move(trained)) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override {
-        trained_->policy.forward(problem_.features->matrix().col(query.row), reward.weights(),
-                                 trained_->tokenInputs, trace_);
+        const auto features = problem_.features->matrix().col(query.row);
+        trained_->policy.forward(
+            features, reward.weights(), trained_->tokenInputs,
+            SetPolicy::predictionInputs(*trained_->irt, features, trained_->tokens, reward),
+            trace_);
         Eigen::Index best = 0;
         const double top = trace_.probability.maxCoeff(&best);
         return {static_cast<int>(best), top};
@@ -87,11 +92,11 @@ std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimensi
                             .arg(settings.iterations)
                             .arg(settings.syntheticShare, 0, 'g', 17);
     const auto trained = cachedTraining<TrainedSetPolicy>(problem, key, [&] {
-        const auto irt = fittedIrt(problem, dimension, 60);
-        const std::vector<ModelToken> tokens = modelTokens(problem, *irt);
         auto t = std::make_shared<TrainedSetPolicy>();
-        t->policy = trainSetPolicy(problem, *irt, tokens, settings);
-        t->tokenInputs = t->policy.tokenInputs(tokens);
+        t->irt = fittedIrt(problem, dimension, 60);
+        t->tokens = modelTokens(problem, *t->irt);
+        t->policy = trainSetPolicy(problem, *t->irt, t->tokens, settings);
+        t->tokenInputs = t->policy.tokenInputs(t->tokens);
         return std::shared_ptr<const TrainedSetPolicy>(t);
     });
     return std::make_unique<IrtBanditRouter>(problem, trained);

@@ -6,6 +6,7 @@
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
 #include "irt/set_policy.h"
+#include "reward/reward_function.h"
 #include "sim/simulation.h"
 #include "synthetic_outcomes.h"
 
@@ -67,13 +68,17 @@ void run(int models, int prompts) {
     for (int i = 0; i < 200; ++i)
         fresh.push_back(longPrompt(2000, 5000 + i));
     const Eigen::MatrixXf inputs = policy.tokenInputs(tokens);
+    const Preference preference{0.7, 0.3, 0.0};
+    const RewardFunction reward(problem.rewardKind, problem.scales, preference);
     SetPolicy::Trace trace;
     const int rounds = 10;
     Eigen::Index choices = 0;
     timer.restart();
     for (int r = 0; r < rounds; ++r)
         for (const QString& text : fresh) {
-            policy.forward(featurizer.transform(text), {0.7, 0.3, 0.0}, inputs, trace);
+            const Eigen::VectorXf x = featurizer.transform(text);
+            policy.forward(x, preference, inputs,
+                           SetPolicy::predictionInputs(irt, x, tokens, reward), trace);
             Eigen::Index best = 0;
             trace.probability.maxCoeff(&best);
             choices += best;
@@ -82,7 +87,8 @@ void run(int models, int prompts) {
     const Eigen::VectorXf x = featurizer.transform(fresh.front());
     timer.restart();
     for (int r = 0; r < rounds * 200; ++r)
-        policy.forward(x, {0.7, 0.3, 0.0}, inputs, trace);
+        policy.forward(x, preference, inputs, SetPolicy::predictionInputs(irt, x, tokens, reward),
+                       trace);
     const double policyMicros = timer.nsecsElapsed() * 1e-3 / (rounds * 200);
 
     const std::size_t parameters = policy.parameterCount();

@@ -1,0 +1,144 @@
+#include "irt/quiz_study.h"
+
+#include "irt/irt_evidence.h"
+#include "reward/reward_function.h"
+#include "routers/predicted_reward_router.h"
+#include "routers/router.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace routerlab {
+
+namespace {
+
+// Shares of the preparation, measured on the sample data: the policy's training dominates.
+constexpr double kFitShare = 0.25;
+
+} // namespace
+
+QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preference& preference,
+                     const QuizStudySettings& settings, const std::function<void(double)>& progress)
+    : problem_(problem), newModel_(newModel), preference_(preference) {
+    const Eigen::MatrixXf& features = problem.features->matrix();
+    IrtSettings irtSettings;
+    irtSettings.dimension = settings.dimension;
+    const int knownCount = problem.modelCount() - (hasRecords() ? 1 : 0);
+    known_ = IrtModel(int(features.rows()), knownCount, irtSettings);
+    known_.fit(features, trainingObservations(problem, newModel), {}, [&](int epoch, double) {
+        if (progress)
+            progress(kFitShare * (epoch + 1) / irtSettings.epochs);
+    });
+    for (int k = 0; k < problem.modelCount(); ++k)
+        if (k != newModel)
+            knownColumns_.push_back(k);
+    prior_ = populationPrior(known_);
+
+    // Prices and latencies as the policy sees them, from the training rows.
+    const QualityPredictions prices = emptyPredictions(problem);
+    meanCost_ = prices.meanCost;
+    meanLatency_ = prices.meanLatency;
+    for (int j = 0; j < known_.modelCount(); ++j) {
+        const int k = knownColumns_[std::size_t(j)];
+        knownTokens_.push_back(
+            {known_.identity(j), meanCost_[std::size_t(k)], meanLatency_[std::size_t(k)], k});
+    }
+    policy_ =
+        trainSetPolicy(problem, known_, knownTokens_, settings.policy, [&](int round, double) {
+            if (progress)
+                progress(kFitShare + (1 - kFitShare) * (round + 1) / settings.policy.iterations);
+        });
+    without_ = route(nullptr);
+    if (!hasRecords())
+        return;
+    std::vector<std::pair<int, float>> allAnswers;
+    for (const int row : problem.trainingRows) {
+        const double q = (*problem.quality)(row, newModel);
+        if (!std::isnan(q))
+            allAnswers.emplace_back(row, float(q));
+    }
+    full_ = fitIdentity(known_, features, allAnswers, prior_).diagonal();
+    withFull_ = route(&full_);
+    priorLogLikelihood_ = heldOutLogLikelihood({prior_.mean, prior_.covariance.diagonal()});
+    fullLogLikelihood_ = heldOutLogLikelihood(full_);
+}
+
+float QuizStudy::recordedAnswer(int row) const {
+    const double q = (*problem_.quality)(row, newModel_);
+    return float(std::isnan(q) ? 0.0 : q);
+}
+
+QuizRouting QuizStudy::route(const Identity* identity) const {
+    constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+    if (identity && !hasRecords())
+        return {kUnknown, kUnknown, kUnknown, kUnknown};
+    std::vector<ModelToken> tokens = knownTokens_;
+    if (identity)
+        tokens.push_back({*identity, meanCost_[std::size_t(newModel_)],
+                          meanLatency_[std::size_t(newModel_)], newModel_});
+    const Eigen::MatrixXf inputs = policy_.tokenInputs(tokens);
+    const Eigen::MatrixXf& features = problem_.features->matrix();
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference_);
+    SetPolicy::Trace trace;
+    QuizRouting f;
+    for (const int row : problem_.scoredRows) {
+        policy_.forward(features.col(row), preference_, inputs,
+                        SetPolicy::predictionInputs(known_, features.col(row), tokens, reward),
+                        trace);
+        Eigen::Index pick = 0;
+        trace.probability.maxCoeff(&pick);
+        const int chosen = tokens[std::size_t(pick)].column;
+        const double q = (*problem_.quality)(row, chosen);
+        const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
+        const double cost = (*problem_.cost)(row, chosen);
+        f.quality += quality;
+        f.costUsd += cost;
+        f.reward += reward(quality, cost, (*problem_.latency)(row, chosen));
+        f.newModelShare += identity && chosen == newModel_;
+    }
+    const double n = double(std::max<std::size_t>(1, problem_.scoredRows.size()));
+    f.quality /= n;
+    f.costUsd /= n;
+    f.reward /= n;
+    f.newModelShare /= n;
+    return f;
+}
+
+double QuizStudy::heldOutLogLikelihood(const Identity& identity) const {
+    if (!hasRecords())
+        return std::numeric_limits<double>::quiet_NaN();
+    const Eigen::MatrixXf& features = problem_.features->matrix();
+    double sum = 0;
+    int n = 0;
+    for (const int row : problem_.scoredRows) {
+        const double y = (*problem_.quality)(row, newModel_);
+        if (std::isnan(y))
+            continue;
+        const double p =
+            std::clamp(known_.probability(features.col(row), identity), 1e-9, 1 - 1e-9);
+        sum += y * std::log(p) + (1 - y) * std::log1p(-p);
+        ++n;
+    }
+    return n ? sum / n : std::numeric_limits<double>::quiet_NaN();
+}
+
+QuizOutcome QuizStudy::quiz(int budget, const std::vector<int>& categoryOfRow,
+                            const std::function<float(int)>& answer, std::uint64_t seed) const {
+    QuizOutcome outcome;
+    IdentityPosterior posterior;
+    outcome.steps = runQuiz(known_, problem_.features->matrix(), problem_.trainingRows,
+                            categoryOfRow, budget, answer, posterior, seed);
+    outcome.identity = posterior.diagonal();
+    outcome.routing = route(&outcome.identity);
+    if (!hasRecords())
+        return outcome;
+    const double gain = withFull_.reward - without_.reward;
+    if (gain > 1e-12)
+        outcome.recovery = (outcome.routing.reward - without_.reward) / gain;
+    outcome.logLikelihood = heldOutLogLikelihood(outcome.identity);
+    outcome.predictionRecovery =
+        (outcome.logLikelihood - priorLogLikelihood_) / (fullLogLikelihood_ - priorLogLikelihood_);
+    return outcome;
+}
+
+} // namespace routerlab

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "irt/irt_model.h"
+#include "irt/set_policy.h"
+#include "reward/preference.h"
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace routerlab {
+
+struct RoutingProblem;
+
+// Routing of the scored prompts by the set policy trained without the new model, scored with
+// the recorded outcomes (means per prompt).
+struct QuizRouting {
+    double quality = 0;
+    double costUsd = 0;
+    double reward = 0;
+    double newModelShare = 0;
+};
+
+struct QuizStudySettings {
+    int dimension = 8; // of the identity vectors
+    SetPolicySettings policy;
+};
+
+struct QuizOutcome {
+    std::vector<QuizStep> steps;
+    Identity identity;
+    // The rest is NaN for a model without recorded answers (one quizzed at its endpoint).
+    QuizRouting routing;
+    // Share of the full-data routing gain (over routing without the model) that the quizzed
+    // identity recovers; NaN when the full-data identity gains nothing.
+    double recovery = std::numeric_limits<double>::quiet_NaN();
+    // Mean held-out log-likelihood of the model's recorded answers under the quizzed identity,
+    // and where it falls between the population prior (0) and the full-data identity (1).
+    double logLikelihood = std::numeric_limits<double>::quiet_NaN();
+    double predictionRecovery = std::numeric_limits<double>::quiet_NaN();
+};
+
+// The cold-start study of a model new to the pool: the IRT fit and the set policy of the other
+// models (the pool before it arrived) and, when the new model is one of the problem's (its
+// answers recorded), its identity fitted on all its training answers and routing with and
+// without it, so that a quiz of any budget is judged between the two. With `newModel` = -1 the
+// new model is outside the data (quizzed live): the fit and the policy cover every model.
+class QuizStudy {
+public:
+    // `progress` receives the fraction of the preparation done; it may throw to cancel.
+    QuizStudy(const RoutingProblem& problem, int newModel, const Preference& preference,
+              const QuizStudySettings& settings = {},
+              const std::function<void(double fraction)>& progress = {});
+
+    // Asks `budget` training prompts through `answer` (a score in [0, 1]) and places the model.
+    // `categoryOfRow` spreads the quiz across categories.
+    QuizOutcome quiz(int budget, const std::vector<int>& categoryOfRow,
+                     const std::function<float(int row)>& answer, std::uint64_t seed = 1) const;
+    // The new model's recorded answer; a missing one counts as a failure.
+    float recordedAnswer(int row) const;
+    // Routing with `identity` as the new model's (or without it when null).
+    QuizRouting route(const Identity* identity) const;
+
+    bool hasRecords() const { return newModel_ >= 0; }
+    int newModel() const { return newModel_; }
+    const IrtModel& knownModels() const { return known_; }
+    // The problem's model behind each of knownModels()'s.
+    const std::vector<int>& knownColumns() const { return knownColumns_; }
+    const IdentityPrior& prior() const { return prior_; }
+    const Identity& fullIdentity() const { return full_; }
+    const QuizRouting& withoutNewModel() const { return without_; }
+    const QuizRouting& withFullIdentity() const { return withFull_; }
+    double priorLogLikelihood() const { return priorLogLikelihood_; }
+    double fullLogLikelihood() const { return fullLogLikelihood_; }
+    // The model's held-out log-likelihood under an identity (NaN without records).
+    double heldOutLogLikelihood(const Identity& identity) const;
+
+private:
+    const RoutingProblem& problem_;
+    int newModel_ = -1;
+    Preference preference_;
+    IrtModel known_;
+    std::vector<int> knownColumns_;
+    IdentityPrior prior_;
+    SetPolicy policy_;
+    std::vector<ModelToken> knownTokens_;
+    std::vector<double> meanCost_, meanLatency_;
+    Identity full_;
+    QuizRouting without_, withFull_;
+    double priorLogLikelihood_ = std::numeric_limits<double>::quiet_NaN();
+    double fullLogLikelihood_ = std::numeric_limits<double>::quiet_NaN();
+};
+
+} // namespace routerlab
