@@ -13,6 +13,7 @@
 #include "nn/mlp.h"
 #include "routers/barp_model.h"
 #include "sim/simulation.h"
+#include "sweep_support.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -20,6 +21,9 @@
 #include <QtTest>
 
 using namespace routerlab;
+using routerlab::testing::costSweep;
+using routerlab::testing::runSweep;
+using routerlab::testing::SweepResult;
 
 namespace {
 
@@ -28,36 +32,6 @@ Eigen::MatrixXf randomMatrix(int rows, int cols, Random& random) {
     for (Eigen::Index i = 0; i < m.size(); ++i)
         m.data()[i] = static_cast<float>(random.uniform(-1.0, 1.0));
     return m;
-}
-
-std::vector<Preference> costSweep(int points) {
-    std::vector<Preference> out;
-    for (int i = 0; i < points; ++i) {
-        const double cost = static_cast<double>(i) / (points - 1);
-        out.push_back({1.0 - cost, cost, 0.0});
-    }
-    return out;
-}
-
-struct SweepResult {
-    double meanReward = 0; // averaged over the sweep's points
-    std::vector<CostQualityPoint> points;
-    std::vector<double> rewards;
-};
-
-// One seed per point: the routers compared here decide deterministically.
-SweepResult runSweep(const SimulationSetup& setup, const QString& router,
-                     const std::vector<Preference>& preferences) {
-    std::vector<Cell> cells;
-    for (const Preference& p : preferences)
-        cells.push_back({RouterSpec::parse(router), p, 1});
-    SweepResult out;
-    for (const CellResult& r : runCells(setup, cells, 2)) {
-        out.meanReward += r.summary.meanReward / static_cast<double>(preferences.size());
-        out.points.push_back({r.summary.meanCostUsd, r.summary.meanQuality});
-        out.rewards.push_back(r.summary.meanReward);
-    }
-    return out;
 }
 
 double costRangeAiq(const SimulationSetup& setup, const std::vector<CostQualityPoint>& points) {
@@ -433,10 +407,7 @@ private slots:
         if (dir.isEmpty() || !QFileInfo(dir).isDir())
             QSKIP("shared/data/routerbench is absent");
         QStringList train, test;
-        for (const char* task : {"arc_challenge", "mbpp", "winograde"}) {
-            train << QDir(dir).filePath(QStringLiteral("%1_train.csv").arg(QLatin1String(task)));
-            test << QDir(dir).filePath(QStringLiteral("%1_test.csv").arg(QLatin1String(task)));
-        }
+        testing::routerBenchFiles(dir, train, test);
         const PricedDataset data = loadPricedDataset(train + test, {});
         SimulationOptions options;
         options.reward = RewardKind::Linear;

@@ -3,13 +3,18 @@
 #include "common/random.h"
 #include "features/prompt_features.h"
 #include "formats/dataset_loader.h"
+#include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
+#include "irt/quiz_study.h"
 #include "irt/set_policy.h"
 #include "sim/simulation.h"
+#include "sweep_support.h"
+#include "test_support.h"
 
 #include <QDir>
 #include <QtTest>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 using namespace routerlab;
@@ -77,12 +82,81 @@ double meanRewardOf(const SimulationSetup& setup, const char* router,
         .summary.meanReward;
 }
 
+// The answers of the problem's scored rows, as IRT evidence.
+std::vector<IrtObservation> scoredObservations(const RoutingProblem& problem) {
+    std::vector<IrtObservation> out;
+    for (const int row : problem.scoredRows)
+        for (int k = 0; k < problem.modelCount(); ++k) {
+            const double q = (*problem.quality)(row, k);
+            if (!std::isnan(q))
+                out.push_back({row, k, float(q)});
+        }
+    return out;
+}
+
+// Each model in turn is hidden, quizzed with `budget` prompts and routed to by the policy
+// trained without it, at every preference of the sweep: the routing gain its full-data
+// identity brings over routing without it, and the part of that gain the quizzed identity
+// brings, summed over models and preferences (single cases are too small and noisy to judge).
+struct QuizGain {
+    double full = 0;
+    double quizzed = 0;
+    double share() const { return quizzed / full; }
+};
+
+QuizGain quizGain(const SimulationSetup& setup, const std::vector<int>& hidden, int budget,
+                  const std::vector<Preference>& preferences) {
+    const RoutingProblem& problem = setup.problem();
+    QuizGain sum;
+    for (const int model : hidden) {
+        const QuizStudy study(problem, model, preferences.front());
+        const QuizOutcome quiz = study.quiz(budget, setup.dataset().promptCategory,
+                                            [&](int row) { return study.recordedAnswer(row); });
+        QuizGain one;
+        for (const Preference& preference : preferences) {
+            const double without = study.route(nullptr, preference).reward;
+            one.full += study.route(&study.fullIdentity(), preference).reward - without;
+            one.quizzed += study.route(&quiz.identity, preference).reward - without;
+        }
+        qInfo("  %s hidden: full-data gain %.4f, quizzed %.4f (summed over the sweep)",
+              qPrintable(problem.modelNames[model]), one.full, one.quizzed);
+        sum.full += one.full;
+        sum.quizzed += one.quizzed;
+    }
+    return sum;
+}
+
 } // namespace
 
 class TestIrt : public QObject {
     Q_OBJECT
 
 private:
+    // RouterBench's train files fitted, its test files scored; null when the records are absent.
+    const SimulationSetup* routerBench() {
+        if (routerBenchSetup_)
+            return routerBenchSetup_.get();
+        const QString root = testing::sharedDataDir();
+        const QString dir =
+            root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
+        if (dir.isEmpty() || !QFileInfo(dir).isDir())
+            return nullptr;
+        QStringList train, test;
+        testing::routerBenchFiles(dir, train, test);
+        routerBenchData_ = std::make_unique<PricedDataset>(loadPricedDataset(train + test, {}));
+        SimulationOptions options;
+        options.reward = RewardKind::Linear;
+        options.sessions = SessionRule::parse(QStringLiteral("single"));
+        options.features = QStringLiteral("tfidf:512");
+        options.split.kind = SplitRule::Kind::Sources;
+        options.split.testSources = test;
+        routerBenchSetup_ = std::make_unique<SimulationSetup>(routerBenchData_->dataset,
+                                                              routerBenchData_->pool, options);
+        return routerBenchSetup_.get();
+    }
+
+    std::unique_ptr<PricedDataset> routerBenchData_;
+    std::unique_ptr<SimulationSetup> routerBenchSetup_;
     PricedDataset sample_;
     Eigen::MatrixXf sampleFeatures_;
     std::vector<int> train_, test_;
@@ -203,22 +277,18 @@ private slots:
 
     // The policy's hand-written gradients against finite differences of its logits.
     void setPolicyGradientsMatchFiniteDifferences() {
-        SetPolicy policy({4, 2, 5}, 3);
-        Random random(11);
-        std::vector<ModelToken> models;
-        for (int m = 0; m < 3; ++m) {
-            Identity id{Eigen::VectorXf::Random(2), Eigen::VectorXf::Constant(2, 0.3f)};
-            models.push_back({id, 0.001 * (m + 1), 1.0 + m, m});
-        }
-        const Eigen::MatrixXf tokens = policy.tokenInputs(models);
-        const Eigen::MatrixXf predictions = Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 3);
+        SetPolicy policy({4, 5}, 3);
+        // Predicted rewards differ by hundredths, as in use: the logits stay within float's
+        // reach of a finite difference.
+        const Eigen::MatrixXf predictions =
+            0.1f * Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 3);
         const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
         const Preference preference{0.6, 0.3, 0.1};
         const Eigen::VectorXf weights = Eigen::VectorXf::Random(3); // loss = weights . logits
         SetPolicy::Trace trace;
         ParameterList parameters = policy.parameters();
         zeroGradients(parameters);
-        policy.forward(features, preference, tokens, predictions, trace);
+        policy.forward(features, preference, predictions, trace);
         policy.backward(trace, weights);
         double worst = 0;
         for (Parameter* p : parameters)
@@ -226,10 +296,10 @@ private slots:
                 const float saved = p->value.data()[i];
                 const float step = 1e-3f;
                 p->value.data()[i] = saved + step;
-                policy.forward(features, preference, tokens, predictions, trace);
+                policy.forward(features, preference, predictions, trace);
                 const double up = weights.dot(trace.logits);
                 p->value.data()[i] = saved - step;
-                policy.forward(features, preference, tokens, predictions, trace);
+                policy.forward(features, preference, predictions, trace);
                 const double down = weights.dot(trace.logits);
                 p->value.data()[i] = saved;
                 const double numeric = (up - down) / (2 * step);
@@ -241,26 +311,16 @@ private slots:
 
     // The order of the set changes nothing but the order of the logits.
     void setPolicyIgnoresTheOrderOfTheSet() {
-        SetPolicy policy({4, 2, 6}, 5);
-        std::vector<ModelToken> models;
-        for (int m = 0; m < 4; ++m)
-            models.push_back({{Eigen::VectorXf::Random(2), Eigen::VectorXf::Constant(2, 0.2f)},
-                              0.002 * (m + 1),
-                              0.5 + m,
-                              m});
+        SetPolicy policy({4, 6}, 5);
         const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
         const Eigen::MatrixXf predictions = Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 4);
         SetPolicy::Trace a, b;
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), predictions, a);
-        std::vector<ModelToken> reversed(models.rbegin(), models.rend());
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(reversed),
-                       predictions.rowwise().reverse(), b);
+        policy.forward(features, {0.5, 0.5, 0}, predictions, a);
+        policy.forward(features, {0.5, 0.5, 0}, predictions.rowwise().reverse(), b);
         for (int m = 0; m < 4; ++m)
             QVERIFY(std::abs(a.logits[m] - b.logits[3 - m]) < 1e-5f);
         // A smaller set is just as valid: no retraining, no fixed size.
-        models.pop_back();
-        policy.forward(features, {0.5, 0.5, 0}, policy.tokenInputs(models), predictions.leftCols(3),
-                       a);
+        policy.forward(features, {0.5, 0.5, 0}, predictions.leftCols(3), a);
         QCOMPARE(a.probability.size(), Eigen::Index(3));
         QVERIFY(std::abs(a.probability.sum() - 1.0f) < 1e-5f);
     }
@@ -353,6 +413,81 @@ private slots:
             categories.insert(step.category);
         }
         QCOMPARE(categories.size(), std::min<qsizetype>(budget, d.categoryNames.size()));
+    }
+
+    // A hidden model added back with its full-data identity, and with a 30-prompt quiz's, to
+    // a policy trained without it: both help routing. The quiz recovers a small share of the
+    // full-data gain (printed): thirty answers rarely place a model precisely enough to change
+    // which model is best for a prompt.
+    void quizzedModelHelpsRoutingOnSampleData() {
+        SimulationOptions options;
+        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, options);
+        std::vector<int> hidden;
+        for (const char* name :
+             {"gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "llama-3.1-8b-instant"})
+            hidden.push_back(int(sample_.dataset.modelNames.indexOf(QLatin1String(name))));
+        QVERIFY(std::find(hidden.begin(), hidden.end(), -1) == hidden.end());
+        const QuizGain gain = quizGain(setup, hidden, 30, testing::costSweep(5));
+        qInfo("sample, four models hidden in turn, k=30: %.0f%% of the full-data routing gain",
+              100 * gain.share());
+        QVERIFY(gain.full > 0);
+        QVERIFY(gain.quizzed > 0);
+    }
+
+    void routerBenchFitBeatsBaseRates() {
+        const SimulationSetup* setup = routerBench();
+        if (!setup)
+            QSKIP("shared/data/routerbench is absent");
+        const RoutingProblem& problem = setup->problem();
+        const Eigen::MatrixXf& features = problem.features->matrix();
+        IrtModel model(int(features.rows()), problem.modelCount(), IrtSettings{});
+        const std::vector<IrtObservation> train = trainingObservations(problem);
+        model.fit(features, train);
+        const std::vector<IrtObservation> test = scoredObservations(problem);
+        const double irt = model.logLikelihood(features, test);
+        const double base = baseRateLogLikelihood(train, test, problem.modelCount());
+        const double calibration = calibrationError(model, features, test);
+        qInfo("RouterBench test files: held-out log-likelihood %.4f vs base rates %.4f; "
+              "calibration error %.3f",
+              irt, base, calibration);
+        QVERIFY(irt > base);
+        QVERIFY(calibration < 0.1);
+    }
+
+    void routerBenchPolicyBeatsBaselinesAcrossSweep() {
+        const SimulationSetup* setup = routerBench();
+        if (!setup)
+            QSKIP("shared/data/routerbench is absent");
+        const std::vector<Preference> preferences = testing::costSweep(11);
+        const auto policy = testing::runSweep(*setup, QStringLiteral("irt-bandit"), preferences);
+        const auto best = testing::runSweep(*setup, QStringLiteral("best-single"), preferences);
+        const auto random = testing::runSweep(*setup, QStringLiteral("random"), preferences);
+        qInfo("  w_c   irt-bandit  best single  random");
+        for (std::size_t i = 0; i < preferences.size(); ++i) {
+            qInfo("  %.1f   %.4f      %.4f       %.4f", preferences[i].cost, policy.rewards[i],
+                  best.rewards[i], random.rewards[i]);
+            QVERIFY(policy.rewards[i] > random.rewards[i]);
+        }
+        qInfo("  mean  %.4f      %.4f       %.4f", policy.meanReward, best.meanReward,
+              random.meanReward);
+        QVERIFY(policy.meanReward > best.meanReward);
+    }
+
+    void routerBenchQuizzedModelHelpsRouting() {
+        const SimulationSetup* setup = routerBench();
+        if (!setup)
+            QSKIP("shared/data/routerbench is absent");
+        const QStringList& names = setup->problem().modelNames;
+        std::vector<int> hidden;
+        for (const char* name : {"gpt-4-1106-preview", "zero-one-ai/Yi-34B-Chat"})
+            hidden.push_back(int(names.indexOf(QLatin1String(name))));
+        QVERIFY(std::find(hidden.begin(), hidden.end(), -1) == hidden.end());
+        const QuizGain gain = quizGain(*setup, hidden, 30, testing::costSweep(5));
+        qInfo("RouterBench, two models hidden in turn, k=30: %.0f%% of the full-data routing gain",
+              100 * gain.share());
+        QVERIFY(gain.full > 0);
+        QVERIFY(gain.quizzed > 0);
     }
 };
 

@@ -68,7 +68,7 @@ float QuizStudy::recordedAnswer(int row) const {
     return float(std::isnan(q) ? 0.0 : q);
 }
 
-QuizRouting QuizStudy::route(const Identity* identity) const {
+QuizRouting QuizStudy::route(const Identity* identity, const Preference& preference) const {
     constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
     if (identity && !hasRecords())
         return {kUnknown, kUnknown, kUnknown, kUnknown};
@@ -76,13 +76,12 @@ QuizRouting QuizStudy::route(const Identity* identity) const {
     if (identity)
         tokens.push_back({*identity, meanCost_[std::size_t(newModel_)],
                           meanLatency_[std::size_t(newModel_)], newModel_});
-    const Eigen::MatrixXf inputs = policy_.tokenInputs(tokens);
     const Eigen::MatrixXf& features = problem_.features->matrix();
-    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference_);
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
     SetPolicy::Trace trace;
     QuizRouting f;
     for (const int row : problem_.scoredRows) {
-        policy_.forward(features.col(row), preference_, inputs,
+        policy_.forward(features.col(row), preference,
                         SetPolicy::predictionInputs(known_, features.col(row), tokens, reward),
                         trace);
         Eigen::Index pick = 0;

@@ -59,8 +59,10 @@ public:
                      const std::function<float(int row)>& answer, std::uint64_t seed = 1) const;
     // The new model's recorded answer; a missing one counts as a failure.
     float recordedAnswer(int row) const;
-    // Routing with `identity` as the new model's (or without it when null).
-    QuizRouting route(const Identity* identity) const;
+    // Routing with `identity` as the new model's (or without it when null), at the study's
+    // preference or another: the policy serves any.
+    QuizRouting route(const Identity* identity) const { return route(identity, preference_); }
+    QuizRouting route(const Identity* identity, const Preference& preference) const;
 
     bool hasRecords() const { return newModel_ >= 0; }
     int newModel() const { return newModel_; }

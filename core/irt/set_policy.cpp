@@ -31,8 +31,8 @@ Preference drawPreference(Random& random) {
 SetPolicy::SetPolicy(Shape shape, std::uint64_t seed) : shape_(shape) {
     Random random(Random::mix(seed, 0x5e7));
     const int h = shape.hidden;
-    const int tokenInputs = 2 * shape.identity + 2 + kPredictionRows;
-    initialise(tokenMap_, "token_map", h, tokenInputs, random, 1.0 / std::sqrt(tokenInputs));
+    initialise(tokenMap_, "token_map", h, kPredictionRows, random,
+               1.0 / std::sqrt(kPredictionRows));
     initialise(promptMap_, "prompt_map", h, shape.features, random,
                1.0 / std::sqrt(std::max(1, shape.features)));
     initialise(preferenceMap_, "preference_map", h, 3, random, 0.5);
@@ -74,30 +74,6 @@ std::size_t SetPolicy::parameterCount() const {
     return n;
 }
 
-void SetPolicy::setPriceScale(double logCostCentre, double logCostSpread, double logLatencyCentre,
-                              double logLatencySpread) {
-    logCostCentre_ = logCostCentre;
-    logCostSpread_ = logCostSpread > 1e-9 ? logCostSpread : 1.0;
-    logLatencyCentre_ = logLatencyCentre;
-    logLatencySpread_ = logLatencySpread > 1e-9 ? logLatencySpread : 1.0;
-}
-
-Eigen::MatrixXf SetPolicy::tokenInputs(const std::vector<ModelToken>& models) const {
-    const int d = shape_.identity;
-    Eigen::MatrixXf x(2 * d + 2, static_cast<Eigen::Index>(models.size()));
-    for (std::size_t m = 0; m < models.size(); ++m) {
-        const auto col = static_cast<Eigen::Index>(m);
-        x.col(col).head(d) = models[m].identity.mean;
-        x.col(col).segment(d, d) = models[m].identity.variance.array().sqrt().matrix();
-        x(2 * d, col) = static_cast<float>(
-            (std::log(std::max(models[m].meanCostUsd, 1e-12)) - logCostCentre_) / logCostSpread_);
-        x(2 * d + 1, col) = static_cast<float>(
-            (std::log(std::max(models[m].meanLatencyS, 1e-6)) - logLatencyCentre_) /
-            logLatencySpread_);
-    }
-    return x;
-}
-
 Eigen::MatrixXf SetPolicy::predictionInputs(const IrtModel& irt,
                                             const Eigen::VectorXf& promptFeatures,
                                             const std::vector<ModelToken>& models,
@@ -117,11 +93,9 @@ Eigen::MatrixXf SetPolicy::predictionInputs(const IrtModel& irt,
 }
 
 void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference& preference,
-                        const Eigen::MatrixXf& tokenInputs, const Eigen::MatrixXf& predictions,
-                        Trace& tr) const {
+                        const Eigen::MatrixXf& predictions, Trace& tr) const {
     const float scale = 1.0f / std::sqrt(float(shape_.hidden));
-    tr.tokens.resize(tokenInputs.rows() + predictions.rows(), tokenInputs.cols());
-    tr.tokens << tokenInputs, predictions;
+    tr.tokens = predictions;
     tr.promptFeatures = promptFeatures;
     tr.preference << float(preference.quality), float(preference.cost), float(preference.latency);
     tr.context = promptMap_.value * promptFeatures + preferenceMap_.value * tr.preference +
@@ -189,10 +163,8 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                          const std::function<void(int, double)>& afterRound) {
     const Eigen::MatrixXf& features = problem.features->matrix();
     const int modelCount = static_cast<int>(models.size());
-    SetPolicy policy({static_cast<int>(features.rows()),
-                      static_cast<int>(models.front().identity.mean.size()), settings.hidden},
-                     settings.seed);
-    // Prices and latencies on a scale the tokens can use, from the models it trains with.
+    SetPolicy policy({static_cast<int>(features.rows()), settings.hidden}, settings.seed);
+    // The spread of prices and latencies of the models it trains with, for made-up models.
     double costSum = 0, costSquares = 0, latencySum = 0, latencySquares = 0;
     for (const ModelToken& m : models) {
         const double c = std::log(std::max(m.meanCostUsd, 1e-12));
@@ -203,9 +175,6 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
         latencySquares += l * l;
     }
     const double n = modelCount;
-    policy.setPriceScale(
-        costSum / n, std::sqrt(std::max(0.0, costSquares / n - std::pow(costSum / n, 2))),
-        latencySum / n, std::sqrt(std::max(0.0, latencySquares / n - std::pow(latencySum / n, 2))));
     const double costCentre = costSum / n, latencyCentre = latencySum / n;
     const double costSpread = std::sqrt(std::max(0.0, costSquares / n - costCentre * costCentre));
     const double latencySpread =
@@ -263,8 +232,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
             const int size = static_cast<int>(e.tokens.size());
             const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
             e.predictions = SetPolicy::predictionInputs(irt, features.col(e.row), e.tokens, reward);
-            policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens),
-                           e.predictions, trace);
+            policy.forward(features.col(e.row), e.preference, e.predictions, trace);
             // Sample from the current policy.
             double u = random.uniform();
             e.action = size - 1;
@@ -311,8 +279,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                 const float weight = 1.0f / float(end - start);
                 for (std::size_t b = start; b < end; ++b) {
                     const Episode& e = episodes[b];
-                    policy.forward(features.col(e.row), e.preference, policy.tokenInputs(e.tokens),
-                                   e.predictions, trace);
+                    policy.forward(features.col(e.row), e.preference, e.predictions, trace);
                     const Eigen::VectorXf& p = trace.probability;
                     const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
                     // The clipped surrogate passes no gradient once the ratio has moved past the

@@ -27,21 +27,24 @@ struct ModelToken {
 };
 
 // A stochastic routing policy over any set of models (Li 2025's preference-conditioned
-// policy): each model becomes a token from its identity, price and latency, conditioned on
-// the prompt's features and the preference; one layer of self-attention across the tokens (no
-// positions, so the order of the set does not matter) and a small head give one logit per
-// model. Parameters are plain matrices with hand-written gradients (tested against finite
-// differences).
+// policy). Each model becomes a token from what the IRT fit predicts of it on the prompt (from
+// its identity) and the reward that brings at its price and speed under the preference;
+// the tokens are conditioned on the prompt's features and the preference, read each other
+// through one layer of self-attention (no positions, so the order of the set does not matter),
+// and a small head gives one logit per model. Every token is on the scale of predictions and
+// rewards, so a model the policy never trained with enters like any other: with raw
+// identities and prices as inputs, the policy extrapolated for a new cheap model and sent it
+// traffic its answers did not deserve. Parameters are plain matrices with hand-written
+// gradients (tested against finite differences).
 class SetPolicy {
 public:
     struct Shape {
         int features = 0; // prompt feature dimension
-        int identity = 8; // IRT identity dimension
         int hidden = 32;
     };
     // What forward() keeps for backward().
     struct Trace {
-        Eigen::MatrixXf tokens;      // token inputs, (2 identity + 2 + 3 predictions) x M
+        Eigen::MatrixXf tokens;      // token inputs, predictionInputs(): 3 x M
         Eigen::VectorXf context;     // prompt and preference, hidden
         Eigen::MatrixXf t, q, k, v;  // hidden x M
         Eigen::MatrixXf attention;   // M x M, rows sum to 1
@@ -55,23 +58,15 @@ public:
     SetPolicy() = default;
     SetPolicy(Shape shape, std::uint64_t seed);
 
-    // `tokenInputs` from tokenInputs(), computed once per model set; `predictions` from
-    // predictionInputs(), per prompt and preference.
+    // `predictions` from predictionInputs(), per prompt and preference.
     void forward(const Eigen::VectorXf& promptFeatures, const Preference& preference,
-                 const Eigen::MatrixXf& tokenInputs, const Eigen::MatrixXf& predictions,
-                 Trace& trace) const;
+                 const Eigen::MatrixXf& predictions, Trace& trace) const;
     // Adds d(loss)/d(parameters) for d(loss)/d(logits) = `logitGradient`.
     void backward(const Trace& trace, const Eigen::VectorXf& logitGradient);
 
-    // The token inputs of a set: identity mean and standard deviation, log cost and log latency
-    // (scaled by the training set's so that prices of any size land in a familiar range).
-    Eigen::MatrixXf tokenInputs(const std::vector<ModelToken>& models) const;
-    // The tokens' rows that depend on the prompt: what the IRT fit predicts of each model on it
-    // (the probability that it answers well) and the reward that would bring under the
-    // preference, on [0, 1] and against the set's best. A model the policy never trained with
-    // is then judged on the same scale as the others: the policy learns corrections to the
-    // fit's expectations instead of extrapolating from identities and prices alone (a new cheap
-    // model drew half the traffic without them).
+    // The tokens: what the IRT fit predicts of each model on the prompt (the probability that
+    // it answers well, its identity's uncertainty included) and the reward that would bring
+    // under the preference, on [0, 1] and against the set's best.
     static Eigen::MatrixXf predictionInputs(const IrtModel& irt,
                                             const Eigen::VectorXf& promptFeatures,
                                             const std::vector<ModelToken>& models,
@@ -81,12 +76,9 @@ public:
     ParameterList parameters();
     std::size_t parameterCount() const; // trained values, for the router's size
     const Shape& shape() const { return shape_; }
-    void setPriceScale(double logCostCentre, double logCostSpread, double logLatencyCentre,
-                       double logLatencySpread);
 
 private:
     Shape shape_;
-    double logCostCentre_ = 0, logCostSpread_ = 1, logLatencyCentre_ = 0, logLatencySpread_ = 1;
     Parameter tokenMap_, promptMap_, preferenceMap_, tokenBias_;
     Parameter query_, key_, value_;
     Parameter headMap_, headBias_, output_;

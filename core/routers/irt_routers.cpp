@@ -44,7 +44,6 @@ struct TrainedSetPolicy {
     SetPolicy policy;
     std::shared_ptr<const IrtModel> irt;
     std::vector<ModelToken> tokens; // the problem's models, in its order
-    Eigen::MatrixXf tokenInputs;
 };
 
 // Argmax of the set policy over the problem's models, for the preference of the run.
@@ -56,7 +55,7 @@ public:
     Decision route(const Query& query, const RewardFunction& reward) override {
         const auto features = problem_.features->matrix().col(query.row);
         trained_->policy.forward(
-            features, reward.weights(), trained_->tokenInputs,
+            features, reward.weights(),
             SetPolicy::predictionInputs(*trained_->irt, features, trained_->tokens, reward),
             trace_);
         Eigen::Index best = 0;
@@ -96,7 +95,6 @@ std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimensi
         t->irt = fittedIrt(problem, dimension, 60);
         t->tokens = modelTokens(problem, *t->irt);
         t->policy = trainSetPolicy(problem, *t->irt, t->tokens, settings);
-        t->tokenInputs = t->policy.tokenInputs(t->tokens);
         return std::shared_ptr<const TrainedSetPolicy>(t);
     });
     return std::make_unique<IrtBanditRouter>(problem, trained);

@@ -67,7 +67,6 @@ void run(int models, int prompts) {
     std::vector<QString> fresh;
     for (int i = 0; i < 200; ++i)
         fresh.push_back(longPrompt(2000, 5000 + i));
-    const Eigen::MatrixXf inputs = policy.tokenInputs(tokens);
     const Preference preference{0.7, 0.3, 0.0};
     const RewardFunction reward(problem.rewardKind, problem.scales, preference);
     SetPolicy::Trace trace;
@@ -77,8 +76,8 @@ void run(int models, int prompts) {
     for (int r = 0; r < rounds; ++r)
         for (const QString& text : fresh) {
             const Eigen::VectorXf x = featurizer.transform(text);
-            policy.forward(x, preference, inputs,
-                           SetPolicy::predictionInputs(irt, x, tokens, reward), trace);
+            policy.forward(x, preference, SetPolicy::predictionInputs(irt, x, tokens, reward),
+                           trace);
             Eigen::Index best = 0;
             trace.probability.maxCoeff(&best);
             choices += best;
@@ -87,14 +86,13 @@ void run(int models, int prompts) {
     const Eigen::VectorXf x = featurizer.transform(fresh.front());
     timer.restart();
     for (int r = 0; r < rounds * 200; ++r)
-        policy.forward(x, preference, inputs, SetPolicy::predictionInputs(irt, x, tokens, reward),
-                       trace);
+        policy.forward(x, preference, SetPolicy::predictionInputs(irt, x, tokens, reward), trace);
     const double policyMicros = timer.nsecsElapsed() * 1e-3 / (rounds * 200);
 
     const std::size_t parameters = policy.parameterCount();
     const double routerKiB =
-        (parameters + static_cast<std::size_t>(inputs.size()) +
-         static_cast<std::size_t>(irt.featureDimension() * (irt.dimension() + 1))) *
+        (parameters + static_cast<std::size_t>(2 * models * irt.dimension()) + // identities
+         static_cast<std::size_t>((irt.featureDimension() + 1) * (irt.dimension() + 1))) *
         sizeof(float) / 1024.0;
     std::printf("%2d models: IRT fit %.2f s, policy (PPO, %d rounds) %.2f s; decision incl. "
                 "featurization %.1f us (policy alone %.1f us); trained router %.0f KiB%s\n",
