@@ -11,7 +11,10 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QVBoxLayout>
+#include <QValueAxis>
+#include <cmath>
 
 namespace routerlab {
 
@@ -25,6 +28,32 @@ QColor routerColor(int index) {
     return palette[((index % count) + count) % count];
 }
 
+namespace {
+
+// 1, 2, 5 or 10 times a power of ten: the next at or above `x` when `ceiling`, else the nearest.
+double niceNumber(double x, bool ceiling) {
+    const double power = std::pow(10.0, std::floor(std::log10(x)));
+    const double q = x / power;
+    if (ceiling)
+        return (q <= 1 ? 1 : q <= 2 ? 2 : q <= 5 ? 5 : 10) * power;
+    return (q < 1.5 ? 1 : q < 3 ? 2 : q < 7 ? 5 : 10) * power;
+}
+
+} // namespace
+
+void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
+    if (!(max > min) || !std::isfinite(min) || !std::isfinite(max))
+        max = min + 1;
+    const double step = niceNumber(niceNumber(max - min, true) / std::max(1, ticks - 1), false);
+    const double low = std::floor(min / step) * step;
+    const double high = std::ceil(max / step) * step;
+    const int tickCount = static_cast<int>(std::lround((high - low) / step)) + 1;
+    if (axis->tickCount() != tickCount)
+        axis->setTickCount(tickCount);
+    if (axis->min() != low || axis->max() != high)
+        axis->setRange(low, high);
+}
+
 void clearChart(QChart* chart) {
     chart->removeAllSeries();
     const QList<QAbstractAxis*> axes = chart->axes();
@@ -36,7 +65,11 @@ void clearChart(QChart* chart) {
 
 ChartPanel::ChartPanel(const QString& title, const QString& fileStem, QWidget* parent)
     : QWidget(parent), title_(title), fileStem_(fileStem), controls_(new QHBoxLayout),
-      canvas_(new QWidget(this)), canvasLayout_(new QVBoxLayout(canvas_)), note_(new QLabel(this)) {
+      canvas_(new QWidget(this)), canvasLayout_(new QVBoxLayout(canvas_)), note_(new QLabel(this)),
+      streamTimer_(new QTimer(this)) {
+    streamTimer_->setSingleShot(true);
+    streamTimer_->setInterval(0);
+    connect(streamTimer_, &QTimer::timeout, this, &ChartPanel::drawPending);
     setObjectName(fileStem + QStringLiteral("Panel"));
     auto* heading = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), this);
     controls_->addWidget(heading);
@@ -66,9 +99,21 @@ void ChartPanel::showResults(std::shared_ptr<const ExperimentResults> results) {
         drawPending();
 }
 
+void ChartPanel::streamResults(std::shared_ptr<const ExperimentResults> results) {
+    pending_ = std::move(results);
+    if (isVisible())
+        streamTimer_->start();
+}
+
 void ChartPanel::drawPending() {
+    streamTimer_->stop();
     if (pending_)
         setResults(std::exchange(pending_, nullptr));
+}
+
+void ChartPanel::drawNow() {
+    drawPending();
+    finishDrawing();
 }
 
 void ChartPanel::showEvent(QShowEvent* event) {
@@ -90,7 +135,7 @@ void ChartPanel::setNote(const QString& text) {
 }
 
 bool ChartPanel::exportPng(const QString& path, QString& error) {
-    drawPending();
+    drawNow();
     const QPixmap pixmap = canvas_->grab();
     if (pixmap.isNull() || !pixmap.save(path, "PNG")) {
         error = tr("%1: cannot write the PNG image").arg(path);
@@ -100,7 +145,7 @@ bool ChartPanel::exportPng(const QString& path, QString& error) {
 }
 
 bool ChartPanel::exportSvg(const QString& path, QString& error) {
-    drawPending();
+    drawNow();
     QSvgGenerator svg;
     svg.setFileName(path);
     svg.setSize(canvas_->size());
@@ -122,7 +167,7 @@ bool ChartPanel::exportSvg(const QString& path, QString& error) {
 }
 
 bool ChartPanel::exportCsv(const QString& path, QString& error) {
-    drawPending();
+    drawNow();
     const QByteArray bytes = table().toText().toUtf8();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {

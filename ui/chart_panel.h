@@ -10,6 +10,8 @@ class QChart;
 class QChartView;
 class QHBoxLayout;
 class QLabel;
+class QTimer;
+class QValueAxis;
 class QVBoxLayout;
 
 namespace routerlab {
@@ -27,6 +29,10 @@ public:
     // again); panels read them when drawing and never copy them. A hidden page draws when it
     // is next shown: only the page in view pays for a streaming run.
     void showResults(std::shared_ptr<const ExperimentResults> results);
+    // A running experiment's update: drawn once the event loop has gone idle (a zero timer
+    // waits for that), so each redraw is a burst of its own, never chained to the burst that
+    // delivered the results, and updates arriving meanwhile coalesce.
+    void streamResults(std::shared_ptr<const ExperimentResults> results);
     // Draws now, shown or not.
     virtual void setResults(std::shared_ptr<const ExperimentResults> results) = 0;
     virtual CsvTable table() const = 0;
@@ -46,6 +52,8 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    // Drawing a page may leave work for later turns of the event loop; exports need it done.
+    virtual void finishDrawing() {}
     // A chart view in the canvas, stacked under the previous ones; `stretch` shares the height.
     QChartView* addChartView(QChart* chart, int stretch = 1);
     QHBoxLayout* controls() const { return controls_; }
@@ -56,8 +64,10 @@ protected:
 private:
     void chooseAndExport(const QString& kind);
     void drawPending();
+    void drawNow();
 
-    std::shared_ptr<const ExperimentResults> pending_; // not drawn yet: the page was hidden
+    // Not drawn yet: the page was hidden, or a streamed update waits for the idle loop.
+    std::shared_ptr<const ExperimentResults> pending_;
 
     QString title_;
     QString fileStem_;
@@ -65,10 +75,17 @@ private:
     QWidget* canvas_;
     QVBoxLayout* canvasLayout_;
     QLabel* note_;
+    QTimer* streamTimer_; // draws pending_ once the event loop is idle
 };
 
 // The palette every chart uses, so a router keeps its colour from page to page.
 QColor routerColor(int index);
+
+// Sets the axis to [min, max] widened to round numbers (as QValueAxis::applyNiceNumbers), in
+// one step and only when the result differs from what it shows. Every range change makes Qt
+// Charts recompute each attached series' geometry (it strokes every line's outline for hit
+// testing), which is most of what a streaming redraw costs.
+void setNiceRange(QValueAxis* axis, double min, double max, int ticks = 5);
 
 // Removes and deletes every series and axis of the chart. QChart::removeAxis gives the axis
 // back to the caller instead of deleting it, so a redraw that only removed would leak.

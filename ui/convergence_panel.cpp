@@ -10,13 +10,16 @@
 #include <QLineSeries>
 #include <QTimer>
 #include <QValueAxis>
+#include <algorithm>
+#include <cmath>
 
 namespace routerlab {
 
 namespace {
 
-constexpr int kMaxPoints = 400; // per line: plenty for a chart, cheap to redraw
-constexpr int kSeriesPerTurn = 2;
+// Per line: plenty for a chart's width. Qt Charts strokes each line's outline whenever its
+// geometry changes, at a cost that grows with the points: this bounds a redraw.
+constexpr int kMaxPoints = 240;
 
 QValueAxis* valueAxis(const QString& title, QChart* chart, Qt::Alignment alignment) {
     auto* axis = new QValueAxis(chart);
@@ -26,41 +29,15 @@ QValueAxis* valueAxis(const QString& title, QChart* chart, Qt::Alignment alignme
     return axis;
 }
 
-void fitAxes(QChart* chart) {
-    double xMax = 1, yMin = 0, yMax = 0;
-    bool any = false;
-    for (QAbstractSeries* s : chart->series()) {
-        const auto* line = qobject_cast<QXYSeries*>(s);
-        if (!line)
-            continue;
-        for (const QPointF& p : line->points()) {
-            xMax = std::max(xMax, p.x());
-            yMin = any ? std::min(yMin, p.y()) : p.y();
-            yMax = any ? std::max(yMax, p.y()) : p.y();
-            any = true;
-        }
-    }
-    if (yMax <= yMin)
-        yMax = yMin + 1;
-    const QList<QAbstractAxis*> x = chart->axes(Qt::Horizontal);
-    const QList<QAbstractAxis*> y = chart->axes(Qt::Vertical);
-    if (!x.isEmpty()) {
-        x.first()->setRange(0, xMax);
-        static_cast<QValueAxis*>(x.first())->applyNiceNumbers();
-    }
-    if (!y.isEmpty()) {
-        const double pad = (yMax - yMin) * 0.04;
-        y.first()->setRange(yMin - pad, yMax + pad);
-        static_cast<QValueAxis*>(y.first())->applyNiceNumbers();
-    }
-}
-
 } // namespace
 
 ConvergencePanel::ConvergencePanel(QWidget* parent)
     : ChartPanel(tr("Convergence"), QStringLiteral("convergence"), parent),
       measure_(new QComboBox(this)), routerChoice_(new QComboBox(this)), lines_(new QChart),
-      mix_(new QChart) {
+      mix_(new QChart), mixTimer_(new QTimer(this)) {
+    mixTimer_->setSingleShot(true);
+    mixTimer_->setInterval(0);
+    connect(mixTimer_, &QTimer::timeout, this, &ConvergencePanel::drawMix);
     measure_->addItems({tr("Cumulative regret"), tr("Cumulative reward")});
     routerChoice_->setObjectName(QStringLiteral("mixRouterChoice"));
     routerChoice_->setMinimumContentsLength(16);
@@ -105,7 +82,7 @@ void ConvergencePanel::setResults(std::shared_ptr<const ExperimentResults> resul
         drawnMixFor_.clear();
     }
     drawLines();
-    drawMix();
+    mixTimer_->start();
     const bool any = std::any_of(results_->series.begin(), results_->series.end(),
                                  [](const RouterSeries& s) { return s.seeds > 0; });
     setNote(any ? tr("Mean over the seeds finished so far; regret is the reward the oracle would "
@@ -115,54 +92,83 @@ void ConvergencePanel::setResults(std::shared_ptr<const ExperimentResults> resul
 
 void ConvergencePanel::drawLines() {
     const bool regret = measure_->currentIndex() == 0;
+    const auto valuesOf = [&](const RouterSeries& s) -> const std::vector<double>& {
+        return regret ? s.cumulativeRegret : s.cumulativeReward;
+    };
     QStringList names;
-    for (const RouterSeries& s : results_->series)
-        if (s.seeds > 0 && !(regret && s.name == QLatin1String("oracle")))
+    std::vector<int> shown; // indices into results_->series, in the order of `names`
+    for (int i = 0; i < static_cast<int>(results_->series.size()); ++i) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
+        if (s.seeds > 0 && !valuesOf(s).empty() && !(regret && s.name == QLatin1String("oracle"))) {
             names << s.name;
+            shown.push_back(i);
+        }
+    }
     // Series already drawn keep their place and get new points; a different set starts over.
     if (names.mid(0, drawnNames_.size()) != drawnNames_) {
         lines_->removeAllSeries();
         drawnNames_.clear();
+        drawnSeeds_.clear();
         lines_->axes(Qt::Vertical)
             .first()
             ->setTitleText(regret ? tr("cumulative regret") : tr("cumulative reward"));
     }
-    const auto pointsOf = [&](const RouterSeries& s) {
-        return chartPoints(regret ? s.cumulativeRegret : s.cumulativeReward, s.steps, kMaxPoints);
-    };
-    for (QAbstractSeries* series : lines_->series()) {
-        auto* line = static_cast<QLineSeries*>(series);
-        for (const RouterSeries& s : results_->series)
-            if (s.name == line->name())
-                line->replace(pointsOf(s));
+
+    // The axes first and only when their rounded range moves: a range change recomputes every
+    // series on the chart, so the series' own updates below are then the only other cost.
+    double xMax = 1, yMin = INFINITY, yMax = -INFINITY;
+    for (const int i : shown) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
+        const std::vector<double>& values = valuesOf(s);
+        const auto [low, high] = std::minmax_element(values.begin(), values.end());
+        yMin = std::min(yMin, *low);
+        yMax = std::max(yMax, *high);
+        xMax = std::max(xMax, double(s.stepAt(values.size() - 1)));
     }
-    // Adding a series to a chart costs a layout pass: a few per event-loop turn keep the
-    // window responsive while a run streams in.
-    for (int created = 0; drawnNames_.size() < names.size() && created < kSeriesPerTurn;
-         ++created) {
-        const QString name = names[drawnNames_.size()];
-        int index = 0;
-        while (results_->series[static_cast<std::size_t>(index)].name != name)
-            ++index;
+    if (!shown.empty()) {
+        // Padded, but not below zero when nothing is: cumulative values start there.
+        const double pad = (yMax - yMin) * 0.04;
+        setNiceRange(static_cast<QValueAxis*>(lines_->axes(Qt::Horizontal).first()), 0, xMax);
+        setNiceRange(static_cast<QValueAxis*>(lines_->axes(Qt::Vertical).first()),
+                     yMin >= 0 ? std::max(0.0, yMin - pad) : yMin - pad, yMax + pad);
+    }
+
+    for (std::size_t n = 0; n < shown.size(); ++n) {
+        const int index = shown[n];
         const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
+        if (n < static_cast<std::size_t>(drawnNames_.size())) {
+            // A line changes only when one of its seeds finishes.
+            if (drawnSeeds_[n] != s.seeds) {
+                static_cast<QLineSeries*>(lines_->series().at(static_cast<int>(n)))
+                    ->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
+                drawnSeeds_[n] = s.seeds;
+            }
+            continue;
+        }
         auto* line = new QLineSeries(lines_);
         line->setName(s.name);
         QPen pen(routerColor(index), s.reference ? 1.5 : 2.2);
         if (s.reference)
             pen.setStyle(Qt::DashLine);
         line->setPen(pen);
-        line->replace(pointsOf(s)); // before it joins the chart: one geometry pass
+        // Joins the chart empty, so adding it and attaching the axes compute no outline; the
+        // points then cost one geometry pass.
         lines_->addSeries(line);
         for (QAbstractAxis* axis : lines_->axes())
             line->attachAxis(axis);
-        drawnNames_ << name;
+        line->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
+        drawnNames_ << s.name;
+        drawnSeeds_.push_back(s.seeds);
     }
-    fitAxes(lines_);
-    if (drawnNames_.size() < names.size())
-        QTimer::singleShot(0, this, &ConvergencePanel::drawLines);
+}
+
+void ConvergencePanel::finishDrawing() {
+    if (mixTimer_->isActive())
+        drawMix();
 }
 
 void ConvergencePanel::drawMix() {
+    mixTimer_->stop();
     const QString name = routerChoice_->currentText();
     const RouterSeries* series = nullptr;
     for (const RouterSeries& s : results_->series)
@@ -175,25 +181,20 @@ void ConvergencePanel::drawMix() {
         return;
     }
     const SelectionTrace& trace = series->selection;
+    // A router's trace comes with its first seed and does not change after.
+    if (drawnMixFor_ == name && drawnMixFromRouter_ == trace.fromRouter)
+        return;
+    drawnMixFor_ = name;
+    drawnMixFromRouter_ = trace.fromRouter;
+    mix_->removeAllSeries();
+    mix_->setTitle(trace.fromRouter
+                       ? tr("%1: selection probabilities (seed 1)").arg(name)
+                       : tr("%1: share of each model among its choices (seed 1)").arg(name));
+    setNiceRange(static_cast<QValueAxis*>(mix_->axes(Qt::Horizontal).first()), 0,
+                 std::max(1, trace.steps.back()));
+    // Stacked areas, bottom model first; each joins the chart empty (see drawLines).
     const int models = static_cast<int>(trace.shares.front().size());
-    if (drawnMixFor_ != name || drawnMixFromRouter_ != trace.fromRouter) {
-        drawnMixFor_ = name;
-        drawnMixFromRouter_ = trace.fromRouter;
-        mix_->removeAllSeries();
-        mix_->setTitle(trace.fromRouter
-                           ? tr("%1: selection probabilities (seed 1)").arg(name)
-                           : tr("%1: share of each model among its choices (seed 1)").arg(name));
-        const QList<QAbstractAxis*> x = mix_->axes(Qt::Horizontal);
-        x.first()->setRange(0, std::max(1, trace.steps.back()));
-        static_cast<QValueAxis*>(x.first())->applyNiceNumbers();
-    }
-    // A router's trace comes with its first seed and does not change after; the areas are
-    // added a few per event-loop turn, bottom model first.
-    const int drawn = static_cast<int>(mix_->series().size());
-    const int until = std::min(models, drawn + kSeriesPerTurn);
-    for (int k = drawn; k < until; ++k) {
-        auto* lower = new QLineSeries(mix_);
-        auto* upper = new QLineSeries(mix_);
+    for (int k = 0; k < models; ++k) {
         QList<QPointF> lowerPoints, upperPoints;
         for (std::size_t i = 0; i < trace.steps.size(); ++i) {
             double below = 0;
@@ -203,9 +204,12 @@ void ConvergencePanel::drawMix() {
             upperPoints.append(
                 QPointF(trace.steps[i], below + trace.shares[i][static_cast<std::size_t>(k)]));
         }
-        lower->replace(lowerPoints);
-        upper->replace(upperPoints);
+        auto* lower = new QLineSeries;
+        auto* upper = new QLineSeries;
         auto* area = new QAreaSeries(upper, lower);
+        // The area does not own its lines; parented to it, they go when the chart drops it.
+        lower->setParent(area);
+        upper->setParent(area);
         area->setName(k < results_->models.size() ? results_->models[k] : QString::number(k));
         const QColor color = routerColor(k + 3);
         area->setColor(color);
@@ -213,9 +217,9 @@ void ConvergencePanel::drawMix() {
         mix_->addSeries(area);
         for (QAbstractAxis* axis : mix_->axes())
             area->attachAxis(axis);
+        lower->replace(lowerPoints);
+        upper->replace(upperPoints);
     }
-    if (until < models)
-        QTimer::singleShot(0, this, &ConvergencePanel::drawMix);
 }
 
 CsvTable ConvergencePanel::table() const {

@@ -4,6 +4,7 @@
 
 class QAreaSeries;
 class QComboBox;
+class QTimer;
 class QValueAxis;
 
 namespace routerlab {
@@ -24,6 +25,9 @@ public:
     QChart* lineChart() const { return lines_; }
     QChart* mixChart() const { return mix_; }
 
+protected:
+    void finishDrawing() override;
+
 private:
     void drawLines();
     void drawMix();
@@ -33,7 +37,11 @@ private:
     QComboBox* routerChoice_;
     QChart* lines_;
     QChart* mix_;
+    // The mix draws in a burst of its own, after the lines: together they would hold the
+    // window up for the time of both.
+    QTimer* mixTimer_;
     QStringList drawnNames_;
+    std::vector<int> drawnSeeds_; // per drawn line: the seeds its points average
     QString drawnMixFor_;
     bool drawnMixFromRouter_ = false;
 };

@@ -106,10 +106,8 @@ void CostPanel::setResults(std::shared_ptr<const ExperimentResults> results) {
         line->attachAxis(steps);
         line->attachAxis(total);
     }
-    steps->setRange(0, maxX);
-    steps->applyNiceNumbers();
-    total->setRange(0, maxY > 0 ? maxY * 1.05 : 1);
-    total->applyNiceNumbers();
+    setNiceRange(steps, 0, maxX);
+    setNiceRange(total, 0, maxY > 0 ? maxY * 1.05 : 1);
     setNote(sessions > 0 ? tr("Mean over the seeds finished so far. Dashed: reference routers.")
                          : tr("Run an experiment to see what each session costs."));
 }

@@ -135,7 +135,7 @@ void ExperimentWorkbench::onRunPrepared() {
 
 void ExperimentWorkbench::onRunUpdated() {
     if (ResultsAccumulator* accumulator = runs_->accumulator())
-        showResults(accumulator->results());
+        showResults(accumulator->results(), true);
 }
 
 void ExperimentWorkbench::onRunFinished(bool cancelled, const QString& error) {
@@ -172,10 +172,14 @@ void ExperimentWorkbench::onRunFinished(bool cancelled, const QString& error) {
     emit runFinished(cancelled, error);
 }
 
-void ExperimentWorkbench::showResults(std::shared_ptr<const ExperimentResults> results) {
+void ExperimentWorkbench::showResults(std::shared_ptr<const ExperimentResults> results,
+                                      bool streamed) {
     shown_ = results;
     for (ChartPanel* panel : panels_)
-        panel->showResults(results);
+        if (streamed)
+            panel->streamResults(results);
+        else
+            panel->showResults(results);
     repriceSingleModels();
     emit resultsShown();
 }

@@ -71,7 +71,8 @@ signals:
     void pageRequested(QWidget* page);
 
 private:
-    void showResults(std::shared_ptr<const ExperimentResults> results);
+    // `streamed`: a running experiment's update, drawn when the event loop is idle.
+    void showResults(std::shared_ptr<const ExperimentResults> results, bool streamed = false);
     void onRunPrepared();
     void onRunUpdated();
     void onRunFinished(bool cancelled, const QString& error);
