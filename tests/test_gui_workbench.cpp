@@ -64,11 +64,15 @@ constexpr double kSanitizerSlowdown = 5; // sanitizers slow the GUI thread's own
 constexpr double kSanitizerSlowdown = 1;
 #endif
 
-// The product target is 50 ms; measured on a quiet machine the sample run still stalls
-// 85-150 ms (chart redraws), so the test prints the figure and fails only on a visible freeze
-// (stall_meter.h), scaled for the sanitizer build.
+// A visible freeze (stall_meter.h), scaled for the sanitizer build.
 qint64 stallLimitMs() {
     return routerlab::testing::stallLimitMs(kSanitizerSlowdown);
+}
+
+// The product's target while a run streams into the charts: 50 ms on a quiet machine (the
+// sample run measures 20-30 ms there), scaled like the freeze limit for load and sanitizer.
+qint64 runStallLimitMs() {
+    return routerlab::testing::stallLimitMs(kSanitizerSlowdown, 50);
 }
 
 QString sampleFile(const char* name) {
@@ -206,7 +210,7 @@ void TestGuiWorkbench::runsToCompletionWithoutStalling() {
     QVERIFY(runAndWait(sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json")),
                        cancelled, &meter));
     QVERIFY(!cancelled);
-    const qint64 limit = stallLimitMs();
+    const qint64 limit = runStallLimitMs();
     qInfo("longest event-loop stall during the run: %lld ms (limit %lld ms); %lld result "
           "updates streamed",
           meter->longestMs(), limit, static_cast<long long>(updates.count()));
