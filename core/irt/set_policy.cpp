@@ -191,7 +191,6 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
     struct Episode {
         int row = 0;
         Preference preference;
-        std::vector<int> set;           // indices into `models`
         std::vector<ModelToken> tokens; // the set's tokens, perhaps with a made-up model
         Eigen::MatrixXf predictions;    // predictionInputs() of the tokens on the prompt
         int action = 0;                 // index into set
@@ -200,7 +199,105 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
     };
     std::vector<Episode> episodes(static_cast<std::size_t>(settings.episodes));
     std::vector<int> order(static_cast<std::size_t>(modelCount));
+    // A random subset of two or more models (the policy must serve any pool), perhaps with a
+    // made-up one.
+    auto drawTokens = [&](std::vector<ModelToken>& tokens) {
+        std::iota(order.begin(), order.end(), 0);
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[std::size_t(random.uniformInt(int(i)))]);
+        const int drawn = modelCount <= 2 ? modelCount : 2 + random.uniformInt(modelCount - 1);
+        tokens.clear();
+        for (int j = 0; j < drawn; ++j)
+            tokens.push_back(models[static_cast<std::size_t>(order[std::size_t(j)])]);
+        if (random.uniform() < settings.syntheticShare) {
+            ModelToken made;
+            Eigen::VectorXf draw(population.mean.size());
+            for (Eigen::Index i = 0; i < draw.size(); ++i)
+                draw[i] = static_cast<float>(random.normal());
+            made.identity = {population.mean + populationFactor * draw, meanVariance};
+            made.meanCostUsd = std::exp(costCentre + (costSpread + 0.5) * random.normal());
+            made.meanLatencyS = std::exp(latencyCentre + (latencySpread + 0.2) * random.normal());
+            tokens.insert(tokens.begin() + random.uniformInt(int(tokens.size()) + 1), made);
+        }
+    };
+    // The recorded outcome's reward of each token on a prompt.
+    auto recordedRewards = [&](int row, const std::vector<ModelToken>& tokens,
+                               const RewardFunction& reward) {
+        std::vector<double> r(tokens.size());
+        for (std::size_t j = 0; j < tokens.size(); ++j) {
+            const ModelToken& token = tokens[j];
+            if (token.column < 0) { // made up: the quality the IRT fit expects of it
+                r[j] = reward(irt.probability(features.col(row), token.identity), token.meanCostUsd,
+                              token.meanLatencyS);
+                continue;
+            }
+            const int m = token.column;
+            const double q = (*problem.quality)(row, m);
+            r[j] = reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(row, m),
+                          (*problem.latency)(row, m));
+        }
+        return r;
+    };
+    auto update = [&] {
+        for (Parameter* p : parameters)
+            if (p != parameters.back()) // the predicted reward's weight is not decayed
+                p->gradient += settings.weightDecay * p->value;
+        clipGradientNorm(parameters, 1.0f);
+        adam.step();
+    };
     SetPolicy::Trace trace;
+
+    // Supervised pre-training on pairwise comparisons (Li 2025): within a drawn set, a model
+    // whose recorded reward was higher should get the higher logit (a Bradley-Terry loss
+    // weighted by the reward gap). Mixup blends two prompts - features, predictions and
+    // rewards alike - so the policy also sees points between the training prompts.
+    for (int step = 0; step < settings.pretrainSteps; ++step) {
+        zeroGradients(parameters);
+        const float weight = 1.0f / float(settings.minibatch);
+        for (int b = 0; b < settings.minibatch; ++b) {
+            const auto pick = [&] {
+                return problem.trainingRows[static_cast<std::size_t>(
+                    random.uniformInt(static_cast<int>(problem.trainingRows.size())))];
+            };
+            const int first = pick(), second = pick();
+            const double u = random.uniform();
+            const float mix =
+                static_cast<float>(std::max(u, 1.0 - u) * settings.mixup + (1.0 - settings.mixup));
+            const Preference preference = drawPreference(random);
+            std::vector<ModelToken> tokens;
+            drawTokens(tokens);
+            const RewardFunction reward(problem.rewardKind, problem.scales, preference);
+            const Eigen::VectorXf x =
+                mix * features.col(first) + (1.0f - mix) * features.col(second);
+            const Eigen::MatrixXf predictions =
+                mix * SetPolicy::predictionInputs(irt, features.col(first), tokens, reward) +
+                (1.0f - mix) *
+                    SetPolicy::predictionInputs(irt, features.col(second), tokens, reward);
+            const std::vector<double> r1 = recordedRewards(first, tokens, reward);
+            const std::vector<double> r2 = recordedRewards(second, tokens, reward);
+            std::vector<double> r(tokens.size());
+            for (std::size_t j = 0; j < r.size(); ++j)
+                r[j] = mix * r1[j] + (1.0f - mix) * r2[j];
+            const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
+            const double spread = std::max(*hi - *lo, 1e-3);
+            policy.forward(x, preference, predictions, trace);
+            Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(trace.logits.size());
+            for (std::size_t a = 0; a < r.size(); ++a)
+                for (std::size_t c = 0; c < r.size(); ++c) {
+                    if (r[a] <= r[c])
+                        continue;
+                    // -w log sigmoid(l_a - l_c), w the gap on the set's scale
+                    const double gap = double(trace.logits[Eigen::Index(a)]) -
+                                       double(trace.logits[Eigen::Index(c)]);
+                    const float g =
+                        static_cast<float>((r[a] - r[c]) / spread / (1.0 + std::exp(gap)));
+                    dLogits[Eigen::Index(a)] -= g;
+                    dLogits[Eigen::Index(c)] += g;
+                }
+            policy.backward(trace, dLogits * weight);
+        }
+        update();
+    }
 
     for (int round = 0; round < settings.iterations; ++round) {
         double rewardSum = 0;
@@ -208,27 +305,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
             e.row = problem.trainingRows[static_cast<std::size_t>(
                 random.uniformInt(static_cast<int>(problem.trainingRows.size())))];
             e.preference = drawPreference(random);
-            // A random subset of two or more models: the policy must serve any pool.
-            std::iota(order.begin(), order.end(), 0);
-            for (std::size_t i = order.size(); i > 1; --i)
-                std::swap(order[i - 1], order[std::size_t(random.uniformInt(int(i)))]);
-            const int drawn = modelCount <= 2 ? modelCount : 2 + random.uniformInt(modelCount - 1);
-            e.set.assign(order.begin(), order.begin() + drawn);
-            e.tokens.clear();
-            for (const int m : e.set)
-                e.tokens.push_back(models[static_cast<std::size_t>(m)]);
-            if (random.uniform() < settings.syntheticShare) {
-                ModelToken made;
-                Eigen::VectorXf draw(population.mean.size());
-                for (Eigen::Index i = 0; i < draw.size(); ++i)
-                    draw[i] = static_cast<float>(random.normal());
-                made.identity = {population.mean + populationFactor * draw, meanVariance};
-                made.meanCostUsd = std::exp(costCentre + (costSpread + 0.5) * random.normal());
-                made.meanLatencyS =
-                    std::exp(latencyCentre + (latencySpread + 0.2) * random.normal());
-                e.tokens.insert(e.tokens.begin() + random.uniformInt(int(e.tokens.size()) + 1),
-                                made);
-            }
+            drawTokens(e.tokens);
             const int size = static_cast<int>(e.tokens.size());
             const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
             e.predictions = SetPolicy::predictionInputs(irt, features.col(e.row), e.tokens, reward);
@@ -244,19 +321,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                 }
             }
             e.oldProbability = trace.probability[e.action];
-            std::vector<double> r(static_cast<std::size_t>(size));
-            for (int j = 0; j < size; ++j) {
-                const ModelToken& token = e.tokens[std::size_t(j)];
-                if (token.column < 0) { // made up: the quality the IRT fit expects of it
-                    r[std::size_t(j)] = reward(irt.probability(features.col(e.row), token.identity),
-                                               token.meanCostUsd, token.meanLatencyS);
-                    continue;
-                }
-                const int m = token.column;
-                const double q = (*problem.quality)(e.row, m);
-                r[std::size_t(j)] = reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(e.row, m),
-                                           (*problem.latency)(e.row, m));
-            }
+            const std::vector<double> r = recordedRewards(e.row, e.tokens, reward);
             double expected = 0;
             for (int j = 0; j < size; ++j)
                 expected += trace.probability[j] * r[std::size_t(j)];
@@ -298,11 +363,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
                     dLogits.array() += settings.entropy * p.array() * (logP + entropy);
                     policy.backward(trace, dLogits * weight);
                 }
-                for (Parameter* p : parameters)
-                    if (p != parameters.back()) // the predicted reward's weight is not decayed
-                        p->gradient += settings.weightDecay * p->value;
-                clipGradientNorm(parameters, 1.0f);
-                adam.step();
+                update();
             }
         }
     }
