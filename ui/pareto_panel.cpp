@@ -171,8 +171,10 @@ void ParetoPanel::redraw() {
             positive.push_back(p);
     const std::vector<CostQualityPoint> hull = upperConvexHull(positive);
     if (hull.size() >= 2) {
-        auto* upper = new QLineSeries(chart_);
-        auto* lower = new QLineSeries(chart_);
+        // Owned by the area (a QAreaSeries does not own its bounds), so that clearing the chart
+        // deletes them with it instead of leaving two series per redraw.
+        auto* upper = new QLineSeries;
+        auto* lower = new QLineSeries;
         for (const CostQualityPoint& p : hull) {
             upper->append(p.cost, p.quality);
             lower->append(p.cost, bottom);
@@ -180,6 +182,8 @@ void ParetoPanel::redraw() {
         upper->append(high, hull.back().quality); // a larger budget can stay unspent
         lower->append(high, bottom);
         auto* area = new QAreaSeries(upper, lower);
+        upper->setParent(area);
+        lower->setParent(area);
         area->setName(tr("non-dominated hull"));
         area->setColor(QColor(46, 139, 87, 45));
         area->setBorderColor(QColor(46, 139, 87, 140));
