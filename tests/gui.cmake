@@ -27,3 +27,15 @@ target_compile_definitions(test_gui_live PRIVATE
 add_test(NAME gui_live COMMAND test_gui_live)
 set_tests_properties(gui_live PROPERTIES LABELS gui TIMEOUT 300
                      ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+# The Cold-start Quiz wizard: a held-out model simulated, an endpoint model quizzed live against
+# the replay server (a separate routerlab-cli process) and added to the pool.
+add_executable(test_gui_quiz test_gui_quiz.cpp)
+target_link_libraries(test_gui_quiz PRIVATE routerlab_ui Qt6::Test)
+add_dependencies(test_gui_quiz routerlab-cli)
+target_compile_definitions(test_gui_quiz PRIVATE
+  ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+add_test(NAME gui_quiz COMMAND test_gui_quiz)
+set_tests_properties(gui_quiz PROPERTIES LABELS gui TIMEOUT 300
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

@@ -12,6 +12,7 @@
 #include "outcome_table_model.h"
 #include "pool_view.h"
 #include "preference_panel.h"
+#include "quiz_wizard.h"
 #include "recent_files_menu.h"
 #include "run_controller.h"
 #include "run_panel.h"
@@ -101,6 +102,10 @@ void MainWindow::createActions() {
     liveConsoleAction_->setObjectName(QStringLiteral("liveConsoleAction"));
     liveConsoleAction_->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
     connect(liveConsoleAction_, &QAction::triggered, this, &MainWindow::openLiveConsole);
+    quizAction_ = new QAction(tr("Cold-start &Quiz…"), this);
+    quizAction_->setObjectName(QStringLiteral("quizWizardAction"));
+    quizAction_->setToolTip(tr("Place a model new to the pool from a few prompts"));
+    connect(quizAction_, &QAction::triggered, this, &MainWindow::openQuizWizard);
     aboutAction_ = new QAction(tr("&About RouterLab"), this);
     aboutAction_->setMenuRole(QAction::AboutRole);
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
@@ -127,8 +132,7 @@ void MainWindow::createMenus() {
     experiment->addAction(tr("Run on a C&luster…"), workbench_, &ExperimentWorkbench::runOnCluster);
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(liveConsoleAction_);
-    // Not built yet: listed, disabled, so nobody mistakes it for a working feature.
-    tools->addAction(tr("Cold-start Quiz… (coming with the IRT bandit)"))->setEnabled(false);
+    tools->addAction(quizAction_);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
@@ -250,6 +254,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     workbench_->runs()->cancel();
     if (liveConsole_)
         liveConsole_->cancel();
+    if (quizWizard_)
+        quizWizard_->cancel();
     QMainWindow::closeEvent(event);
 }
 
@@ -418,22 +424,46 @@ void MainWindow::onNavigatorSelection(WorkspaceNavigator::Kind kind, int id) {
     }
 }
 
-LiveConsole* MainWindow::openLiveConsole() {
-    if (!liveConsole_)
-        liveConsole_ = new LiveConsole(this);
+LoadedData MainWindow::windowData(QString* datasetName, QString* poolPath) const {
     LoadedData data;
-    QString datasetName;
-    QString poolPath;
     if (currentDataset_ >= 0) {
         const DatasetEntry& entry = datasets_[currentDataset_];
         data.dataset = std::shared_ptr<const Dataset>(entry.data, &entry.data->dataset);
         data.pool = pools_[entry.poolId].pool; // as edited
-        datasetName = entry.summary.name;
-        poolPath = pools_[entry.poolId].path;
+        *datasetName = entry.summary.name;
+        *poolPath = pools_[entry.poolId].path;
     } else if (currentPool_ >= 0) {
         data.pool = pools_[currentPool_].pool;
-        poolPath = pools_[currentPool_].path;
+        *poolPath = pools_[currentPool_].path;
     }
+    return data;
+}
+
+QuizWizard* MainWindow::openQuizWizard() {
+    if (!quizWizard_) {
+        quizWizard_ = new QuizWizard(this);
+        quizWizard_->setAddToPool([this](const PoolModel& model, QString& error) {
+            if (!poolView_->addModel(model, error))
+                return false;
+            statusBar()->showMessage(tr("Added %1 to the pool").arg(model.id), kStatusTimeoutMs);
+            return true;
+        });
+    }
+    QString datasetName;
+    QString poolPath;
+    quizWizard_->setWindowData(windowData(&datasetName, &poolPath), datasetName);
+    quizWizard_->show();
+    quizWizard_->raise();
+    quizWizard_->activateWindow();
+    return quizWizard_;
+}
+
+LiveConsole* MainWindow::openLiveConsole() {
+    if (!liveConsole_)
+        liveConsole_ = new LiveConsole(this);
+    QString datasetName;
+    QString poolPath;
+    const LoadedData data = windowData(&datasetName, &poolPath);
     liveConsole_->setWindowData(data, datasetName, poolPath, workbench_->workspacePath());
     liveConsole_->show();
     liveConsole_->raise();

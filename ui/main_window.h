@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dataset_load_job.h"
+#include "prepared_experiment.h"
 #include "workspace_navigator.h"
 
 #include <QMainWindow>
@@ -21,6 +22,7 @@ class ExperimentWorkbench;
 class LiveConsole;
 class LoadController;
 class PoolView;
+class QuizWizard;
 class RecentFilesMenu;
 
 // The workbench window: a Workspace dock (datasets, pools, results, a workspace file's stored
@@ -63,6 +65,10 @@ public:
     // pool and workspace.
     LiveConsole* openLiveConsole();
     LiveConsole* liveConsole() const { return liveConsole_; }
+    // Tools ▸ Cold-start Quiz: shows the wizard (made on first use) with the window's dataset
+    // and pool; its new model joins the Pool page's pool through the undo stack.
+    QuizWizard* openQuizWizard();
+    QuizWizard* quizWizard() const { return quizWizard_; }
 
 signals:
     void datasetLoaded();
@@ -87,6 +93,7 @@ private:
         int poolId = -1;
     };
 
+    LoadedData windowData(QString* datasetName, QString* poolPath) const;
     void createActions();
     void createMenus();
     void createDock();
@@ -138,6 +145,8 @@ private:
     QAction* aboutAction_ = nullptr;
     QAction* liveConsoleAction_ = nullptr;
     LiveConsole* liveConsole_ = nullptr;
+    QAction* quizAction_ = nullptr;
+    QuizWizard* quizWizard_ = nullptr;
     RecentFilesMenu* recentMenu_ = nullptr;
 
     // Deques: entries never move, so currentSummary() stays valid while others are added.

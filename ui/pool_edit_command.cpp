@@ -21,4 +21,17 @@ void PoolEditCommand::redo() {
     model_->applyEdit(row_, column_, after_);
 }
 
+PoolAddModelCommand::PoolAddModelCommand(PoolTableModel* model, PoolModel added)
+    : model_(model), added_(std::move(added)) {
+    setText(QObject::tr("add %1").arg(added_.id));
+}
+
+void PoolAddModelCommand::undo() {
+    model_->removeModel(added_.id);
+}
+
+void PoolAddModelCommand::redo() {
+    model_->appendModel(added_);
+}
+
 } // namespace routerlab

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "data/model_pool.h"
+
 #include <QUndoCommand>
 
 namespace routerlab {
@@ -20,6 +22,19 @@ private:
     int column_;
     QString before_;
     QString after_;
+};
+
+// A model added to the pool (the cold-start quiz's new model): undo removes it again.
+class PoolAddModelCommand : public QUndoCommand {
+public:
+    PoolAddModelCommand(PoolTableModel* model, PoolModel added);
+
+    void undo() override;
+    void redo() override;
+
+private:
+    PoolTableModel* model_;
+    PoolModel added_;
 };
 
 } // namespace routerlab

@@ -202,6 +202,29 @@ void PoolTableModel::applyEdit(int row, int column, const QString& text) {
     emit poolEdited(column);
 }
 
+void PoolTableModel::appendModel(const PoolModel& model) {
+    auto edited = pool_ ? std::make_shared<ModelPool>(*pool_) : std::make_shared<ModelPool>();
+    const int row = edited->size();
+    beginInsertRows({}, row, row);
+    edited->models.push_back(model);
+    pool_ = std::move(edited);
+    endInsertRows();
+    emit poolEdited(kWholeRow);
+}
+
+bool PoolTableModel::removeModel(const QString& id) {
+    const int row = pool_ ? pool_->indexOf(id) : -1;
+    if (row < 0)
+        return false;
+    auto edited = std::make_shared<ModelPool>(*pool_);
+    beginRemoveRows({}, row, row);
+    edited->models.erase(edited->models.begin() + row);
+    pool_ = std::move(edited);
+    endRemoveRows();
+    emit poolEdited(kWholeRow);
+    return true;
+}
+
 Qt::ItemFlags PoolTableModel::flags(const QModelIndex& index) const {
     Qt::ItemFlags f = QAbstractTableModel::flags(index);
     if (index.isValid() && index.column() != IdColumn)

@@ -40,8 +40,15 @@ public:
     static QString validate(int column, const QString& text);
     // Sets a validated value (undo/redo call this); emits poolEdited.
     void applyEdit(int row, int column, const QString& text);
+    // Appends a model (undo/redo call these); emits poolEdited with kWholeRow.
+    void appendModel(const PoolModel& model);
+    bool removeModel(const QString& id);
+    // poolEdited's column when a whole model came or went.
+    static constexpr int kWholeRow = -1;
     static bool affectsCost(int column) {
-        return column == InputPriceColumn || column == OutputPriceColumn || column == FeeColumn;
+        // A model that comes or goes may be one the dataset names: re-price to be safe.
+        return column == InputPriceColumn || column == OutputPriceColumn || column == FeeColumn ||
+               column == kWholeRow;
     }
 
     Qt::ItemFlags flags(const QModelIndex& index) const override;

@@ -103,6 +103,34 @@ bool PoolView::savePool(const QString& path, QString& error) const {
     return true;
 }
 
+bool PoolView::addModel(const PoolModel& model, QString& error) {
+    if (!model_->pool()) {
+        error = tr("no pool is open");
+        return false;
+    }
+    if (model.id.trimmed().isEmpty()) {
+        error = tr("the model needs an id");
+        return false;
+    }
+    if (model_->pool()->find(model.id)) {
+        error = tr("the pool already has a model %1").arg(model.id);
+        return false;
+    }
+    const std::pair<int, QString> fields[] = {
+        {PoolTableModel::InputPriceColumn, QString::number(model.inputPricePerMTok, 'g', 17)},
+        {PoolTableModel::OutputPriceColumn, QString::number(model.outputPricePerMTok, 'g', 17)},
+        {PoolTableModel::FeeColumn, QString::number(model.feePerCall, 'g', 17)},
+        {PoolTableModel::BaseUrlColumn, model.endpoint.baseUrl},
+        {PoolTableModel::KeyVariableColumn, model.endpoint.apiKeyEnv}};
+    for (const auto& [column, text] : fields) {
+        error = PoolTableModel::validate(column, text);
+        if (!error.isEmpty())
+            return false;
+    }
+    undo_->push(new PoolAddModelCommand(model_, model));
+    return true;
+}
+
 void PoolView::chooseAndSave() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Save Pool"), QStringLiteral("edited.pool.json"), tr("Model pools (*.pool.json)"));

@@ -27,6 +27,9 @@ public:
     // Clears the undo history.
     void setPool(std::shared_ptr<const ModelPool> pool, const QString& origin);
     bool savePool(const QString& path, QString& error) const;
+    // Adds a model through the undo stack; false with the reason when the pool refuses it (no
+    // pool, an id already there, a bad price, URL or key variable).
+    bool addModel(const PoolModel& model, QString& error);
 
     PoolTableModel* model() const { return model_; }
     QTableView* table() const { return table_; }

@@ -1,0 +1,319 @@
+// The Cold-start Quiz wizard driven through the window's Tools menu: a held-out model of the
+// sample quizzed from its records (the chosen prompts, the identity, the budget curve and the
+// recovery figures), a cancel during the preparation, a live quiz of an endpoint model against
+// the replay server (a separate routerlab-cli process) that joins the pool and leaves it on
+// undo, and an unreachable endpoint or bad input that end in a message, not a crash.
+
+#include "main_window.h"
+#include "pool_table_model.h"
+#include "pool_view.h"
+#include "quiz_wizard.h"
+#include "replay_process.h"
+#include "stall_meter.h"
+
+#include <QAbstractSeries>
+#include <QAction>
+#include <QChart>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace routerlab;
+using routerlab::testing::ReplayProcess;
+using routerlab::testing::stallLimitMs;
+using routerlab::testing::StallMeter;
+
+namespace {
+
+constexpr int kTimeoutMs = 180000;
+const QString kHeldOut = QStringLiteral("llama-3.1-8b-instant");
+const QString kEndpointId = QStringLiteral("quizzed-llama");
+
+QString sampleFile(const char* name) {
+    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
+}
+
+QLineSeries* seriesNamed(QChart* chart, const QString& name) {
+    for (QAbstractSeries* s : chart->series())
+        if (s->name() == name)
+            return qobject_cast<QLineSeries*>(s);
+    return nullptr;
+}
+
+} // namespace
+
+class TestGuiQuiz : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void menuOpensTheWizardOnTheWindowData();
+    void cancelDuringThePreparationLeavesItUsable();
+    void simulatedQuizOfAHeldOutModel();
+    void anotherBudgetReusesThePreparation();
+    void liveQuizJoinsThePoolAndUndoRemovesIt();
+    void unreachableEndpointEndsInAMessage();
+    void badInputEndsInAMessage();
+    void cleanupTestCase();
+
+private:
+    // Clicks Run Quiz; the finished() arguments, or empty on time-out.
+    QList<QVariant> runAndWait();
+    void chooseEndpoint(const QString& baseUrl);
+
+    QTemporaryDir dir_;
+    std::unique_ptr<ReplayProcess> server_;
+    std::unique_ptr<MainWindow> window_;
+    QuizWizard* wizard_ = nullptr;
+};
+
+void TestGuiQuiz::initTestCase() {
+    QVERIFY(dir_.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
+    qputenv("ROUTERLAB_QUIZ_TEST_KEY", "not-a-real-key");
+    server_ = std::make_unique<ReplayProcess>(QStringList{
+        QStringLiteral("--dataset"), sampleFile("sample.csv"), QStringLiteral("--pool"),
+        sampleFile("sample.pool.json"), QStringLiteral("--latency-scale"), QStringLiteral("0")});
+    QVERIFY(server_->port() > 0);
+    window_ = std::make_unique<MainWindow>();
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
+    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+}
+
+QList<QVariant> TestGuiQuiz::runAndWait() {
+    QSignalSpy finished(wizard_, &QuizWizard::finished);
+    QTest::mouseClick(wizard_->runButton(), Qt::LeftButton);
+    if (finished.isEmpty() && !finished.wait(kTimeoutMs))
+        return {};
+    return finished.first();
+}
+
+void TestGuiQuiz::chooseEndpoint(const QString& baseUrl) {
+    wizard_->showPage(QuizWizard::ModelPage);
+    wizard_->endpointButton()->setChecked(true);
+    wizard_->idEdit()->setText(kEndpointId);
+    wizard_->baseUrlEdit()->setText(baseUrl);
+    wizard_->remoteModelEdit()->setText(kHeldOut); // the replay server answers as this model
+    wizard_->keyVariableEdit()->setText(QStringLiteral("ROUTERLAB_QUIZ_TEST_KEY"));
+    wizard_->scorerBox()->setCurrentText(QStringLiteral("replay"));
+    QTest::mouseClick(wizard_->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard_->currentPage(), QuizWizard::QuizPage);
+}
+
+void TestGuiQuiz::menuOpensTheWizardOnTheWindowData() {
+    auto* action = window_->findChild<QAction*>(QStringLiteral("quizWizardAction"));
+    QVERIFY(action);
+    QVERIFY(action->isEnabled());
+    action->trigger();
+    wizard_ = window_->quizWizard();
+    QVERIFY(wizard_);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard_));
+    QCOMPARE(wizard_->currentPage(), QuizWizard::ModelPage);
+    QCOMPARE(wizard_->modelBox()->count(), 8);
+    QVERIFY(wizard_->modelBox()->findText(kHeldOut) >= 0);
+    QVERIFY(wizard_->heldOutButton()->isChecked());
+    QVERIFY(!wizard_->backButton()->isEnabled());
+}
+
+void TestGuiQuiz::cancelDuringThePreparationLeavesItUsable() {
+    wizard_->modelBox()->setCurrentText(kHeldOut);
+    QTest::mouseClick(wizard_->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard_->currentPage(), QuizWizard::QuizPage);
+    QVERIFY(!wizard_->nextButton()->isEnabled()); // nothing placed yet
+    QSignalSpy finished(wizard_, &QuizWizard::finished);
+    QTest::mouseClick(wizard_->runButton(), Qt::LeftButton);
+    QVERIFY(wizard_->isRunning());
+    QVERIFY(!wizard_->runButton()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(wizard_->progressBar()->value() > 0, kTimeoutMs);
+    QTest::mouseClick(wizard_->cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    QVERIFY2(wizard_->statusLabel()->text().contains(QLatin1String("Cancelled")),
+             qPrintable(wizard_->statusLabel()->text()));
+    QVERIFY(!wizard_->isRunning());
+    QVERIFY(wizard_->runButton()->isEnabled());
+    QVERIFY(!wizard_->cancelButton()->isEnabled());
+    QVERIFY(!wizard_->report());
+}
+
+void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
+    wizard_->budgetSlider()->setValue(30);
+    StallMeter meter;
+    const QList<QVariant> end = runAndWait();
+    QVERIFY(!end.isEmpty());
+    QVERIFY2(end.at(0).toBool(), qPrintable(end.at(1).toString()));
+    qInfo("longest stall %lld ms (limit %lld ms)", meter.longestMs(), stallLimitMs());
+    QVERIFY(meter.longestMs() < stallLimitMs());
+    QCOMPARE(wizard_->progressBar()->value(), 30);
+
+    // The 30 prompts chosen, spread over the sample's four categories, each with its reasons.
+    QTableWidget* steps = wizard_->stepTable();
+    QCOMPARE(steps->rowCount(), 30);
+    std::map<QString, int> perCategory;
+    std::set<QString> prompts;
+    for (int r = 0; r < steps->rowCount(); ++r) {
+        ++perCategory[steps->item(r, 2)->text()];
+        prompts.insert(steps->item(r, 1)->text());
+        QVERIFY(!steps->item(r, 3)->text().isEmpty());
+        QVERIFY(steps->item(r, 4)->text().toDouble() > 0);
+        const double predicted = steps->item(r, 5)->text().toDouble();
+        QVERIFY(predicted > 0 && predicted < 1);
+    }
+    QCOMPARE(prompts.size(), std::size_t(30));
+    QCOMPARE(perCategory.size(), std::size_t(4));
+    for (const auto& [category, count] : perCategory)
+        QVERIFY2(count >= 7 && count <= 8, qPrintable(category));
+
+    QVERIFY(wizard_->nextButton()->isEnabled());
+    QTest::mouseClick(wizard_->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard_->currentPage(), QuizWizard::PlacementPage);
+
+    // The identity beside its full-data fit, and the quality per category beside the pool's.
+    QTableWidget* identity = wizard_->identityTable();
+    QCOMPARE(identity->rowCount(), 8);
+    QCOMPARE(identity->columnCount(), 4);
+    QVERIFY(identity->item(0, 1)->text().contains(QStringLiteral("±")));
+    QTableWidget* categories = wizard_->categoryTable();
+    QCOMPARE(categories->rowCount(), 4);
+    QCOMPARE(categories->columnCount(), 1 + 2 + 7); // category, quiz, recorded, 7 others
+    for (int r = 0; r < 4; ++r)
+        for (int c = 1; c < categories->columnCount(); ++c) {
+            const double q = categories->item(r, c)->text().toDouble();
+            QVERIFY(q >= 0 && q <= 1);
+        }
+
+    QLineSeries* quizzed = seriesNamed(wizard_->curveChart(), QStringLiteral("quizzed identity"));
+    QVERIFY(quizzed);
+    QList<double> budgets;
+    for (const QPointF& p : quizzed->points())
+        budgets << p.x();
+    QCOMPARE(budgets, (QList<double>{5, 10, 20, 30}));
+    QVERIFY(seriesNamed(wizard_->curveChart(), QStringLiteral("without the model")));
+    QVERIFY(seriesNamed(wizard_->curveChart(), QStringLiteral("full-data identity")));
+
+    const QuizReport* report = wizard_->report();
+    QVERIFY(report);
+    QVERIFY(std::isfinite(report->outcome.predictionRecovery));
+    const QString figures = wizard_->figuresLabel()->text();
+    QVERIFY2(figures.contains(QLatin1String("recovers")) && figures.contains(QLatin1String("%")),
+             qPrintable(figures));
+    QVERIFY(figures.contains(kHeldOut));
+    QVERIFY(!wizard_->addToPoolButton()->isEnabled());
+    QVERIFY(wizard_->addToPoolNote()->text().contains(QLatin1String("already in the pool")));
+
+    QString error;
+    const QString saved = dir_.filePath(QStringLiteral("quiz.json"));
+    QVERIFY2(wizard_->saveResult(saved, error), qPrintable(error));
+    QVERIFY(QFileInfo(saved).size() > 0);
+}
+
+void TestGuiQuiz::anotherBudgetReusesThePreparation() {
+    wizard_->showPage(QuizWizard::QuizPage);
+    wizard_->budgetSlider()->setValue(12);
+    QSignalSpy finished(wizard_, &QuizWizard::finished);
+    QTest::mouseClick(wizard_->runButton(), Qt::LeftButton);
+    QVERIFY(wizard_->statusLabel()->text().startsWith(QLatin1String("Asking")));
+    QVERIFY(finished.wait(kTimeoutMs));
+    QVERIFY(finished.first().at(0).toBool());
+    QCOMPARE(wizard_->stepTable()->rowCount(), 12);
+    QCOMPARE(wizard_->report()->curve.back().budget, 12);
+    QCOMPARE(wizard_->report()->curve.size(), std::size_t(3)); // 5, 10, 12
+}
+
+void TestGuiQuiz::liveQuizJoinsThePoolAndUndoRemovesIt() {
+    chooseEndpoint(server_->baseUrl());
+    wizard_->budgetSlider()->setValue(20);
+    const QList<QVariant> end = runAndWait();
+    QVERIFY(!end.isEmpty());
+    QVERIFY2(end.at(0).toBool(), qPrintable(end.at(1).toString()));
+    QCOMPARE(wizard_->stepTable()->rowCount(), 20);
+    const QuizReport* report = wizard_->report();
+    QVERIFY(report);
+    QVERIFY(std::isnan(report->outcome.routing.reward)); // no records to score routing with
+    // The identity grows surer with every answer.
+    QVERIFY(report->curve.back().identitySd < report->priorSd);
+
+    QTest::mouseClick(wizard_->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard_->currentPage(), QuizWizard::PlacementPage);
+    QCOMPARE(wizard_->identityTable()->columnCount(), 3); // no full-data identity
+    QCOMPARE(wizard_->categoryTable()->columnCount(), 1 + 1 + 8);
+    QVERIFY(wizard_->figuresLabel()->text().contains(QLatin1String("cannot be scored")));
+    QVERIFY(wizard_->curveChart()->series().size() == 1);
+
+    PoolTableModel* pool = window_->poolView()->model();
+    const int before = pool->rowCount();
+    QVERIFY(wizard_->addToPoolButton()->isEnabled());
+    QTest::mouseClick(wizard_->addToPoolButton(), Qt::LeftButton);
+    QCOMPARE(pool->rowCount(), before + 1);
+    const PoolModel* added = pool->pool()->find(kEndpointId);
+    QVERIFY(added);
+    QCOMPARE(added->endpoint.baseUrl, server_->baseUrl());
+    QCOMPARE(added->endpoint.remoteModel, kHeldOut);
+    QCOMPARE(added->endpoint.apiKeyEnv, QStringLiteral("ROUTERLAB_QUIZ_TEST_KEY"));
+    QVERIFY(!wizard_->addToPoolButton()->isEnabled());
+    QVERIFY(!QString::fromUtf8(pool->pool()->toJson()).contains(QLatin1String("not-a-real-key")));
+
+    window_->poolView()->undoStack()->undo();
+    QCOMPARE(pool->rowCount(), before);
+    QVERIFY(!pool->pool()->find(kEndpointId));
+    window_->poolView()->undoStack()->redo();
+    QVERIFY(pool->pool()->find(kEndpointId));
+    window_->poolView()->undoStack()->undo();
+}
+
+void TestGuiQuiz::unreachableEndpointEndsInAMessage() {
+    chooseEndpoint(QStringLiteral("http://127.0.0.1:9/v1")); // the discard port: refused
+    const QList<QVariant> end = runAndWait();
+    QVERIFY(!end.isEmpty());
+    QCOMPARE(end.at(0).toBool(), false);
+    const QString message = end.at(1).toString();
+    qInfo("%s", qPrintable(message));
+    QVERIFY2(message.contains(QLatin1String("did not answer")), qPrintable(message));
+    QVERIFY(wizard_->runButton()->isEnabled());
+    QVERIFY(!wizard_->isRunning());
+    // The last placement stays shown.
+    QVERIFY(wizard_->report());
+}
+
+void TestGuiQuiz::badInputEndsInAMessage() {
+    chooseEndpoint(QString());
+    QList<QVariant> end = runAndWait();
+    QCOMPARE(end.at(0).toBool(), false);
+    QVERIFY2(end.at(1).toString().contains(QLatin1String("base URL")),
+             qPrintable(end.at(1).toString()));
+    chooseEndpoint(QStringLiteral("not a url"));
+    end = runAndWait();
+    QCOMPARE(end.at(0).toBool(), false);
+    QVERIFY(!wizard_->isRunning());
+    wizard_->heldOutButton()->setChecked(true);
+}
+
+void TestGuiQuiz::cleanupTestCase() {
+    if (wizard_)
+        wizard_->close();
+    window_.reset();
+    server_.reset();
+}
+
+QTEST_MAIN(TestGuiQuiz)
+#include "test_gui_quiz.moc"
