@@ -100,6 +100,10 @@ QString percent(double fraction) {
                                 : QStringLiteral("%1%").arg(100 * fraction, 0, 'f', 0);
 }
 
+QString prompts(int n) {
+    return n == 1 ? QuizWizard::tr("1 prompt") : QuizWizard::tr("%1 prompts").arg(n);
+}
+
 QTableWidget* table(const QString& objectName, QWidget* parent) {
     auto* t = new QTableWidget(parent);
     t->setObjectName(objectName);
@@ -211,9 +215,11 @@ QWidget* QuizWizard::createModelPage() {
     model_->setMinimumContentsLength(24);
     auto* heldOutForm = new QFormLayout;
     heldOutForm->setContentsMargins(24, 0, 0, 0);
+    heldOutForm->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     heldOutForm->addRow(tr("Model to hold out"), model_);
 
     endpointForm_ = new QWidget(page);
+    endpointForm_->setMaximumWidth(760); // a URL fits; a full-width row reads as a wall
     auto* form = new QFormLayout(endpointForm_);
     form->setContentsMargins(24, 0, 0, 0);
     id_ = new QLineEdit(QStringLiteral("new-model"), endpointForm_);
@@ -260,6 +266,7 @@ QWidget* QuizWizard::createModelPage() {
     costWeight_->setToolTip(tr("The routing trade-off the quiz is judged at: quality weighs "
                                "1 - cost weight"));
     auto* preference = new QFormLayout;
+    preference->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
     preference->addRow(tr("Cost weight of the routing trade-off"), costWeight_);
 
     auto* layout = new QVBoxLayout(page);
@@ -441,7 +448,7 @@ void QuizWizard::updateModelChoice() {
 }
 
 void QuizWizard::updateBudgetLabel() {
-    budgetLabel_->setText(tr("k = %n prompt(s)", nullptr, budget_->value()));
+    budgetLabel_->setText(tr("k = %1").arg(prompts(budget_->value())));
 }
 
 void QuizWizard::showPage(Page page) {
@@ -538,7 +545,7 @@ void QuizWizard::start() {
     progress_->setRange(0, prepared ? job->request.budget : 1000);
     progress_->setValue(0);
     setRunningState(true);
-    setStatus(prepared ? tr("Asking %n prompt(s)…", nullptr, job->request.budget)
+    setStatus(prepared ? tr("Asking %1…").arg(prompts(job->request.budget))
                        : tr("Preparing: fitting the other models' identities and training the "
                             "router without the new model (a few seconds)…"),
               false);
@@ -617,9 +624,8 @@ void QuizWizard::onWorkerFinished() {
     showReport();
     const QString name = request.heldOut >= 0 ? request.dataset->modelNames[request.heldOut]
                                               : request.endpointModel->id;
-    const QString message = tr("Placed %1 from %n prompt(s). Next shows where it lands.", nullptr,
-                               int(report_->outcome.steps.size()))
-                                .arg(name);
+    const QString message = tr("Placed %1 from %2. Next shows where it lands.")
+                                .arg(name, prompts(int(report_->outcome.steps.size())));
     setStatus(message, false);
     updateNavigation();
     emit finished(true, message);
@@ -650,8 +656,8 @@ void QuizWizard::showSteps() {
         steps_->setItem(i, StepCategoryColumn, item(dataset.categoryNames.value(s.category)));
         steps_->setItem(i, StepTextColumn, excerpt);
         auto* reduction = number(s.varianceReduction, 3);
-        reduction->setToolTip(tr("The most among %n prompt(s) of its category drawn this round",
-                                 nullptr, s.contenders));
+        reduction->setToolTip(
+            tr("The most among %1 of its category drawn this round").arg(prompts(s.contenders)));
         steps_->setItem(i, StepReductionColumn, reduction);
         steps_->setItem(i, StepPredictedColumn, probability(s.predicted));
         steps_->setItem(i, StepAnswerColumn,
@@ -659,6 +665,7 @@ void QuizWizard::showSteps() {
                                               : tr("✗ %1").arg(double(s.answer), 0, 'g', 2),
                              Qt::AlignCenter));
     }
+    steps_->resizeRowsToContents();
 }
 
 void QuizWizard::showIdentity() {
