@@ -10,6 +10,7 @@
 #include "live_console.h"
 #include "main_window.h"
 #include "preference_panel.h"
+#include "quiz_wizard.h"
 #include "run_controller.h"
 
 #include <QComboBox>
@@ -17,6 +18,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSlider>
 #include <QSpinBox>
@@ -161,7 +163,38 @@ QStringList renderScreenshots(MainWindow& window, const QString& dir, const QStr
         written << file;
     } catch (const std::exception& e) {
         error = QStringLiteral("the live console: %1").arg(QString::fromUtf8(e.what()));
+        return written;
     }
+
+    // The Cold-start Quiz, a held-out model of the sample quizzed from its records, on the
+    // page that shows where it lands.
+    QuizWizard* quiz = window.openQuizWizard();
+    quiz->modelBox()->setCurrentText(QStringLiteral("llama-3.1-8b-instant"));
+    quiz->budgetSlider()->setValue(30);
+    bool quizzed = false;
+    bool placed = false;
+    QObject::connect(quiz, &QuizWizard::finished, &window, [&](bool ok) {
+        quizzed = true;
+        placed = ok;
+    });
+    quiz->showPage(QuizWizard::QuizPage);
+    quiz->start();
+    if (!waitUntil([&] { return quizzed; }, 120000) || !placed) {
+        error = QStringLiteral("the cold-start quiz did not finish: %1")
+                    .arg(quiz->statusLabel()->text());
+        return written;
+    }
+    quiz->showPage(QuizWizard::PlacementPage);
+    settle();
+    const QString file = QDir(dir).filePath(
+        QStringLiteral("%1-quiz-wizard.png").arg(pages->count() + 3, 2, 10, QLatin1Char('0')));
+    const bool saved = quiz->grab().save(file, "PNG");
+    quiz->close();
+    if (!saved) {
+        error = QStringLiteral("%1: cannot write").arg(file);
+        return written;
+    }
+    written << file;
     return written;
 }
 
