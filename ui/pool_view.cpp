@@ -59,6 +59,8 @@ PoolView::PoolView(QWidget* parent)
             });
     connect(model_, &PoolTableModel::editRefused, this, &PoolView::editRefused);
     connect(model_, &PoolTableModel::poolEdited, this, [this](int column) {
+        if (column == PoolTableModel::kWholeRow)
+            updateHeader(); // the count of models changed
         emit poolEdited(model_->sharedPool(), PoolTableModel::affectsCost(column));
     });
 
@@ -80,9 +82,15 @@ void PoolView::setPool(std::shared_ptr<const ModelPool> pool, const QString& ori
         model_->setPool(nullptr);
         return;
     }
-    header_->setText(tr("<b>%1</b> — %n model(s), %2", nullptr, pool->size())
-                         .arg(pool->name.toHtmlEscaped(), origin.toHtmlEscaped()));
+    origin_ = origin;
     model_->setPool(std::move(pool));
+    updateHeader();
+}
+
+void PoolView::updateHeader() {
+    const ModelPool* pool = model_->pool();
+    header_->setText(tr("<b>%1</b> — %n model(s), %2", nullptr, pool->size())
+                         .arg(pool->name.toHtmlEscaped(), origin_.toHtmlEscaped()));
 }
 
 bool PoolView::savePool(const QString& path, QString& error) const {

@@ -42,10 +42,12 @@ signals:
 
 private:
     void chooseAndSave();
+    void updateHeader();
 
     PoolTableModel* model_;
     QUndoStack* undo_;
     QLabel* header_;
+    QString origin_;
     QTableView* table_;
 };
 
