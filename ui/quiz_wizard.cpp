@@ -118,7 +118,7 @@ QTableWidget* table(const QString& objectName, QWidget* parent) {
 QValueAxis* axis(const QString& title, QChart* chart, Qt::Alignment alignment) {
     auto* a = new QValueAxis(chart);
     a->setTitleText(title);
-    a->setLabelFormat(QStringLiteral("%.3g"));
+    a->setLabelFormat(QStringLiteral("%.4g")); // rewards a few thousandths apart stay distinct
     chart->addAxis(a, alignment);
     return a;
 }
