@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -7,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
+#include <memory>
 
 namespace routerlab::testing {
 
@@ -53,5 +55,16 @@ private:
     QByteArray output_;
     int port_ = 0;
 };
+
+#ifdef ROUTERLAB_SOURCE_SAMPLE_DIR
+// `routerlab-cli serve` over the sample data, answering at once (no replayed latency).
+inline std::unique_ptr<ReplayProcess> startSampleReplay() {
+    const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+    return std::make_unique<ReplayProcess>(
+        QStringList{QStringLiteral("--dataset"), sample.filePath(QStringLiteral("sample.csv")),
+                    QStringLiteral("--pool"), sample.filePath(QStringLiteral("sample.pool.json")),
+                    QStringLiteral("--latency-scale"), QStringLiteral("0")});
+}
+#endif
 
 } // namespace routerlab::testing

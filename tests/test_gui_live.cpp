@@ -82,9 +82,7 @@ void TestGuiLive::initTestCase() {
     QVERIFY(dir_.isValid());
     QStandardPaths::setTestModeEnabled(true);
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
-    server_ = std::make_unique<ReplayProcess>(QStringList{
-        QStringLiteral("--dataset"), sampleFile("sample.csv"), QStringLiteral("--pool"),
-        sampleFile("sample.pool.json"), QStringLiteral("--latency-scale"), QStringLiteral("0")});
+    server_ = routerlab::testing::startSampleReplay();
     QVERIFY(server_->port() > 0);
     window_ = std::make_unique<MainWindow>();
     window_->show();

@@ -88,9 +88,7 @@ void TestGuiQuiz::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
     qputenv("ROUTERLAB_QUIZ_TEST_KEY", "not-a-real-key");
-    server_ = std::make_unique<ReplayProcess>(QStringList{
-        QStringLiteral("--dataset"), sampleFile("sample.csv"), QStringLiteral("--pool"),
-        sampleFile("sample.pool.json"), QStringLiteral("--latency-scale"), QStringLiteral("0")});
+    server_ = routerlab::testing::startSampleReplay();
     QVERIFY(server_->port() > 0);
     window_ = std::make_unique<MainWindow>();
     window_->show();

@@ -6,9 +6,7 @@
 #include "sim/simulation.h"
 
 #include <QCoreApplication>
-#include <chrono>
 #include <cmath>
-#include <future>
 
 namespace routerlab {
 
@@ -96,14 +94,7 @@ float QuizJob::askEndpoint(int row, ChatClient& client, Scorer& scorer) {
         call.endpoint.remoteModel = model.id;
     call.prompt = dataset.promptTexts[std::size_t(row)];
     call.stream = false;
-    // Wait in short slices so that Cancel reaches a call in flight.
-    auto promise = std::make_shared<std::promise<ChatResult>>();
-    std::future<ChatResult> pending = promise->get_future();
-    client.submit(call, [promise](ChatResult r) { promise->set_value(std::move(r)); });
-    while (pending.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
-        if (cancelRequested)
-            client.cancelAll();
-    const ChatResult answer = pending.get();
+    const ChatResult answer = client.call(call, cancelRequested);
     if (answer.status == CallStatus::Cancelled || cancelRequested)
         throw QuizCancelled{};
     const QString promptId = dataset.promptIds[std::size_t(row)];

@@ -370,9 +370,17 @@ void ChatClient::submit(ChatCall call, Callback done) {
 }
 
 ChatResult ChatClient::call(const ChatCall& call) {
+    const std::atomic_bool never{false};
+    return this->call(call, never);
+}
+
+ChatResult ChatClient::call(const ChatCall& call, const std::atomic_bool& cancel) {
     auto promise = std::make_shared<std::promise<ChatResult>>();
     std::future<ChatResult> future = promise->get_future();
     submit(call, [promise](ChatResult r) { promise->set_value(std::move(r)); });
+    while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+        if (cancel)
+            cancelAll();
     return future.get();
 }
 

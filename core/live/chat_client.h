@@ -2,6 +2,7 @@
 
 #include "live/chat_protocol.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,6 +35,9 @@ public:
 
     void submit(ChatCall call, Callback done);
     ChatResult call(const ChatCall& call); // blocks until answered, failed or cancelled
+    // The same, checking `cancel` every 100 ms: once it is set, every call is cancelled (a
+    // cancel that raced the submission still reaches this one).
+    ChatResult call(const ChatCall& call, const std::atomic_bool& cancel);
     // Every call submitted before this returns ends as Cancelled, in-flight transfers
     // included, within milliseconds. Later calls run normally.
     void cancelAll();

@@ -4,9 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <chrono>
 #include <cmath>
-#include <future>
 #include <stdexcept>
 
 namespace routerlab {
@@ -151,14 +149,7 @@ LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>&
         call.prompt = dataset.promptTexts[row];
         call.stream = options.stream;
         call.maxTokens = options.maxTokens;
-        // Wait in short slices so a cancel() that raced the submission still reaches the call.
-        auto promise = std::make_shared<std::promise<ChatResult>>();
-        std::future<ChatResult> pending = promise->get_future();
-        client_.submit(call, [promise](ChatResult r) { promise->set_value(std::move(r)); });
-        while (pending.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
-            if (cancelled_)
-                client_.cancelAll();
-        const ChatResult answer = pending.get();
+        const ChatResult answer = client_.call(call, cancelled_);
 
         LiveCallRecord record;
         record.sessionId = result.sessionId;
