@@ -132,8 +132,13 @@ class TestIrt : public QObject {
     Q_OBJECT
 
 private:
-    // RouterBench's train files fitted, its test files scored; null when the records are absent.
+    // RouterBench's train files fitted, its test files scored; null when the records are absent
+    // and in the sanitizer build, where these checks would take minutes: they judge learning,
+    // which the release build does, on code paths the sample's checks already run.
     const SimulationSetup* routerBench() {
+#if defined(__SANITIZE_ADDRESS__)
+        return nullptr;
+#endif
         if (routerBenchSetup_)
             return routerBenchSetup_.get();
         const QString root = testing::sharedDataDir();
@@ -438,7 +443,7 @@ private slots:
     void routerBenchFitBeatsBaseRates() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent");
+            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
         const RoutingProblem& problem = setup->problem();
         const Eigen::MatrixXf& features = problem.features->matrix();
         IrtModel model(int(features.rows()), problem.modelCount(), IrtSettings{});
@@ -458,7 +463,7 @@ private slots:
     void routerBenchPolicyBeatsBaselinesAcrossSweep() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent");
+            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
         const std::vector<Preference> preferences = testing::costSweep(11);
         const auto policy = testing::runSweep(*setup, QStringLiteral("irt-bandit"), preferences);
         const auto best = testing::runSweep(*setup, QStringLiteral("best-single"), preferences);
@@ -477,7 +482,7 @@ private slots:
     void routerBenchQuizzedModelHelpsRouting() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent");
+            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
         const QStringList& names = setup->problem().modelNames;
         std::vector<int> hidden;
         for (const char* name : {"gpt-4-1106-preview", "zero-one-ai/Yi-34B-Chat"})
