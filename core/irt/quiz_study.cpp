@@ -25,10 +25,12 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
     irtSettings.dimension = settings.dimension;
     const int knownCount = problem.modelCount() - (hasRecords() ? 1 : 0);
     known_ = IrtModel(int(features.rows()), knownCount, irtSettings);
-    known_.fit(features, trainingObservations(problem, newModel), {}, [&](int epoch, double) {
+    const std::vector<IrtObservation> observations = trainingObservations(problem, newModel);
+    known_.fit(features, observations, {}, [&](int epoch, double) {
         if (progress)
             progress(kFitShare * (epoch + 1) / irtSettings.epochs);
     });
+    items_ = ItemBank(known_, features, observations);
     for (int k = 0; k < problem.modelCount(); ++k)
         if (k != newModel)
             knownColumns_.push_back(k);
@@ -125,8 +127,8 @@ QuizOutcome QuizStudy::quiz(int budget, const std::vector<int>& categoryOfRow,
                             const std::function<float(int)>& answer, std::uint64_t seed) const {
     QuizOutcome outcome;
     IdentityPosterior posterior;
-    outcome.steps = runQuiz(known_, problem_.features->matrix(), problem_.trainingRows,
-                            categoryOfRow, budget, answer, posterior, seed);
+    outcome.steps = runQuiz(items_, prior_, problem_.trainingRows, categoryOfRow, budget, answer,
+                            posterior, seed);
     outcome.identity = posterior.diagonal();
     outcome.routing = route(&outcome.identity);
     if (!hasRecords())

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "irt/irt_model.h"
+#include "irt/item_bank.h"
+#include "irt/quiz.h"
 #include "irt/set_policy.h"
 #include "reward/preference.h"
 
@@ -67,6 +69,8 @@ public:
     bool hasRecords() const { return newModel_ >= 0; }
     int newModel() const { return newModel_; }
     const IrtModel& knownModels() const { return known_; }
+    // The training prompts' items, calibrated on the known models' answers: the quiz's.
+    const ItemBank& items() const { return items_; }
     // The problem's model behind each of knownModels()'s.
     const std::vector<int>& knownColumns() const { return knownColumns_; }
     const IdentityPrior& prior() const { return prior_; }
@@ -83,6 +87,7 @@ private:
     int newModel_ = -1;
     Preference preference_;
     IrtModel known_;
+    ItemBank items_;
     std::vector<int> knownColumns_;
     IdentityPrior prior_;
     SetPolicy policy_;

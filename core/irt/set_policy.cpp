@@ -83,7 +83,7 @@ Eigen::MatrixXf SetPolicy::predictionInputs(const IrtModel& irt,
     Eigen::MatrixXf x(kPredictionRows, static_cast<Eigen::Index>(models.size()));
     for (std::size_t m = 0; m < models.size(); ++m) {
         const auto col = static_cast<Eigen::Index>(m);
-        const double p = IrtModel::probability(alpha, difficulty, models[m].identity);
+        const double p = IrtModel::cautiousProbability(alpha, difficulty, models[m].identity);
         x(0, col) = static_cast<float>(p);
         x(1, col) = static_cast<float>(
             reward.normalise(reward(p, models[m].meanCostUsd, models[m].meanLatencyS)));

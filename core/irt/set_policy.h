@@ -64,9 +64,9 @@ public:
     // Adds d(loss)/d(parameters) for d(loss)/d(logits) = `logitGradient`.
     void backward(const Trace& trace, const Eigen::VectorXf& logitGradient);
 
-    // The tokens: what the IRT fit predicts of each model on the prompt (the probability that
-    // it answers well, its identity's uncertainty included) and the reward that would bring
-    // under the preference, on [0, 1] and against the set's best.
+    // The tokens: what the IRT fit predicts of each model on the prompt (the cautious
+    // probability that it answers well, IrtModel::cautiousProbability) and the reward that would
+    // bring under the preference, on [0, 1] and against the set's best.
     static Eigen::MatrixXf predictionInputs(const IrtModel& irt,
                                             const Eigen::VectorXf& promptFeatures,
                                             const std::vector<ModelToken>& models,
