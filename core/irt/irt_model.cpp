@@ -10,6 +10,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 namespace routerlab {
 
@@ -160,18 +161,27 @@ double IrtModel::probability(const Eigen::VectorXf& features, const Identity& id
     return probability(discrimination(features), difficulty(features), identity);
 }
 
+namespace {
+
+// The logit at the identity's mean and its variance under the identity's (diagonal) spread.
+std::pair<double, double> logitAndVariance(const Eigen::VectorXf& alpha, double difficulty,
+                                           const Identity& identity) {
+    return {double(alpha.dot(identity.mean)) - difficulty,
+            double(alpha.array().square().matrix().dot(identity.variance))};
+}
+
+} // namespace
+
 double IrtModel::probability(const Eigen::VectorXf& alpha, double difficulty,
                              const Identity& identity) {
-    const double z = double(alpha.dot(identity.mean)) - difficulty;
-    const double variance = double(alpha.array().square().matrix().dot(identity.variance));
+    const auto [z, variance] = logitAndVariance(alpha, difficulty, identity);
     // E[logistic(z + noise)] ~ logistic(z / sqrt(1 + pi * var / 8)).
     return logistic(z / std::sqrt(1.0 + M_PI * variance / 8.0));
 }
 
 double IrtModel::cautiousProbability(const Eigen::VectorXf& alpha, double difficulty,
                                      const Identity& identity) {
-    const double z = double(alpha.dot(identity.mean)) - difficulty;
-    const double variance = double(alpha.array().square().matrix().dot(identity.variance));
+    const auto [z, variance] = logitAndVariance(alpha, difficulty, identity);
     return logistic(z - kCaution * std::sqrt(variance));
 }
 

@@ -29,7 +29,6 @@ public:
              const std::vector<IrtObservation>& observations,
              const ItemCalibration& calibration = {});
 
-    int size() const { return static_cast<int>(difficulty_.size()); }
     Eigen::VectorXf discrimination(int row) const { return discrimination_.col(row); }
     float difficulty(int row) const { return difficulty_[row]; }
     // The IRT fit's prediction, before calibration.
