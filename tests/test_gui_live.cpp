@@ -4,8 +4,8 @@
 // keeps what had finished, and a dead endpoint or a bad file ends in a message, not a crash.
 
 #include "live/live_call_log.h"
-#include "live_console.h"
-#include "main_window.h"
+#include "ui/live/live_console.h"
+#include "ui/shell/main_window.h"
 #include "replay_process.h"
 #include "stall_meter.h"
 

@@ -4,10 +4,10 @@
 // the replay server (a separate routerlab-cli process) that joins the pool and leaves it on
 // undo, and an unreachable endpoint or bad input that end in a message, not a crash.
 
-#include "main_window.h"
-#include "pool_table_model.h"
-#include "pool_view.h"
-#include "quiz_wizard.h"
+#include "ui/shell/main_window.h"
+#include "ui/pool/pool_table_model.h"
+#include "ui/pool/pool_view.h"
+#include "ui/quiz/quiz_wizard.h"
 #include "replay_process.h"
 #include "stall_meter.h"
 

@@ -1,9 +1,9 @@
 // The workbench window: opens, loads a dataset on the worker, shows its summary, survives a
 // bad file without losing what it showed, and draws something worth a screenshot.
 
-#include "dataset_summary_model.h"
-#include "main_window.h"
-#include "summary_sort_proxy.h"
+#include "ui/dataset/dataset_summary_model.h"
+#include "ui/shell/main_window.h"
+#include "ui/dataset/summary_sort_proxy.h"
 
 #include <QApplication>
 #include <QDir>

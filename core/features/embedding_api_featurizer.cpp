@@ -1,7 +1,7 @@
 #include "features/embedding_api_featurizer.h"
 
-#include "live/api_key.h"
-#include "live/chat_protocol.h"
+#include "http/api_key.h"
+#include "http/chat_protocol.h"
 #include "store/workspace_store.h"
 
 #include <QCryptographicHash>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "irt/irt_model.h"
-#include "routers/router.h"
+#include "routing/router.h"
 
 #include <vector>
 

@@ -2,8 +2,8 @@
 
 #include "irt/irt_evidence.h"
 #include "reward/reward_function.h"
-#include "routers/predicted_reward_router.h"
-#include "routers/router.h"
+#include "routing/predicted_reward_router.h"
+#include "routing/router.h"
 
 #include <algorithm>
 #include <cmath>

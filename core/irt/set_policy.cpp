@@ -3,7 +3,7 @@
 #include "common/random.h"
 #include "nn/adam_optimizer.h"
 #include "reward/reward_function.h"
-#include "routers/router.h"
+#include "routing/router.h"
 
 #include <Eigen/Cholesky>
 #include <algorithm>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "live/chat_protocol.h"
+#include "http/chat_protocol.h"
 #include "store/workspace_store.h"
 
 #include <QByteArray>

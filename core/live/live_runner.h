@@ -1,6 +1,6 @@
 #pragma once
 
-#include "live/chat_client.h"
+#include "http/chat_client.h"
 #include "live/live_call_log.h"
 #include "live/scorer.h"
 #include "sim/simulation.h"

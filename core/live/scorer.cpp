@@ -1,6 +1,6 @@
 #include "live/scorer.h"
 
-#include "live/chat_client.h"
+#include "http/chat_client.h"
 
 #include <QRegularExpression>
 #include <cmath>

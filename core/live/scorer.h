@@ -1,7 +1,7 @@
 #pragma once
 
 #include "data/model_pool.h"
-#include "live/chat_protocol.h"
+#include "http/chat_protocol.h"
 
 #include <QJsonObject>
 #include <QString>

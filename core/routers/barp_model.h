@@ -2,7 +2,7 @@
 
 #include "nn/mlp.h"
 #include "reward/reward_function.h"
-#include "routers/router.h"
+#include "routing/router.h"
 
 #include <QString>
 #include <QStringList>

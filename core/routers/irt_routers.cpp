@@ -3,7 +3,7 @@
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
 #include "irt/set_policy.h"
-#include "routers/predicted_reward_router.h"
+#include "routing/predicted_reward_router.h"
 #include "routers/router_registry.h"
 
 namespace routerlab {

@@ -3,7 +3,7 @@
 // of quality on prompt features, and RouterBench's kNN router (mean quality of the k most
 // similar training prompts, by cosine). Both route by the best predicted reward under the
 // run's preference, from predicted quality and each model's mean cost and latency.
-#include "routers/predicted_reward_router.h"
+#include "routing/predicted_reward_router.h"
 #include "routers/router_registry.h"
 
 #include <Eigen/Cholesky>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "routers/router.h"
+#include "routing/router.h"
 
 #include <QJsonObject>
 #include <QString>

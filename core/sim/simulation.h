@@ -3,7 +3,7 @@
 #include "data/dataset.h"
 #include "data/model_pool.h"
 #include "reward/reward_function.h"
-#include "routers/router.h"
+#include "routing/router.h"
 #include "routers/router_registry.h"
 
 #include <QJsonObject>

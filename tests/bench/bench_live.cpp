@@ -3,7 +3,7 @@
 // per call (what the client costs on top of the network and the server). The server runs as
 // a separate routerlab-cli process on 127.0.0.1. Prints figures; asserts nothing.
 #include "formats/dataset_loader.h"
-#include "live/chat_client.h"
+#include "http/chat_client.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,0 +1,167 @@
+// The RouterLab workbench: shows the window at once, then opens the given dataset (or the
+// sample data with its ready-made experiment, which it runs) on worker threads.
+// `--screenshots DIR` renders every page to DIR and exits (the README's images);
+// `--quit-after MS` closes the window on its own (the package check starts the installed GUI).
+
+#include "common/paths.h"
+#include "common/version.h"
+#include "ui/experiment/experiment_designer.h"
+#include "experiment/experiment_file.h"
+#include "ui/experiment/experiment_workbench.h"
+#include "ui/shell/main_window.h"
+#include "ui/shell/screenshot_renderer.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QStatusBar>
+#include <QTimer>
+#include <cstdio>
+
+namespace {
+
+void describeOptions(QCommandLineParser& parser) {
+    parser.setApplicationDescription(
+        QStringLiteral("RouterLab: a workbench for routing queries between large language models.\n"
+                       "With no arguments, opens the sample dataset and pool."));
+    parser.addHelpOption();
+    parser.addOption(QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
+                                        QStringLiteral("Print the version and exit.")));
+    parser.addOption(QCommandLineOption(QStringLiteral("pool"),
+                                        QStringLiteral("The model pool (*.pool.json) that prices "
+                                                       "the dataset."),
+                                        QStringLiteral("FILE")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Render every page, after running the sample experiment, to DIR as PNG "
+                       "files and exit."),
+        QStringLiteral("DIR")));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("quit-after"),
+        QStringLiteral("Close the window after MS milliseconds, as if the user had."),
+        QStringLiteral("MS")));
+    parser.addOption(QCommandLineOption(QStringLiteral("workspace"),
+                                        QStringLiteral("Open this workspace file (its stored "
+                                                       "experiments appear in the navigator)."),
+                                        QStringLiteral("FILE")));
+    parser.addPositionalArgument(
+        QStringLiteral("dataset"),
+        QStringLiteral("Dataset files or folders (long CSV, JSONL, RouterBench, RouteLLM)."),
+        QStringLiteral("[dataset...]"));
+}
+
+QString absolute(const QString& path) {
+    return QFileInfo(path).absoluteFilePath();
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QCommandLineParser parser;
+    describeOptions(parser);
+
+    // --version and --help answer before QApplication exists so they work without a display.
+    QStringList raw;
+    for (int i = 1; i < argc; ++i)
+        raw << QString::fromLocal8Bit(argv[i]);
+    if (raw.contains(QStringLiteral("--version")) || raw.contains(QStringLiteral("-v"))) {
+        std::printf("routerlab %s\n", qPrintable(routerlab::versionString()));
+        return 0;
+    }
+    if (raw.contains(QStringLiteral("--help")) || raw.contains(QStringLiteral("--help-all")) ||
+        raw.contains(QStringLiteral("-h")) || raw.contains(QStringLiteral("-?"))) {
+        // Without an application object the parser cannot know our name.
+        QString help = parser.helpText();
+        help.replace(QStringLiteral("<executable_name>"), QStringLiteral("routerlab"));
+        std::printf("%s", qPrintable(help));
+        return 0;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("RouterLab"));
+    QApplication::setApplicationName(QStringLiteral("RouterLab"));
+    QApplication::setApplicationVersion(routerlab::versionString());
+    // Lets Wayland compositors match the window to the installed desktop entry and its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral(ROUTERLAB_APP_ID));
+    // After QApplication: it has removed its own options (-platform, -style) from arguments().
+    if (!parser.parse(QApplication::arguments())) {
+        std::fprintf(stderr, "routerlab: %s\nTry 'routerlab --help'.\n",
+                     qPrintable(parser.errorText()));
+        return 2;
+    }
+    int quitAfterMs = -1;
+    if (parser.isSet(QStringLiteral("quit-after"))) {
+        bool ok = false;
+        quitAfterMs = parser.value(QStringLiteral("quit-after")).toInt(&ok);
+        if (!ok || quitAfterMs < 0) {
+            std::fprintf(stderr,
+                         "routerlab: --quit-after needs a number of milliseconds, got '%s'\n",
+                         qPrintable(parser.value(QStringLiteral("quit-after"))));
+            return 2;
+        }
+    }
+
+    const QString sample = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR),
+                                                    QStringLiteral(ROUTERLAB_BUILD_BIN_DIR));
+    const QDir sampleDir(sample);
+    const QString sampleDataset =
+        sampleDir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile));
+    const QString samplePool = sampleDir.filePath(QString::fromLatin1(routerlab::kSamplePoolFile));
+
+    routerlab::MainWindow window;
+    QApplication::setWindowIcon(window.windowIcon());
+    window.show();
+    if (quitAfterMs >= 0)
+        QTimer::singleShot(quitAfterMs, &window, &QWidget::close);
+
+    if (parser.isSet(QStringLiteral("screenshots"))) {
+        if (sample.isEmpty()) {
+            std::fprintf(stderr, "routerlab: --screenshots needs the sample data\n");
+            return 1;
+        }
+        QString error;
+        const QStringList files = routerlab::renderScreenshots(
+            window, absolute(parser.value(QStringLiteral("screenshots"))), sampleDataset,
+            samplePool, error);
+        for (const QString& f : files)
+            std::printf("%s\n", qPrintable(f));
+        if (!error.isEmpty()) {
+            std::fprintf(stderr, "routerlab: %s\n", qPrintable(error));
+            return 1;
+        }
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("workspace")))
+        window.openWorkspace(absolute(parser.value(QStringLiteral("workspace"))));
+
+    QStringList datasets;
+    for (const QString& path : parser.positionalArguments())
+        datasets << absolute(path);
+    const QString pool = parser.isSet(QStringLiteral("pool"))
+                             ? absolute(parser.value(QStringLiteral("pool")))
+                             : QString();
+    if (!datasets.isEmpty()) {
+        window.openDataset(datasets, pool);
+    } else if (!pool.isEmpty()) {
+        window.openPool(pool);
+    } else {
+        if (!sample.isEmpty()) {
+            // Without its pool file the sample still opens if it records its own costs.
+            const QString pool = QFileInfo::exists(samplePool) ? samplePool : QString();
+            window.workbench()->designer()->setExperiment(
+                routerlab::sampleExperiment(sampleDataset, pool));
+            window.openDataset({sampleDataset}, pool);
+            // The ready-made experiment runs as soon as its data is in, so every page has
+            // something to show on first start.
+            QObject::connect(
+                &window, &routerlab::MainWindow::datasetLoaded, &window,
+                [&window] { window.workbench()->run(); }, Qt::SingleShotConnection);
+        } else {
+            window.statusBar()->showMessage(QApplication::translate(
+                "main", "No sample data found. Open a dataset with File ▸ Open Dataset File… "
+                        "or drop one onto the window."));
+        }
+    }
+    return app.exec();
+}

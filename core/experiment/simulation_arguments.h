@@ -1,0 +1,49 @@
+#pragma once
+
+#include "experiment/experiment_plan.h"
+#include "formats/dataset_loader.h"
+#include "reward/preference.h"
+#include "routers/router_registry.h"
+#include "sim/simulation.h"
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QTextStream>
+#include <functional>
+#include <vector>
+
+namespace routerlab {
+
+// The options that simulate and sweep share: data, routers, seeds, sessions, split, reward;
+// for sweep also the points. They come from the command line, else from an experiment file
+// (--experiment E.json, the same JSON the GUI's designer saves), else the defaults.
+struct SimulationArguments {
+    QString command;
+    QStringList datasets;
+    QStringList testDatasets; // scored on these when given (SplitRule::Kind::Sources)
+    QString pool;
+    std::vector<RouterSpec> routers;
+    Preference preference;
+    SimulationOptions options;
+    int seeds = 5;
+    int points = 11;          // sweep
+    double latencyWeight = 0; // sweep
+    int threads = 1;
+    QString workspace; // where runs are recorded; empty: not recorded
+    QString shard;     // --shard text; empty: the whole experiment
+    QString out;       // --out: result file, or the shard folder with --shard
+
+    // Training files then test files: what the loader reads as one dataset.
+    QStringList allDatasets() const { return datasets + testDatasets; }
+    // Everything needed to run it again, as recorded with the runs.
+    QJsonObject toJson(const SimulationSetup& setup) const;
+    // The experiment file for these arguments; paths relative to `folder`.
+    QJsonObject toExperimentJson(const QString& folder) const;
+};
+
+void describeSimulationOptions(QCommandLineParser& parser, const QString& command);
+// False, after a message on `err`, when the command line or the experiment file is wrong.
+bool parseSimulationArguments(const QCommandLineParser& p, const QString& command,
+                              SimulationArguments& a, QTextStream& err);
+
+} // namespace routerlab

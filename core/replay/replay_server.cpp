@@ -1,0 +1,522 @@
+#include "replay/replay_server.h"
+
+#include "common/random.h"
+#include "features/featurizer.h"
+#include "live/scorer.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <cmath>
+
+namespace routerlab {
+
+namespace {
+
+constexpr qsizetype kMaxHeadBytes = 64 * 1024;
+constexpr qsizetype kMaxBodyBytes = 16 << 20;
+constexpr qsizetype kMaxGeneratedChars = 64 * 1024;
+
+QByteArray reasonPhrase(int status) {
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Payload Too Large";
+    case 429:
+        return "Too Many Requests";
+    default:
+        break;
+    }
+    return "Internal Server Error";
+}
+
+QByteArray errorBody(const QString& message, const QString& type) {
+    return QJsonDocument(QJsonObject{{QStringLiteral("error"),
+                                      QJsonObject{{QStringLiteral("message"), message},
+                                                  {QStringLiteral("type"), type}}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray chunked(const QByteArray& bytes) {
+    return QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n";
+}
+
+QByteArray sseEvent(const QJsonObject& o) {
+    return "data: " + QJsonDocument(o).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+// The text of the last user message; content may be a string or a list of parts.
+QString lastUserText(const QJsonArray& messages) {
+    for (qsizetype i = messages.size() - 1; i >= 0; --i) {
+        const QJsonObject m = messages[i].toObject();
+        if (m.value(QLatin1String("role")).toString() != QLatin1String("user"))
+            continue;
+        const QJsonValue content = m.value(QLatin1String("content"));
+        if (content.isString())
+            return content.toString();
+        QString text;
+        for (const QJsonValue& part : content.toArray())
+            text += part.toObject().value(QLatin1String("text")).toString();
+        return text;
+    }
+    return {};
+}
+
+// Filler of about `tokens` tokens (4 characters each) that ends in an answer line.
+QString generatedAnswer(const QString& promptId, const QString& model, double tokens,
+                        const QString& finalAnswer) {
+    static const char* const kWords[] = {"replayed", "text", "of", "the", "recorded", "length"};
+    const qsizetype target =
+        std::min<qsizetype>(kMaxGeneratedChars, static_cast<qsizetype>(std::max(1.0, tokens) *
+                                                                       Dataset::kCharsPerToken));
+    QString text = QStringLiteral("[%1 on %2]").arg(model, promptId);
+    const QString ending = QStringLiteral("\nAnswer: ") + finalAnswer;
+    for (int i = 0; text.size() + ending.size() < target; ++i)
+        text += QLatin1Char(' ') + QLatin1String(kWords[i % 6]);
+    return text + ending;
+}
+
+} // namespace
+
+struct ReplayServer::Connection {
+    QByteArray buffer;
+    bool busy = false; // a response is being written; later requests wait in the buffer
+};
+
+struct ReplayServer::Exchange {
+    enum class Fault { None, SlowFirstByte, Drop, Malformed };
+    bool stream = false;
+    bool keepAlive = true;
+    QString id;
+    QString model;
+    QString content;
+    QJsonObject usage;
+    QJsonObject info;
+    double totalMs = 0;
+    double firstMs = 0;
+    Fault fault = Fault::None;
+};
+
+ReplayServer::ReplayServer(const Dataset& dataset, const ModelPool& pool, ReplayOptions options,
+                           QObject* parent)
+    : QObject(parent), dataset_(dataset), pool_(pool), options_(std::move(options)),
+      latency_(dataset.latencyS(pool)), server_(std::make_unique<QTcpServer>()) {
+    for (int i = 0; i < dataset.promptCount(); ++i)
+        if (!rowOfPrompt_.contains(dataset.promptTexts[i]))
+            rowOfPrompt_.insert(dataset.promptTexts[i], i);
+    for (int k = 0; k < dataset.modelCount(); ++k)
+        columnOfModel_.insert(dataset.modelNames[k], k);
+    for (const PoolModel& m : pool.models)
+        if (dataset.modelIndex(m.id) >= 0 && !m.endpoint.remoteModel.isEmpty())
+            columnOfModel_.insert(m.endpoint.remoteModel, dataset.modelIndex(m.id));
+    connect(server_.get(), &QTcpServer::newConnection, this, &ReplayServer::accept);
+}
+
+ReplayServer::~ReplayServer() = default;
+
+bool ReplayServer::listen(quint16 port) {
+    return server_->listen(QHostAddress::LocalHost, port);
+}
+
+quint16 ReplayServer::port() const {
+    return server_->serverPort();
+}
+
+QString ReplayServer::errorString() const {
+    return server_->errorString();
+}
+
+void ReplayServer::accept() {
+    while (QTcpSocket* socket = server_->nextPendingConnection()) {
+        connections_.insert(socket, std::make_shared<Connection>());
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            connections_.remove(socket);
+            socket->deleteLater();
+        });
+    }
+}
+
+void ReplayServer::read(QTcpSocket* socket) {
+    const auto found = connections_.find(socket);
+    if (found == connections_.end())
+        return;
+    const std::shared_ptr<Connection> c = found.value();
+    c->buffer.append(socket->readAll());
+    while (!c->busy) {
+        const qsizetype headEnd = c->buffer.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+            if (c->buffer.size() > kMaxHeadBytes)
+                socket->abort();
+            return;
+        }
+        const QByteArray head = c->buffer.left(headEnd);
+        qsizetype length = 0;
+        for (const QByteArray& line : head.split('\n')) {
+            const QByteArray l = line.trimmed().toLower();
+            if (l.startsWith("content-length:"))
+                length = l.mid(15).trimmed().toLongLong();
+            else if (l.startsWith("expect:") && l.contains("100-continue") &&
+                     c->buffer.size() == headEnd + 4)
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        if (length < 0 || length > kMaxBodyBytes) {
+            socket->write("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n");
+            socket->disconnectFromHost();
+            return;
+        }
+        if (c->buffer.size() < headEnd + 4 + length)
+            return;
+        const QByteArray body = c->buffer.mid(headEnd + 4, length);
+        c->buffer.remove(0, headEnd + 4 + length);
+        c->busy = true;
+        handle(socket, head, body);
+        if (!connections_.contains(socket))
+            return; // closed while answering
+    }
+}
+
+void ReplayServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
+    const auto found = connections_.find(socket);
+    if (found == connections_.end())
+        return;
+    found.value()->busy = false;
+    if (!keepAlive) {
+        socket->disconnectFromHost();
+        return;
+    }
+    if (!found.value()->buffer.isEmpty())
+        QTimer::singleShot(0, socket, [this, socket] { read(socket); });
+}
+
+void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByteArray& body) {
+    ++stats_.requests;
+    const QList<QByteArray> lines = head.split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    const QByteArray method = requestLine.value(0);
+    const QByteArray path = requestLine.value(1);
+    QHash<QByteArray, QByteArray> headers;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            headers.insert(lines[i].left(colon).trimmed().toLower(),
+                           lines[i].mid(colon + 1).trimmed());
+    }
+    const bool keepAlive =
+        requestLine.value(2) == "HTTP/1.1" && headers.value("connection").toLower() != "close";
+
+    auto reply = [&](int status, const QByteArray& json, const QByteArray& extraHeaders = {}) {
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+                      "\r\nContent-Type: application/json\r\nContent-Length: " +
+                      QByteArray::number(json.size()) + "\r\n" + extraHeaders +
+                      (keepAlive ? "" : "Connection: close\r\n") + "\r\n" + json);
+        finishExchange(socket, keepAlive);
+    };
+    auto reject = [&](int status, const QString& message) {
+        ++stats_.rejected;
+        reply(status, errorBody(message, QStringLiteral("invalid_request_error")));
+    };
+
+    if (!options_.requireKeyEnv.isEmpty()) {
+        const QByteArray expected = "Bearer " + qgetenv(options_.requireKeyEnv.toLocal8Bit());
+        if (headers.value("authorization") != expected)
+            return reject(401, QStringLiteral("missing or wrong API key")); // never echo it
+    }
+    if (method == "GET" && path.endsWith("/models")) {
+        QJsonArray models;
+        for (const QString& name : dataset_.modelNames)
+            models.append(QJsonObject{{QStringLiteral("id"), name},
+                                      {QStringLiteral("object"), QStringLiteral("model")}});
+        return reply(200,
+                     QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                               {QStringLiteral("data"), models}})
+                         .toJson(QJsonDocument::Compact));
+    }
+    if (method == "POST" && path.endsWith("/embeddings")) {
+        const QJsonObject request = QJsonDocument::fromJson(body).object();
+        const QJsonValue input = request.value(QLatin1String("input"));
+        const QJsonArray texts = input.isString() ? QJsonArray{input} : input.toArray();
+        if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
+            return reject(400, QStringLiteral("expected {\"model\": ..., \"input\": text or "
+                                              "[texts]}"));
+        Random random(Random::mix(options_.seed, ++requestCounter_));
+        const double u = random.uniform();
+        if (u < options_.rate429) {
+            ++stats_.faults;
+            return reply(429,
+                         errorBody(QStringLiteral("rate limited (injected)"),
+                                   QStringLiteral("rate_limit_error")),
+                         "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
+        }
+        if (u < options_.rate429 + options_.rate500) {
+            ++stats_.faults;
+            return reply(500, errorBody(QStringLiteral("server error (injected)"),
+                                        QStringLiteral("server_error")));
+        }
+        const HashedWordFeaturizer words(options_.embeddingDimension + 1);
+        QJsonArray data;
+        qint64 tokens = 0;
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            if (!texts[i].isString())
+                return reject(400, QStringLiteral("input %1 is not a string").arg(i));
+            const QString text = texts[i].toString();
+            tokens += text.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+            // The hashed buckets without the bias feature: a vector of the promised size.
+            const Eigen::VectorXf v = words.transform(text).head(options_.embeddingDimension);
+            QJsonArray values;
+            for (const float x : v)
+                values.append(double(x));
+            data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
+                                    {QStringLiteral("index"), i},
+                                    {QStringLiteral("embedding"), values}});
+        }
+        stats_.embedded += texts.size();
+        ++stats_.answered;
+        return reply(
+            200, QJsonDocument(
+                     QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                 {QStringLiteral("model"), request.value(QLatin1String("model"))},
+                                 {QStringLiteral("data"), data},
+                                 {QStringLiteral("usage"),
+                                  QJsonObject{{QStringLiteral("prompt_tokens"), tokens},
+                                              {QStringLiteral("total_tokens"), tokens}}}})
+                     .toJson(QJsonDocument::Compact));
+    }
+    if (method != "POST" || !path.endsWith("/chat/completions"))
+        return reject(404, QStringLiteral("only POST .../chat/completions, POST .../embeddings "
+                                          "and GET .../models"));
+
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    const QJsonObject request = doc.object();
+    if (!doc.isObject())
+        return reject(400, QStringLiteral("the body is not a JSON object"));
+    const QString model = request.value(QLatin1String("model")).toString();
+    const auto column = columnOfModel_.constFind(model);
+    if (column == columnOfModel_.constEnd())
+        return reject(404, QStringLiteral("model '%1' is not in the replayed dataset").arg(model));
+    const QString prompt = lastUserText(request.value(QLatin1String("messages")).toArray());
+    if (const std::optional<ScoreInput> graded = parseJudgePrompt(prompt)) {
+        // A judge's request: graded by rule, never by a model (see the class comment).
+        const bool agrees =
+            !graded->reference.isEmpty() &&
+            normaliseAnswer(graded->answer).contains(normaliseAnswer(graded->reference));
+        Exchange x;
+        x.stream = request.value(QLatin1String("stream")).toBool();
+        x.keepAlive = keepAlive;
+        x.id = QStringLiteral("chatcmpl-replay-%1").arg(++requestCounter_);
+        x.model = model;
+        x.content = graded->reference.isEmpty()
+                        ? QStringLiteral("No reference to grade against. Score: 5")
+                    : agrees ? QStringLiteral("The answer states the reference. Score: 10")
+                             : QStringLiteral("The answer does not state the reference. Score: 0");
+        const qint64 promptTokens = prompt.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+        const qint64 completionTokens = x.content.split(QLatin1Char(' ')).size();
+        x.usage = {{QStringLiteral("prompt_tokens"), promptTokens},
+                   {QStringLiteral("completion_tokens"), completionTokens},
+                   {QStringLiteral("total_tokens"), promptTokens + completionTokens}};
+        ++stats_.answered;
+        return answer(socket, x);
+    }
+    const auto row = rowOfPrompt_.constFind(prompt);
+    if (row == rowOfPrompt_.constEnd())
+        return reject(404, QStringLiteral("this prompt is not in the replayed dataset (the replay "
+                                          "server answers only the dataset's prompts, by exact "
+                                          "text)"));
+    const int i = row.value();
+    const int k = column.value();
+    if (dataset_.isMissing(i, k))
+        return reject(404, QStringLiteral("no recorded outcome for model '%1' on prompt '%2'")
+                               .arg(model, dataset_.promptIds[i]));
+
+    // One uniform draw per request decides its fault, so a seed replays the same faults.
+    const quint64 number = ++requestCounter_;
+    Random random(Random::mix(options_.seed, number));
+    double u = random.uniform();
+    auto drawn = [&u](double rate) {
+        const bool hit = u < rate;
+        u -= rate;
+        return hit;
+    };
+    if (drawn(options_.rate429)) {
+        ++stats_.faults;
+        return reply(429,
+                     errorBody(QStringLiteral("rate limited (injected)"),
+                               QStringLiteral("rate_limit_error")),
+                     "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
+    }
+    if (drawn(options_.rate500)) {
+        ++stats_.faults;
+        return reply(500, errorBody(QStringLiteral("server error (injected)"),
+                                    QStringLiteral("server_error")));
+    }
+    Exchange x;
+    x.fault = drawn(options_.rateSlowFirstByte) ? Exchange::Fault::SlowFirstByte
+              : drawn(options_.rateDrop)        ? Exchange::Fault::Drop
+              : drawn(options_.rateMalformed)   ? Exchange::Fault::Malformed
+                                                : Exchange::Fault::None;
+    if (x.fault != Exchange::Fault::None)
+        ++stats_.faults;
+    x.stream = request.value(QLatin1String("stream")).toBool();
+    x.keepAlive = keepAlive;
+    x.id = QStringLiteral("chatcmpl-replay-%1").arg(number);
+    x.model = model;
+    const QString& recorded = dataset_.response(i, k);
+    const QString& reference = dataset_.references[i];
+    const double quality = dataset_.quality(i, k);
+    x.content = !recorded.isEmpty()
+                    ? recorded
+                    : generatedAnswer(dataset_.promptIds[i], model, dataset_.outputTokens(i, k),
+                                      quality >= 0.5 && !reference.isEmpty()
+                                          ? reference
+                                          : QStringLiteral("(no answer)"));
+    const qint64 promptTokens = std::llround(dataset_.inputTokens(i, k));
+    const qint64 completionTokens = std::llround(dataset_.outputTokens(i, k));
+    x.usage = {{QStringLiteral("prompt_tokens"), promptTokens},
+               {QStringLiteral("completion_tokens"), completionTokens},
+               {QStringLiteral("total_tokens"), promptTokens + completionTokens}};
+    x.info = {{QStringLiteral("prompt_id"), dataset_.promptIds[i]},
+              {QStringLiteral("quality"), quality},
+              {QStringLiteral("latency_s"), latency_(i, k)}};
+    const PoolModel* priced = pool_.find(dataset_.modelNames[k]);
+    const double firstTokenS = priced && priced->firstTokenS >= 0 ? priced->firstTokenS : 0.5;
+    x.totalMs = std::max(0.0, latency_(i, k)) * options_.latencyScale * 1000.0;
+    x.firstMs = std::min(x.totalMs, firstTokenS * options_.latencyScale * 1000.0);
+    if (x.fault == Exchange::Fault::SlowFirstByte) {
+        x.totalMs += options_.slowFirstByteS * 1000.0;
+        x.firstMs += options_.slowFirstByteS * 1000.0;
+    }
+    ++stats_.answered;
+    answer(socket, x);
+}
+
+void ReplayServer::answer(QTcpSocket* socket, const Exchange& x) {
+    // The response as timed pieces: (milliseconds from now, bytes). Empty bytes with a
+    // negative time mark "close the connection here" (the drop fault).
+    std::vector<std::pair<double, QByteArray>> pieces;
+    const qint64 created = QDateTime::currentSecsSinceEpoch();
+    const QByteArray connection = x.keepAlive ? "" : "Connection: close\r\n";
+    const QByteArray requestId =
+        "x-request-id: replay-" + x.id.section(QLatin1Char('-'), -1).toLatin1() + "\r\n";
+    bool drop = x.fault == Exchange::Fault::Drop;
+    if (!x.stream) {
+        const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                                  {QStringLiteral("content"), x.content}};
+        QByteArray json =
+            QJsonDocument(QJsonObject{{QStringLiteral("id"), x.id},
+                                      {QStringLiteral("object"), QStringLiteral("chat.completion")},
+                                      {QStringLiteral("created"), created},
+                                      {QStringLiteral("model"), x.model},
+                                      {QStringLiteral("choices"),
+                                       QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
+                                                              {QStringLiteral("message"), message},
+                                                              {QStringLiteral("finish_reason"),
+                                                               QStringLiteral("stop")}}}},
+                                      {QStringLiteral("usage"), x.usage},
+                                      {QStringLiteral("routerlab"), x.info}})
+                .toJson(QJsonDocument::Compact);
+        const qsizetype declared = json.size();
+        if (x.fault == Exchange::Fault::Malformed)
+            json.truncate(json.size() / 2);
+        const QByteArray head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + requestId +
+            "Content-Length: " + QByteArray::number(drop ? declared : json.size()) + "\r\n" +
+            connection + "\r\n";
+        pieces.emplace_back(x.totalMs, head + (drop ? json.left(json.size() / 2) : json));
+    } else {
+        auto chunk = [&](const QJsonObject& delta, const QJsonValue& finish) {
+            return QJsonObject{
+                {QStringLiteral("id"), x.id},
+                {QStringLiteral("object"), QStringLiteral("chat.completion.chunk")},
+                {QStringLiteral("created"), created},
+                {QStringLiteral("model"), x.model},
+                {QStringLiteral("choices"),
+                 QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
+                                        {QStringLiteral("delta"), delta},
+                                        {QStringLiteral("finish_reason"), finish}}}}};
+        };
+        const int parts = std::max(1, std::min<int>(options_.streamChunks, x.content.size()));
+        const qsizetype step = (x.content.size() + parts - 1) / parts;
+        QByteArray first = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                           "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n" +
+                           requestId + connection + "\r\n";
+        for (int p = 0; p < parts; ++p) {
+            QJsonObject delta{{QStringLiteral("content"), x.content.mid(p * step, step)}};
+            if (p == 0)
+                delta.insert(QStringLiteral("role"), QStringLiteral("assistant"));
+            QByteArray event = sseEvent(chunk(delta, QJsonValue::Null));
+            if (x.fault == Exchange::Fault::Malformed && p == parts / 2)
+                event = event.left(event.size() / 2) + "\n\n";
+            const double at =
+                parts == 1 ? x.firstMs
+                           : x.firstMs + (x.totalMs - x.firstMs) * p / static_cast<double>(parts);
+            pieces.emplace_back(at, (p == 0 ? first : QByteArray()) + chunked(event));
+            if (drop && p == parts / 2) {
+                pieces.emplace_back(-1.0, QByteArray()); // negative: close now
+                break;
+            }
+        }
+        if (!drop) {
+            QJsonObject usage{{QStringLiteral("id"), x.id},
+                              {QStringLiteral("object"), QStringLiteral("chat.completion.chunk")},
+                              {QStringLiteral("created"), created},
+                              {QStringLiteral("model"), x.model},
+                              {QStringLiteral("choices"), QJsonArray{}},
+                              {QStringLiteral("usage"), x.usage},
+                              {QStringLiteral("routerlab"), x.info}};
+            pieces.emplace_back(x.totalMs,
+                                chunked(sseEvent(chunk(QJsonObject{}, QStringLiteral("stop")))) +
+                                    chunked(sseEvent(usage)) + chunked("data: [DONE]\n\n") +
+                                    "0\r\n\r\n");
+        }
+    }
+    if (drop && !x.stream)
+        pieces.emplace_back(-1.0, QByteArray());
+
+    // Write the pieces in order, each at its time; without latency, all at once.
+    writePieces(socket,
+                std::make_shared<std::vector<std::pair<double, QByteArray>>>(std::move(pieces)), 0,
+                0.0, x.keepAlive && !drop);
+}
+
+void ReplayServer::writePieces(QTcpSocket* socket,
+                               std::shared_ptr<std::vector<std::pair<double, QByteArray>>> pieces,
+                               std::size_t next, double nowMs, bool keepAlive) {
+    while (next < pieces->size()) {
+        // Named copies, not a structured binding: clang 14 cannot capture one in a lambda.
+        const double at = (*pieces)[next].first;
+        const QByteArray& bytes = (*pieces)[next].second;
+        if (at > nowMs + 0.5) {
+            QTimer::singleShot(static_cast<int>(std::lround(at - nowMs)), Qt::PreciseTimer, socket,
+                               [this, socket, pieces, next, at, keepAlive] {
+                                   writePieces(socket, pieces, next, at, keepAlive);
+                               });
+            return;
+        }
+        if (at < 0) { // the drop fault: what was written goes out, then the line goes dead
+            socket->flush();
+            connections_.remove(socket);
+            socket->abort();
+            socket->deleteLater(); // in case abort() emits no disconnected()
+            return;
+        }
+        socket->write(bytes);
+        ++next;
+    }
+    finishExchange(socket, keepAlive);
+}
+
+} // namespace routerlab

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "routing/router.h"
+
+#include <Eigen/Core>
+#include <QString>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace routerlab {
+
+// What routers that predict each model's quality share: the predictions (models x dataset
+// rows; a NaN column is predicted on first use) and each model's mean cost and latency over
+// the training rows.
+struct QualityPredictions {
+    Eigen::MatrixXf quality;
+    std::vector<double> meanCost;
+    std::vector<double> meanLatency;
+};
+
+using Predictor = std::function<Eigen::VectorXf(int row)>;
+
+// Routes to the model with the best reward under the run's preference, from predicted quality
+// and mean cost and latency. Learns nothing online.
+class PredictedRewardRouter : public Router {
+public:
+    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict)
+        : predictions_(std::move(predictions)), predict_(std::move(predict)) {}
+    void reset(std::uint64_t) override {}
+    Decision route(const Query& query, const RewardFunction& reward) override;
+    void observe(const Query&, int, const Feedback&) override {}
+
+private:
+    std::shared_ptr<const QualityPredictions> predictions_;
+    Predictor predict_;
+};
+
+// NaN predictions, and the models' mean cost and latency over the training rows.
+QualityPredictions emptyPredictions(const RoutingProblem& problem);
+
+// Trained once per experiment and key when the problem has a training cache, else now.
+template <typename T>
+std::shared_ptr<const T> cachedTraining(const RoutingProblem& problem, const QString& key,
+                                        const std::function<std::shared_ptr<const T>()>& make) {
+    return problem.trainingCache ? problem.trainingCache->getOrCreate<T>(key, make) : make();
+}
+
+inline void requireFeatures(const RoutingProblem& problem, const char* router) {
+    if (!problem.features)
+        throw std::invalid_argument(std::string("router '") + router + "' needs prompt features");
+}
+
+} // namespace routerlab

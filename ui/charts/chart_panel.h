@@ -1,0 +1,94 @@
+#pragma once
+
+#include "ui/charts/csv_table.h"
+#include "ui/experiment/experiment_results.h"
+
+#include <QWidget>
+#include <memory>
+
+class QChart;
+class QChartView;
+class QHBoxLayout;
+class QLabel;
+class QTimer;
+class QValueAxis;
+class QVBoxLayout;
+
+namespace routerlab {
+
+// A page of the results: a header with its title, controls of its own and the export
+// buttons, over a canvas of chart views. Every page exports the canvas as PNG and SVG and
+// the data it draws as CSV.
+class ChartPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    ChartPanel(const QString& title, const QString& fileStem, QWidget* parent = nullptr);
+
+    // The results stay shared with the window (a run updates them in place and calls this
+    // again); panels read them when drawing and never copy them. A hidden page draws when it
+    // is next shown: only the page in view pays for a streaming run.
+    void showResults(std::shared_ptr<const ExperimentResults> results);
+    // A running experiment's update: drawn once the event loop has gone idle (a zero timer
+    // waits for that), so each redraw is a burst of its own, never chained to the burst that
+    // delivered the results, and updates arriving meanwhile coalesce.
+    void streamResults(std::shared_ptr<const ExperimentResults> results);
+    // Draws now, shown or not.
+    virtual void setResults(std::shared_ptr<const ExperimentResults> results) = 0;
+    virtual CsvTable table() const = 0;
+
+    QString title() const { return title_; }
+    QString fileStem() const { return fileStem_; }
+    QWidget* canvas() const { return canvas_; }
+
+    // False with a readable `error` when the file cannot be written.
+    bool exportPng(const QString& path, QString& error);
+    bool exportSvg(const QString& path, QString& error);
+    bool exportCsv(const QString& path, QString& error);
+
+signals:
+    void exportFailed(const QString& message);
+    void exported(const QString& path);
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    // Drawing a page may leave work for later turns of the event loop; exports need it done.
+    virtual void finishDrawing() {}
+    // A chart view in the canvas, stacked under the previous ones; `stretch` shares the height.
+    QChartView* addChartView(QChart* chart, int stretch = 1);
+    QHBoxLayout* controls() const { return controls_; }
+    QVBoxLayout* canvasLayout() const { return canvasLayout_; }
+    // A note under the title ("waiting for the first cells", what the chart shows).
+    void setNote(const QString& text);
+
+private:
+    void chooseAndExport(const QString& kind);
+    void drawPending();
+    void drawNow();
+
+    // Not drawn yet: the page was hidden, or a streamed update waits for the idle loop.
+    std::shared_ptr<const ExperimentResults> pending_;
+
+    QString title_;
+    QString fileStem_;
+    QHBoxLayout* controls_;
+    QWidget* canvas_;
+    QVBoxLayout* canvasLayout_;
+    QLabel* note_;
+    QTimer* streamTimer_; // draws pending_ once the event loop is idle
+};
+
+// The palette every chart uses, so a router keeps its colour from page to page.
+QColor routerColor(int index);
+
+// Sets the axis to [min, max] widened to round numbers (as QValueAxis::applyNiceNumbers), in
+// one step and only when the result differs from what it shows. Every range change makes Qt
+// Charts recompute each attached series' geometry (it strokes every line's outline for hit
+// testing), which is most of what a streaming redraw costs.
+void setNiceRange(QValueAxis* axis, double min, double max, int ticks = 5);
+
+// Removes and deletes every series and axis of the chart. QChart::removeAxis gives the axis
+// back to the caller instead of deleting it, so a redraw that only removed would leak.
+void clearChart(QChart* chart);
+
+} // namespace routerlab

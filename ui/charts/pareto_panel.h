@@ -1,0 +1,49 @@
+#pragma once
+
+#include "ui/charts/chart_panel.h"
+
+#include <QJsonArray>
+
+class QLogValueAxis;
+class QValueAxis;
+
+namespace routerlab {
+
+// The cost-quality plane: every single model as a labelled point, each router's sweep as a
+// curve (AIQ in the legend), the oracle dashed, the non-dominated hull of the single models
+// and router points shaded, and the operating point the preference slider picks per router.
+class ParetoPanel : public ChartPanel {
+    Q_OBJECT
+
+public:
+    struct OperatingPoint {
+        QString router;
+        double costUsd = 0;
+        double quality = 0;
+    };
+
+    explicit ParetoPanel(QWidget* parent = nullptr);
+
+    void setResults(std::shared_ptr<const ExperimentResults> results) override;
+    void setOperatingPoints(const std::vector<OperatingPoint>& points);
+    // Single models priced by an edited pool (the sweep's own points otherwise).
+    void setRepricedModels(const QJsonArray& models);
+    CsvTable table() const override;
+
+    QChart* chart() const { return chart_; }
+    const std::vector<OperatingPoint>& operatingPoints() const { return operatingPoints_; }
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void redraw();
+    bool stale_ = false; // operating points moved while the page was hidden
+
+    std::shared_ptr<const ExperimentResults> results_ = std::make_shared<ExperimentResults>();
+    std::vector<OperatingPoint> operatingPoints_;
+    QJsonArray repricedModels_;
+    QChart* chart_;
+};
+
+} // namespace routerlab

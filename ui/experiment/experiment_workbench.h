@@ -1,0 +1,105 @@
+#pragma once
+
+#include "ui/experiment/experiment_results.h"
+#include "ui/tradeoff/operating_point_evaluator.h"
+#include "ui/experiment/prepared_experiment.h"
+#include "ui/shell/workspace_navigator.h"
+
+#include <QObject>
+#include <memory>
+#include <vector>
+
+class QTabWidget;
+
+namespace routerlab {
+
+class ChartPanel;
+class ComparisonPanel;
+class ConvergencePanel;
+class CostPanel;
+class ExperimentDesigner;
+class LatencyPanel;
+class ParetoPanel;
+class PreferencePanel;
+class RunController;
+class RunPanel;
+
+// Everything about experiments, owned by the main window: the designer, the run and its
+// panel, the result pages, the preference slider, and results from elsewhere (this
+// session's runs, result files, a workspace's stored experiments) in the navigator.
+class ExperimentWorkbench : public QObject {
+    Q_OBJECT
+
+public:
+    ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget* parentWidget);
+    ~ExperimentWorkbench() override;
+
+    ExperimentDesigner* designer() const { return designer_; }
+    RunController* runs() const { return runs_; }
+    RunPanel* runPanel() const { return runPanel_; }
+    PreferencePanel* preferences() const { return preferences_; }
+    OperatingPointEvaluator* evaluator() const { return evaluator_; }
+    const std::vector<ChartPanel*>& panels() const { return panels_; }
+    ConvergencePanel* convergence() const { return convergence_; }
+    CostPanel* cost() const { return cost_; }
+    LatencyPanel* latency() const { return latency_; }
+    ParetoPanel* pareto() const { return pareto_; }
+    ComparisonPanel* comparison() const { return comparison_; }
+    std::shared_ptr<const ExperimentResults> shownResults() const { return shown_; }
+
+    // The data the window shows, reused by a run over the same files (with the pool as
+    // edited). `paths`/`poolPath` are what it was opened from.
+    void setWindowData(const LoadedData& data, const QStringList& paths, const QString& poolPath);
+    // The pool was edited: runs reuse it; the frontier's single models are re-priced.
+    void setEditedPool(std::shared_ptr<const ModelPool> pool);
+
+    // The workspace file opened last; empty when none.
+    const QString& workspacePath() const { return workspacePath_; }
+
+    void run();
+    // Opens "Run on a Cluster…" for the designer's experiment (modal).
+    void runOnCluster();
+    bool openResultFile(const QString& path, QString& error);
+    bool openWorkspace(const QString& path, QString& error);
+    void showEntry(WorkspaceNavigator::Kind kind, int id);
+
+signals:
+    void message(const QString& text, bool error);
+    void runFinished(bool cancelled, const QString& error);
+    void resultsShown();
+    // A page worth looking at now (the Convergence page when a run starts).
+    void pageRequested(QWidget* page);
+
+private:
+    // `streamed`: a running experiment's update, drawn when the event loop is idle.
+    void showResults(std::shared_ptr<const ExperimentResults> results, bool streamed = false);
+    void onRunPrepared();
+    void onRunUpdated();
+    void onRunFinished(bool cancelled, const QString& error);
+    void repriceSingleModels();
+
+    WorkspaceNavigator* navigator_;
+    ExperimentDesigner* designer_;
+    RunController* runs_;
+    RunPanel* runPanel_;
+    PreferencePanel* preferences_;
+    OperatingPointEvaluator* evaluator_;
+    ConvergencePanel* convergence_;
+    CostPanel* cost_;
+    LatencyPanel* latency_;
+    ParetoPanel* pareto_;
+    ComparisonPanel* comparison_;
+    std::vector<ChartPanel*> panels_;
+
+    LoadedData windowData_;
+    QStringList windowPaths_;
+    QString windowPoolPath_;
+    std::shared_ptr<const ModelPool> editedPool_;
+    std::shared_ptr<const ExperimentResults> shown_;
+    std::shared_ptr<const PreparedExperiment> shownExperiment_; // for the slider and re-pricing
+    std::vector<std::shared_ptr<const ExperimentResults>> sessionResults_; // navigator "Results"
+    std::vector<std::shared_ptr<const PreparedExperiment>> sessionExperiments_;
+    QString workspacePath_;
+};
+
+} // namespace routerlab

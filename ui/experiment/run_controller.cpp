@@ -1,0 +1,120 @@
+#include "ui/experiment/run_controller.h"
+
+#include <QTimer>
+#include <QtConcurrent>
+
+namespace routerlab {
+
+namespace {
+constexpr int kPollMs = 100;
+}
+
+RunController::RunController(QObject* parent) : QObject(parent), pollTimer_(new QTimer(this)) {
+    pollTimer_->setInterval(kPollMs);
+    connect(pollTimer_, &QTimer::timeout, this, &RunController::poll);
+    connect(&watcher_, &QFutureWatcher<RunOutcome>::finished, this,
+            &RunController::onWorkerFinished);
+    connect(&jsonWatcher_, &QFutureWatcher<ResultsAccumulator::Jsons>::finished, this,
+            &RunController::onJsonsBuilt);
+}
+
+RunController::~RunController() {
+    if (progress_)
+        progress_->cancel.store(true);
+    watcher_.waitForFinished();
+    jsonWatcher_.waitForFinished();
+}
+
+void RunController::start(const GuiExperiment& experiment, const LoadedData& loaded,
+                          const QString& title) {
+    if (running_)
+        return;
+    running_ = true;
+    workerDone_ = false;
+    jsonBusy_ = false;
+    outcome_ = {};
+    progress_ = std::make_shared<RunProgress>();
+    accumulator_.reset();
+    title_ = title;
+    cellsStartedMs_ = -1;
+    clock_.start();
+    const int threads = std::max(1, experiment.simulate.threads);
+    // The job runs its cells on threads of its own; the pool thread only waits for them.
+    watcher_.setFuture(QtConcurrent::run([experiment, loaded, progress = progress_, threads] {
+        return runExperimentJob(experiment, loaded, progress, threads);
+    }));
+    pollTimer_->start();
+    emit runningChanged(true);
+}
+
+void RunController::cancel() {
+    if (progress_ && running_)
+        progress_->cancel.store(true);
+}
+
+qint64 RunController::remainingMs() const {
+    const auto prepared = this->prepared();
+    if (!prepared || cellsStartedMs_ < 0)
+        return -1;
+    const int done = progress_->doneCells();
+    if (done == 0)
+        return -1;
+    const qint64 spent = clock_.elapsed() - cellsStartedMs_;
+    return spent * (prepared->cellCount() - done) / done;
+}
+
+void RunController::poll() {
+    if (!progress_)
+        return;
+    if (!accumulator_) {
+        auto prepared = progress_->prepared();
+        if (!prepared)
+            return;
+        accumulator_ = std::make_unique<ResultsAccumulator>(std::move(prepared), title_);
+        cellsStartedMs_ = clock_.elapsed();
+        emit cellsPlanned();
+    }
+    for (CellDigest& d : progress_->takeFinished())
+        accumulator_->add(std::move(d));
+    startJsonBuild();
+}
+
+void RunController::startJsonBuild() {
+    if (jsonBusy_ || !accumulator_ || !accumulator_->jsonsStale())
+        return;
+    jsonBusy_ = true;
+    jsonWatcher_.setFuture(QtConcurrent::run([snapshot = accumulator_->takeSnapshot()] {
+        return ResultsAccumulator::buildJsons(snapshot);
+    }));
+}
+
+void RunController::onJsonsBuilt() {
+    jsonBusy_ = false;
+    if (!accumulator_)
+        return;
+    accumulator_->setJsons(jsonWatcher_.result());
+    emit resultsUpdated();
+    startJsonBuild();
+    if (workerDone_ && !jsonBusy_)
+        finish();
+}
+
+void RunController::onWorkerFinished() {
+    pollTimer_->stop();
+    outcome_ = watcher_.result();
+    workerDone_ = true;
+    poll();
+    // The last cells' JSONs are still being built: finish when they land.
+    if (!jsonBusy_)
+        finish();
+}
+
+void RunController::finish() {
+    if (!running_)
+        return;
+    running_ = false;
+    emit runningChanged(false);
+    emit finished(outcome_.cancelled, outcome_.error);
+}
+
+} // namespace routerlab

@@ -1,0 +1,92 @@
+#include "ui/shell/load_controller.h"
+
+#include "ui/shell/recent_files_menu.h"
+
+#include <QDateTime>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+#include <utility>
+
+namespace routerlab {
+
+LoadController::LoadController(QStatusBar* statusBar, QObject* parent)
+    : QObject(parent), statusBar_(statusBar), progressBar_(new QProgressBar(statusBar)),
+      cancelButton_(new QPushButton(tr("Cancel"), statusBar)), progressTimer_(new QTimer(this)) {
+    progressBar_->setMaximumWidth(200);
+    progressBar_->setTextVisible(false);
+    cancelButton_->setToolTip(tr("Stop loading; what is shown now stays"));
+    connect(cancelButton_, &QPushButton::clicked, this, &LoadController::cancel);
+    statusBar_->addPermanentWidget(progressBar_);
+    statusBar_->addPermanentWidget(cancelButton_);
+    progressBar_->hide();
+    cancelButton_->hide();
+    // Sample the worker's byte counter rather than queue a signal per chunk it reads.
+    progressTimer_->setInterval(100);
+    connect(progressTimer_, &QTimer::timeout, this, &LoadController::updateProgress);
+    connect(&watcher_, &QFutureWatcher<LoadOutcome>::finished, this,
+            &LoadController::onWorkerFinished);
+}
+
+LoadController::~LoadController() {
+    if (progress_)
+        progress_->cancel = true;
+    watcher_.waitForFinished();
+}
+
+void LoadController::start(const LoadRequest& request) {
+    if (isRunning()) {
+        pending_ = request;
+        progress_->cancel = true;
+        return;
+    }
+    progress_ = std::make_shared<LoadProgress>();
+    startedMs_ = QDateTime::currentMSecsSinceEpoch();
+    watcher_.setFuture(QtConcurrent::run(runLoadJob, request, progress_));
+    statusBar_->showMessage(tr("Loading %1…").arg(RecentFilesMenu::describe(request)));
+    progressBar_->setRange(0, 0);
+    progressBar_->show();
+    cancelButton_->show();
+    progressTimer_->start();
+    emit runningChanged(true);
+}
+
+void LoadController::cancel() {
+    if (!isRunning())
+        return;
+    pending_.reset();
+    progress_->cancel = true;
+    statusBar_->showMessage(tr("Cancelling…"));
+}
+
+qint64 LoadController::elapsedMs() const {
+    return QDateTime::currentMSecsSinceEpoch() - startedMs_;
+}
+
+void LoadController::updateProgress() {
+    const qint64 total = progress_ ? progress_->total.load() : 0;
+    if (total <= 0) {
+        progressBar_->setRange(0, 0); // busy: the total is not known yet
+        return;
+    }
+    progressBar_->setRange(0, 1000);
+    progressBar_->setValue(static_cast<int>(progress_->done.load() * 1000 / total));
+}
+
+void LoadController::onWorkerFinished() {
+    progressTimer_->stop();
+    progressBar_->hide();
+    cancelButton_->hide();
+    const LoadOutcome outcome = watcher_.result();
+    if (pending_) {
+        // Superseded: whatever it produced is dropped, the newer request runs instead.
+        start(*std::exchange(pending_, std::nullopt));
+        return;
+    }
+    emit runningChanged(false);
+    emit finished(outcome);
+}
+
+} // namespace routerlab

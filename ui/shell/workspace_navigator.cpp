@@ -1,0 +1,121 @@
+#include "ui/shell/workspace_navigator.h"
+
+#include <QHeaderView>
+#include <QStandardItemModel>
+
+namespace routerlab {
+
+namespace {
+
+constexpr int kIdRole = Qt::UserRole;
+constexpr int kKindRole = Qt::UserRole + 1;
+
+QStandardItem* makeHeading(const QString& text) {
+    auto* item = new QStandardItem(text);
+    QFont font = item->font();
+    font.setBold(true);
+    item->setFont(font);
+    // Headings only group; selecting one would show nothing.
+    item->setFlags(Qt::ItemIsEnabled);
+    return item;
+}
+
+} // namespace
+
+WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
+    : QTreeView(parent), model_(new QStandardItemModel(this)), pools_(makeHeading(tr("Pools"))),
+      datasets_(makeHeading(tr("Datasets"))), results_(makeHeading(tr("Results"))),
+      experiments_(makeHeading(tr("Stored experiments"))) {
+    model_->appendRow(datasets_);
+    model_->appendRow(pools_);
+    model_->appendRow(results_);
+    model_->appendRow(experiments_);
+    setModel(model_);
+    setHeaderHidden(true);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setUniformRowHeights(true);
+    expandAll();
+    connect(selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& current) { onCurrentChanged(current); });
+}
+
+QStandardItem* WorkspaceNavigator::heading(Kind kind) const {
+    switch (kind) {
+    case Kind::Pool:
+        return pools_;
+    case Kind::Dataset:
+        return datasets_;
+    case Kind::Result:
+        return results_;
+    case Kind::Experiment:
+    case Kind::Run:
+        break;
+    }
+    return experiments_;
+}
+
+QStandardItem* WorkspaceNavigator::find(Kind kind, int id) const {
+    QStandardItem* parent = heading(kind);
+    for (int row = 0; row < parent->rowCount(); ++row)
+        if (parent->child(row)->data(kIdRole).toInt() == id)
+            return parent->child(row);
+    return nullptr;
+}
+
+void WorkspaceNavigator::setEntry(Kind kind, int id, const QString& label, const QString& toolTip) {
+    QStandardItem* item = find(kind, id);
+    if (!item) {
+        item = new QStandardItem;
+        item->setData(id, kIdRole);
+        item->setData(static_cast<int>(kind), kKindRole);
+        heading(kind)->appendRow(item);
+        expand(heading(kind)->index());
+    }
+    item->setText(label);
+    item->setToolTip(toolTip);
+}
+
+void WorkspaceNavigator::selectEntry(Kind kind, int id) {
+    QStandardItem* item = find(kind, id);
+    if (!item)
+        return;
+    selecting_ = true;
+    selectionModel()->setCurrentIndex(item->index(), QItemSelectionModel::ClearAndSelect);
+    selecting_ = false;
+    scrollTo(item->index());
+}
+
+int WorkspaceNavigator::entryCount(Kind kind) const {
+    if (kind != Kind::Run)
+        return heading(kind)->rowCount();
+    int runs = 0;
+    for (int row = 0; row < experiments_->rowCount(); ++row)
+        runs += experiments_->child(row)->rowCount();
+    return runs;
+}
+
+void WorkspaceNavigator::setRunEntry(int experimentId, int runId, const QString& label,
+                                     const QString& toolTip) {
+    QStandardItem* experiment = find(Kind::Experiment, experimentId);
+    if (!experiment)
+        return;
+    auto* item = new QStandardItem(label);
+    item->setData(runId, kIdRole);
+    item->setData(static_cast<int>(Kind::Run), kKindRole);
+    item->setToolTip(toolTip);
+    experiment->appendRow(item);
+}
+
+void WorkspaceNavigator::clearExperiments() {
+    experiments_->removeRows(0, experiments_->rowCount());
+}
+
+void WorkspaceNavigator::onCurrentChanged(const QModelIndex& current) {
+    if (selecting_ || !current.isValid() || !current.parent().isValid())
+        return;
+    emit entrySelected(static_cast<Kind>(current.data(kKindRole).toInt()),
+                       current.data(kIdRole).toInt());
+}
+
+} // namespace routerlab

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "ui/experiment/prepared_experiment.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace routerlab {
+
+// Where one router operates at one preference, on the experiment's scored (test) prompts.
+struct RouterOperatingPoint {
+    QString router;
+    // True: evaluated at this exact preference (a router trained once that takes the
+    // preference at decision time, or a reference router); false: the nearest point of the
+    // router's sweep (an online learner would have to run again).
+    bool evaluated = false;
+    double meanQuality = 0;
+    double meanCostUsd = 0;
+    double p95LatencyS = 0;
+    std::vector<double> share; // per model; empty when unknown
+};
+
+struct OperatingPoints {
+    Preference preference;
+    std::vector<RouterOperatingPoint> routers;
+    double milliseconds = 0; // evaluation time
+};
+
+// Routers that take the preference at decision time without learning from the run: their
+// operating point at a new preference is one pass over the test prompts, no re-training
+// (BaRP's trained policy comes from the setup's training cache).
+bool isPreferenceConditioned(const RouterSpec& router);
+
+// Evaluates every preference-conditioned router of the experiment (and the oracle) at
+// `preference`, seed 1; the others come from `sweep` (buildResult of the sweep part) at
+// the nearest cost weight. Thread-safe; takes a few milliseconds on thousands of prompts.
+OperatingPoints evaluateOperatingPoints(const PreparedExperiment& prepared,
+                                        const Preference& preference, const QJsonObject& sweep);
+
+// Keeps the slider responsive: evaluates on a worker, one preference at a time; while one
+// evaluation runs, only the newest request waits (drags skip stale positions).
+class OperatingPointEvaluator : public QObject {
+    Q_OBJECT
+
+public:
+    explicit OperatingPointEvaluator(QObject* parent = nullptr);
+    ~OperatingPointEvaluator() override;
+
+    void setExperiment(std::shared_ptr<const PreparedExperiment> prepared, QJsonObject sweep);
+    void setSweep(QJsonObject sweep) { sweep_ = std::move(sweep); }
+    bool hasExperiment() const { return prepared_ != nullptr; }
+    void request(const Preference& preference);
+    bool isBusy() const { return watcher_.isRunning(); }
+    int completed() const { return completed_; }
+
+signals:
+    void evaluated(const routerlab::OperatingPoints& points);
+
+private:
+    void startNext();
+
+    std::shared_ptr<const PreparedExperiment> prepared_;
+    QJsonObject sweep_;
+    std::optional<Preference> pending_;
+    QFutureWatcher<OperatingPoints> watcher_;
+    int completed_ = 0;
+};
+
+} // namespace routerlab
