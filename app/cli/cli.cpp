@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "cli/cli_command.h"
+#include "common/error_message.h"
 #include "common/input_error.h"
 #include "common/paths.h"
 #include "common/version.h"
@@ -87,12 +88,10 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err) {
     }
     try {
         return command->run(parser, out, err);
-    } catch (const InputError& e) {
-        err << "routerlab-cli " << command->name << ": " << e.text() << "\n";
     } catch (const ImportCancelled&) {
         err << "routerlab-cli " << command->name << ": cancelled\n";
-    } catch (const std::exception& e) {
-        err << "routerlab-cli " << command->name << ": " << e.what() << "\n";
+    } catch (...) {
+        err << "routerlab-cli " << command->name << ": " << currentErrorMessage() << "\n";
     }
     return kExitFailure;
 }

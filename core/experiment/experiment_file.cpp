@@ -1,5 +1,6 @@
 #include "experiment/experiment_file.h"
 
+#include "common/error_message.h"
 #include "common/input_error.h"
 
 #include <QFileInfo>
@@ -28,11 +29,8 @@ bool parseAs(const QString& command, const QString& file, SimulationArguments& o
             error = messages.trimmed().remove(QStringLiteral("routerlab-cli %1: ").arg(command));
             return false;
         }
-    } catch (const InputError& e) {
-        error = e.text();
-        return false;
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+    } catch (...) {
+        error = currentErrorMessage();
         return false;
     }
     return true;

@@ -1,5 +1,6 @@
 #include "ui/dataset/dataset_load_job.h"
 
+#include "common/error_message.h"
 #include "common/input_error.h"
 
 namespace routerlab {
@@ -28,14 +29,8 @@ LoadOutcome runLoadJob(const LoadRequest& request, const std::shared_ptr<LoadPro
         out = LoadOutcome{};
         out.request = request;
         out.cancelled = true;
-    } catch (const InputError& e) {
-        out.error = e.text();
-    } catch (const std::bad_alloc&) {
-        out.error = QStringLiteral("not enough memory to load this dataset");
-    } catch (const std::exception& e) {
-        out.error = QString::fromUtf8(e.what());
     } catch (...) {
-        out.error = QStringLiteral("unexpected error while loading");
+        out.error = currentErrorMessage();
     }
     if (!out.error.isEmpty()) {
         out.data.reset();

@@ -1,5 +1,6 @@
 #include "ui/experiment/experiment_run_job.h"
 
+#include "common/error_message.h"
 #include "common/input_error.h"
 
 #include <QThread>
@@ -134,14 +135,8 @@ RunOutcome runJob(const GuiExperiment& experiment, const LoadedData& loaded,
     } catch (const ImportCancelled&) {
         outcome.cancelled = true;
         return outcome;
-    } catch (const InputError& e) {
-        outcome.error = e.text();
-        return outcome;
-    } catch (const std::bad_alloc&) {
-        outcome.error = QStringLiteral("not enough memory for this experiment");
-        return outcome;
-    } catch (const std::exception& e) {
-        outcome.error = QString::fromUtf8(e.what());
+    } catch (...) {
+        outcome.error = currentErrorMessage();
         return outcome;
     }
     const PreparedExperiment& prepared = *outcome.prepared;

@@ -1,18 +1,19 @@
 #include "ui/experiment/experiment_workbench.h"
 
-#include "ui/cluster/cluster_script_dialog.h"
+#include "common/error_message.h"
 #include "common/input_error.h"
+#include "store/sqlite_database.h"
 #include "ui/charts/comparison_panel.h"
 #include "ui/charts/convergence_panel.h"
 #include "ui/charts/cost_panel.h"
-#include "ui/experiment/experiment_designer.h"
 #include "ui/charts/latency_panel.h"
 #include "ui/charts/pareto_panel.h"
-#include "ui/tradeoff/preference_panel.h"
+#include "ui/cluster/cluster_script_dialog.h"
+#include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/result_sources.h"
 #include "ui/experiment/run_controller.h"
 #include "ui/experiment/run_panel.h"
-#include "store/sqlite_database.h"
+#include "ui/tradeoff/preference_panel.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -247,10 +248,8 @@ bool ExperimentWorkbench::openWorkspace(const QString& path, QString& error) {
                          .arg(path),
                      false);
         return true;
-    } catch (const InputError& e) {
-        error = e.text();
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+    } catch (...) {
+        error = currentErrorMessage();
     }
     return false;
 }
@@ -296,10 +295,8 @@ void ExperimentWorkbench::showEntry(WorkspaceNavigator::Kind kind, int id) {
             emit pageRequested(results->sweep.isEmpty() ? static_cast<QWidget*>(convergence_)
                                                         : pareto_);
         }
-    } catch (const InputError& e) {
-        emit message(tr("Could not read the workspace: %1").arg(e.text()), true);
-    } catch (const std::exception& e) {
-        emit message(tr("Could not read the workspace: %1").arg(QString::fromUtf8(e.what())), true);
+    } catch (...) {
+        emit message(tr("Could not read the workspace: %1").arg(currentErrorMessage()), true);
     }
 }
 

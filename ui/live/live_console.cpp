@@ -1,5 +1,6 @@
 #include "ui/live/live_console.h"
 
+#include "common/error_message.h"
 #include "common/input_error.h"
 #include "common/version.h"
 #include "live/live_runner.h"
@@ -243,12 +244,9 @@ void runJob(LiveConsoleJob& job) {
         const std::lock_guard lock(job.mutex);
         job.sessionId = result.sessionId;
         job.result = result;
-    } catch (const InputError& e) {
+    } catch (...) {
         const std::lock_guard lock(job.mutex);
-        job.error = e.text();
-    } catch (const std::exception& e) {
-        const std::lock_guard lock(job.mutex);
-        job.error = QString::fromUtf8(e.what());
+        job.error = currentErrorMessage();
     }
 }
 
@@ -836,10 +834,8 @@ LiveCallLog* LiveConsole::ratingLog(QString& error) {
             ratingLog_ = std::make_unique<LiveCallLog>(*ratingStore_);
         }
         return ratingLog_.get();
-    } catch (const InputError& e) {
-        error = e.text();
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+    } catch (...) {
+        error = currentErrorMessage();
     }
     ratingStore_.reset();
     return nullptr;

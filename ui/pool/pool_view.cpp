@@ -1,5 +1,6 @@
 #include "ui/pool/pool_view.h"
 
+#include "common/error_message.h"
 #include "common/input_error.h"
 #include "ui/pool/pool_edit_command.h"
 #include "ui/pool/pool_table_model.h"
@@ -100,11 +101,8 @@ bool PoolView::savePool(const QString& path, QString& error) const {
     }
     try {
         model_->pool()->save(path);
-    } catch (const InputError& e) {
-        error = e.text();
-        return false;
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
+    } catch (...) {
+        error = currentErrorMessage();
         return false;
     }
     undo_->setClean();
