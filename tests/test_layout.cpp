@@ -63,8 +63,6 @@ const QStringList kPending = {
     "app/cli/serve_command.cpp",
     "app/gui/main.cpp",
     "core/experiment/shard_files.cpp",
-    "core/irt/irt_model.cpp",
-    "core/irt/set_policy.cpp",
     "core/live/live_runner.cpp",
     "core/replay/replay_server.cpp",
     "core/routers/barp_model.cpp",
