@@ -267,7 +267,26 @@ private slots:
         for (const char* key : {"routing_quiz", "routing_full", "routing_without"})
             QVERIFY2(j.value(key).toObject().contains("mean_reward"), key);
         QVERIFY(j.contains("recovery"));
-        QCOMPARE(j.value("budget_curve").toArray().size(), 2);
+        const QJsonArray curve = j.value("budget_curve").toArray();
+        QCOMPARE(curve.size(), 2);
+        // The one report schema (the wizard saves it too): the chosen quiz is the curve's last
+        // point, and its steps are the prompts asked.
+        QCOMPARE(j.value("budget").toInt(), 30);
+        QVERIFY(j.value("simulated").toBool());
+        const QJsonObject chosen = curve.last().toObject();
+        QCOMPARE(chosen.value("budget").toInt(), 30);
+        QCOMPARE(chosen.value("mean_reward").toDouble(),
+                 j.value("routing_quiz").toObject().value("mean_reward").toDouble());
+        QCOMPARE(chosen.value("prediction_recovery").toDouble(),
+                 j.value("prediction_recovery").toDouble());
+        for (const QJsonValue& point : curve)
+            QVERIFY(point.toObject().value("identity_sd").toDouble() > 0);
+        const QJsonArray steps = j.value("steps").toArray();
+        QCOMPARE(steps.size(), 30);
+        for (int i = 0; i < steps.size(); ++i)
+            QCOMPARE(steps.at(i).toObject().value("prompt_id"), j.value("prompt_ids")[i]);
+        QCOMPARE(j.value("predicted_quality_per_category").toObject().size(), 4);
+        QCOMPARE(j.value("training_prompts").toInt() + j.value("scored_prompts").toInt(), 1600);
         // 30 prompts place the model most of the way from the prior to its full-data identity.
         QVERIFY2(j.value("prediction_recovery").toDouble() > 0.6, r.out.constData());
         const Run unknown = cli(QStringList{QStringLiteral("quiz")} + data +

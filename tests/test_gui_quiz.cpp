@@ -4,18 +4,22 @@
 // the replay server (a separate routerlab-cli process) that joins the pool and leaves it on
 // undo, and an unreachable endpoint or bad input that end in a message, not a crash.
 
-#include "ui/shell/main_window.h"
+#include "replay_process.h"
+#include "stall_meter.h"
 #include "ui/pool/pool_table_model.h"
 #include "ui/pool/pool_view.h"
 #include "ui/quiz/quiz_wizard.h"
-#include "replay_process.h"
-#include "stall_meter.h"
+#include "ui/shell/main_window.h"
 
 #include <QAbstractSeries>
 #include <QAction>
 #include <QChart>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -47,6 +51,13 @@ const QString kEndpointId = QStringLiteral("quizzed-llama");
 
 QString sampleFile(const char* name) {
     return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
+}
+
+QJsonObject readJson(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
 }
 
 QLineSeries* seriesNamed(QChart* chart, const QString& name) {
@@ -222,7 +233,19 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
     QString error;
     const QString saved = dir_.filePath(QStringLiteral("quiz.json"));
     QVERIFY2(wizard_->saveResult(saved, error), qPrintable(error));
-    QVERIFY(QFileInfo(saved).size() > 0);
+    // The schema of `routerlab-cli quiz --json`, holding the quiz shown.
+    const QJsonObject json = readJson(saved);
+    for (const char* key : {"prompt_ids", "steps", "identity_quiz", "identity_full", "routing_quiz",
+                            "routing_full", "routing_without", "recovery", "prediction_recovery",
+                            "budget_curve", "predicted_quality_per_category", "setup"})
+        QVERIFY2(json.contains(QLatin1String(key)), key);
+    QCOMPARE(json.value("new_model").toString(), kHeldOut);
+    QVERIFY(json.value("simulated").toBool());
+    QCOMPARE(json.value("budget").toInt(), 30);
+    QCOMPARE(json.value("prompt_ids").toArray().size(), 30);
+    QCOMPARE(json.value("routing_quiz").toObject().value("mean_reward").toDouble(),
+             report->outcome.routing.reward);
+    QCOMPARE(json.value("budget_curve").toArray().size(), int(report->curve.size()));
 }
 
 void TestGuiQuiz::anotherBudgetReusesThePreparation() {
@@ -257,6 +280,15 @@ void TestGuiQuiz::liveQuizJoinsThePoolAndUndoRemovesIt() {
     QCOMPARE(wizard_->categoryTable()->columnCount(), 1 + 1 + 8);
     QVERIFY(wizard_->figuresLabel()->text().contains(QLatin1String("cannot be scored")));
     QVERIFY(wizard_->curveChart()->series().size() == 1);
+    QString error;
+    const QString saved = dir_.filePath(QStringLiteral("live-quiz.json"));
+    QVERIFY2(wizard_->saveResult(saved, error), qPrintable(error));
+    const QJsonObject json = readJson(saved);
+    QCOMPARE(json.value("new_model").toString(), kEndpointId);
+    QCOMPARE(json.value("simulated").toBool(true), false);
+    QCOMPARE(json.value("scorer").toString(), QStringLiteral("replay"));
+    QVERIFY(json.value("routing_full").isNull()); // no records to judge it by
+    QCOMPARE(json.value("prompt_ids").toArray().size(), 20);
 
     PoolTableModel* pool = window_->poolView()->model();
     const int before = pool->rowCount();

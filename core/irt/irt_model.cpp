@@ -45,6 +45,83 @@ IrtModel::IrtModel(int featureDimension, int models, IrtSettings settings) : set
     logSd_ = Eigen::MatrixXf::Constant(d, models, -1.0f);
 }
 
+namespace {
+
+// fit()'s stochastic gradient of the negative ELBO, one item at a time: each draws its models'
+// identities by reparameterisation (theta = mu + sd * eps) and adds its gradient, scaled to the
+// minibatch, to the parameters'.
+class ElboGradient {
+public:
+    ElboGradient(Parameter& a, Parameter& w, Parameter& mu, Parameter& logSd, Random& random,
+                 Eigen::Index featureCount)
+        : a_(a), w_(w), mu_(mu), logSd_(logSd), random_(random), eps_(mu.value.rows()),
+          thetaA_(mu.value.rows()), thetaB_(mu.value.rows()), alpha_(mu.value.rows()),
+          e_(featureCount + 1) {
+        e_[featureCount] = 1.0f;
+    }
+
+    // The prompt's features and the constant 1, and its discrimination.
+    void setPrompt(const Eigen::MatrixXf& features, int row) {
+        e_.head(features.rows()) = features.col(row);
+        alpha_.noalias() = a_.value * e_;
+    }
+
+    // Each returns the item's log-likelihood at the drawn identities.
+    double addGraded(const IrtObservation& o, float scale) {
+        sample(o.model, thetaA_);
+        const double z = double(alpha_.dot(thetaA_)) - double(w_.value.col(0).dot(e_));
+        const double logLikelihood = softLogLikelihood(z, o.score);
+        const float g = static_cast<float>(logistic(z) - o.score) * scale;
+        a_.gradient.noalias() += (g * thetaA_) * e_.transpose();
+        w_.gradient.col(0) -= g * e_;
+        mu_.gradient.col(o.model) += g * alpha_;
+        logSd_.gradient.col(o.model).array() +=
+            g * alpha_.array() * eps_.array() * logSd_.value.col(o.model).array().exp();
+        return logLikelihood;
+    }
+
+    double addComparison(const IrtComparison& c, float scale) {
+        sample(c.winner, thetaA_);
+        const Eigen::VectorXf epsWinner = eps_;
+        sample(c.loser, thetaB_);
+        const double z = double(alpha_.dot(thetaA_ - thetaB_));
+        const double logLikelihood = logSigmoid(z);
+        const float g = static_cast<float>(logistic(z) - 1.0) * scale;
+        a_.gradient.noalias() += (g * (thetaA_ - thetaB_)) * e_.transpose();
+        mu_.gradient.col(c.winner) += g * alpha_;
+        mu_.gradient.col(c.loser) -= g * alpha_;
+        logSd_.gradient.col(c.winner).array() +=
+            g * alpha_.array() * epsWinner.array() * logSd_.value.col(c.winner).array().exp();
+        logSd_.gradient.col(c.loser).array() -=
+            g * alpha_.array() * eps_.array() * logSd_.value.col(c.loser).array().exp();
+        return logLikelihood;
+    }
+
+private:
+    void sample(int m, Eigen::VectorXf& theta) {
+        for (Eigen::Index k = 0; k < eps_.size(); ++k)
+            eps_[k] = static_cast<float>(random_.normal());
+        theta = mu_.value.col(m) + (logSd_.value.col(m).array().exp() * eps_.array()).matrix();
+    }
+
+    Parameter& a_;
+    Parameter& w_;
+    Parameter& mu_;
+    Parameter& logSd_;
+    Random& random_;
+    Eigen::VectorXf eps_, thetaA_, thetaB_, alpha_;
+    Eigen::VectorXf e_;
+};
+
+// KL(q || N(0, I)) of all identities.
+double identityKl(const Parameter& mu, const Parameter& logSd) {
+    return 0.5 * ((2.0f * logSd.value.array()).exp() + mu.value.array().square() - 1.0f -
+                  2.0f * logSd.value.array())
+                     .sum();
+}
+
+} // namespace
+
 void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObservation>& observations,
                    const std::vector<IrtComparison>& comparisons,
                    const std::function<void(int, double)>& epochLoss) {
@@ -53,7 +130,6 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     const std::size_t total = observations.size() + comparisons.size();
     if (total == 0)
         return;
-    const int d = dimension();
     Parameter a{QStringLiteral("discrimination"), discrimination_, {}};
     Parameter w{QStringLiteral("difficulty"), difficulty_, {}};
     Parameter mu{QStringLiteral("identity_mean"), mean_, {}};
@@ -70,9 +146,7 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     std::iota(order.begin(), order.end(), std::size_t{0});
     Random random(Random::mix(settings_.seed, 0x5eed));
     const double perItem = 1.0 / static_cast<double>(total);
-    Eigen::VectorXf eps(d), thetaA(d), thetaB(d), alpha(d);
-    Eigen::VectorXf e(features.rows() + 1); // the prompt's features and the constant 1
-    e[features.rows()] = 1.0f;
+    ElboGradient elbo(a, w, mu, logSd, random, features.rows());
 
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
         for (std::size_t i = order.size(); i > 1; --i)
@@ -83,47 +157,14 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
             const std::size_t end = std::min(total, start + std::size_t(settings_.batch));
             const float scale = 1.0f / static_cast<float>(end - start);
             zeroGradients(parameters);
-            Eigen::MatrixXf& gradA = a.gradient;
             for (std::size_t j = start; j < end; ++j) {
                 const std::size_t item = order[j];
                 const bool graded = item < observations.size();
-                const int row =
-                    graded ? observations[item].row : comparisons[item - observations.size()].row;
-                e.head(features.rows()) = features.col(row);
-                alpha.noalias() = a.value * e;
-                auto sample = [&](int m, Eigen::VectorXf& theta) {
-                    for (int k = 0; k < d; ++k)
-                        eps[k] = static_cast<float>(random.normal());
-                    theta =
-                        mu.value.col(m) + (logSd.value.col(m).array().exp() * eps.array()).matrix();
-                };
-                if (graded) {
-                    const IrtObservation& o = observations[item];
-                    sample(o.model, thetaA);
-                    const double z = double(alpha.dot(thetaA)) - double(w.value.col(0).dot(e));
-                    epochNll -= softLogLikelihood(z, o.score);
-                    const float g = static_cast<float>(logistic(z) - o.score) * scale;
-                    gradA.noalias() += (g * thetaA) * e.transpose();
-                    w.gradient.col(0) -= g * e;
-                    mu.gradient.col(o.model) += g * alpha;
-                    logSd.gradient.col(o.model).array() +=
-                        g * alpha.array() * eps.array() * logSd.value.col(o.model).array().exp();
-                } else {
-                    const IrtComparison& c = comparisons[item - observations.size()];
-                    sample(c.winner, thetaA);
-                    const Eigen::VectorXf epsWinner = eps;
-                    sample(c.loser, thetaB);
-                    const double z = double(alpha.dot(thetaA - thetaB));
-                    epochNll -= logSigmoid(z);
-                    const float g = static_cast<float>(logistic(z) - 1.0) * scale;
-                    gradA.noalias() += (g * (thetaA - thetaB)) * e.transpose();
-                    mu.gradient.col(c.winner) += g * alpha;
-                    mu.gradient.col(c.loser) -= g * alpha;
-                    logSd.gradient.col(c.winner).array() += g * alpha.array() * epsWinner.array() *
-                                                            logSd.value.col(c.winner).array().exp();
-                    logSd.gradient.col(c.loser).array() -=
-                        g * alpha.array() * eps.array() * logSd.value.col(c.loser).array().exp();
-                }
+                const std::size_t comparison = item - observations.size();
+                elbo.setPrompt(features,
+                               graded ? observations[item].row : comparisons[comparison].row);
+                epochNll -= graded ? elbo.addGraded(observations[item], scale)
+                                   : elbo.addComparison(comparisons[comparison], scale);
             }
             // KL(q || N(0, I)) and the item maps' weight decay, per item of the whole set.
             const float kl = static_cast<float>(perItem);
@@ -133,13 +174,8 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
             w.gradient += settings_.l2 * w.value;
             adam.step();
         }
-        if (epochLoss) {
-            const double klTotal =
-                0.5 * ((2.0f * logSd.value.array()).exp() + mu.value.array().square() - 1.0f -
-                       2.0f * logSd.value.array())
-                          .sum();
-            epochLoss(epoch, (epochNll + klTotal) * perItem);
-        }
+        if (epochLoss)
+            epochLoss(epoch, (epochNll + identityKl(mu, logSd)) * perItem);
     }
     discrimination_ = a.value;
     difficulty_ = w.value.col(0);

@@ -66,6 +66,7 @@ public:
     QuizRouting route(const Identity* identity) const { return route(identity, preference_); }
     QuizRouting route(const Identity* identity, const Preference& preference) const;
 
+    const RoutingProblem& problem() const { return problem_; }
     bool hasRecords() const { return newModel_ >= 0; }
     int newModel() const { return newModel_; }
     const IrtModel& knownModels() const { return known_; }

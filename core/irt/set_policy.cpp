@@ -158,36 +158,21 @@ void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
     preferenceMap_.gradient.noalias() += dContext * tr.preference.transpose();
 }
 
-SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
-                         const std::vector<ModelToken>& models, const SetPolicySettings& settings,
-                         const std::function<void(int, double)>& afterRound) {
-    const Eigen::MatrixXf& features = problem.features->matrix();
-    const int modelCount = static_cast<int>(models.size());
-    SetPolicy policy({static_cast<int>(features.rows()), settings.hidden}, settings.seed);
-    // The spread of prices and latencies of the models it trains with, for made-up models.
-    double costSum = 0, costSquares = 0, latencySum = 0, latencySquares = 0;
-    for (const ModelToken& m : models) {
-        const double c = std::log(std::max(m.meanCostUsd, 1e-12));
-        const double l = std::log(std::max(m.meanLatencyS, 1e-6));
-        costSum += c;
-        costSquares += c * c;
-        latencySum += l;
-        latencySquares += l * l;
-    }
-    const double n = modelCount;
-    const double costCentre = costSum / n, latencyCentre = latencySum / n;
-    const double costSpread = std::sqrt(std::max(0.0, costSquares / n - costCentre * costCentre));
-    const double latencySpread =
-        std::sqrt(std::max(0.0, latencySquares / n - latencyCentre * latencyCentre));
-    const IdentityPrior population = populationPrior(irt);
-    const Eigen::MatrixXf populationFactor = population.covariance.llt().matrixL();
-    Eigen::VectorXf meanVariance = Eigen::VectorXf::Zero(population.mean.size());
-    for (const ModelToken& m : models)
-        meanVariance += m.identity.variance / float(models.size());
-    const ParameterList parameters = policy.parameters();
-    AdamOptimizer adam(parameters, {settings.learningRate, 0.9f, 0.999f, 1e-8f});
-    Random random(Random::mix(settings.seed, 0x9901));
+namespace {
 
+// Trains a set policy: pairwise pre-training, then PPO rounds of episodes drawn from the policy.
+// One random stream drives every draw, in a fixed order, so a seed gives one policy.
+class SetPolicyTrainer {
+public:
+    SetPolicyTrainer(const RoutingProblem& problem, const IrtModel& irt,
+                     const std::vector<ModelToken>& models, const SetPolicySettings& settings);
+
+    void pretrain();
+    double collectEpisodes(); // one round's draws; the mean recorded reward of their actions
+    void optimiseOnEpisodes();
+    SetPolicy takePolicy() { return std::move(policy_); }
+
+private:
     struct Episode {
         int row = 0;
         Preference preference;
@@ -197,177 +182,273 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
         float oldProbability = 0;
         float advantage = 0;
     };
-    std::vector<Episode> episodes(static_cast<std::size_t>(settings.episodes));
-    std::vector<int> order(static_cast<std::size_t>(modelCount));
-    // A random subset of two or more models (the policy must serve any pool), perhaps with a
-    // made-up one.
-    auto drawTokens = [&](std::vector<ModelToken>& tokens) {
-        std::iota(order.begin(), order.end(), 0);
-        for (std::size_t i = order.size(); i > 1; --i)
-            std::swap(order[i - 1], order[std::size_t(random.uniformInt(int(i)))]);
-        const int drawn = modelCount <= 2 ? modelCount : 2 + random.uniformInt(modelCount - 1);
-        tokens.clear();
-        for (int j = 0; j < drawn; ++j)
-            tokens.push_back(models[static_cast<std::size_t>(order[std::size_t(j)])]);
-        if (random.uniform() < settings.syntheticShare) {
-            ModelToken made;
-            Eigen::VectorXf draw(population.mean.size());
-            for (Eigen::Index i = 0; i < draw.size(); ++i)
-                draw[i] = static_cast<float>(random.normal());
-            made.identity = {population.mean + populationFactor * draw, meanVariance};
-            made.meanCostUsd = std::exp(costCentre + (costSpread + 0.5) * random.normal());
-            made.meanLatencyS = std::exp(latencyCentre + (latencySpread + 0.2) * random.normal());
-            tokens.insert(tokens.begin() + random.uniformInt(int(tokens.size()) + 1), made);
-        }
-    };
-    // The recorded outcome's reward of each token on a prompt.
-    auto recordedRewards = [&](int row, const std::vector<ModelToken>& tokens,
-                               const RewardFunction& reward) {
-        std::vector<double> r(tokens.size());
-        for (std::size_t j = 0; j < tokens.size(); ++j) {
-            const ModelToken& token = tokens[j];
-            if (token.column < 0) { // made up: the quality the IRT fit expects of it
-                r[j] = reward(irt.probability(features.col(row), token.identity), token.meanCostUsd,
-                              token.meanLatencyS);
-                continue;
-            }
-            const int m = token.column;
-            const double q = (*problem.quality)(row, m);
-            r[j] = reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(row, m),
-                          (*problem.latency)(row, m));
-        }
-        return r;
-    };
-    auto update = [&] {
-        for (Parameter* p : parameters)
-            if (p != parameters.back()) // the predicted reward's weight is not decayed
-                p->gradient += settings.weightDecay * p->value;
-        clipGradientNorm(parameters, 1.0f);
-        adam.step();
-    };
-    SetPolicy::Trace trace;
 
-    // Supervised pre-training on pairwise comparisons (Li 2025): within a drawn set, a model
-    // whose recorded reward was higher should get the higher logit (a Bradley-Terry loss
-    // weighted by the reward gap). Mixup blends two prompts - features, predictions and
-    // rewards alike - so the policy also sees points between the training prompts.
-    for (int step = 0; step < settings.pretrainSteps; ++step) {
-        zeroGradients(parameters);
-        const float weight = 1.0f / float(settings.minibatch);
-        for (int b = 0; b < settings.minibatch; ++b) {
-            const auto pick = [&] {
-                return problem.trainingRows[static_cast<std::size_t>(
-                    random.uniformInt(static_cast<int>(problem.trainingRows.size())))];
-            };
-            const int first = pick(), second = pick();
-            const double u = random.uniform();
-            const float mix =
-                static_cast<float>(std::max(u, 1.0 - u) * settings.mixup + (1.0 - settings.mixup));
-            const Preference preference = drawPreference(random);
-            std::vector<ModelToken> tokens;
-            drawTokens(tokens);
-            const RewardFunction reward(problem.rewardKind, problem.scales, preference);
-            const Eigen::VectorXf x =
-                mix * features.col(first) + (1.0f - mix) * features.col(second);
-            const Eigen::MatrixXf predictions =
-                mix * SetPolicy::predictionInputs(irt, features.col(first), tokens, reward) +
-                (1.0f - mix) *
-                    SetPolicy::predictionInputs(irt, features.col(second), tokens, reward);
-            const std::vector<double> r1 = recordedRewards(first, tokens, reward);
-            const std::vector<double> r2 = recordedRewards(second, tokens, reward);
-            std::vector<double> r(tokens.size());
-            for (std::size_t j = 0; j < r.size(); ++j)
-                r[j] = mix * r1[j] + (1.0f - mix) * r2[j];
-            const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
-            const double spread = std::max(*hi - *lo, 1e-3);
-            policy.forward(x, preference, predictions, trace);
-            Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(trace.logits.size());
-            for (std::size_t a = 0; a < r.size(); ++a)
-                for (std::size_t c = 0; c < r.size(); ++c) {
-                    if (r[a] <= r[c])
-                        continue;
-                    // -w log sigmoid(l_a - l_c), w the gap on the set's scale
-                    const double gap = double(trace.logits[Eigen::Index(a)]) -
-                                       double(trace.logits[Eigen::Index(c)]);
-                    const float g =
-                        static_cast<float>((r[a] - r[c]) / spread / (1.0 + std::exp(gap)));
-                    dLogits[Eigen::Index(a)] -= g;
-                    dLogits[Eigen::Index(c)] += g;
-                }
-            policy.backward(trace, dLogits * weight);
+    void measureModelSpread();
+    int drawRow();
+    void drawTokens(std::vector<ModelToken>& tokens);
+    ModelToken madeUpModel();
+    std::vector<double> recordedRewards(int row, const std::vector<ModelToken>& tokens,
+                                        const RewardFunction& reward) const;
+    void addPairwiseGradient(float weight);
+    double drawEpisode(Episode& e);
+    void addPpoGradient(const Episode& e, float weight);
+    void update();
+
+    const RoutingProblem& problem_;
+    const IrtModel& irt_;
+    const std::vector<ModelToken>& models_;
+    const SetPolicySettings& settings_;
+    const Eigen::MatrixXf& features_;
+    const int modelCount_;
+    SetPolicy policy_;
+    // The spread of prices and latencies of the models it trains with, for made-up models.
+    double costCentre_ = 0, costSpread_ = 0, latencyCentre_ = 0, latencySpread_ = 0;
+    IdentityPrior population_;
+    Eigen::MatrixXf populationFactor_;
+    Eigen::VectorXf meanVariance_;
+    ParameterList parameters_;
+    AdamOptimizer adam_;
+    Random random_;
+    std::vector<Episode> episodes_;
+    std::vector<int> order_;
+    SetPolicy::Trace trace_;
+};
+
+SetPolicyTrainer::SetPolicyTrainer(const RoutingProblem& problem, const IrtModel& irt,
+                                   const std::vector<ModelToken>& models,
+                                   const SetPolicySettings& settings)
+    : problem_(problem), irt_(irt), models_(models), settings_(settings),
+      features_(problem.features->matrix()), modelCount_(static_cast<int>(models.size())),
+      policy_({static_cast<int>(features_.rows()), settings.hidden}, settings.seed),
+      population_(populationPrior(irt)), parameters_(policy_.parameters()),
+      adam_(parameters_, {settings.learningRate, 0.9f, 0.999f, 1e-8f}),
+      random_(Random::mix(settings.seed, 0x9901)),
+      episodes_(static_cast<std::size_t>(settings.episodes)),
+      order_(static_cast<std::size_t>(modelCount_)) {
+    measureModelSpread();
+    populationFactor_ = population_.covariance.llt().matrixL();
+    meanVariance_ = Eigen::VectorXf::Zero(population_.mean.size());
+    for (const ModelToken& m : models_)
+        meanVariance_ += m.identity.variance / float(models_.size());
+}
+
+void SetPolicyTrainer::measureModelSpread() {
+    double costSum = 0, costSquares = 0, latencySum = 0, latencySquares = 0;
+    for (const ModelToken& m : models_) {
+        const double c = std::log(std::max(m.meanCostUsd, 1e-12));
+        const double l = std::log(std::max(m.meanLatencyS, 1e-6));
+        costSum += c;
+        costSquares += c * c;
+        latencySum += l;
+        latencySquares += l * l;
+    }
+    const double n = modelCount_;
+    costCentre_ = costSum / n;
+    latencyCentre_ = latencySum / n;
+    costSpread_ = std::sqrt(std::max(0.0, costSquares / n - costCentre_ * costCentre_));
+    latencySpread_ = std::sqrt(std::max(0.0, latencySquares / n - latencyCentre_ * latencyCentre_));
+}
+
+int SetPolicyTrainer::drawRow() {
+    return problem_.trainingRows[static_cast<std::size_t>(
+        random_.uniformInt(static_cast<int>(problem_.trainingRows.size())))];
+}
+
+// A random subset of two or more models (the policy must serve any pool), perhaps with a
+// made-up one.
+void SetPolicyTrainer::drawTokens(std::vector<ModelToken>& tokens) {
+    std::iota(order_.begin(), order_.end(), 0);
+    for (std::size_t i = order_.size(); i > 1; --i)
+        std::swap(order_[i - 1], order_[std::size_t(random_.uniformInt(int(i)))]);
+    const int drawn = modelCount_ <= 2 ? modelCount_ : 2 + random_.uniformInt(modelCount_ - 1);
+    tokens.clear();
+    for (int j = 0; j < drawn; ++j)
+        tokens.push_back(models_[static_cast<std::size_t>(order_[std::size_t(j)])]);
+    if (random_.uniform() < settings_.syntheticShare) {
+        const ModelToken made = madeUpModel();
+        tokens.insert(tokens.begin() + random_.uniformInt(int(tokens.size()) + 1), made);
+    }
+}
+
+// An identity drawn from the population, a price and a latency from the pool's spread.
+ModelToken SetPolicyTrainer::madeUpModel() {
+    ModelToken made;
+    Eigen::VectorXf draw(population_.mean.size());
+    for (Eigen::Index i = 0; i < draw.size(); ++i)
+        draw[i] = static_cast<float>(random_.normal());
+    made.identity = {population_.mean + populationFactor_ * draw, meanVariance_};
+    made.meanCostUsd = std::exp(costCentre_ + (costSpread_ + 0.5) * random_.normal());
+    made.meanLatencyS = std::exp(latencyCentre_ + (latencySpread_ + 0.2) * random_.normal());
+    return made;
+}
+
+// The recorded outcome's reward of each token on a prompt.
+std::vector<double> SetPolicyTrainer::recordedRewards(int row,
+                                                      const std::vector<ModelToken>& tokens,
+                                                      const RewardFunction& reward) const {
+    std::vector<double> r(tokens.size());
+    for (std::size_t j = 0; j < tokens.size(); ++j) {
+        const ModelToken& token = tokens[j];
+        if (token.column < 0) { // made up: the quality the IRT fit expects of it
+            r[j] = reward(irt_.probability(features_.col(row), token.identity), token.meanCostUsd,
+                          token.meanLatencyS);
+            continue;
         }
+        const int m = token.column;
+        const double q = (*problem_.quality)(row, m);
+        r[j] =
+            reward(std::isnan(q) ? 0.0 : q, (*problem_.cost)(row, m), (*problem_.latency)(row, m));
+    }
+    return r;
+}
+
+void SetPolicyTrainer::update() {
+    for (Parameter* p : parameters_)
+        if (p != parameters_.back()) // the predicted reward's weight is not decayed
+            p->gradient += settings_.weightDecay * p->value;
+    clipGradientNorm(parameters_, 1.0f);
+    adam_.step();
+}
+
+// Supervised pre-training on pairwise comparisons (Li 2025): within a drawn set, a model whose
+// recorded reward was higher should get the higher logit (a Bradley-Terry loss weighted by the
+// reward gap). Mixup blends two prompts - features, predictions and rewards alike - so the
+// policy also sees points between the training prompts.
+void SetPolicyTrainer::pretrain() {
+    for (int step = 0; step < settings_.pretrainSteps; ++step) {
+        zeroGradients(parameters_);
+        const float weight = 1.0f / float(settings_.minibatch);
+        for (int b = 0; b < settings_.minibatch; ++b)
+            addPairwiseGradient(weight);
         update();
     }
+}
 
-    for (int round = 0; round < settings.iterations; ++round) {
-        double rewardSum = 0;
-        for (Episode& e : episodes) {
-            e.row = problem.trainingRows[static_cast<std::size_t>(
-                random.uniformInt(static_cast<int>(problem.trainingRows.size())))];
-            e.preference = drawPreference(random);
-            drawTokens(e.tokens);
-            const int size = static_cast<int>(e.tokens.size());
-            const RewardFunction reward(problem.rewardKind, problem.scales, e.preference);
-            e.predictions = SetPolicy::predictionInputs(irt, features.col(e.row), e.tokens, reward);
-            policy.forward(features.col(e.row), e.preference, e.predictions, trace);
-            // Sample from the current policy.
-            double u = random.uniform();
-            e.action = size - 1;
-            for (int j = 0; j < size; ++j) {
-                u -= trace.probability[j];
-                if (u < 0) {
-                    e.action = j;
-                    break;
-                }
-            }
-            e.oldProbability = trace.probability[e.action];
-            const std::vector<double> r = recordedRewards(e.row, e.tokens, reward);
-            double expected = 0;
-            for (int j = 0; j < size; ++j)
-                expected += trace.probability[j] * r[std::size_t(j)];
-            const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
-            e.advantage = static_cast<float>((r[std::size_t(e.action)] - expected) /
-                                             std::max(*hi - *lo, 1e-3));
-            rewardSum += r[std::size_t(e.action)];
+void SetPolicyTrainer::addPairwiseGradient(float weight) {
+    const int first = drawRow(), second = drawRow();
+    const double u = random_.uniform();
+    const float mix =
+        static_cast<float>(std::max(u, 1.0 - u) * settings_.mixup + (1.0 - settings_.mixup));
+    const Preference preference = drawPreference(random_);
+    std::vector<ModelToken> tokens;
+    drawTokens(tokens);
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
+    const Eigen::VectorXf x = mix * features_.col(first) + (1.0f - mix) * features_.col(second);
+    const Eigen::MatrixXf predictions =
+        mix * SetPolicy::predictionInputs(irt_, features_.col(first), tokens, reward) +
+        (1.0f - mix) * SetPolicy::predictionInputs(irt_, features_.col(second), tokens, reward);
+    const std::vector<double> r1 = recordedRewards(first, tokens, reward);
+    const std::vector<double> r2 = recordedRewards(second, tokens, reward);
+    std::vector<double> r(tokens.size());
+    for (std::size_t j = 0; j < r.size(); ++j)
+        r[j] = mix * r1[j] + (1.0f - mix) * r2[j];
+    const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
+    const double spread = std::max(*hi - *lo, 1e-3);
+    policy_.forward(x, preference, predictions, trace_);
+    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(trace_.logits.size());
+    for (std::size_t a = 0; a < r.size(); ++a)
+        for (std::size_t c = 0; c < r.size(); ++c) {
+            if (r[a] <= r[c])
+                continue;
+            // -w log sigmoid(l_a - l_c), w the gap on the set's scale
+            const double gap =
+                double(trace_.logits[Eigen::Index(a)]) - double(trace_.logits[Eigen::Index(c)]);
+            const float g = static_cast<float>((r[a] - r[c]) / spread / (1.0 + std::exp(gap)));
+            dLogits[Eigen::Index(a)] -= g;
+            dLogits[Eigen::Index(c)] += g;
         }
-        if (afterRound)
-            afterRound(round, rewardSum / double(episodes.size()));
+    policy_.backward(trace_, dLogits * weight);
+}
 
-        for (int epoch = 0; epoch < settings.epochsPerRound; ++epoch) {
-            for (std::size_t i = episodes.size(); i > 1; --i)
-                std::swap(episodes[i - 1], episodes[std::size_t(random.uniformInt(int(i)))]);
-            for (std::size_t start = 0; start < episodes.size();
-                 start += std::size_t(settings.minibatch)) {
-                const std::size_t end =
-                    std::min(episodes.size(), start + std::size_t(settings.minibatch));
-                zeroGradients(parameters);
-                const float weight = 1.0f / float(end - start);
-                for (std::size_t b = start; b < end; ++b) {
-                    const Episode& e = episodes[b];
-                    policy.forward(features.col(e.row), e.preference, e.predictions, trace);
-                    const Eigen::VectorXf& p = trace.probability;
-                    const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
-                    // The clipped surrogate passes no gradient once the ratio has moved past the
-                    // clip in the direction the advantage favours.
-                    const bool clipped = (e.advantage > 0 && ratio > 1 + settings.clip) ||
-                                         (e.advantage < 0 && ratio < 1 - settings.clip);
-                    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(p.size());
-                    if (!clipped) {
-                        // d(-ratio A)/d logits = -ratio A (onehot - p)
-                        dLogits = ratio * e.advantage * p;
-                        dLogits[e.action] -= ratio * e.advantage;
-                    }
-                    // Entropy bonus: d(-beta H)/d logit_j = beta p_j (log p_j + H).
-                    const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
-                    const float entropy = -(p.array() * logP).sum();
-                    dLogits.array() += settings.entropy * p.array() * (logP + entropy);
-                    policy.backward(trace, dLogits * weight);
-                }
-                update();
-            }
+double SetPolicyTrainer::collectEpisodes() {
+    double rewardSum = 0;
+    for (Episode& e : episodes_)
+        rewardSum += drawEpisode(e);
+    return rewardSum / double(episodes_.size());
+}
+
+// Draws a prompt, a preference and a set, and an action from the current policy; returns the
+// action's recorded reward.
+double SetPolicyTrainer::drawEpisode(Episode& e) {
+    e.row = drawRow();
+    e.preference = drawPreference(random_);
+    drawTokens(e.tokens);
+    const int size = static_cast<int>(e.tokens.size());
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, e.preference);
+    e.predictions = SetPolicy::predictionInputs(irt_, features_.col(e.row), e.tokens, reward);
+    policy_.forward(features_.col(e.row), e.preference, e.predictions, trace_);
+    double u = random_.uniform();
+    e.action = size - 1;
+    for (int j = 0; j < size; ++j) {
+        u -= trace_.probability[j];
+        if (u < 0) {
+            e.action = j;
+            break;
         }
     }
-    return policy;
+    e.oldProbability = trace_.probability[e.action];
+    const std::vector<double> r = recordedRewards(e.row, e.tokens, reward);
+    double expected = 0;
+    for (int j = 0; j < size; ++j)
+        expected += trace_.probability[j] * r[std::size_t(j)];
+    const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
+    e.advantage =
+        static_cast<float>((r[std::size_t(e.action)] - expected) / std::max(*hi - *lo, 1e-3));
+    return r[std::size_t(e.action)];
+}
+
+void SetPolicyTrainer::optimiseOnEpisodes() {
+    for (int epoch = 0; epoch < settings_.epochsPerRound; ++epoch) {
+        for (std::size_t i = episodes_.size(); i > 1; --i)
+            std::swap(episodes_[i - 1], episodes_[std::size_t(random_.uniformInt(int(i)))]);
+        for (std::size_t start = 0; start < episodes_.size();
+             start += std::size_t(settings_.minibatch)) {
+            const std::size_t end =
+                std::min(episodes_.size(), start + std::size_t(settings_.minibatch));
+            zeroGradients(parameters_);
+            const float weight = 1.0f / float(end - start);
+            for (std::size_t b = start; b < end; ++b)
+                addPpoGradient(episodes_[b], weight);
+            update();
+        }
+    }
+}
+
+void SetPolicyTrainer::addPpoGradient(const Episode& e, float weight) {
+    policy_.forward(features_.col(e.row), e.preference, e.predictions, trace_);
+    const Eigen::VectorXf& p = trace_.probability;
+    const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
+    // The clipped surrogate passes no gradient once the ratio has moved past the clip in the
+    // direction the advantage favours.
+    const bool clipped = (e.advantage > 0 && ratio > 1 + settings_.clip) ||
+                         (e.advantage < 0 && ratio < 1 - settings_.clip);
+    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(p.size());
+    if (!clipped) {
+        // d(-ratio A)/d logits = -ratio A (onehot - p)
+        dLogits = ratio * e.advantage * p;
+        dLogits[e.action] -= ratio * e.advantage;
+    }
+    // Entropy bonus: d(-beta H)/d logit_j = beta p_j (log p_j + H).
+    const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
+    const float entropy = -(p.array() * logP).sum();
+    dLogits.array() += settings_.entropy * p.array() * (logP + entropy);
+    policy_.backward(trace_, dLogits * weight);
+}
+
+} // namespace
+
+SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
+                         const std::vector<ModelToken>& models, const SetPolicySettings& settings,
+                         const std::function<void(int, double)>& afterRound) {
+    SetPolicyTrainer trainer(problem, irt, models, settings);
+    trainer.pretrain();
+    for (int round = 0; round < settings.iterations; ++round) {
+        const double meanReward = trainer.collectEpisodes();
+        if (afterRound)
+            afterRound(round, meanReward);
+        trainer.optimiseOnEpisodes();
+    }
+    return trainer.takePolicy();
 }
 
 } // namespace routerlab

@@ -2,12 +2,14 @@
 
 #include "data/dataset.h"
 #include "data/model_pool.h"
+#include "irt/quiz_report.h"
 #include "irt/quiz_study.h"
 #include "reward/preference.h"
 
 #include <Eigen/Core>
 #include <QString>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,30 +51,12 @@ struct QuizPreparation {
     bool serves(const QuizRequest& request) const;
 };
 
-// One point of the budget curve. Routing figures are NaN for an endpoint model (no recorded
-// outcomes to score against); identitySd is filled for both.
-struct BudgetPoint {
-    int budget = 0;
-    double reward = 0;
-    double recovery = 0;
-    double predictionRecovery = 0;
-    double identitySd = 0; // root of the identity's mean posterior variance
-};
-
-struct QuizReport {
-    QuizOutcome outcome;
-    std::vector<BudgetPoint> curve;              // ascending budgets, the chosen one last
-    double priorSd = 0;                          // identitySd before any answer
-    std::vector<double> categoryQuality;         // the quizzed identity's, per category
-    std::vector<double> recordedCategoryQuality; // the held-out model's records; NaN otherwise
-};
-
 // Thrown from the study's callbacks to stop it when the person cancels.
 struct QuizCancelled {};
 
-// One run on the worker: prepares (or reuses `preparation`), asks `request.budget` prompts and
-// draws the budget curve. Inputs are set before the worker starts; progress is shared through
-// atomics and `mutex`.
+// One run in the wizard's background job: prepares (or reuses `preparation`), asks
+// `request.budget` prompts and draws the budget curve. Inputs are set before the job starts;
+// progress is shared through atomics and `mutex`.
 struct QuizJob {
     QuizRequest request;
     std::shared_ptr<QuizPreparation> preparation; // reused when it serves the request
@@ -91,11 +75,13 @@ struct QuizJob {
     void run();
 
 private:
+    void prepareUnlessServed();
     void prepare();
+    QuizReport quiz();
+    QuizReport quizEndpoint(const QuizStudy& study);
+    QuizReport askAndReport(const QuizStudy& study, const std::function<float(int row)>& answer);
+    void throwIfCancelled() const;
     float askEndpoint(int row, ChatClient& client, Scorer& scorer);
 };
-
-// The budgets of the curve: 5, 10, 20, 30, 50, 100 up to `budget`, and `budget` itself.
-std::vector<int> curveBudgets(int budget);
 
 } // namespace routerlab

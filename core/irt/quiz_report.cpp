@@ -1,0 +1,240 @@
+#include "irt/quiz_report.h"
+
+#include "data/dataset.h"
+#include "features/prompt_features.h"
+#include "routing/router.h"
+
+#include <QJsonArray>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace routerlab {
+
+namespace {
+
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+
+double rootMeanVariance(const Eigen::VectorXf& variance) {
+    return variance.size() ? std::sqrt(double(variance.mean())) : 0.0;
+}
+
+// The rows of each category that the problem uses (training or scored).
+std::vector<std::vector<int>> rowsByCategory(const Dataset& dataset,
+                                             const RoutingProblem& problem) {
+    std::vector<std::vector<int>> rows(std::size_t(dataset.categoryNames.size()));
+    for (const std::vector<int>* part : {&problem.trainingRows, &problem.scoredRows})
+        for (const int row : *part)
+            rows[std::size_t(dataset.promptCategory[std::size_t(row)])].push_back(row);
+    return rows;
+}
+
+BudgetPoint pointOf(int budget, const QuizOutcome& quiz) {
+    BudgetPoint point;
+    point.budget = budget;
+    point.reward = quiz.routing.reward;
+    point.recovery = quiz.recovery;
+    point.predictionRecovery = quiz.predictionRecovery;
+    point.identitySd = rootMeanVariance(quiz.identity.variance);
+    return point;
+}
+
+// A shorter quiz of a model without records: its identity from the first k answers.
+BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
+    std::vector<std::pair<int, float>> answers;
+    for (const QuizStep& step : quiz.steps)
+        answers.emplace_back(step.row, step.answer);
+    const std::vector<std::pair<int, float>> prefix(
+        answers.begin(), answers.begin() + std::min<std::size_t>(budget, answers.size()));
+    const Identity fitted = fitIdentity(study.items(), prefix, study.prior()).diagonal();
+    BudgetPoint point;
+    point.budget = budget;
+    point.reward = point.recovery = point.predictionRecovery = kUnknown;
+    point.identitySd = rootMeanVariance(fitted.variance);
+    return point;
+}
+
+// The quizzed identity's predicted quality per category, and the records' beside it.
+void addCategoryQuality(const QuizStudy& study, const Dataset& dataset, QuizReport& report) {
+    const RoutingProblem& problem = study.problem();
+    const Eigen::MatrixXf& features = problem.features->matrix();
+    const Identity& identity = report.outcome.identity;
+    const std::vector<std::vector<int>> rows = rowsByCategory(dataset, problem);
+    for (std::size_t c = 0; c < rows.size(); ++c) {
+        double predicted = 0, recorded = 0;
+        int recordedCount = 0;
+        for (const int row : rows[c]) {
+            predicted += study.knownModels().probability(features.col(row), identity);
+            if (study.hasRecords()) {
+                const double q = (*problem.quality)(row, study.newModel());
+                if (!std::isnan(q)) {
+                    recorded += q;
+                    ++recordedCount;
+                }
+            }
+        }
+        report.categoryQuality.push_back(rows[c].empty() ? kUnknown
+                                                         : predicted / double(rows[c].size()));
+        report.recordedCategoryQuality.push_back(recordedCount ? recorded / recordedCount
+                                                               : kUnknown);
+    }
+}
+
+QJsonValue orNull(double value) {
+    return std::isnan(value) ? QJsonValue() : QJsonValue(value);
+}
+
+QJsonArray toJson(const Eigen::VectorXf& v) {
+    QJsonArray a;
+    for (const float x : v)
+        a.append(double(x));
+    return a;
+}
+
+QJsonObject toJson(const Identity& identity) {
+    return {{QStringLiteral("mean"), toJson(identity.mean)},
+            {QStringLiteral("variance"), toJson(identity.variance)}};
+}
+
+QJsonObject toJson(const QuizRouting& f) {
+    return {{QStringLiteral("mean_quality"), orNull(f.quality)},
+            {QStringLiteral("mean_cost_usd"), orNull(f.costUsd)},
+            {QStringLiteral("mean_reward"), orNull(f.reward)},
+            {QStringLiteral("new_model_share"), orNull(f.newModelShare)}};
+}
+
+QJsonArray stepsJson(const std::vector<QuizStep>& steps, const Dataset& dataset) {
+    QJsonArray out;
+    for (const QuizStep& s : steps)
+        out.append(
+            QJsonObject{{QStringLiteral("prompt_id"), dataset.promptIds[std::size_t(s.row)]},
+                        {QStringLiteral("category"), dataset.categoryNames.value(s.category)},
+                        {QStringLiteral("contenders"), s.contenders},
+                        {QStringLiteral("variance_reduction"), s.varianceReduction},
+                        {QStringLiteral("predicted"), s.predicted},
+                        {QStringLiteral("answer"), double(s.answer)}});
+    return out;
+}
+
+QJsonArray curveJson(const std::vector<BudgetPoint>& curve) {
+    QJsonArray out;
+    for (const BudgetPoint& p : curve)
+        out.append(
+            QJsonObject{{QStringLiteral("budget"), p.budget},
+                        {QStringLiteral("mean_reward"), orNull(p.reward)},
+                        {QStringLiteral("recovery"), orNull(p.recovery)},
+                        {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
+                        {QStringLiteral("identity_sd"), p.identitySd}});
+    return out;
+}
+
+// The chosen quiz: what was asked and where it placed the model.
+void insertQuiz(const QuizReport& report, const Dataset& dataset, QJsonObject& json) {
+    const QuizOutcome& quiz = report.outcome;
+    QJsonArray ids;
+    for (const QuizStep& step : quiz.steps)
+        ids.append(dataset.promptIds[std::size_t(step.row)]);
+    QJsonObject categories;
+    for (std::size_t c = 0; c < report.categoryQuality.size(); ++c)
+        categories.insert(dataset.categoryNames.value(int(c)), orNull(report.categoryQuality[c]));
+    json.insert(QStringLiteral("budget"),
+                report.curve.empty() ? int(quiz.steps.size()) : report.curve.back().budget);
+    json.insert(QStringLiteral("prompt_ids"), ids);
+    json.insert(QStringLiteral("steps"), stepsJson(quiz.steps, dataset));
+    json.insert(QStringLiteral("identity_quiz"), toJson(quiz.identity));
+    json.insert(QStringLiteral("routing_quiz"), toJson(quiz.routing));
+    json.insert(QStringLiteral("recovery"), orNull(quiz.recovery));
+    json.insert(QStringLiteral("log_likelihood_quiz"), orNull(quiz.logLikelihood));
+    json.insert(QStringLiteral("prediction_recovery"), orNull(quiz.predictionRecovery));
+    json.insert(QStringLiteral("predicted_quality_per_category"), categories);
+    json.insert(QStringLiteral("budget_curve"), curveJson(report.curve));
+}
+
+// What the quiz is judged between: routing without the model and with its full-data identity.
+void insertStudy(const QuizStudy& study, QJsonObject& json) {
+    const bool records = study.hasRecords();
+    json.insert(QStringLiteral("simulated"), records);
+    json.insert(QStringLiteral("identity_full"),
+                records ? QJsonValue(toJson(study.fullIdentity())) : QJsonValue());
+    json.insert(QStringLiteral("routing_full"),
+                records ? QJsonValue(toJson(study.withFullIdentity())) : QJsonValue());
+    json.insert(QStringLiteral("routing_without"), toJson(study.withoutNewModel()));
+    // Held-out log-likelihood of the new model's answers: from the population prior alone
+    // and from its full-data identity; prediction_recovery places the quiz between them.
+    json.insert(QStringLiteral("log_likelihood_prior"), orNull(study.priorLogLikelihood()));
+    json.insert(QStringLiteral("log_likelihood_full"), orNull(study.fullLogLikelihood()));
+    json.insert(QStringLiteral("training_prompts"), int(study.problem().trainingRows.size()));
+    json.insert(QStringLiteral("scored_prompts"), int(study.problem().scoredRows.size()));
+    json.insert(QStringLiteral("router"),
+                QStringLiteral("irt-bandit: the set policy trained on the other models, "
+                               "not retrained for the new one"));
+}
+
+} // namespace
+
+std::vector<int> curveBudgets(int budget) {
+    std::vector<int> budgets;
+    for (const int k : {5, 10, 20, 30, 50, 100})
+        if (k < budget)
+            budgets.push_back(k);
+    budgets.push_back(budget);
+    return budgets;
+}
+
+QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
+                           const std::vector<int>& budgets, const std::function<float(int)>& answer,
+                           std::uint64_t seed, const std::function<void()>& beforeEachPoint) {
+    QuizReport report;
+    const int chosen = budgets.back();
+    report.outcome = study.quiz(chosen, dataset.promptCategory, answer, seed);
+    report.priorSd = rootMeanVariance(study.prior().covariance.diagonal());
+    for (const int k : budgets) {
+        if (beforeEachPoint)
+            beforeEachPoint();
+        if (k == chosen)
+            report.curve.push_back(pointOf(k, report.outcome));
+        else if (study.hasRecords())
+            report.curve.push_back(
+                pointOf(k, study.quiz(
+                               k, dataset.promptCategory,
+                               [&](int row) { return study.recordedAnswer(row); }, seed)));
+        else
+            report.curve.push_back(prefixPoint(k, study, report.outcome));
+    }
+    addCategoryQuality(study, dataset, report);
+    return report;
+}
+
+Eigen::MatrixXd knownCategoryQuality(const QuizStudy& study, const Dataset& dataset) {
+    const IrtModel& known = study.knownModels();
+    const Eigen::MatrixXf& features = study.problem().features->matrix();
+    const std::vector<std::vector<int>> rows = rowsByCategory(dataset, study.problem());
+    Eigen::MatrixXd quality =
+        Eigen::MatrixXd::Constant(Eigen::Index(rows.size()), known.modelCount(), kUnknown);
+    for (std::size_t c = 0; c < rows.size(); ++c) {
+        if (rows[c].empty())
+            continue;
+        Eigen::VectorXd sum = Eigen::VectorXd::Zero(known.modelCount());
+        for (const int row : rows[c])
+            sum += known.probabilities(features.col(row)).cast<double>();
+        quality.row(Eigen::Index(c)) = (sum / double(rows[c].size())).transpose();
+    }
+    return quality;
+}
+
+QJsonObject quizReportJson(const QuizReport& report, const QuizStudy& study, const Dataset& dataset,
+                           const QuizReportLabels& labels) {
+    QJsonObject json;
+    json.insert(QStringLiteral("new_model"), labels.newModel);
+    json.insert(QStringLiteral("preference"), labels.preference.toString());
+    json.insert(QStringLiteral("setup"), labels.setup);
+    if (!study.hasRecords()) {
+        json.insert(QStringLiteral("base_url"), labels.baseUrl);
+        json.insert(QStringLiteral("scorer"), labels.scorer);
+    }
+    insertQuiz(report, dataset, json);
+    insertStudy(study, json);
+    return json;
+}
+
+} // namespace routerlab

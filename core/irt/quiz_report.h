@@ -1,0 +1,69 @@
+#pragma once
+
+#include "irt/quiz_study.h"
+#include "reward/preference.h"
+
+#include <Eigen/Core>
+#include <QJsonObject>
+#include <QString>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace routerlab {
+
+class Dataset;
+
+// One point of the budget curve. Routing figures are NaN for a model without records (no
+// recorded outcomes to score against); identitySd is filled for both.
+struct BudgetPoint {
+    int budget = 0;
+    double reward = 0;
+    double recovery = 0;
+    double predictionRecovery = 0;
+    double identitySd = 0; // root of the identity's mean posterior variance
+};
+
+// A finished quiz and what judges it: the quiz of the chosen budget, the budget curve and the
+// quizzed identity's predicted quality per category. The quiz command and the wizard build it
+// alike and write it with quizReportJson().
+struct QuizReport {
+    QuizOutcome outcome;                         // the quiz of the chosen budget
+    std::vector<BudgetPoint> curve;              // the budgets in the order asked, the chosen last
+    double priorSd = 0;                          // identitySd before any answer
+    std::vector<double> categoryQuality;         // the quizzed identity's, per category
+    std::vector<double> recordedCategoryQuality; // the model's records; NaN without them
+};
+
+// The budgets of the wizard's curve: 5, 10, 20, 30, 50, 100 up to `budget`, and `budget` itself.
+std::vector<int> curveBudgets(int budget);
+
+// Asks the quiz of `budgets.back()` prompts through `answer`, then draws the curve over
+// `budgets`. With records each other budget is a quiz of its own (milliseconds); without, it is
+// the first k answers of this one, since asking again would pay again. `beforeEachPoint` runs
+// before each point of the curve and may throw to cancel.
+QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
+                           const std::vector<int>& budgets,
+                           const std::function<float(int row)>& answer, std::uint64_t seed = 1,
+                           const std::function<void()>& beforeEachPoint = {});
+
+// Predicted P(answers well) of every known model, averaged over each category's prompts:
+// categories x knownModels(); NaN for a category the problem does not use.
+Eigen::MatrixXd knownCategoryQuality(const QuizStudy& study, const Dataset& dataset);
+
+// What the report's JSON says beyond the figures: who was quizzed, and how.
+struct QuizReportLabels {
+    QString newModel;
+    Preference preference;
+    QJsonObject setup;       // the simulation setup's description
+    QString baseUrl, scorer; // an endpoint model's (the URL without secrets); empty otherwise
+};
+
+// The one schema of a quiz report, written by `routerlab-cli quiz --json` and the wizard's Save
+// Result: the chosen quiz (prompt_ids, steps, identity_quiz, routing_quiz, recovery,
+// prediction_recovery), the study's bounds (identity_full, routing_full, routing_without and the
+// log-likelihoods) and budget_curve. Figures a model without records cannot have are null.
+QJsonObject quizReportJson(const QuizReport& report, const QuizStudy& study, const Dataset& dataset,
+                           const QuizReportLabels& labels);
+
+} // namespace routerlab

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+#include <Qt>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QTableWidgetItem;
+class QWidget;
+
+namespace routerlab::quiz_widgets {
+
+// The small widgets and table cells the wizard's pages share, so that they read alike.
+QPushButton* button(const QString& text, QWidget* parent);
+QLabel* note(const QString& text, QWidget* parent);
+QTableWidget* table(const QString& objectName, QWidget* parent);
+QTableWidgetItem* item(const QString& text, Qt::Alignment alignment = Qt::AlignLeft);
+QTableWidgetItem* number(double value, int decimals);
+QTableWidgetItem* probability(double value);
+QString prompts(int n); // "1 prompt", "5 prompts"
+
+} // namespace routerlab::quiz_widgets
