@@ -4,6 +4,7 @@
 #include "formats/dataset_loader.h"
 #include "http/api_key.h"
 #include "live/live_runner.h"
+#include "live/live_session.h"
 #include "replay/replay_server.h"
 #include "replay_process.h"
 #include "store/workspace_store.h"
@@ -124,6 +125,18 @@ private:
         o.latencyFromReplay = true;
         o.baseUrl = baseUrl;
         return o;
+    }
+
+    // The window's dataset and pool, recorded into a workspace of this test's own.
+    LiveSessionInput sessionInput(const QString& workspace) const {
+        LiveSessionInput in;
+        in.source = LivePromptSource::Dataset;
+        in.dataset = std::make_shared<const Dataset>(data_->dataset);
+        in.pool = std::make_shared<const ModelPool>(data_->pool);
+        in.workspacePath = QDir(dir_.path()).filePath(workspace);
+        in.options = replayOptions(QStringLiteral("http://127.0.0.1:9/v1"), defaultLiveRouter());
+        in.client = fastClient_;
+        return in;
     }
 
 private slots:
@@ -398,6 +411,7 @@ private slots:
         call.model = QStringLiteral("tiny");
         call.status = QStringLiteral("ok");
         const qint64 id = log.recordCall(call);
+        QCOMPARE(store.sessionOfLastLiveCall(), session);
         QVERIFY(std::isnan(log.calls(session).front().quality));
         log.rate(id, {HumanRating::Scale::Stars, 4, QStringLiteral("ana"), QStringLiteral("ok")});
         QCOMPARE(log.calls(session).front().quality, 0.75);
@@ -408,6 +422,105 @@ private slots:
                                  log.rate(id, {HumanRating::Scale::Stars, 6, {}, {}}));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  log.rate(id + 99, {HumanRating::Scale::Thumbs, 1, {}, {}}));
+    }
+
+    // What the Live Console starts, without its widgets: a session sampled from another thread
+    // while it runs hands over every recorded call once, in order, and ends with its result.
+    void liveSessionFollowsItsCalls() {
+        ReplayProcess server({QStringLiteral("--dataset"), datasetPath_, QStringLiteral("--pool"),
+                              poolPath_, QStringLiteral("--latency-scale"),
+                              QStringLiteral("0.02")});
+        QVERIFY(server.port() > 0);
+        LiveSessionInput input = sessionInput(QStringLiteral("session.routerlab"));
+        input.options = replayOptions(server.baseUrl(), defaultLiveRouter());
+        input.options.limit = 30;
+        input.options.storeResponses = true;
+        input.options.configJson = input.configJson(QStringLiteral("test"), poolPath_);
+        const QByteArray config = input.options.configJson;
+        LiveSession session(input);
+
+        std::vector<LiveCallRecord> arrived;
+        int samples = 0;
+        std::atomic_bool finished{false};
+        std::thread worker([&] {
+            session.run();
+            finished = true;
+        });
+        LiveSessionProgress progress;
+        do {
+            QThread::msleep(20);
+            const bool last = finished; // read before sampling: nothing can arrive after it
+            progress = session.takeProgress();
+            ++samples;
+            for (const LiveCallRecord& c : progress.arrived) {
+                QVERIFY(arrived.empty() || c.id > arrived.back().id); // each once, in order
+                arrived.push_back(c);
+            }
+            if (last)
+                break;
+        } while (true);
+        worker.join();
+        QVERIFY(samples > 1);
+
+        const LiveSessionOutcome outcome = session.outcome();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        QVERIFY(outcome.gaveUp.isEmpty());
+        QVERIFY(outcome.result);
+        QCOMPARE(outcome.result->stopReason, QStringLiteral("complete"));
+        QCOMPARE(outcome.result->answered, 30);
+        QVERIFY(outcome.sessionId > 0);
+        QCOMPARE(outcome.result->sessionId, outcome.sessionId);
+        QCOMPARE(progress.sessionId, outcome.sessionId);
+        QCOMPARE(progress.done, 30);
+        QCOMPARE(progress.total, 30);
+        QCOMPARE(progress.dataset, input.dataset); // the window's dataset, not a copy
+
+        WorkspaceStore store(input.workspacePath);
+        const std::vector<LiveCallRecord> stored = store.liveCalls(outcome.sessionId);
+        QCOMPARE(arrived.size(), stored.size());
+        QCOMPARE(stored.size(), std::size_t(30));
+        for (std::size_t t = 0; t < stored.size(); ++t) {
+            QCOMPARE(arrived[t].id, stored[t].id);
+            QCOMPARE(arrived[t].model, stored[t].model);
+            QCOMPARE(arrived[t].status, QStringLiteral("ok"));
+            QVERIFY(!arrived[t].response.isEmpty());
+            QVERIFY(!std::isnan(arrived[t].quality)); // the replay scorer's verdict
+        }
+        QCOMPARE(store.liveSessions().back().configJson, config);
+        QCOMPARE(store.sessionOfLastLiveCall(), qint64(0)); // this connection recorded none
+    }
+
+    // A session that cannot reach its endpoint stops after its first failures; one that
+    // cannot start says why; one cancelled before it runs makes no call.
+    void liveSessionEndsInAnOutcome() {
+        LiveSessionInput dead = sessionInput(QStringLiteral("dead.routerlab"));
+        dead.options = replayOptions(QStringLiteral("http://127.0.0.1:9/v1"), defaultLiveRouter());
+        dead.options.limit = 20;
+        dead.client.maxRetries = 0;
+        LiveSession unreachable(dead);
+        unreachable.run();
+        const LiveSessionOutcome gaveUp = unreachable.outcome();
+        QVERIFY2(gaveUp.gaveUp.contains(QLatin1String("127.0.0.1:9")), qPrintable(gaveUp.gaveUp));
+        QCOMPARE(gaveUp.result->stopReason, QStringLiteral("cancelled"));
+        const std::vector<LiveCallRecord> failed = unreachable.takeProgress().arrived;
+        QCOMPARE(static_cast<int>(failed.size()), LiveSession::kGiveUpAfterFailures);
+        for (const LiveCallRecord& c : failed)
+            QCOMPARE(c.status, QStringLiteral("failed"));
+
+        LiveSessionInput missing = sessionInput(QStringLiteral("missing.routerlab"));
+        missing.source = LivePromptSource::File;
+        missing.promptsFile = QDir(dir_.path()).filePath(QStringLiteral("no-such-prompts.jsonl"));
+        LiveSession noPrompts(missing);
+        noPrompts.run();
+        QVERIFY2(noPrompts.outcome().error.contains(QLatin1String("no-such-prompts.jsonl")),
+                 qPrintable(noPrompts.outcome().error));
+        QVERIFY(!noPrompts.outcome().result);
+
+        LiveSession cancelled(sessionInput(QStringLiteral("cancelled.routerlab")));
+        cancelled.cancel();
+        cancelled.run();
+        QCOMPARE(cancelled.outcome().result->stopReason, QStringLiteral("cancelled"));
+        QVERIFY(cancelled.takeProgress().arrived.empty());
     }
 
     void reproducesTheSimulation_data() {

@@ -71,93 +71,145 @@ Endpoint LiveRunner::endpointOf(const PoolModel& model, const LiveOptions& optio
     return e;
 }
 
-LiveResult
-LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>& progress,
-                const std::function<std::optional<double>(const ScoreInput&)>& askPerson) {
-    const RoutingProblem& problem = setup_.problem();
-    const Dataset& dataset = setup_.dataset();
-    const int models = problem.modelCount();
-    std::vector<const PoolModel*> priced(models, nullptr);
-    std::vector<Endpoint> endpoints(models);
-    for (int k = 0; k < models; ++k) {
-        priced[k] = pool_.find(problem.modelNames[k]);
-        if (!priced[k])
-            throw std::invalid_argument(QStringLiteral("model '%1' is not in the pool")
-                                            .arg(problem.modelNames[k])
-                                            .toStdString());
-        endpoints[k] = endpointOf(*priced[k], options);
-        if (endpoints[k].baseUrl.isEmpty())
-            throw std::invalid_argument(QStringLiteral("pool model '%1' has no endpoint.base_url; "
-                                                       "add one to the pool or give a base URL")
-                                            .arg(problem.modelNames[k])
-                                            .toStdString());
+// One call of run(): the router with its scorer and reward, and what the run has found so far.
+class LiveRunner::Run {
+public:
+    using AskPerson = std::function<std::optional<double>(const ScoreInput&)>;
+
+    Run(LiveRunner& runner, const LiveOptions& options, const AskPerson& askPerson)
+        : runner_(runner), options_(options), problem_(runner.setup_.problem()),
+          dataset_(runner.setup_.dataset()), models_(pricedEndpoints()),
+          scorer_(makeScorer(options.scorer, scorerContext(askPerson))),
+          reward_(problem_.rewardKind, problem_.scales, options.preference),
+          table_(buildRewardTable(runner.setup_, options.preference)),
+          router_(RouterRegistry::instance().create(options.router, problem_)) {
+        router_->reset(options.seed);
     }
-    ScorerContext context;
-    context.client = &client_;
-    context.pool = &pool_;
-    context.endpointOf = [this, &options](const PoolModel& m) { return endpointOf(m, options); };
-    context.askPerson = askPerson;
-    const std::unique_ptr<Scorer> scorer = makeScorer(options.scorer, context);
 
-    const RewardFunction reward(problem.rewardKind, problem.scales, options.preference);
-    const RewardTable table = buildRewardTable(setup_, options.preference); // recorded oracle
-    std::unique_ptr<Router> router = RouterRegistry::instance().create(options.router, problem);
-    router->reset(options.seed);
+    LiveResult go(const std::function<void(int, int)>& progress) {
+        result_.sessionId = startSession();
+        const std::vector<int>& starts = runner_.setup_.sessionStarts();
+        const int scored = static_cast<int>(runner_.setup_.scoredRows().size());
+        const int total = options_.limit > 0 ? std::min(options_.limit, scored) : scored;
+        std::size_t nextSession = 0;
+        for (int t = 0; t < total; ++t) {
+            if (nextSession < starts.size() && starts[nextSession] == t) {
+                router_->startSession();
+                ++nextSession;
+            }
+            if (!step(t))
+                break;
+            if (progress)
+                progress(t + 1, total);
+        }
+        finish();
+        return result_;
+    }
 
-    LiveResult result;
-    if (log_) {
+private:
+    struct PricedEndpoint {
+        const PoolModel* model = nullptr; // prices the answers
+        Endpoint endpoint;
+    };
+
+    std::vector<PricedEndpoint> pricedEndpoints() const {
+        std::vector<PricedEndpoint> models(problem_.modelCount());
+        for (int k = 0; k < problem_.modelCount(); ++k) {
+            const QString& name = problem_.modelNames[k];
+            models[k].model = runner_.pool_.find(name);
+            if (!models[k].model)
+                throw std::invalid_argument(
+                    QStringLiteral("model '%1' is not in the pool").arg(name).toStdString());
+            models[k].endpoint = runner_.endpointOf(*models[k].model, options_);
+            if (models[k].endpoint.baseUrl.isEmpty())
+                throw std::invalid_argument(
+                    QStringLiteral("pool model '%1' has no endpoint.base_url; "
+                                   "add one to the pool or give a base URL")
+                        .arg(name)
+                        .toStdString());
+        }
+        return models;
+    }
+
+    ScorerContext scorerContext(const AskPerson& askPerson) const {
+        ScorerContext context;
+        context.client = &runner_.client_;
+        context.pool = &runner_.pool_;
+        context.endpointOf = [runner = &runner_, options = &options_](const PoolModel& m) {
+            return runner->endpointOf(m, *options);
+        };
+        context.askPerson = askPerson;
+        return context;
+    }
+
+    qint64 startSession() {
+        if (!runner_.log_)
+            return 0;
         LiveSessionRecord session;
-        session.router = options.router.toString();
-        session.scorer = options.scorer;
-        session.preferenceJson = options.preference.toString().toUtf8();
-        session.seed = options.seed;
-        session.configJson = options.configJson.isEmpty() ? QByteArray("{}") : options.configJson;
-        session.budgetUsd = options.budgetUsd;
-        result.sessionId = log_->startSession(session);
+        session.router = options_.router.toString();
+        session.scorer = options_.scorer;
+        session.preferenceJson = options_.preference.toString().toUtf8();
+        session.seed = options_.seed;
+        session.configJson = options_.configJson.isEmpty() ? QByteArray("{}") : options_.configJson;
+        session.budgetUsd = options_.budgetUsd;
+        return runner_.log_->startSession(session);
     }
 
-    const std::vector<int>& rows = setup_.scoredRows();
-    const std::vector<int>& starts = setup_.sessionStarts();
-    const int total = options.limit > 0
-                          ? std::min<int>(options.limit, static_cast<int>(rows.size()))
-                          : static_cast<int>(rows.size());
-    double firstTokenSum = 0;
-    int firstTokenCount = 0;
-    std::size_t nextSession = 0;
-    for (int t = 0; t < total; ++t) {
-        if (nextSession < starts.size() && starts[nextSession] == t) {
-            router->startSession();
-            ++nextSession;
-        }
-        if (cancelled_) {
-            result.stopReason = QStringLiteral("cancelled");
-            break;
-        }
-        const int row = rows[t];
-        const Query query{row, dataset.promptCategory[row]};
-        const Decision decision = router->route(query, reward);
+    // Routes, calls and learns from prompt `t`; false when the run stops before or during it.
+    bool step(int t) {
+        if (runner_.cancelled_)
+            return stop(QStringLiteral("cancelled"));
+        const int row = runner_.setup_.scoredRows()[t];
+        const Query query{row, dataset_.promptCategory[row]};
+        const Decision decision = router_->route(query, reward_);
         const int k = decision.model;
-        if (options.budgetUsd > 0 && result.spentUsd + problem.meanCost[k] > options.budgetUsd) {
-            result.stopReason = QStringLiteral("budget");
-            break;
+        if (options_.budgetUsd > 0 && result_.spentUsd + problem_.meanCost[k] > options_.budgetUsd)
+            return stop(QStringLiteral("budget"));
+
+        const ChatCall call = callFor(row, k);
+        const ChatResult answer = runner_.client_.call(call, runner_.cancelled_);
+        LiveCallRecord record = answerRecord(t, row, decision, call, answer);
+        if (answer.status == CallStatus::Cancelled) {
+            if (runner_.log_)
+                runner_.log_->recordCall(record);
+            return stop(QStringLiteral("cancelled"));
         }
+        const Score score = scoreOf(row, call, answer);
+        const Feedback feedback = feedbackOf(k, call, answer, score);
+        router_->observe(query, k, feedback);
+        append(result_.log, k, feedback.reward, table_.oracle[t], feedback.quality, feedback.cost,
+               feedback.latency, decision.topProbability);
+        result_.spentUsd += feedback.cost + score.judgeCostUsd;
+        result_.judgeCostUsd += score.judgeCostUsd;
+        recordAnswer(record, answer, score, feedback);
+        return true;
+    }
 
+    bool stop(const QString& reason) {
+        result_.stopReason = reason;
+        return false;
+    }
+
+    ChatCall callFor(int row, int k) const {
         ChatCall call;
-        call.modelId = problem.modelNames[k];
-        call.endpoint = endpoints[k];
-        call.system = options.system;
-        call.prompt = dataset.promptTexts[row];
-        call.stream = options.stream;
-        call.maxTokens = options.maxTokens;
-        const ChatResult answer = client_.call(call, cancelled_);
+        call.modelId = problem_.modelNames[k];
+        call.endpoint = models_[k].endpoint;
+        call.system = options_.system;
+        call.prompt = dataset_.promptTexts[row];
+        call.stream = options_.stream;
+        call.maxTokens = options_.maxTokens;
+        return call;
+    }
 
+    LiveCallRecord answerRecord(int t, int row, const Decision& decision, const ChatCall& call,
+                                const ChatResult& answer) const {
         LiveCallRecord record;
-        record.sessionId = result.sessionId;
+        record.sessionId = result_.sessionId;
         record.step = t;
-        record.promptId = dataset.promptIds[row];
+        record.promptId = dataset_.promptIds[row];
         record.model = call.modelId;
         record.decisionJson =
-            QJsonDocument(QJsonObject{{QStringLiteral("model"), k},
+            QJsonDocument(QJsonObject{{QStringLiteral("model"), decision.model},
                                       {QStringLiteral("top_probability"),
                                        std::isnan(decision.topProbability)
                                            ? QJsonValue()
@@ -165,87 +217,109 @@ LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>&
                 .toJson(QJsonDocument::Compact);
         takeCallFields(answer, record);
         record.firstTokenS = answer.firstTokenS;
-        if (answer.status == CallStatus::Cancelled) {
-            if (log_)
-                log_->recordCall(record);
-            result.stopReason = QStringLiteral("cancelled");
-            break;
-        }
-
-        // Only the answering attempt is paid for; a failed call costs nothing we can know of.
-        double cost = 0;
-        if (answer.ok() && answer.usageReported())
-            cost = priced[k]->costOfCall(static_cast<double>(answer.promptTokens),
-                                         static_cast<double>(answer.completionTokens));
-        else if (answer.ok()) // no usage: estimate as the importers do, 4 characters a token
-            cost = priced[k]->costOfCall(
-                std::ceil(call.prompt.toUtf8().size() / Dataset::kCharsPerToken),
-                std::ceil(answer.text.toUtf8().size() / Dataset::kCharsPerToken));
-        double latency =
-            answer.ok() ? answer.latencyS : (answer.finishedAtMs - answer.startedAtMs) / 1000.0;
-        if (options.latencyFromReplay && answer.replayInfo.contains(QLatin1String("latency_s")))
-            latency = answer.replayInfo.value(QLatin1String("latency_s")).toDouble();
-        double quality = 0; // a failed call is a failed answer
-        Score score;
-        if (answer.ok()) {
-            score = scorer->score(
-                {call.prompt, answer.text, dataset.references[row], answer.replayInfo});
-            quality = std::isnan(score.quality) ? 0.0 : score.quality;
-            ++result.answered;
-            if (!std::isnan(answer.firstTokenS)) {
-                firstTokenSum += answer.firstTokenS;
-                ++firstTokenCount;
-            }
-        } else {
-            ++result.failed;
-        }
-        Feedback feedback;
-        feedback.quality = quality;
-        feedback.cost = cost;
-        feedback.latency = latency;
-        feedback.reward = reward(quality, cost, latency);
-        feedback.normalisedReward = reward.normalise(feedback.reward);
-        router->observe(query, k, feedback);
-        append(result.log, k, feedback.reward, table.oracle[t], quality, cost, latency,
-               decision.topProbability);
-        result.spentUsd += cost + score.judgeCostUsd;
-        result.judgeCostUsd += score.judgeCostUsd;
-
-        if (log_) {
-            record.costUsd = cost;
-            record.quality = answer.ok() ? score.quality : 0.0;
-            record.reward = feedback.reward;
-            if (options.storeResponses)
-                record.response = answer.text;
-            log_->recordCall(record);
-            if (score.judgeCall) {
-                const ChatResult& j = *score.judgeCall;
-                LiveCallRecord judge;
-                judge.sessionId = result.sessionId;
-                judge.step = t;
-                judge.role = QStringLiteral("judge");
-                judge.promptId = record.promptId;
-                judge.model = score.judgeModel;
-                takeCallFields(j, judge);
-                judge.costUsd = score.judgeCostUsd;
-                judge.quality = score.quality;
-                if (options.storeResponses)
-                    judge.response = j.text;
-                log_->recordCall(judge);
-            }
-        }
-        if (progress)
-            progress(t + 1, total);
+        return record;
     }
-    result.summary = summariseStepLog(result.log, starts, models);
-    result.summary.complete = result.stopReason == QLatin1String("complete");
-    result.meanFirstTokenS = firstTokenCount > 0 ? firstTokenSum / firstTokenCount : std::nan("");
-    if (log_)
-        log_->finishSession(
-            result.sessionId, result.stopReason,
-            QJsonDocument(result.toJson(options.router.toString(), problem.modelNames))
-                .toJson(QJsonDocument::Compact));
-    return result;
+
+    // The scorer's verdict on an answer; a failed call has none (and counts as failed).
+    Score scoreOf(int row, const ChatCall& call, const ChatResult& answer) {
+        if (!answer.ok()) {
+            ++result_.failed;
+            return {};
+        }
+        ++result_.answered;
+        if (!std::isnan(answer.firstTokenS)) {
+            firstTokenSum_ += answer.firstTokenS;
+            ++firstTokenCount_;
+        }
+        return scorer_->score(
+            {call.prompt, answer.text, dataset_.references[row], answer.replayInfo});
+    }
+
+    Feedback feedbackOf(int k, const ChatCall& call, const ChatResult& answer,
+                        const Score& score) const {
+        Feedback feedback;
+        // A failed call is a failed answer; a missing verdict teaches as quality 0.
+        feedback.quality = answer.ok() && !std::isnan(score.quality) ? score.quality : 0.0;
+        feedback.cost = costOf(*models_[k].model, call, answer);
+        feedback.latency =
+            answer.ok() ? answer.latencyS : (answer.finishedAtMs - answer.startedAtMs) / 1000.0;
+        if (options_.latencyFromReplay && answer.replayInfo.contains(QLatin1String("latency_s")))
+            feedback.latency = answer.replayInfo.value(QLatin1String("latency_s")).toDouble();
+        feedback.reward = reward_(feedback.quality, feedback.cost, feedback.latency);
+        feedback.normalisedReward = reward_.normalise(feedback.reward);
+        return feedback;
+    }
+
+    // Only the answering attempt is paid for; a failed call costs nothing we can know of.
+    static double costOf(const PoolModel& model, const ChatCall& call, const ChatResult& answer) {
+        if (!answer.ok())
+            return 0;
+        if (answer.usageReported())
+            return model.costOfCall(static_cast<double>(answer.promptTokens),
+                                    static_cast<double>(answer.completionTokens));
+        // No usage: estimate as the importers do, 4 characters a token.
+        return model.costOfCall(std::ceil(call.prompt.toUtf8().size() / Dataset::kCharsPerToken),
+                                std::ceil(answer.text.toUtf8().size() / Dataset::kCharsPerToken));
+    }
+
+    void recordAnswer(LiveCallRecord& record, const ChatResult& answer, const Score& score,
+                      const Feedback& feedback) {
+        if (!runner_.log_)
+            return;
+        record.costUsd = feedback.cost;
+        record.quality = answer.ok() ? score.quality : 0.0;
+        record.reward = feedback.reward;
+        if (options_.storeResponses)
+            record.response = answer.text;
+        runner_.log_->recordCall(record);
+        if (!score.judgeCall)
+            return;
+        const ChatResult& j = *score.judgeCall;
+        LiveCallRecord judge;
+        judge.sessionId = result_.sessionId;
+        judge.step = record.step;
+        judge.role = QStringLiteral("judge");
+        judge.promptId = record.promptId;
+        judge.model = score.judgeModel;
+        takeCallFields(j, judge);
+        judge.costUsd = score.judgeCostUsd;
+        judge.quality = score.quality;
+        if (options_.storeResponses)
+            judge.response = j.text;
+        runner_.log_->recordCall(judge);
+    }
+
+    void finish() {
+        result_.summary =
+            summariseStepLog(result_.log, runner_.setup_.sessionStarts(), problem_.modelCount());
+        result_.summary.complete = result_.stopReason == QLatin1String("complete");
+        result_.meanFirstTokenS =
+            firstTokenCount_ > 0 ? firstTokenSum_ / firstTokenCount_ : std::nan("");
+        if (runner_.log_)
+            runner_.log_->finishSession(
+                result_.sessionId, result_.stopReason,
+                QJsonDocument(result_.toJson(options_.router.toString(), problem_.modelNames))
+                    .toJson(QJsonDocument::Compact));
+    }
+
+    LiveRunner& runner_;
+    const LiveOptions& options_;
+    const RoutingProblem& problem_;
+    const Dataset& dataset_;
+    const std::vector<PricedEndpoint> models_;
+    const std::unique_ptr<Scorer> scorer_;
+    const RewardFunction reward_;
+    const RewardTable table_; // the recorded oracle
+    const std::unique_ptr<Router> router_;
+    LiveResult result_;
+    double firstTokenSum_ = 0;
+    int firstTokenCount_ = 0;
+};
+
+LiveResult
+LiveRunner::run(const LiveOptions& options, const std::function<void(int, int)>& progress,
+                const std::function<std::optional<double>(const ScoreInput&)>& askPerson) {
+    return Run(*this, options, askPerson).go(progress);
 }
 
 } // namespace routerlab

@@ -65,6 +65,8 @@ public:
     Endpoint endpointOf(const PoolModel& model, const LiveOptions& options) const;
 
 private:
+    class Run;
+
     const SimulationSetup& setup_;
     const ModelPool& pool_;
     ChatClient& client_;

@@ -216,132 +216,161 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
             headers.insert(lines[i].left(colon).trimmed().toLower(),
                            lines[i].mid(colon + 1).trimmed());
     }
-    const bool keepAlive =
-        requestLine.value(2) == "HTTP/1.1" && headers.value("connection").toLower() != "close";
-
-    auto reply = [&](int status, const QByteArray& json, const QByteArray& extraHeaders = {}) {
-        socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(json.size()) + "\r\n" + extraHeaders +
-                      (keepAlive ? "" : "Connection: close\r\n") + "\r\n" + json);
-        finishExchange(socket, keepAlive);
-    };
-    auto reject = [&](int status, const QString& message) {
-        ++stats_.rejected;
-        reply(status, errorBody(message, QStringLiteral("invalid_request_error")));
-    };
+    const Reply to{socket, requestLine.value(2) == "HTTP/1.1" &&
+                               headers.value("connection").toLower() != "close"};
 
     if (!options_.requireKeyEnv.isEmpty()) {
         const QByteArray expected = "Bearer " + qgetenv(options_.requireKeyEnv.toLocal8Bit());
         if (headers.value("authorization") != expected)
-            return reject(401, QStringLiteral("missing or wrong API key")); // never echo it
+            return reject(to, 401, QStringLiteral("missing or wrong API key")); // never echo it
     }
-    if (method == "GET" && path.endsWith("/models")) {
-        QJsonArray models;
-        for (const QString& name : dataset_.modelNames)
-            models.append(QJsonObject{{QStringLiteral("id"), name},
-                                      {QStringLiteral("object"), QStringLiteral("model")}});
-        return reply(200,
-                     QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
-                                               {QStringLiteral("data"), models}})
-                         .toJson(QJsonDocument::Compact));
-    }
-    if (method == "POST" && path.endsWith("/embeddings")) {
-        const QJsonObject request = QJsonDocument::fromJson(body).object();
-        const QJsonValue input = request.value(QLatin1String("input"));
-        const QJsonArray texts = input.isString() ? QJsonArray{input} : input.toArray();
-        if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
-            return reject(400, QStringLiteral("expected {\"model\": ..., \"input\": text or "
-                                              "[texts]}"));
-        Random random(Random::mix(options_.seed, ++requestCounter_));
-        const double u = random.uniform();
-        if (u < options_.rate429) {
-            ++stats_.faults;
-            return reply(429,
-                         errorBody(QStringLiteral("rate limited (injected)"),
-                                   QStringLiteral("rate_limit_error")),
-                         "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
-        }
-        if (u < options_.rate429 + options_.rate500) {
-            ++stats_.faults;
-            return reply(500, errorBody(QStringLiteral("server error (injected)"),
-                                        QStringLiteral("server_error")));
-        }
-        const HashedWordFeaturizer words(options_.embeddingDimension + 1);
-        QJsonArray data;
-        qint64 tokens = 0;
-        for (qsizetype i = 0; i < texts.size(); ++i) {
-            if (!texts[i].isString())
-                return reject(400, QStringLiteral("input %1 is not a string").arg(i));
-            const QString text = texts[i].toString();
-            tokens += text.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
-            // The hashed buckets without the bias feature: a vector of the promised size.
-            const Eigen::VectorXf v = words.transform(text).head(options_.embeddingDimension);
-            QJsonArray values;
-            for (const float x : v)
-                values.append(double(x));
-            data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
-                                    {QStringLiteral("index"), i},
-                                    {QStringLiteral("embedding"), values}});
-        }
-        stats_.embedded += texts.size();
-        ++stats_.answered;
-        return reply(
-            200, QJsonDocument(
-                     QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
-                                 {QStringLiteral("model"), request.value(QLatin1String("model"))},
-                                 {QStringLiteral("data"), data},
-                                 {QStringLiteral("usage"),
-                                  QJsonObject{{QStringLiteral("prompt_tokens"), tokens},
-                                              {QStringLiteral("total_tokens"), tokens}}}})
-                     .toJson(QJsonDocument::Compact));
-    }
+    if (method == "GET" && path.endsWith("/models"))
+        return answerModels(to);
+    if (method == "POST" && path.endsWith("/embeddings"))
+        return answerEmbeddings(to, body);
     if (method != "POST" || !path.endsWith("/chat/completions"))
-        return reject(404, QStringLiteral("only POST .../chat/completions, POST .../embeddings "
-                                          "and GET .../models"));
+        return reject(to, 404,
+                      QStringLiteral("only POST .../chat/completions, POST .../embeddings "
+                                     "and GET .../models"));
+    answerChat(to, body);
+}
 
+void ReplayServer::reply(const Reply& to, int status, const QByteArray& json,
+                         const QByteArray& extraHeaders) {
+    to.socket->write(
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) +
+        "\r\n" + extraHeaders + (to.keepAlive ? "" : "Connection: close\r\n") + "\r\n" + json);
+    finishExchange(to.socket, to.keepAlive);
+}
+
+void ReplayServer::reject(const Reply& to, int status, const QString& message) {
+    ++stats_.rejected;
+    reply(to, status, errorBody(message, QStringLiteral("invalid_request_error")));
+}
+
+void ReplayServer::replyRateLimited(const Reply& to) {
+    ++stats_.faults;
+    reply(to, 429,
+          errorBody(QStringLiteral("rate limited (injected)"), QStringLiteral("rate_limit_error")),
+          "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
+}
+
+void ReplayServer::replyServerError(const Reply& to) {
+    ++stats_.faults;
+    reply(to, 500,
+          errorBody(QStringLiteral("server error (injected)"), QStringLiteral("server_error")));
+}
+
+void ReplayServer::answerModels(const Reply& to) {
+    QJsonArray models;
+    for (const QString& name : dataset_.modelNames)
+        models.append(QJsonObject{{QStringLiteral("id"), name},
+                                  {QStringLiteral("object"), QStringLiteral("model")}});
+    reply(to, 200,
+          QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                    {QStringLiteral("data"), models}})
+              .toJson(QJsonDocument::Compact));
+}
+
+void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QJsonValue input = request.value(QLatin1String("input"));
+    const QJsonArray texts = input.isString() ? QJsonArray{input} : input.toArray();
+    if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
+        return reject(to, 400,
+                      QStringLiteral("expected {\"model\": ..., \"input\": text or [texts]}"));
+    Random random(Random::mix(options_.seed, ++requestCounter_));
+    const double u = random.uniform();
+    if (u < options_.rate429)
+        return replyRateLimited(to);
+    if (u < options_.rate429 + options_.rate500)
+        return replyServerError(to);
+    const HashedWordFeaturizer words(options_.embeddingDimension + 1);
+    QJsonArray data;
+    qint64 tokens = 0;
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        if (!texts[i].isString())
+            return reject(to, 400, QStringLiteral("input %1 is not a string").arg(i));
+        const QString text = texts[i].toString();
+        tokens += text.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+        // The hashed buckets without the bias feature: a vector of the promised size.
+        const Eigen::VectorXf v = words.transform(text).head(options_.embeddingDimension);
+        QJsonArray values;
+        for (const float x : v)
+            values.append(double(x));
+        data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
+                                {QStringLiteral("index"), i},
+                                {QStringLiteral("embedding"), values}});
+    }
+    stats_.embedded += texts.size();
+    ++stats_.answered;
+    reply(
+        to, 200,
+        QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                  {QStringLiteral("model"), request.value(QLatin1String("model"))},
+                                  {QStringLiteral("data"), data},
+                                  {QStringLiteral("usage"),
+                                   QJsonObject{{QStringLiteral("prompt_tokens"), tokens},
+                                               {QStringLiteral("total_tokens"), tokens}}}})
+            .toJson(QJsonDocument::Compact));
+}
+
+void ReplayServer::answerChat(const Reply& to, const QByteArray& body) {
     const QJsonDocument doc = QJsonDocument::fromJson(body);
     const QJsonObject request = doc.object();
     if (!doc.isObject())
-        return reject(400, QStringLiteral("the body is not a JSON object"));
+        return reject(to, 400, QStringLiteral("the body is not a JSON object"));
     const QString model = request.value(QLatin1String("model")).toString();
     const auto column = columnOfModel_.constFind(model);
     if (column == columnOfModel_.constEnd())
-        return reject(404, QStringLiteral("model '%1' is not in the replayed dataset").arg(model));
+        return reject(to, 404,
+                      QStringLiteral("model '%1' is not in the replayed dataset").arg(model));
+    const bool stream = request.value(QLatin1String("stream")).toBool();
     const QString prompt = lastUserText(request.value(QLatin1String("messages")).toArray());
-    if (const std::optional<ScoreInput> graded = parseJudgePrompt(prompt)) {
-        // A judge's request: graded by rule, never by a model (see the class comment).
-        const bool agrees =
-            !graded->reference.isEmpty() &&
-            normaliseAnswer(graded->answer).contains(normaliseAnswer(graded->reference));
-        Exchange x;
-        x.stream = request.value(QLatin1String("stream")).toBool();
-        x.keepAlive = keepAlive;
-        x.id = QStringLiteral("chatcmpl-replay-%1").arg(++requestCounter_);
-        x.model = model;
-        x.content = graded->reference.isEmpty()
-                        ? QStringLiteral("No reference to grade against. Score: 5")
-                    : agrees ? QStringLiteral("The answer states the reference. Score: 10")
-                             : QStringLiteral("The answer does not state the reference. Score: 0");
-        const qint64 promptTokens = prompt.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
-        const qint64 completionTokens = x.content.split(QLatin1Char(' ')).size();
-        x.usage = {{QStringLiteral("prompt_tokens"), promptTokens},
-                   {QStringLiteral("completion_tokens"), completionTokens},
-                   {QStringLiteral("total_tokens"), promptTokens + completionTokens}};
-        ++stats_.answered;
-        return answer(socket, x);
-    }
+    if (const std::optional<ScoreInput> graded = parseJudgePrompt(prompt))
+        return answerJudge(to, model, stream, prompt, *graded);
     const auto row = rowOfPrompt_.constFind(prompt);
     if (row == rowOfPrompt_.constEnd())
-        return reject(404, QStringLiteral("this prompt is not in the replayed dataset (the replay "
-                                          "server answers only the dataset's prompts, by exact "
-                                          "text)"));
+        return reject(to, 404,
+                      QStringLiteral("this prompt is not in the replayed dataset (the replay "
+                                     "server answers only the dataset's prompts, by exact "
+                                     "text)"));
     const int i = row.value();
     const int k = column.value();
     if (dataset_.isMissing(i, k))
-        return reject(404, QStringLiteral("no recorded outcome for model '%1' on prompt '%2'")
-                               .arg(model, dataset_.promptIds[i]));
+        return reject(to, 404,
+                      QStringLiteral("no recorded outcome for model '%1' on prompt '%2'")
+                          .arg(model, dataset_.promptIds[i]));
+    answerRecorded(to, model, stream, i, k);
+}
 
+// A judge's request: graded by rule, never by a model (see the class comment).
+void ReplayServer::answerJudge(const Reply& to, const QString& model, bool stream,
+                               const QString& prompt, const ScoreInput& graded) {
+    const bool agrees = !graded.reference.isEmpty() &&
+                        normaliseAnswer(graded.answer).contains(normaliseAnswer(graded.reference));
+    Exchange x;
+    x.stream = stream;
+    x.keepAlive = to.keepAlive;
+    x.id = QStringLiteral("chatcmpl-replay-%1").arg(++requestCounter_);
+    x.model = model;
+    x.content = graded.reference.isEmpty()
+                    ? QStringLiteral("No reference to grade against. Score: 5")
+                : agrees ? QStringLiteral("The answer states the reference. Score: 10")
+                         : QStringLiteral("The answer does not state the reference. Score: 0");
+    const qint64 promptTokens = prompt.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+    const qint64 completionTokens = x.content.split(QLatin1Char(' ')).size();
+    x.usage = {{QStringLiteral("prompt_tokens"), promptTokens},
+               {QStringLiteral("completion_tokens"), completionTokens},
+               {QStringLiteral("total_tokens"), promptTokens + completionTokens}};
+    ++stats_.answered;
+    answer(to.socket, x);
+}
+
+// Prompt i's recorded outcome for model column k, unless this request draws a fault.
+void ReplayServer::answerRecorded(const Reply& to, const QString& model, bool stream, int i,
+                                  int k) {
     // One uniform draw per request decides its fault, so a seed replays the same faults.
     const quint64 number = ++requestCounter_;
     Random random(Random::mix(options_.seed, number));
@@ -351,18 +380,10 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
         u -= rate;
         return hit;
     };
-    if (drawn(options_.rate429)) {
-        ++stats_.faults;
-        return reply(429,
-                     errorBody(QStringLiteral("rate limited (injected)"),
-                               QStringLiteral("rate_limit_error")),
-                     "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
-    }
-    if (drawn(options_.rate500)) {
-        ++stats_.faults;
-        return reply(500, errorBody(QStringLiteral("server error (injected)"),
-                                    QStringLiteral("server_error")));
-    }
+    if (drawn(options_.rate429))
+        return replyRateLimited(to);
+    if (drawn(options_.rate500))
+        return replyServerError(to);
     Exchange x;
     x.fault = drawn(options_.rateSlowFirstByte) ? Exchange::Fault::SlowFirstByte
               : drawn(options_.rateDrop)        ? Exchange::Fault::Drop
@@ -370,16 +391,23 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
                                                 : Exchange::Fault::None;
     if (x.fault != Exchange::Fault::None)
         ++stats_.faults;
-    x.stream = request.value(QLatin1String("stream")).toBool();
-    x.keepAlive = keepAlive;
+    x.stream = stream;
+    x.keepAlive = to.keepAlive;
     x.id = QStringLiteral("chatcmpl-replay-%1").arg(number);
     x.model = model;
+    fillRecorded(x, i, k);
+    ++stats_.answered;
+    answer(to.socket, x);
+}
+
+// The recorded answer, usage and timing of prompt i on model column k.
+void ReplayServer::fillRecorded(Exchange& x, int i, int k) const {
     const QString& recorded = dataset_.response(i, k);
     const QString& reference = dataset_.references[i];
     const double quality = dataset_.quality(i, k);
     x.content = !recorded.isEmpty()
                     ? recorded
-                    : generatedAnswer(dataset_.promptIds[i], model, dataset_.outputTokens(i, k),
+                    : generatedAnswer(dataset_.promptIds[i], x.model, dataset_.outputTokens(i, k),
                                       quality >= 0.5 && !reference.isEmpty()
                                           ? reference
                                           : QStringLiteral("(no answer)"));
@@ -399,8 +427,6 @@ void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByt
         x.totalMs += options_.slowFirstByteS * 1000.0;
         x.firstMs += options_.slowFirstByteS * 1000.0;
     }
-    ++stats_.answered;
-    answer(socket, x);
 }
 
 void ReplayServer::answer(QTcpSocket* socket, const Exchange& x) {

@@ -16,6 +16,8 @@ class QTcpSocket;
 
 namespace routerlab {
 
+struct ScoreInput;
+
 // Faults and timing of the replay server. Fault rates are per request, drawn in this order
 // from one uniform number, so they add up (0.2 in total means one request in five).
 struct ReplayOptions {
@@ -68,7 +70,24 @@ private:
     struct Exchange;
     void accept();
     void read(QTcpSocket* socket);
+    // Where an answer goes: the socket, and whether the connection stays open after it.
+    struct Reply {
+        QTcpSocket* socket;
+        bool keepAlive;
+    };
     void handle(QTcpSocket* socket, const QByteArray& head, const QByteArray& body);
+    void reply(const Reply& to, int status, const QByteArray& json,
+               const QByteArray& extraHeaders = {});
+    void reject(const Reply& to, int status, const QString& message);
+    void replyRateLimited(const Reply& to);
+    void replyServerError(const Reply& to);
+    void answerModels(const Reply& to);
+    void answerEmbeddings(const Reply& to, const QByteArray& body);
+    void answerChat(const Reply& to, const QByteArray& body);
+    void answerJudge(const Reply& to, const QString& model, bool stream, const QString& prompt,
+                     const ScoreInput& graded);
+    void answerRecorded(const Reply& to, const QString& model, bool stream, int i, int k);
+    void fillRecorded(Exchange& x, int i, int k) const;
     void answer(QTcpSocket* socket, const Exchange& exchange);
     void finishExchange(QTcpSocket* socket, bool keepAlive);
     void writePieces(QTcpSocket* socket,

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "store/live_call_records.h"
 #include "store/sqlite_database.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
+#include <optional>
 #include <vector>
 
 namespace routerlab {
@@ -94,6 +96,25 @@ public:
     void addSeries(qint64 runId, const QString& name, const std::vector<double>& values);
     std::vector<double> series(qint64 runId, const QString& name); // empty when absent
     QStringList seriesNames(qint64 runId);
+
+    // --- live calls (live_call_records.cpp) ---------------------------------------------------
+    // Every write is its own transaction, so a crash keeps every call that had ended.
+
+    qint64 startLiveSession(const LiveSessionRecord& session);
+    void finishLiveSession(qint64 sessionId, const QString& status, const QByteArray& summaryJson);
+    std::vector<LiveSessionRecord> liveSessions();
+
+    qint64 recordLiveCall(const LiveCallRecord& call);
+    // Only the calls recorded after `afterCallId`: a console following a run reads each once.
+    std::vector<LiveCallRecord> liveCalls(qint64 sessionId, qint64 afterCallId = 0);
+    // The session of the live call this connection recorded last (0 when there is none), for
+    // a caller that follows a run whose session id it has not been told yet.
+    qint64 sessionOfLastLiveCall();
+
+    // Replaces an earlier rating of the same call, and sets the call's quality from it.
+    // Throws std::invalid_argument for a rating outside its scale or an unknown call.
+    void rateLiveCall(qint64 callId, const HumanRating& rating);
+    std::optional<HumanRating> liveCallRating(qint64 callId);
 
 private:
     Database db_;

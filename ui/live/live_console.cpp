@@ -1,26 +1,17 @@
 #include "ui/live/live_console.h"
 
-#include "common/error_message.h"
-#include "common/input_error.h"
-#include "common/version.h"
-#include "live/live_runner.h"
-#include "live/prompt_file.h"
+#include "live/scorer.h"
 #include "ui/experiment/router_parameter_form.h"
+#include "ui/shell/background_job.h"
 
 #include <QButtonGroup>
-#include <QColor>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -30,51 +21,14 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTableWidget>
-#include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 #include <cmath>
-#include <mutex>
 
 namespace routerlab {
 
 namespace {
 
 constexpr int kPollMs = 100;
-// A run whose first calls all fail is talking to nothing (a wrong base URL, a missing key):
-// stop it rather than pay the retries of every remaining prompt.
-constexpr int kGiveUpAfterFailures = 3;
-
-enum Column {
-    StepColumn,
-    PromptColumn,
-    ModelColumn,
-    StatusColumn,
-    InColumn,
-    OutColumn,
-    CostColumn,
-    LatencyColumn,
-    FirstTokenColumn,
-    QualityColumn,
-    ColumnCount
-};
-
-QString tokens(qint64 n) {
-    return n < 0 ? QStringLiteral("—") : QString::number(n);
-}
-
-QString seconds(double s) {
-    return std::isnan(s) ? QStringLiteral("—") : QString::number(s, 'f', 3);
-}
-
-QString describeRating(const HumanRating& r) {
-    if (r.scale == HumanRating::Scale::Thumbs)
-        return r.rating > 0.5 ? LiveConsole::tr("Rated: thumbs up")
-                              : LiveConsole::tr("Rated: thumbs down");
-    return LiveConsole::tr("Rated: %1 of 5 stars").arg(r.rating);
-}
 
 QDoubleSpinBox* weightBox(QWidget* parent, double value) {
     auto* box = new QDoubleSpinBox(parent);
@@ -93,173 +47,13 @@ QPushButton* button(const QString& text, QWidget* parent) {
 
 } // namespace
 
-// What one run needs and what it reports. Inputs are set before the worker starts; the rest
-// is shared with the GUI thread under `mutex`.
-struct LiveConsoleJob {
-    LiveConsole::Source source = LiveConsole::Source::Prompt;
-    QString promptText;
-    QString promptsFile;
-    std::shared_ptr<const Dataset> windowDataset;
-    std::shared_ptr<const ModelPool> windowPool; // used when poolPath is empty
-    QString poolPath;
-    QString workspacePath;
-    LiveOptions options;
-    ClientOptions client;
-
-    std::mutex mutex;
-    LiveRunner* runner = nullptr; // set while run() may be cancelled through it
-    bool cancelRequested = false;
-    std::shared_ptr<const Dataset> dataset; // once built: the prompts' texts
-    std::vector<LiveCallRecord> arrived;    // recorded, not yet taken by the GUI
-    int done = 0;
-    int total = 0;
-    qint64 sessionId = 0;
-    QString error;  // the run could not start or broke off
-    QString gaveUp; // the first calls all failed; names the last error
-    std::optional<LiveResult> result;
-};
-
-namespace {
-
-std::shared_ptr<const Dataset> buildDataset(LiveConsoleJob& job, const ModelPool& pool,
-                                            SimulationOptions& sim) {
-    switch (job.source) {
-    case LiveConsole::Source::Prompt: {
-        // One prompt is a prompts file of one line: the same rules as the CLI's --prompts.
-        if (job.promptText.trimmed().isEmpty())
-            throw std::invalid_argument("type a prompt first");
-        const QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("prompt.jsonl"));
-        QFile file(path);
-        if (!dir.isValid() || !file.open(QIODevice::WriteOnly))
-            throw std::invalid_argument("cannot write a temporary file for the prompt");
-        file.write(QJsonDocument(QJsonObject{{QStringLiteral("id"), QStringLiteral("prompt")},
-                                             {QStringLiteral("prompt"), job.promptText}})
-                       .toJson(QJsonDocument::Compact) +
-                   '\n');
-        file.close();
-        sim.missing = MissingPolicy::Failure; // nothing is recorded
-        return std::make_shared<const Dataset>(loadPromptFile(path, pool));
-    }
-    case LiveConsole::Source::File:
-        if (job.promptsFile.isEmpty())
-            throw std::invalid_argument("choose a prompts file first");
-        sim.missing = MissingPolicy::Failure;
-        return std::make_shared<const Dataset>(loadPromptFile(job.promptsFile, pool));
-    case LiveConsole::Source::Dataset:
-        if (!job.windowDataset)
-            throw std::invalid_argument("the window has no dataset open");
-        return job.windowDataset;
-    }
-    return {};
-}
-
-// The session of the calls this connection recorded last (the runner's own).
-qint64 sessionOfLastCall(Database& db) {
-    Statement s(db, QStringLiteral("SELECT session_id FROM live_calls WHERE id = ?"),
-                QStringLiteral("finding the live session"));
-    s.bind(1, db.lastInsertId());
-    return s.step() ? s.columnInt64(0) : 0;
-}
-
-void runJob(LiveConsoleJob& job) {
-    try {
-        std::shared_ptr<const ModelPool> pool = job.windowPool;
-        if (!job.poolPath.isEmpty())
-            pool = std::make_shared<const ModelPool>(ModelPool::load(job.poolPath));
-        if (!pool)
-            throw std::invalid_argument("choose a pool file: it prices the models and names "
-                                        "their endpoints");
-        SimulationOptions sim;
-        const std::shared_ptr<const Dataset> dataset = buildDataset(job, *pool, sim);
-        const SimulationSetup setup(*dataset, *pool, sim);
-        {
-            const std::lock_guard lock(job.mutex);
-            job.dataset = dataset;
-        }
-        WorkspaceStore store(job.workspacePath);
-        LiveCallLog log(store);
-        ChatClient client(job.client);
-        LiveRunner runner(setup, *pool, client, &log);
-        struct Registration { // unregisters before the runner goes, exceptions included
-            LiveConsoleJob& job;
-            ~Registration() {
-                const std::lock_guard lock(job.mutex);
-                job.runner = nullptr;
-            }
-        } registration{job};
-        {
-            const std::lock_guard lock(job.mutex);
-            job.runner = &runner;
-            if (job.cancelRequested)
-                runner.requestCancel();
-        }
-
-        qint64 sessionId = 0;
-        qint64 lastCall = 0;
-        int failures = 0;
-        bool answered = false;
-        QString lastError;
-        auto collect = [&](qint64 knownSession) {
-            if (sessionId == 0)
-                sessionId = knownSession > 0 ? knownSession : sessionOfLastCall(store.database());
-            if (sessionId == 0)
-                return;
-            std::vector<LiveCallRecord> fresh = log.calls(sessionId, lastCall);
-            if (fresh.empty())
-                return;
-            lastCall = fresh.back().id;
-            for (const LiveCallRecord& c : fresh) {
-                if (c.role != QLatin1String("answer"))
-                    continue;
-                if (c.status == QLatin1String("ok")) {
-                    answered = true;
-                } else if (c.status == QLatin1String("failed")) {
-                    ++failures;
-                    lastError = c.error;
-                }
-            }
-            const std::lock_guard lock(job.mutex);
-            job.sessionId = sessionId;
-            job.arrived.insert(job.arrived.end(), std::make_move_iterator(fresh.begin()),
-                               std::make_move_iterator(fresh.end()));
-        };
-        const auto progress = [&](int done, int total) {
-            collect(0);
-            const std::lock_guard lock(job.mutex);
-            job.done = done;
-            job.total = total;
-            if (!answered && failures >= kGiveUpAfterFailures && job.gaveUp.isEmpty()) {
-                job.gaveUp = lastError;
-                runner.requestCancel();
-            }
-        };
-        // The human scorer asks nobody here: a worker must not wait for a person. The answer
-        // is recorded unscored (quality NULL) and the router learns from it as from quality 0,
-        // as the runner treats any missing verdict; the person rates it in the table later,
-        // which sets the stored quality (the router has moved on by then).
-        const LiveResult result =
-            runner.run(job.options, progress, [](const ScoreInput&) { return std::nullopt; });
-        collect(result.sessionId); // the cancelled call, and anything after the last progress
-        const std::lock_guard lock(job.mutex);
-        job.sessionId = result.sessionId;
-        job.result = result;
-    } catch (...) {
-        const std::lock_guard lock(job.mutex);
-        job.error = currentErrorMessage();
-    }
-}
-
-} // namespace
-
-LiveConsole::LiveConsole(QWidget* parent) : QDialog(parent), pollTimer_(new QTimer(this)) {
+LiveConsole::LiveConsole(QWidget* parent)
+    : QDialog(parent), job_(new BackgroundJob(kPollMs, this)) {
     setWindowTitle(tr("Live Console"));
     setObjectName(QStringLiteral("liveConsole"));
     setWindowFlag(Qt::WindowMaximizeButtonHint);
-    worker_.setMaxThreadCount(1);
-    pollTimer_->setInterval(kPollMs);
-    connect(pollTimer_, &QTimer::timeout, this, &LiveConsole::poll);
-    connect(&watcher_, &QFutureWatcher<void>::finished, this, &LiveConsole::onWorkerFinished);
+    connect(job_, &BackgroundJob::poll, this, &LiveConsole::poll);
+    connect(job_, &BackgroundJob::finished, this, &LiveConsole::onSessionFinished);
 
     auto* top = new QHBoxLayout;
     top->addWidget(createPromptBox(), 1);
@@ -287,7 +81,9 @@ LiveConsole::LiveConsole(QWidget* parent) : QDialog(parent), pollTimer_(new QTim
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(createCallsBox());
-    splitter->addWidget(createAnswerBox());
+    answerPane_ = new LiveAnswerPane(this);
+    connect(answerPane_, &LiveAnswerPane::rated, this, &LiveConsole::rateSelected);
+    splitter->addWidget(answerPane_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({780, 470});
@@ -302,8 +98,8 @@ LiveConsole::LiveConsole(QWidget* parent) : QDialog(parent), pollTimer_(new QTim
 }
 
 LiveConsole::~LiveConsole() {
-    requestCancel();
-    worker_.waitForDone();
+    job_->cancel();
+    job_->waitForFinished();
 }
 
 QWidget* LiveConsole::createPromptBox() {
@@ -361,25 +157,7 @@ QWidget* LiveConsole::createSetupBox() {
     poolRow->addWidget(poolButton);
     form->addRow(tr("Pool"), poolRow);
 
-    router_ = new QComboBox(box);
-    router_->setObjectName(QStringLiteral("liveRouter"));
-    for (const RouterType& t : RouterRegistry::instance().types()) {
-        router_->addItem(t.name);
-        router_->setItemData(router_->count() - 1, t.summary, Qt::ToolTipRole);
-    }
-    routerForm_ = new RouterParameterForm(box);
-    auto* scroll = new QScrollArea(box);
-    scroll->setWidget(routerForm_);
-    scroll->setWidgetResizable(true);
-    scroll->setMaximumHeight(110);
-    connect(router_, &QComboBox::currentTextChanged, this, [this](const QString& name) {
-        routerForm_->setSpec(RouterSpec{name, {}});
-    });
-    const int pickllm = router_->findText(QStringLiteral("pickllm-ga"));
-    router_->setCurrentIndex(pickllm >= 0 ? pickllm : 0);
-    routerForm_->setSpec(RouterSpec{router_->currentText(), {}});
-    form->addRow(tr("Router"), router_);
-    form->addRow(QString(), scroll);
+    addRouterRows(box, form);
 
     quality_ = weightBox(box, 1);
     cost_ = weightBox(box, 0);
@@ -400,6 +178,12 @@ QWidget* LiveConsole::createSetupBox() {
                            "argument; human leaves answers unscored until you rate them here."));
     form->addRow(tr("Scorer"), scorer_);
 
+    addCallRows(box, form);
+    return box;
+}
+
+// Where the calls go, where they are recorded and how many are made.
+void LiveConsole::addCallRows(QWidget* box, QFormLayout* form) {
     baseUrl_ = new QLineEdit(box);
     baseUrl_->setObjectName(QStringLiteral("liveBaseUrl"));
     baseUrl_->setPlaceholderText(tr("each model's own endpoint"));
@@ -430,103 +214,36 @@ QWidget* LiveConsole::createSetupBox() {
     limits->addWidget(new QLabel(tr("Retries"), box));
     limits->addWidget(retries_);
     form->addRow(tr("Prompts at most"), limits);
-    return box;
+}
+
+void LiveConsole::addRouterRows(QWidget* box, QFormLayout* form) {
+    router_ = new QComboBox(box);
+    router_->setObjectName(QStringLiteral("liveRouter"));
+    for (const RouterType& t : RouterRegistry::instance().types()) {
+        router_->addItem(t.name);
+        router_->setItemData(router_->count() - 1, t.summary, Qt::ToolTipRole);
+    }
+    routerForm_ = new RouterParameterForm(box);
+    auto* scroll = new QScrollArea(box);
+    scroll->setWidget(routerForm_);
+    scroll->setWidgetResizable(true);
+    scroll->setMaximumHeight(110);
+    connect(router_, &QComboBox::currentTextChanged, this, [this](const QString& name) {
+        routerForm_->setSpec(RouterSpec{name, {}});
+    });
+    const int preset = router_->findText(defaultLiveRouter());
+    router_->setCurrentIndex(preset >= 0 ? preset : 0);
+    routerForm_->setSpec(RouterSpec{router_->currentText(), {}});
+    form->addRow(tr("Router"), router_);
+    form->addRow(QString(), scroll);
 }
 
 QWidget* LiveConsole::createCallsBox() {
     auto* box = new QGroupBox(tr("Calls"), this);
-    table_ = new QTableWidget(0, ColumnCount, box);
-    table_->setObjectName(QStringLiteral("liveCalls"));
-    table_->setHorizontalHeaderLabels({tr("Step"), tr("Prompt"), tr("Model"), tr("Status"),
-                                       tr("In"), tr("Out"), tr("Cost $"), tr("Latency s"),
-                                       tr("TTFT s"), tr("Quality")});
-    const QStringList tips = {tr("The router's step"),
-                              tr("The prompt's id"),
-                              tr("The model the router chose"),
-                              tr("ok, failed (after its retries) or cancelled"),
-                              tr("Prompt tokens, as the server reported them"),
-                              tr("Completion tokens, as the server reported them"),
-                              tr("Priced from the reported tokens and the pool's prices"),
-                              tr("Seconds from request to last byte"),
-                              tr("Time to first token, in seconds (streamed answers)"),
-                              tr("The scorer's verdict, or a person's rating")};
-    for (int c = 0; c < ColumnCount; ++c)
-        table_->horizontalHeaderItem(c)->setToolTip(tips[c]);
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->verticalHeader()->hide();
-    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-    // Sized once from the first calls: resizing to contents on every row would slow a long run.
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_ = new LiveCallTable(box);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &LiveConsole::showSelected);
     auto* layout = new QVBoxLayout(box);
     layout->addWidget(table_);
-    return box;
-}
-
-QWidget* LiveConsole::createAnswerBox() {
-    auto* box = new QGroupBox(tr("Answer"), this);
-    promptView_ = new QPlainTextEdit(box);
-    promptView_->setReadOnly(true);
-    promptView_->setMaximumHeight(90);
-    promptView_->setPlaceholderText(tr("The selected call's prompt"));
-    // ChatClient reports a call once it has ended (it has no per-chunk callback), so an answer
-    // appears whole when its call ends, streamed or not.
-    answer_ = new QPlainTextEdit(box);
-    answer_->setObjectName(QStringLiteral("liveAnswer"));
-    answer_->setReadOnly(true);
-    answer_->setPlaceholderText(tr("Select a call to read its answer"));
-
-    thumbsUp_ = new QToolButton(box);
-    thumbsUp_->setText(tr("Good"));
-    thumbsUp_->setToolTip(tr("Thumbs up: quality 1"));
-    thumbsDown_ = new QToolButton(box);
-    thumbsDown_->setText(tr("Bad"));
-    thumbsDown_->setToolTip(tr("Thumbs down: quality 0"));
-    thumbsUp_->setArrowType(Qt::UpArrow);
-    thumbsDown_->setArrowType(Qt::DownArrow);
-    auto* group = new QButtonGroup(box);
-    group->setExclusive(false); // a selection without a rating shows none checked
-    auto* ratingRow = new QHBoxLayout;
-    for (QToolButton* b : {thumbsUp_, thumbsDown_}) {
-        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        ratingRow->addWidget(b);
-    }
-    connect(thumbsUp_, &QToolButton::clicked, this, [this] {
-        rateSelected({HumanRating::Scale::Thumbs, 1, {}, {}});
-    });
-    connect(thumbsDown_, &QToolButton::clicked, this, [this] {
-        rateSelected({HumanRating::Scale::Thumbs, 0, {}, {}});
-    });
-    ratingRow->addSpacing(12);
-    for (int n = 1; n <= 5; ++n) {
-        auto* star = new QToolButton(box);
-        star->setText(QString(n, QChar(0x2605)));
-        star->setToolTip(tr("%n star(s): quality %1", nullptr, n).arg((n - 1) / 4.0));
-        connect(star, &QToolButton::clicked, this, [this, n] {
-            rateSelected({HumanRating::Scale::Stars, double(n), {}, {}});
-        });
-        stars_.push_back(star);
-        ratingRow->addWidget(star);
-    }
-    for (QToolButton* b : stars_)
-        group->addButton(b);
-    group->addButton(thumbsUp_);
-    group->addButton(thumbsDown_);
-    for (QAbstractButton* b : group->buttons()) {
-        b->setCheckable(true);
-        b->setEnabled(false);
-    }
-    ratingRow->addStretch(1);
-    rating_ = new QLabel(box);
-    rating_->setObjectName(QStringLiteral("liveRating"));
-
-    auto* layout = new QVBoxLayout(box);
-    layout->addWidget(promptView_);
-    layout->addWidget(answer_, 1);
-    layout->addLayout(ratingRow);
-    layout->addWidget(rating_);
     return box;
 }
 
@@ -595,11 +312,7 @@ void LiveConsole::chooseWorkspace() {
         workspace_->setText(file);
 }
 
-void LiveConsole::start() {
-    if (running_)
-        return;
-    auto job = std::make_shared<LiveConsoleJob>();
-    LiveOptions& o = job->options;
+bool LiveConsole::readRouting(LiveOptions& o) {
     try {
         o.router = routerForm_->spec();
         RouterRegistry::instance().resolve(o.router);
@@ -610,73 +323,66 @@ void LiveConsole::start() {
             makeScorer(o.scorer);
     } catch (const std::invalid_argument& e) {
         setStatus(tr("Cannot run: %1").arg(QString::fromUtf8(e.what())), true);
-        return;
+        return false;
     }
     o.baseUrl = baseUrl_->text().trimmed();
     o.limit = limit_->value();
     o.storeResponses = true; // the console shows them, and a person rates what they read
-    job->client.maxRetries = retries_->value();
-    job->source = fromDataset_->isChecked() ? Source::Dataset
-                  : fromFile_->isChecked()  ? Source::File
-                                            : Source::Prompt;
-    job->promptText = prompt_->toPlainText();
-    job->promptsFile = promptsFile_->text().trimmed();
-    job->windowDataset = windowData_.dataset;
+    return true;
+}
+
+LiveSessionInput LiveConsole::sessionInput(const LiveOptions& options) {
+    LiveSessionInput in;
+    in.options = options;
+    in.client.maxRetries = retries_->value();
+    in.source = fromDataset_->isChecked() ? Source::Dataset
+                : fromFile_->isChecked()  ? Source::File
+                                          : Source::Prompt;
+    in.promptText = prompt_->toPlainText();
+    in.promptsFile = promptsFile_->text().trimmed();
+    in.dataset = windowData_.dataset;
     // The window's pool as loaded (and edited) when the field still names it.
     const QString pool = pool_->text().trimmed();
     if (pool.isEmpty() || pool == windowPoolPath_)
-        job->windowPool = windowData_.pool;
+        in.pool = windowData_.pool;
     if (!pool.isEmpty() && !(pool == windowPoolPath_ && windowData_.pool))
-        job->poolPath = pool;
-    job->workspacePath = workspace_->text().trimmed();
-    if (job->workspacePath.isEmpty()) {
+        in.poolPath = pool;
+    in.workspacePath = workspace_->text().trimmed();
+    if (in.workspacePath.isEmpty()) {
         if (!scratch_ || !scratch_->isValid())
             scratch_ = std::make_unique<QTemporaryDir>();
-        job->workspacePath = scratch_->filePath(QStringLiteral("live-console.routerlab"));
+        in.workspacePath = scratch_->filePath(QStringLiteral("live-console.routerlab"));
     }
-    const char* sources[] = {"prompt", "file", "dataset"};
-    const QJsonObject config{
-        {QStringLiteral("command"), QStringLiteral("live-console")},
-        {QStringLiteral("version"), versionString()},
-        {QStringLiteral("prompts"), QString::fromLatin1(sources[int(job->source)])},
-        {QStringLiteral("prompts_file"),
-         job->source == Source::File ? job->promptsFile : QString()},
-        {QStringLiteral("pool"), pool},
-        {QStringLiteral("router"), o.router.toString()},
-        {QStringLiteral("scorer"), o.scorer},
-        {QStringLiteral("preference"), o.preference.toString()},
-        {QStringLiteral("base_url"), displayUrl(o.baseUrl)},
-        {QStringLiteral("limit"), o.limit},
-        {QStringLiteral("retries"), job->client.maxRetries}};
-    o.configJson = QJsonDocument(config).toJson(QJsonDocument::Compact);
+    in.options.configJson = in.configJson(QStringLiteral("live-console"), pool);
+    return in;
+}
 
-    table_->setRowCount(0);
-    calls_.clear();
+void LiveConsole::start() {
+    if (running_)
+        return;
+    LiveOptions options;
+    if (!readRouting(options))
+        return;
+    LiveSessionInput input = sessionInput(options);
+    table_->clearCalls();
     shownDataset_.reset();
     rowOfPrompt_.clear();
     sessionId_ = 0;
-    sessionWorkspace_ = job->workspacePath;
+    sessionWorkspace_ = input.workspacePath;
+    answerPane_->setWorkspace(sessionWorkspace_);
+    session_ = std::make_shared<LiveSession>(std::move(input));
     progress_->setRange(0, 0); // busy until the first call tells the total
-    job_ = job;
     setRunningState(true);
-    setStatus(tr("Running %1 with the %2 scorer…").arg(o.router.toString(), o.scorer), false);
-    watcher_.setFuture(QtConcurrent::run(&worker_, [job] { runJob(*job); }));
-    pollTimer_->start();
-}
-
-void LiveConsole::requestCancel() {
-    if (!job_)
-        return;
-    const std::lock_guard lock(job_->mutex);
-    job_->cancelRequested = true;
-    if (job_->runner)
-        job_->runner->cancel();
+    setStatus(tr("Running %1 with the %2 scorer…").arg(options.router.toString(), options.scorer),
+              false);
+    job_->start([session = session_] { session->run(); },
+                [session = session_] { session->cancel(); });
 }
 
 void LiveConsole::cancel() {
     if (!running_)
         return;
-    requestCancel();
+    job_->cancel();
     cancel_->setEnabled(false);
     setStatus(tr("Cancelling…"), false);
 }
@@ -687,199 +393,65 @@ void LiveConsole::reject() {
 }
 
 void LiveConsole::poll() {
-    if (!job_)
+    if (!session_)
         return;
-    std::vector<LiveCallRecord> arrived;
-    std::shared_ptr<const Dataset> dataset;
-    int done = 0, total = 0;
-    {
-        const std::lock_guard lock(job_->mutex);
-        arrived.swap(job_->arrived);
-        dataset = job_->dataset;
-        done = job_->done;
-        total = job_->total;
-        sessionId_ = job_->sessionId;
+    const LiveSessionProgress progress = session_->takeProgress();
+    sessionId_ = progress.sessionId;
+    showPrompts(progress.dataset);
+    if (progress.total > 0 && running_) {
+        progress_->setRange(0, progress.total);
+        progress_->setValue(progress.done);
     }
-    if (dataset && dataset != shownDataset_) {
-        shownDataset_ = dataset;
-        rowOfPrompt_.clear();
-        rowOfPrompt_.reserve(dataset->promptCount());
-        for (int r = 0; r < dataset->promptCount(); ++r)
-            rowOfPrompt_.insert(dataset->promptIds[r], r);
-    }
-    if (total > 0 && running_) {
-        progress_->setRange(0, total);
-        progress_->setValue(done);
-    }
-    if (arrived.empty())
-        return;
-    const bool follow = table_->selectionModel()->selectedRows().isEmpty();
-    const bool first = table_->rowCount() == 0;
-    table_->setUpdatesEnabled(false);
-    for (const LiveCallRecord& c : arrived)
-        appendCall(c);
-    if (first)
-        table_->resizeColumnsToContents();
-    table_->setUpdatesEnabled(true);
-    if (follow)
-        table_->scrollToBottom();
+    table_->appendCalls(progress.arrived);
 }
 
-void LiveConsole::appendCall(const LiveCallRecord& c) {
-    // The judge's own calls are paid and recorded, but there is nothing to rate in them.
-    if (c.role != QLatin1String("answer"))
+// The prompts' texts by id, for the selected call's prompt view.
+void LiveConsole::showPrompts(const std::shared_ptr<const Dataset>& dataset) {
+    if (!dataset || dataset == shownDataset_)
         return;
-    const int row = table_->rowCount();
-    table_->insertRow(row);
-    calls_.push_back(c);
-    const auto set = [&](int column, const QString& text, bool number) {
-        auto* item = new QTableWidgetItem(text);
-        if (number)
-            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        table_->setItem(row, column, item);
-        return item;
-    };
-    set(StepColumn, QString::number(c.step + 1), true);
-    set(PromptColumn, c.promptId, false);
-    set(ModelColumn, c.model, false);
-    QTableWidgetItem* status = set(StatusColumn, c.status, false);
-    if (!c.error.isEmpty())
-        status->setToolTip(c.error);
-    if (c.status == QLatin1String("failed"))
-        status->setForeground(QColor(0xb0, 0x20, 0x20));
-    set(InColumn, tokens(c.promptTokens), true);
-    set(OutColumn, tokens(c.completionTokens), true);
-    set(CostColumn, QString::number(c.costUsd, 'f', 6), true);
-    set(LatencyColumn, seconds(c.latencyS), true);
-    set(FirstTokenColumn, seconds(c.firstTokenS), true);
-    set(QualityColumn, QString(), true);
-    setRowQuality(row, c.quality);
-}
-
-void LiveConsole::setRowQuality(int row, double quality) {
-    QTableWidgetItem* item = table_->item(row, QualityColumn);
-    if (!item)
-        return;
-    const bool ok = calls_[row].status == QLatin1String("ok");
-    item->setText(!std::isnan(quality) ? QString::number(quality, 'f', 2)
-                  : ok                 ? tr("rate it")
-                                       : QStringLiteral("—"));
+    shownDataset_ = dataset;
+    rowOfPrompt_.clear();
+    rowOfPrompt_.reserve(dataset->promptCount());
+    for (int r = 0; r < dataset->promptCount(); ++r)
+        rowOfPrompt_.insert(dataset->promptIds[r], r);
 }
 
 void LiveConsole::showSelected() {
-    const QList<QTableWidgetItem*> items = table_->selectedItems();
-    const int row = items.isEmpty() ? -1 : items.first()->row();
-    auto* group = thumbsUp_->group();
-    for (QAbstractButton* b : group->buttons())
-        b->setChecked(false);
-    if (row < 0 || row >= static_cast<int>(calls_.size())) {
-        promptView_->clear();
-        answer_->clear();
-        rating_->clear();
-        for (QAbstractButton* b : group->buttons())
-            b->setEnabled(false);
-        return;
-    }
-    const LiveCallRecord& c = calls_[row];
+    const int row = table_->selectedCall();
+    if (row < 0)
+        return answerPane_->showNoCall();
+    const LiveCallRecord& c = table_->calls()[row];
     const auto text = rowOfPrompt_.constFind(c.promptId);
-    promptView_->setPlainText(text != rowOfPrompt_.cend() && shownDataset_
-                                  ? shownDataset_->promptTexts[*text]
-                                  : QString());
-    if (c.status == QLatin1String("ok"))
-        answer_->setPlainText(c.response);
-    else
-        answer_->setPlainText(tr("No answer: the call %1.\n\n%2")
-                                  .arg(c.status == QLatin1String("cancelled")
-                                           ? tr("was cancelled")
-                                           : tr("failed after %n attempt(s)", nullptr, c.attempts),
-                                       c.error));
-    const bool rateable = c.status == QLatin1String("ok");
-    for (QAbstractButton* b : group->buttons())
-        b->setEnabled(rateable);
-    if (!rateable) {
-        rating_->setText(tr("Only answers can be rated."));
-        return;
-    }
-    QString error;
-    LiveCallLog* log = ratingLog(error);
-    std::optional<HumanRating> stored;
-    try {
-        if (log)
-            stored = log->rating(c.id);
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-    }
-    if (!error.isEmpty()) {
-        rating_->setText(tr("Cannot read the rating: %1").arg(error));
-    } else if (!stored) {
-        rating_->setText(tr("Not rated yet"));
-    } else {
-        rating_->setText(describeRating(*stored));
-        if (stored->scale == HumanRating::Scale::Thumbs)
-            (stored->rating > 0.5 ? thumbsUp_ : thumbsDown_)->setChecked(true);
-        else
-            stars_.at(static_cast<int>(stored->rating) - 1)->setChecked(true);
-    }
-}
-
-LiveCallLog* LiveConsole::ratingLog(QString& error) {
-    if (sessionWorkspace_.isEmpty()) {
-        error = tr("no workspace");
-        return nullptr;
-    }
-    try {
-        if (!ratingStore_ || ratingStore_->path() != sessionWorkspace_) {
-            ratingLog_.reset();
-            ratingStore_ = std::make_unique<WorkspaceStore>(sessionWorkspace_);
-            ratingLog_ = std::make_unique<LiveCallLog>(*ratingStore_);
-        }
-        return ratingLog_.get();
-    } catch (...) {
-        error = currentErrorMessage();
-    }
-    ratingStore_.reset();
-    return nullptr;
+    answerPane_->showCall(c, text != rowOfPrompt_.cend() && shownDataset_
+                                 ? shownDataset_->promptTexts[*text]
+                                 : QString());
 }
 
 bool LiveConsole::rateSelected(const HumanRating& rating) {
-    const QList<QTableWidgetItem*> items = table_->selectedItems();
-    const int row = items.isEmpty() ? -1 : items.first()->row();
-    if (row < 0 || row >= static_cast<int>(calls_.size())) {
+    const int row = table_->selectedCall();
+    if (row < 0) {
         setStatus(tr("Select an answer to rate."), true);
         return false;
     }
     QString error;
-    LiveCallLog* log = ratingLog(error);
-    try {
-        if (log)
-            log->rate(calls_[row].id, rating);
-    } catch (const std::exception& e) {
-        error = QString::fromUtf8(e.what());
-    }
-    if (!error.isEmpty() || !log) {
+    if (!answerPane_->rate(table_->calls()[row].id, rating, error)) {
         setStatus(tr("Could not store the rating: %1").arg(error), true);
         showSelected();
         return false;
     }
-    calls_[row].quality = rating.quality();
-    setRowQuality(row, rating.quality());
+    table_->setQuality(row, rating.quality());
     showSelected();
     return true;
 }
 
-void LiveConsole::onWorkerFinished() {
-    pollTimer_->stop();
-    poll();
+void LiveConsole::onSessionFinished() {
+    const LiveSessionOutcome outcome = session_->outcome();
+    sessionId_ = outcome.sessionId;
     bool error = false;
-    const QString message = finalMessage(error);
-    QString stopReason = QStringLiteral("error");
-    {
-        const std::lock_guard lock(job_->mutex);
-        sessionId_ = job_->sessionId;
-        if (job_->result)
-            stopReason = job_->result->stopReason;
-    }
-    const int done = static_cast<int>(calls_.size());
+    const QString message = finalMessage(outcome, error);
+    const QString stopReason =
+        outcome.result ? outcome.result->stopReason : QStringLiteral("error");
+    const int done = static_cast<int>(table_->calls().size());
     progress_->setRange(0, std::max(1, progress_->maximum()));
     progress_->setValue(std::min(done, progress_->maximum()));
     setRunningState(false);
@@ -887,23 +459,22 @@ void LiveConsole::onWorkerFinished() {
     emit finished(stopReason, message);
 }
 
-QString LiveConsole::finalMessage(bool& error) const {
-    const std::lock_guard lock(job_->mutex);
+QString LiveConsole::finalMessage(const LiveSessionOutcome& outcome, bool& error) const {
     error = true;
-    if (!job_->error.isEmpty())
-        return tr("Could not run: %1").arg(job_->error);
-    if (!job_->result)
+    if (!outcome.error.isEmpty())
+        return tr("Could not run: %1").arg(outcome.error);
+    if (!outcome.result)
         return tr("Could not run");
-    if (!job_->gaveUp.isEmpty())
+    if (!outcome.gaveUp.isEmpty())
         return tr("Stopped: the first %1 calls all failed, so the endpoint looks unreachable. "
                   "Last error: %2")
-            .arg(kGiveUpAfterFailures)
-            .arg(job_->gaveUp);
-    const LiveResult& r = *job_->result;
+            .arg(LiveSession::kGiveUpAfterFailures)
+            .arg(outcome.gaveUp);
+    const LiveResult& r = *outcome.result;
     double quality = 0;
     int scored = 0;
     QString lastError;
-    for (const LiveCallRecord& c : calls_) {
+    for (const LiveCallRecord& c : table_->calls()) {
         if (c.status == QLatin1String("ok") && !std::isnan(c.quality)) {
             quality += c.quality;
             ++scored;
@@ -915,7 +486,7 @@ QString LiveConsole::finalMessage(bool& error) const {
                          : r.stopReason == QLatin1String("cancelled") ? tr("Cancelled")
                                                                       : tr("Stopped at the budget");
     QString text = tr("%1: %n call(s), %2 answered, %3 failed; $%4 spent", nullptr,
-                      static_cast<int>(calls_.size()))
+                      static_cast<int>(table_->calls().size()))
                        .arg(stop)
                        .arg(r.answered)
                        .arg(r.failed)

@@ -1,20 +1,20 @@
 #pragma once
 
-#include "live/live_call_log.h"
+#include "live/live_session.h"
 #include "ui/experiment/prepared_experiment.h"
+#include "ui/live/live_answer_pane.h"
+#include "ui/live/live_call_table.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 #include <QHash>
 #include <QTemporaryDir>
-#include <QThreadPool>
 #include <memory>
-#include <optional>
 #include <vector>
 
 class QButtonGroup;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -23,20 +23,19 @@ class QPushButton;
 class QRadioButton;
 class QSpinBox;
 class QTableWidget;
-class QTimer;
 class QToolButton;
 
 namespace routerlab {
 
+class BackgroundJob;
 class RouterParameterForm;
-struct LiveConsoleJob;
 
 // Tools ▸ Live Console: sends one prompt, a prompts file or the window's dataset through a
 // router to real Chat Completions endpoints (or the replay server) and lists every call as it
 // ends: routed model, status, tokens, cost, latency, time to first token, quality and the
 // answer. A person rates the selected answer (thumbs or 1-5 stars); the rating is stored in the
-// workspace beside the call and becomes its quality. Runs on a worker and cancels within a
-// second; failures end as messages in the console.
+// workspace beside the call and becomes its quality. A view over a LiveSession, which runs in a
+// BackgroundJob and cancels within a second; failures end as messages in the console.
 class LiveConsole : public QDialog {
     Q_OBJECT
 
@@ -48,7 +47,7 @@ public:
     void setWindowData(const LoadedData& data, const QString& datasetName, const QString& poolPath,
                        const QString& workspacePath);
 
-    enum class Source { Prompt, File, Dataset };
+    using Source = LivePromptSource;
     void setSource(Source source);
     void setPromptsFile(const QString& path);
 
@@ -59,7 +58,7 @@ public:
     // The workspace the last run recorded into, and its session (0 before the first run).
     QString sessionWorkspace() const { return sessionWorkspace_; }
     qint64 sessionId() const { return sessionId_; }
-    const std::vector<LiveCallRecord>& shownCalls() const { return calls_; }
+    const std::vector<LiveCallRecord>& shownCalls() const { return table_->calls(); }
     // Rates the selected answer; false (with the reason in the status line) when it cannot.
     bool rateSelected(const HumanRating& rating);
 
@@ -75,13 +74,13 @@ public:
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
     QTableWidget* callTable() const { return table_; }
-    QPlainTextEdit* promptView() const { return promptView_; }
-    QPlainTextEdit* answerView() const { return answer_; }
+    QPlainTextEdit* promptView() const { return answerPane_->promptView(); }
+    QPlainTextEdit* answerView() const { return answerPane_->answerView(); }
     QLabel* statusLabel() const { return status_; }
-    QLabel* ratingLabel() const { return rating_; }
-    QToolButton* thumbsUpButton() const { return thumbsUp_; }
-    QToolButton* thumbsDownButton() const { return thumbsDown_; }
-    QToolButton* starButton(int stars) const { return stars_.at(stars - 1); }
+    QLabel* ratingLabel() const { return answerPane_->ratingLabel(); }
+    QToolButton* thumbsUpButton() const { return answerPane_->thumbsUpButton(); }
+    QToolButton* thumbsDownButton() const { return answerPane_->thumbsDownButton(); }
+    QToolButton* starButton(int stars) const { return answerPane_->starButton(stars); }
 
 signals:
     void runningChanged(bool running);
@@ -95,21 +94,21 @@ public slots:
 private:
     QWidget* createPromptBox();
     QWidget* createSetupBox();
+    void addRouterRows(QWidget* box, QFormLayout* form);
+    void addCallRows(QWidget* box, QFormLayout* form);
     QWidget* createCallsBox();
-    QWidget* createAnswerBox();
     void choosePromptsFile();
     void choosePool();
     void chooseWorkspace();
+    bool readRouting(LiveOptions& options);
+    LiveSessionInput sessionInput(const LiveOptions& options);
     void poll();
-    void onWorkerFinished();
-    void appendCall(const LiveCallRecord& call);
-    void setRowQuality(int row, double quality);
+    void onSessionFinished();
+    void showPrompts(const std::shared_ptr<const Dataset>& dataset);
     void showSelected();
     void setStatus(const QString& text, bool error);
     void setRunningState(bool running);
-    void requestCancel();
-    QString finalMessage(bool& error) const;
-    LiveCallLog* ratingLog(QString& error);
+    QString finalMessage(const LiveSessionOutcome& outcome, bool& error) const;
 
     QRadioButton* fromPrompt_;
     QRadioButton* fromFile_;
@@ -132,33 +131,22 @@ private:
     QPushButton* cancel_;
     QProgressBar* progress_;
     QLabel* status_;
-    QTableWidget* table_;
-    QPlainTextEdit* promptView_;
-    QPlainTextEdit* answer_;
-    QLabel* rating_;
-    QToolButton* thumbsUp_;
-    QToolButton* thumbsDown_;
-    std::vector<QToolButton*> stars_;
-    QTimer* pollTimer_;
+    LiveCallTable* table_;
+    LiveAnswerPane* answerPane_;
 
     LoadedData windowData_;
     QString windowPoolPath_;
     QString windowWorkspace_;
 
-    QThreadPool worker_; // one thread of our own: a long run must not hold the global pool
-    QFutureWatcher<void> watcher_;
-    std::shared_ptr<LiveConsoleJob> job_;
+    BackgroundJob* job_;
+    std::shared_ptr<LiveSession> session_; // the last run's, kept for its outcome
     bool running_ = false;
     std::unique_ptr<QTemporaryDir> scratch_; // the workspace when none is chosen
 
-    std::vector<LiveCallRecord> calls_; // the table's rows, in order
     std::shared_ptr<const Dataset> shownDataset_;
     QHash<QString, int> rowOfPrompt_;
     QString sessionWorkspace_;
     qint64 sessionId_ = 0;
-    // The GUI thread's own connection, for ratings (the worker writes through another).
-    std::unique_ptr<WorkspaceStore> ratingStore_;
-    std::unique_ptr<LiveCallLog> ratingLog_;
 };
 
 } // namespace routerlab

@@ -1,7 +1,10 @@
-#include "live/live_call_log.h"
+// The "live calls" section of WorkspaceStore: live sessions, their calls and the ratings people
+// give the answers.
+#include "store/workspace_store.h"
 
 #include <QDateTime>
 #include <QTimeZone>
+#include <cmath>
 #include <stdexcept>
 
 namespace routerlab {
@@ -41,7 +44,7 @@ QDateTime optionalTime(const Statement& s, int column) {
 
 } // namespace
 
-qint64 LiveCallLog::startSession(const LiveSessionRecord& r) {
+qint64 WorkspaceStore::startLiveSession(const LiveSessionRecord& r) {
     Statement s(db_,
                 QStringLiteral("INSERT INTO live_sessions (router, scorer, preference_json, seed, "
                                "config_json, status, budget_usd, started_at) "
@@ -55,8 +58,8 @@ qint64 LiveCallLog::startSession(const LiveSessionRecord& r) {
     return db_.lastInsertId();
 }
 
-void LiveCallLog::finishSession(qint64 sessionId, const QString& status,
-                                const QByteArray& summaryJson) {
+void WorkspaceStore::finishLiveSession(qint64 sessionId, const QString& status,
+                                       const QByteArray& summaryJson) {
     Statement s(db_,
                 QStringLiteral("UPDATE live_sessions SET status = ?, summary_json = ?, "
                                "finished_at = ? WHERE id = ?"),
@@ -65,7 +68,7 @@ void LiveCallLog::finishSession(qint64 sessionId, const QString& status,
     s.bind(4, sessionId).run();
 }
 
-std::vector<LiveSessionRecord> LiveCallLog::sessions() {
+std::vector<LiveSessionRecord> WorkspaceStore::liveSessions() {
     Statement s(db_,
                 QStringLiteral("SELECT id, router, scorer, preference_json, seed, config_json, "
                                "status, summary_json, budget_usd, started_at, finished_at "
@@ -90,7 +93,7 @@ std::vector<LiveSessionRecord> LiveCallLog::sessions() {
     return out;
 }
 
-qint64 LiveCallLog::recordCall(const LiveCallRecord& c) {
+qint64 WorkspaceStore::recordLiveCall(const LiveCallRecord& c) {
     Statement s(
         db_,
         QStringLiteral("INSERT INTO live_calls (session_id, step, role, prompt_id, model, "
@@ -125,7 +128,7 @@ qint64 LiveCallLog::recordCall(const LiveCallRecord& c) {
     return db_.lastInsertId();
 }
 
-std::vector<LiveCallRecord> LiveCallLog::calls(qint64 sessionId, qint64 afterCallId) {
+std::vector<LiveCallRecord> WorkspaceStore::liveCalls(qint64 sessionId, qint64 afterCallId) {
     Statement s(
         db_,
         QStringLiteral("SELECT id, session_id, step, role, prompt_id, model, decision_json, "
@@ -165,7 +168,15 @@ std::vector<LiveCallRecord> LiveCallLog::calls(qint64 sessionId, qint64 afterCal
     return out;
 }
 
-void LiveCallLog::rate(qint64 callId, const HumanRating& r) {
+// The session of the calls this connection recorded last (a runner's own).
+qint64 WorkspaceStore::sessionOfLastLiveCall() {
+    Statement s(db_, QStringLiteral("SELECT session_id FROM live_calls WHERE id = ?"),
+                QStringLiteral("finding the live session"));
+    s.bind(1, db_.lastInsertId());
+    return s.step() ? s.columnInt64(0) : 0;
+}
+
+void WorkspaceStore::rateLiveCall(qint64 callId, const HumanRating& r) {
     const bool thumbs = r.scale == HumanRating::Scale::Thumbs;
     if (thumbs ? (r.rating != 0 && r.rating != 1) : (r.rating < 1 || r.rating > 5))
         throw std::invalid_argument(
@@ -193,7 +204,7 @@ void LiveCallLog::rate(qint64 callId, const HumanRating& r) {
     transaction.commit();
 }
 
-std::optional<HumanRating> LiveCallLog::rating(qint64 callId) {
+std::optional<HumanRating> WorkspaceStore::liveCallRating(qint64 callId) {
     Statement s(
         db_,
         QStringLiteral("SELECT scale, rating, rater, note FROM live_ratings WHERE call_id = ?"),
