@@ -7,6 +7,7 @@
 #include "live/live_session.h"
 #include "replay/replay_server.h"
 #include "replay_process.h"
+#include "store/sqlite_database.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
 
@@ -103,6 +104,14 @@ QProcessEnvironment environmentWithKey() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QString::fromLatin1(kKeyVariable), QString::fromLatin1(kFakeKey));
     return env;
+}
+
+// Rows in a workspace's embedding cache, read through a connection of the test's own.
+qint64 cachedEmbeddingRows(const QString& workspace) {
+    Database db(workspace);
+    Statement rows(db, QStringLiteral("SELECT count(*) FROM embedding_cache"),
+                   QStringLiteral("counting cached embeddings"));
+    return rows.step() ? rows.columnInt64(0) : -1;
 }
 
 } // namespace
@@ -276,13 +285,7 @@ private slots:
         const auto& cached = static_cast<const EmbeddingApiFeaturizer&>(again.featurizer());
         QCOMPARE(cached.fetchedCount(), qint64(0));
         QCOMPARE(cached.cacheHitCount(), qint64(d.promptCount()));
-        {
-            WorkspaceStore store(workspace);
-            Statement rows(store.database(), QStringLiteral("SELECT count(*) FROM embedding_cache"),
-                           QStringLiteral("counting"));
-            QVERIFY(rows.step());
-            QCOMPARE(rows.columnInt64(0), qint64(d.promptCount()));
-        }
+        QCOMPARE(cachedEmbeddingRows(workspace), qint64(d.promptCount()));
         // A new text needs the server: the error names the endpoint and the model.
         try {
             again.featurizer().transform(QStringLiteral("a prompt nobody has seen"));
@@ -324,11 +327,7 @@ private slots:
                 environmentWithKey());
         QVERIFY2(run.code == 0, run.err.constData());
         QVERIFY(!run.out.contains(kFakeKey) && !run.err.contains(kFakeKey));
-        WorkspaceStore store(workspace);
-        Statement rows(store.database(), QStringLiteral("SELECT count(*) FROM embedding_cache"),
-                       QStringLiteral("counting"));
-        QVERIFY(rows.step());
-        QCOMPARE(rows.columnInt64(0), qint64(data_->dataset.promptCount()));
+        QCOMPARE(cachedEmbeddingRows(workspace), qint64(data_->dataset.promptCount()));
     }
 
     void judgeScoresThroughAServer() {

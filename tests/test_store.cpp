@@ -28,9 +28,12 @@ void writeAll(const QString& path, const QByteArray& bytes) {
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
-QString pragma(Database& db, const QString& name) {
-    Statement query(db, QStringLiteral("PRAGMA ") + name, QStringLiteral("reading a pragma"));
-    return query.step() ? query.columnText(0) : QString();
+// A second connection to a workspace, set up as the store sets up its own: tests read and
+// break the file through it, the store's own connection stays behind its typed API.
+Database connectionTo(const QString& path) {
+    Database db(path);
+    db.exec(QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("enabling foreign keys"));
+    return db;
 }
 
 qint64 count(Database& db, const QString& table) {
@@ -115,22 +118,13 @@ private slots:
         QCOMPARE(store.seriesNames(run.id), QStringList{QStringLiteral("quality")});
     }
 
-    void pragmas_data() {
-        QTest::addColumn<QString>("name");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("journal_mode") << "journal_mode"
-                                      << "wal";
-        QTest::newRow("foreign_keys") << "foreign_keys"
-                                      << "1";
-        QTest::newRow("application_id")
-            << "application_id" << QString::number(kWorkspaceApplicationId);
-    }
-    void pragmas() {
-        QFETCH(QString, name);
-        QFETCH(QString, expected);
+    void connectionSettings() {
         auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("pragmas.rlab")));
-        QCOMPARE(pragma(store.database(), name), expected);
-        QVERIFY(pragma(store.database(), QStringLiteral("busy_timeout")).toInt() > 0);
+        const ConnectionSettings settings = store.connectionSettings();
+        QCOMPARE(settings.journalMode, QStringLiteral("wal"));
+        QVERIFY(settings.foreignKeys);
+        QVERIFY(settings.busyTimeoutMs > 0);
+        QCOMPARE(settings.applicationId, qint64(kWorkspaceApplicationId));
     }
 
     void migrationsCountUpFromOne() {
@@ -281,8 +275,9 @@ private slots:
         QVERIFY(store.runs(doomed).empty());
         for (qint64 run : doomedRuns)
             QVERIFY(store.seriesNames(run).isEmpty());
-        QCOMPARE(count(store.database(), QStringLiteral("runs")), qint64(1));
-        QCOMPARE(count(store.database(), QStringLiteral("run_series")), qint64(1));
+        Database db = connectionTo(store.path());
+        QCOMPARE(count(db, QStringLiteral("runs")), qint64(1));
+        QCOMPARE(count(db, QStringLiteral("run_series")), qint64(1));
         QCOMPARE(store.series(keptRun, QStringLiteral("q")), std::vector<double>{9.0});
         QCOMPARE(store.experiments().size(), size_t(1));
     }
@@ -337,10 +332,11 @@ private slots:
         auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("errors.rlab")));
         const QString purpose = QStringLiteral("counting the unicorns");
         try {
+            Database db = connectionTo(store.path());
             if (prepared)
-                Statement(store.database(), sql, purpose).run();
+                Statement(db, sql, purpose).run();
             else
-                store.database().exec(sql, purpose);
+                db.exec(sql, purpose);
             QFAIL("the statement succeeded");
         } catch (const SqliteError& e) {
             QVERIFY2(e.text().contains(purpose), qPrintable(e.text()));
@@ -357,6 +353,68 @@ private slots:
         dataset.hashes.removeLast();
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, store.recordDataset(dataset));
         QVERIFY(store.datasets().empty());
+    }
+
+    void experimentIsRecordedWholeOrNotAtAll() {
+        auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("record.rlab")));
+        FinishedRunRecord finished;
+        finished.router = QStringLiteral("linucb");
+        finished.preferenceJson = R"({"quality":1})";
+        finished.seed = 7;
+        finished.configJson = R"({"router":"linucb"})";
+        finished.status = QStringLiteral("cancelled");
+        finished.summaryJson = R"({"steps":3})";
+        finished.series = {{QStringLiteral("reward"), {0.5, -0.0}},
+                           {QStringLiteral("reward.step"), {0, 2}}};
+        const qint64 id = store.recordExperiment(QStringLiteral("sweep"), "{}", {finished});
+        const std::vector<RunRecord> runs = store.runs(id);
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].router, finished.router);
+        QCOMPARE(runs[0].seed, finished.seed);
+        QCOMPARE(runs[0].status, finished.status);
+        QCOMPARE(runs[0].summaryJson, finished.summaryJson);
+        QVERIFY(runs[0].finishedAt.isValid());
+        QCOMPARE(store.seriesNames(runs[0].id),
+                 (QStringList{QStringLiteral("reward"), QStringLiteral("reward.step")}));
+        QCOMPARE(store.series(runs[0].id, QStringLiteral("reward.step")),
+                 (std::vector<double>{0, 2}));
+
+        // A series the file refuses fails the second run: nothing of the experiment stays.
+        Database db = connectionTo(store.path());
+        db.exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON run_series WHEN "
+                               "NEW.name = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+                QStringLiteral("planting a refusal"));
+        FinishedRunRecord broken = finished;
+        broken.series.emplace_back(QStringLiteral("poison"), std::vector<double>{1});
+        QVERIFY_THROWS_EXCEPTION(
+            SqliteError, store.recordExperiment(QStringLiteral("half"), "{}", {finished, broken}));
+        QCOMPARE(store.experiments().size(), size_t(1));
+        QCOMPARE(count(db, QStringLiteral("runs")), qint64(1));
+    }
+
+    void embeddingCacheKeepsVectorsBitForBit() {
+        auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("embeddings.rlab")));
+        const QString source = QStringLiteral("embedder@http://127.0.0.1:8000/v1");
+        const std::vector<QByteArray> hashes = {QByteArray(64, 'a'), QByteArray(64, 'b')};
+        const std::vector<std::vector<float>> vectors = {{0.25f, -0.0f, 1e-30f}, {3.0f}};
+        store.cacheEmbeddings(source, hashes, vectors);
+        const std::vector<QByteArray> asked = {hashes[1], QByteArray(64, 'c'), hashes[0]};
+        std::vector<std::vector<float>> back = store.cachedEmbeddings(source, asked);
+        QCOMPARE(back.size(), size_t(3));
+        QCOMPARE(back[0], vectors[1]);
+        QVERIFY(back[1].empty());
+        QCOMPARE(back[2].size(), vectors[0].size());
+        QVERIFY(std::memcmp(back[2].data(), vectors[0].data(), sizeof(float) * 3) == 0);
+        QVERIFY(store.cachedEmbeddings(QStringLiteral("other@http://host/v1"), hashes)[0].empty());
+
+        // A damaged entry reads as absent: the featurizer fetches it again.
+        Database db = connectionTo(store.path());
+        db.exec(QStringLiteral("UPDATE embedding_cache SET dimension = 2"),
+                QStringLiteral("damaging the cache"));
+        back = store.cachedEmbeddings(source, hashes);
+        QVERIFY(back[0].empty() && back[1].empty());
+        store.cacheEmbeddings(source, {hashes[1]}, {vectors[1]}); // replaces
+        QCOMPARE(store.cachedEmbeddings(source, {hashes[1]})[0], vectors[1]);
     }
 
     void sha256OfFile_data() {

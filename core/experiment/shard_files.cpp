@@ -217,7 +217,9 @@ QString writeShard(const QString& folder, const ExperimentPlan& plan, const Shar
     return path;
 }
 
-MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
+namespace {
+
+std::vector<ShardFile> readShards(const QString& folder) {
     const QDir dir(folder);
     if (!dir.exists())
         throw InputError(folder, 0, {}, QStringLiteral("no such folder"));
@@ -228,8 +230,11 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
     std::vector<ShardFile> files;
     for (const QString& name : names)
         files.push_back(readShard(dir.filePath(name)));
+    return files;
+}
 
-    // One experiment only.
+// Refuses shards of different experiments or shard counts; returns the shard count.
+int checkOneExperiment(const QString& folder, const std::vector<ShardFile>& files) {
     std::map<QString, std::vector<const ShardFile*>> byHash;
     for (const ShardFile& f : files)
         byHash[f.configHash].push_back(&f);
@@ -251,8 +256,13 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                                  .arg(f.count)
                                  .arg(QFileInfo(files.front().path).fileName())
                                  .arg(count));
+    return count;
+}
 
-    MergeOutcome outcome;
+// Each shard index's file (null when missing). Identical duplicates are used once and noted;
+// differing ones are refused.
+std::vector<const ShardFile*> shardsByIndex(const std::vector<ShardFile>& files, int count,
+                                            QStringList& notes) {
     std::vector<const ShardFile*> byIndex(static_cast<std::size_t>(count), nullptr);
     for (const ShardFile& f : files) {
         const ShardFile*& slot = byIndex[static_cast<std::size_t>(f.index)];
@@ -265,9 +275,53 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                              QStringLiteral("shard %1 is also in %2, with different results")
                                  .arg(f.index)
                                  .arg(QFileInfo(slot->path).fileName()));
-        outcome.notes << QStringLiteral("%1 duplicates %2 (same results, used once)")
-                             .arg(QFileInfo(f.path).fileName(), QFileInfo(slot->path).fileName());
+        notes << QStringLiteral("%1 duplicates %2 (same results, used once)")
+                     .arg(QFileInfo(f.path).fileName(), QFileInfo(slot->path).fileName());
     }
+    return byIndex;
+}
+
+// The cells the shards hold, by canonical index; present[i] points into summaries.
+struct ShardCells {
+    std::vector<CellSummary> summaries;
+    std::vector<const CellSummary*> present;
+    std::vector<CellResult> runs;
+};
+
+// Fills `out` (sized for `cells`) from one shard, refusing cells that belong elsewhere.
+void readShardCells(const ShardFile& shard, int count, const std::vector<Cell>& cells,
+                    ShardCells& out) {
+    for (const QJsonValue& v : shard.cells) {
+        const QJsonObject c = v.toObject();
+        const int i = c.value(QStringLiteral("index")).toInt(-1);
+        if (i < 0 || i >= static_cast<int>(cells.size()) || i % count != shard.index ||
+            c.value(QStringLiteral("router")).toString() != cells[i].router.toString() ||
+            c.value(QStringLiteral("seed")).toInt() != static_cast<int>(cells[i].seed))
+            throw InputError(
+                shard.path, 1, QStringLiteral("cells"),
+                QStringLiteral("cell %1 does not belong to this shard of the experiment").arg(i));
+        if (out.present[i])
+            throw InputError(shard.path, 1, QStringLiteral("cells"),
+                             QStringLiteral("cell %1 appears twice").arg(i));
+        out.summaries[i] = cellSummaryFromJson(c.value(QStringLiteral("summary")).toObject());
+        out.present[i] = &out.summaries[i];
+        CellResult& run = out.runs[i];
+        run.cell = cells[i];
+        run.summary = out.summaries[i];
+        run.cumulativeReward =
+            seriesFromJson(c.value(QStringLiteral("cumulative_reward")).toObject());
+        run.cumulativeRegret =
+            seriesFromJson(c.value(QStringLiteral("cumulative_regret")).toObject());
+    }
+}
+
+} // namespace
+
+MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
+    const std::vector<ShardFile> files = readShards(folder);
+    const int count = checkOneExperiment(folder, files);
+    MergeOutcome outcome;
+    const std::vector<const ShardFile*> byIndex = shardsByIndex(files, count, outcome.notes);
     std::vector<int> missingShards;
     for (int i = 0; i < count; ++i)
         if (!byIndex[static_cast<std::size_t>(i)])
@@ -282,39 +336,17 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
 
     const QJsonObject& context = files.front().context;
     const std::vector<Cell> cells = cellsOf(context);
-    std::vector<CellSummary> summaries(cells.size());
-    std::vector<const CellSummary*> present(cells.size(), nullptr);
-    std::vector<CellResult> runs(cells.size());
+    ShardCells merged{std::vector<CellSummary>(cells.size()),
+                      std::vector<const CellSummary*>(cells.size(), nullptr),
+                      std::vector<CellResult>(cells.size())};
     for (const ShardFile* f : byIndex) {
         if (!f)
             continue;
         ++outcome.shards;
-        for (const QJsonValue& v : f->cells) {
-            const QJsonObject c = v.toObject();
-            const int i = c.value(QStringLiteral("index")).toInt(-1);
-            if (i < 0 || i >= static_cast<int>(cells.size()) || i % count != f->index ||
-                c.value(QStringLiteral("router")).toString() != cells[i].router.toString() ||
-                c.value(QStringLiteral("seed")).toInt() != static_cast<int>(cells[i].seed))
-                throw InputError(f->path, 1, QStringLiteral("cells"),
-                                 QStringLiteral("cell %1 does not belong to this shard of the "
-                                                "experiment")
-                                     .arg(i));
-            if (present[i])
-                throw InputError(f->path, 1, QStringLiteral("cells"),
-                                 QStringLiteral("cell %1 appears twice").arg(i));
-            summaries[i] = cellSummaryFromJson(c.value(QStringLiteral("summary")).toObject());
-            present[i] = &summaries[i];
-            CellResult& run = runs[i];
-            run.cell = cells[i];
-            run.summary = summaries[i];
-            run.cumulativeReward =
-                seriesFromJson(c.value(QStringLiteral("cumulative_reward")).toObject());
-            run.cumulativeRegret =
-                seriesFromJson(c.value(QStringLiteral("cumulative_regret")).toObject());
-        }
+        readShardCells(*f, count, cells, merged);
     }
     for (std::size_t i = 0; i < cells.size(); ++i)
-        if (!present[i])
+        if (!merged.present[i])
             ++outcome.missingCells;
     if (!missingShards.empty())
         outcome.notes << QStringLiteral("partial: shard %1 missing, %2 of %3 cells absent")
@@ -327,11 +359,11 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                                         "(a shard was cut short?)")
                              .arg(outcome.missingCells));
     for (std::size_t i = 0; i < cells.size(); ++i)
-        if (present[i])
-            outcome.runs.push_back(std::move(runs[i]));
+        if (merged.present[i])
+            outcome.runs.push_back(std::move(merged.runs[i]));
     outcome.context = context;
     outcome.configHash = files.front().configHash;
-    outcome.result = buildResult(context, present);
+    outcome.result = buildResult(context, merged.present);
     return outcome;
 }
 

@@ -58,6 +58,11 @@ public:
 private:
     // Makes sure every text has a vector in memory: cache first, then the endpoint in batches.
     void ensure(const std::vector<const QString*>& texts) const;
+    // Remembers the usable cached vectors; returns the texts that still need fetching.
+    std::vector<const QString*> readCached(const std::vector<const QString*>& texts) const;
+    // Fetches one request's worth, caches it in the workspace and remembers it.
+    void fetchBatch(const std::vector<const QString*>& batch) const;
+    // The endpoint's vectors for `texts`, checked for one dimension throughout.
     std::vector<std::vector<float>> fetch(const std::vector<const QString*>& texts) const;
     void remember(const QByteArray& hash, std::vector<float> vector) const;
 

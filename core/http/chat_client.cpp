@@ -4,6 +4,7 @@
 #include "common/version.h"
 #include "http/api_key.h"
 #include "http/chat_transfer.h"
+#include "http/curl_init.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -20,11 +21,6 @@
 namespace routerlab {
 
 namespace {
-
-void initialiseCurlOnce() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 bool isRetryableStatus(long status) {
     return status == 408 || status == 425 || status == 429 || status >= 500;

@@ -88,118 +88,150 @@ Eigen::VectorXf BarpModel::probabilities(const Eigen::Ref<const Eigen::VectorXf>
     return logits / logits.sum();
 }
 
+namespace {
+
+// The running-mean baseline is kept per region of the preference simplex (our choice):
+// rewards under w_c = 0.9 and w_c = 0.1 live on different scales, and one mean for both
+// drowns the signal that tells the two apart.
+constexpr int kBaselineBins = 16;
+
+std::size_t baselineBin(const Preference& w) {
+    const int q = std::min(kBaselineBins - 1, static_cast<int>(w.quality * kBaselineBins));
+    const int c = std::min(kBaselineBins - 1, static_cast<int>(w.cost * kBaselineBins));
+    return static_cast<std::size_t>(q * kBaselineBins + c);
+}
+
+} // namespace
+
+// Simulated deployment: each step draws a preference, samples a model from the policy and
+// learns from that model's reward only (bandit feedback).
+class BarpModel::Trainer {
+public:
+    Trainer(const RoutingProblem& problem, const BarpSettings& settings, const RewardScales& scales,
+            BarpModel& model)
+        : problem_(problem), settings_(settings), scales_(scales), model_(model),
+          features_(problem.features->matrix()), dimension_(static_cast<int>(features_.rows())),
+          models_(problem.modelCount()), parameters_(model.parameters()),
+          optimizer_(parameters_, {static_cast<float>(settings.learningRate)}),
+          random_(Random::mix(settings.seed, 3)), order_(problem.trainingRows),
+          baseline_(kBaselineBins * kBaselineBins, std::nan("")) {}
+
+    // One pass over the shuffled training rows; returns the mean reward of the sampled models.
+    double runEpoch(int epoch) {
+        for (std::size_t i = order_.size(); i > 1; --i) // Fisher-Yates with our portable draws
+            std::swap(order_[i - 1],
+                      order_[static_cast<std::size_t>(random_.uniformInt(static_cast<int>(i)))]);
+        double epochReward = 0;
+        // Explore early, exploit late: the entropy weight falls linearly to its final value.
+        const double progress =
+            settings_.epochs > 1 ? static_cast<double>(epoch) / (settings_.epochs - 1) : 1.0;
+        const float entropyWeight =
+            static_cast<float>(settings_.entropyWeight +
+                               (settings_.finalEntropyWeight - settings_.entropyWeight) * progress);
+        for (std::size_t start = 0; start < order_.size();
+             start += static_cast<std::size_t>(settings_.batchSize))
+            epochReward += runBatch(start, entropyWeight);
+        return order_.empty() ? 0.0 : epochReward / order_.size();
+    }
+
+private:
+    // Forward, sample, backward and one optimiser step; returns the batch's summed reward.
+    double runBatch(std::size_t start, float entropyWeight) {
+        const int batch = static_cast<int>(
+            std::min(order_.size() - start, static_cast<std::size_t>(settings_.batchSize)));
+        const int units = settings_.preferenceUnits;
+        weights_.resize(3, batch);
+        preferences_.resize(static_cast<std::size_t>(batch));
+        for (int b = 0; b < batch; ++b) {
+            preferences_[b] = samplePreference(random_, settings_.objectives);
+            preferenceColumn(preferences_[b], weights_.col(b));
+        }
+        const Eigen::MatrixXf& encoded = model_.preferenceEncoder_.forward(weights_);
+        input_.resize(dimension_ + units, batch);
+        for (int b = 0; b < batch; ++b)
+            input_.col(b).head(dimension_) = features_.col(order_[start + b]);
+        input_.bottomRows(units) = encoded;
+        const Eigen::MatrixXf& logits = model_.decisionHead_.forward(input_);
+
+        logitGradient_.resize(models_, batch);
+        double batchReward = 0;
+        for (int b = 0; b < batch; ++b)
+            batchReward += learnFromOneStep(b, logits.col(b), order_[start + b], entropyWeight);
+        logitGradient_ /= static_cast<float>(batch);
+        const Eigen::MatrixXf inputGradient = model_.decisionHead_.backward(logitGradient_);
+        headInputGradient_ = inputGradient.bottomRows(units);
+        model_.preferenceEncoder_.backward(headInputGradient_);
+        clipGradientNorm(parameters_, static_cast<float>(settings_.gradientClip));
+        optimizer_.step();
+        zeroGradients(parameters_);
+        return batchReward;
+    }
+
+    // Samples a model for batch column b, scores it, updates the baseline and writes the
+    // column's logit gradient; returns the reward.
+    double learnFromOneStep(int b, const Eigen::Ref<const Eigen::VectorXf>& logits, int row,
+                            float entropyWeight) {
+        Eigen::VectorXf p = (logits.array() - logits.maxCoeff()).exp();
+        p /= p.sum();
+        // Sample the action; only its outcome is looked at (bandit feedback).
+        double u = random_.uniform();
+        int action = models_ - 1;
+        for (int k = 0; k < models_; ++k) {
+            u -= p[k];
+            if (u < 0) {
+                action = k;
+                break;
+            }
+        }
+        const double q = (*problem_.quality)(row, action);
+        const RewardFunction reward(problem_.rewardKind, scales_, preferences_[b]);
+        const double r = reward(std::isnan(q) ? 0.0 : q, (*problem_.cost)(row, action),
+                                (*problem_.latency)(row, action));
+        double& mean = baseline_[baselineBin(preferences_[b])];
+        const float advantage = static_cast<float>(std::isnan(mean) ? 0.0 : r - mean);
+        mean = std::isnan(mean)
+                   ? r
+                   : settings_.baselineDecay * mean + (1 - settings_.baselineDecay) * r;
+        const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
+        const float entropy = -(p.array() * logP).sum();
+        // d/dz of -(r - b) log p_a - beta H(p).
+        logitGradient_.col(b) = advantage * p;
+        logitGradient_(action, b) -= advantage;
+        logitGradient_.col(b).array() += entropyWeight * p.array() * (logP + entropy);
+        return r;
+    }
+
+    const RoutingProblem& problem_;
+    const BarpSettings& settings_;
+    const RewardScales scales_;
+    BarpModel& model_;
+    const Eigen::MatrixXf& features_;
+    const int dimension_;
+    const int models_;
+    const ParameterList parameters_;
+    AdamOptimizer optimizer_;
+    Random random_;
+    std::vector<int> order_;
+    std::vector<double> baseline_;
+    // Reused across batches so a batch allocates nothing once the sizes are known.
+    Eigen::MatrixXf weights_, input_, logitGradient_, headInputGradient_;
+    std::vector<Preference> preferences_;
+};
+
 std::shared_ptr<BarpModel> BarpModel::train(const RoutingProblem& problem,
                                             const BarpSettings& settings) {
     if (!problem.features)
         throw std::invalid_argument("router 'barp' needs prompt features");
-    const Eigen::MatrixXf& features = problem.features->matrix();
-    const int dimension = static_cast<int>(features.rows());
-    const int models = problem.modelCount();
     RewardScales scales = problem.scales;
     if (settings.tau > 0)
         scales.costReference = settings.tau;
-    auto model =
-        std::make_shared<BarpModel>(problem.modelNames, problem.features->spec(), dimension,
-                                    scales.costReference, problem.rewardKind, settings);
+    auto model = std::make_shared<BarpModel>(problem.modelNames, problem.features->spec(),
+                                             static_cast<int>(problem.features->matrix().rows()),
+                                             scales.costReference, problem.rewardKind, settings);
     model->setFeatureState(problem.features->stateFingerprint());
-    const ParameterList parameters = model->parameters();
-    AdamOptimizer optimizer(parameters, {static_cast<float>(settings.learningRate)});
-
-    Random random(Random::mix(settings.seed, 3));
-    std::vector<int> order = problem.trainingRows;
-    const int units = settings.preferenceUnits;
-    const auto& quality = *problem.quality;
-    const auto& cost = *problem.cost;
-    const auto& latency = *problem.latency;
-    // The running-mean baseline is kept per region of the preference simplex (our choice):
-    // rewards under w_c = 0.9 and w_c = 0.1 live on different scales, and one mean for both
-    // drowns the signal that tells the two apart.
-    constexpr int kBins = 16;
-    std::vector<double> baseline(kBins * kBins, std::nan(""));
-    auto binOf = [](const Preference& w) {
-        const int q = std::min(kBins - 1, static_cast<int>(w.quality * kBins));
-        const int c = std::min(kBins - 1, static_cast<int>(w.cost * kBins));
-        return static_cast<std::size_t>(q * kBins + c);
-    };
-
-    Eigen::MatrixXf weights, input, logitGradient, headInputGradient;
-    std::vector<Preference> preferences;
-    std::vector<double> rewards;
-    for (int epoch = 0; epoch < settings.epochs; ++epoch) {
-        for (std::size_t i = order.size(); i > 1; --i) // Fisher-Yates with our portable draws
-            std::swap(order[i - 1],
-                      order[static_cast<std::size_t>(random.uniformInt(static_cast<int>(i)))]);
-        double epochReward = 0;
-        // Explore early, exploit late: the entropy weight falls linearly to its final value.
-        const double progress =
-            settings.epochs > 1 ? static_cast<double>(epoch) / (settings.epochs - 1) : 1.0;
-        const float entropyWeight =
-            static_cast<float>(settings.entropyWeight +
-                               (settings.finalEntropyWeight - settings.entropyWeight) * progress);
-        for (std::size_t start = 0; start < order.size();
-             start += static_cast<std::size_t>(settings.batchSize)) {
-            const int batch = static_cast<int>(
-                std::min(order.size() - start, static_cast<std::size_t>(settings.batchSize)));
-            weights.resize(3, batch);
-            preferences.resize(static_cast<std::size_t>(batch));
-            for (int b = 0; b < batch; ++b) {
-                preferences[b] = samplePreference(random, settings.objectives);
-                preferenceColumn(preferences[b], weights.col(b));
-            }
-            const Eigen::MatrixXf& encoded = model->preferenceEncoder_.forward(weights);
-            input.resize(dimension + units, batch);
-            for (int b = 0; b < batch; ++b)
-                input.col(b).head(dimension) = features.col(order[start + b]);
-            input.bottomRows(units) = encoded;
-            const Eigen::MatrixXf& logits = model->decisionHead_.forward(input);
-
-            logitGradient.resize(models, batch);
-            rewards.resize(static_cast<std::size_t>(batch));
-            double batchReward = 0;
-            for (int b = 0; b < batch; ++b) {
-                Eigen::VectorXf p = (logits.col(b).array() - logits.col(b).maxCoeff()).exp();
-                p /= p.sum();
-                // Sample the action; only its outcome is looked at (bandit feedback).
-                double u = random.uniform();
-                int action = models - 1;
-                for (int k = 0; k < models; ++k) {
-                    u -= p[k];
-                    if (u < 0) {
-                        action = k;
-                        break;
-                    }
-                }
-                const int row = order[start + b];
-                const double q = quality(row, action);
-                const RewardFunction reward(problem.rewardKind, scales, preferences[b]);
-                const double r =
-                    reward(std::isnan(q) ? 0.0 : q, cost(row, action), latency(row, action));
-                rewards[b] = r;
-                batchReward += r;
-                double& mean = baseline[binOf(preferences[b])];
-                const float advantage = static_cast<float>(std::isnan(mean) ? 0.0 : r - mean);
-                mean = std::isnan(mean)
-                           ? r
-                           : settings.baselineDecay * mean + (1 - settings.baselineDecay) * r;
-                const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
-                const float entropy = -(p.array() * logP).sum();
-                // d/dz of -(r - b) log p_a - beta H(p).
-                logitGradient.col(b) = advantage * p;
-                logitGradient(action, b) -= advantage;
-                logitGradient.col(b).array() += entropyWeight * p.array() * (logP + entropy);
-            }
-            logitGradient /= static_cast<float>(batch);
-            const Eigen::MatrixXf inputGradient = model->decisionHead_.backward(logitGradient);
-            headInputGradient = inputGradient.bottomRows(units);
-            model->preferenceEncoder_.backward(headInputGradient);
-            clipGradientNorm(parameters, static_cast<float>(settings.gradientClip));
-            optimizer.step();
-            zeroGradients(parameters);
-
-            epochReward += batchReward;
-        }
-        model->curve_.push_back(order.empty() ? 0.0 : epochReward / order.size());
-    }
+    Trainer trainer(problem, settings, scales, *model);
+    for (int epoch = 0; epoch < settings.epochs; ++epoch)
+        model->curve_.push_back(trainer.runEpoch(epoch));
     return model;
 }
 

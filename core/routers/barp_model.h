@@ -68,6 +68,8 @@ public:
     void setFeatureState(const QString& state) { featureState_ = state; }
 
 private:
+    class Trainer; // one run of train(): REINFORCE's state across batches and epochs
+
     ParameterList parameters();
 
     QStringList models_;

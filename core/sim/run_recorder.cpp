@@ -1,48 +1,46 @@
 #include "sim/run_recorder.h"
 
-#include "metrics/series_stats.h"
-
 #include <QJsonDocument>
 
 namespace routerlab {
 
 namespace {
 
-void storeSeries(WorkspaceStore& store, qint64 run, const QString& name,
-                 const SeriesPoints& series) {
-    store.addSeries(run, name, series.value);
-    store.addSeries(run, name + QStringLiteral(".step"), series.step);
+QByteArray compactJson(const QJsonObject& json) {
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
+
+// A series is stored as its values and, under NAME.step, the step index of each value.
+void addSeries(FinishedRunRecord& run, const QString& name, const SeriesPoints& series) {
+    run.series.emplace_back(name, series.value);
+    run.series.emplace_back(name + QStringLiteral(".step"), series.step);
+}
+
+FinishedRunRecord finishedRun(const CellResult& result, const QStringList& models) {
+    FinishedRunRecord run;
+    run.router = result.cell.router.toString();
+    const Preference& w = result.cell.preference;
+    run.preferenceJson = compactJson(QJsonObject{{QStringLiteral("quality"), w.quality},
+                                                 {QStringLiteral("cost"), w.cost},
+                                                 {QStringLiteral("latency"), w.latency}});
+    run.seed = result.cell.seed;
+    run.configJson = compactJson(QJsonObject{{QStringLiteral("router"), run.router}});
+    run.status = result.summary.complete ? QStringLiteral("finished") : QStringLiteral("cancelled");
+    run.summaryJson = compactJson(result.summary.toJson(models));
+    addSeries(run, QStringLiteral("cumulative_reward"), result.cumulativeReward);
+    addSeries(run, QStringLiteral("cumulative_regret"), result.cumulativeRegret);
+    return run;
 }
 
 } // namespace
 
 qint64 recordRuns(WorkspaceStore& store, const QString& name, const QJsonObject& config,
                   const std::vector<CellResult>& results, const QStringList& models) {
-    Transaction transaction(store.database(),
-                            QStringLiteral("recording experiment '%1'").arg(name));
-    const qint64 experiment =
-        store.addExperiment(name, QJsonDocument(config).toJson(QJsonDocument::Compact));
-    for (const CellResult& r : results) {
-        RunRecord run;
-        run.experimentId = experiment;
-        run.router = r.cell.router.toString();
-        const Preference& w = r.cell.preference;
-        run.preferenceJson = QJsonDocument(QJsonObject{{QStringLiteral("quality"), w.quality},
-                                                       {QStringLiteral("cost"), w.cost},
-                                                       {QStringLiteral("latency"), w.latency}})
-                                 .toJson(QJsonDocument::Compact);
-        run.seed = r.cell.seed;
-        run.configJson = QJsonDocument(QJsonObject{{QStringLiteral("router"), run.router}})
-                             .toJson(QJsonDocument::Compact);
-        const qint64 id = store.addRun(run);
-        store.finishRun(
-            id, r.summary.complete ? QStringLiteral("finished") : QStringLiteral("cancelled"),
-            QJsonDocument(r.summary.toJson(models)).toJson(QJsonDocument::Compact));
-        storeSeries(store, id, QStringLiteral("cumulative_reward"), r.cumulativeReward);
-        storeSeries(store, id, QStringLiteral("cumulative_regret"), r.cumulativeRegret);
-    }
-    transaction.commit();
-    return experiment;
+    std::vector<FinishedRunRecord> runs;
+    runs.reserve(results.size());
+    for (const CellResult& result : results)
+        runs.push_back(finishedRun(result, models));
+    return store.recordExperiment(name, compactJson(config), runs);
 }
 
 } // namespace routerlab

@@ -100,64 +100,41 @@ QString SplitRule::toString() const {
     return QStringLiteral("none");
 }
 
-SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
-                                 const SimulationOptions& options)
-    : dataset_(dataset), options_(options) {
-    quality_ = dataset.quality;
-    cost_ = dataset.costUsd(pool);
-    latency_ = dataset.latencyS(pool);
-    for (int k = 0; k < dataset.modelCount(); ++k)
-        if (pool.indexOf(dataset.modelNames[k]) < 0 && !dataset.hasRecordedCost())
-            throw std::invalid_argument(QStringLiteral("model '%1' has no price in the pool")
-                                            .arg(dataset.modelNames[k])
-                                            .toStdString());
+namespace {
 
-    // Usable prompts under the missing-cell policy.
-    std::vector<int> usable;
-    for (int i = 0; i < dataset.promptCount(); ++i) {
-        bool anyMissing = false;
-        for (int k = 0; k < dataset.modelCount(); ++k)
-            anyMissing = anyMissing || std::isnan(quality_(i, k));
-        if (anyMissing && options.missing == MissingPolicy::SkipPrompt) {
-            ++skipped_;
-            continue;
-        }
-        if (anyMissing)
-            for (int k = 0; k < dataset.modelCount(); ++k)
-                if (std::isnan(quality_(i, k)))
-                    quality_(i, k) = 0.0;
-        usable.push_back(i);
-    }
+struct SplitRows {
+    std::vector<int> training, scored;
+};
 
-    // Split into training and scored rows.
+SplitRows splitRows(const Dataset& dataset, const SplitRule& split, std::uint64_t splitSeed,
+                    const std::vector<int>& usable) {
     std::vector<int> train, test;
-    switch (options.split.kind) {
+    switch (split.kind) {
     case SplitRule::Kind::None:
         train = test = usable;
         break;
     case SplitRule::Kind::Random: {
-        Random rng(Random::mix(options.splitSeed, 0x5117));
+        Random rng(Random::mix(splitSeed, 0x5117));
         for (const int i : usable)
-            (rng.uniform() < options.split.trainFraction ? train : test).push_back(i);
+            (rng.uniform() < split.trainFraction ? train : test).push_back(i);
         break;
     }
     case SplitRule::Kind::Category:
-        for (const QString& c : options.split.testCategories)
+        for (const QString& c : split.testCategories)
             if (!dataset.categoryNames.contains(c))
                 throw std::invalid_argument(
                     QStringLiteral("split: no category '%1' in the dataset (%2)")
                         .arg(c, dataset.categoryNames.join(QStringLiteral(", ")))
                         .toStdString());
         for (const int i : usable)
-            (options.split.testCategories.contains(dataset.categoryNames[dataset.promptCategory[i]])
+            (split.testCategories.contains(dataset.categoryNames[dataset.promptCategory[i]])
                  ? test
                  : train)
                 .push_back(i);
         break;
     case SplitRule::Kind::Sources:
         for (const int i : usable)
-            (options.split.testSources.contains(dataset.sources[dataset.promptSource[i]]) ? test
-                                                                                          : train)
+            (split.testSources.contains(dataset.sources[dataset.promptSource[i]]) ? test : train)
                 .push_back(i);
         break;
     }
@@ -166,12 +143,56 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
             "no prompts left to score after the split and the missing-cell policy");
     if (train.empty())
         train = test;
+    return {std::move(train), std::move(test)};
+}
 
-    // Order the scored rows into sessions.
+} // namespace
+
+SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
+                                 const SimulationOptions& options)
+    : dataset_(dataset), options_(options) {
+    readOutcomes(pool);
+    const std::vector<int> usable = usableRows();
+    const SplitRows split = splitRows(dataset, options.split, options.splitSeed, usable);
+    const std::vector<int> ordered = orderIntoSessions(split.scored);
+    buildProblem(split.training, ordered);
+}
+
+void SimulationSetup::readOutcomes(const ModelPool& pool) {
+    quality_ = dataset_.quality;
+    cost_ = dataset_.costUsd(pool);
+    latency_ = dataset_.latencyS(pool);
+    for (int k = 0; k < dataset_.modelCount(); ++k)
+        if (pool.indexOf(dataset_.modelNames[k]) < 0 && !dataset_.hasRecordedCost())
+            throw std::invalid_argument(QStringLiteral("model '%1' has no price in the pool")
+                                            .arg(dataset_.modelNames[k])
+                                            .toStdString());
+}
+
+std::vector<int> SimulationSetup::usableRows() {
+    std::vector<int> usable;
+    for (int i = 0; i < dataset_.promptCount(); ++i) {
+        bool anyMissing = false;
+        for (int k = 0; k < dataset_.modelCount(); ++k)
+            anyMissing = anyMissing || std::isnan(quality_(i, k));
+        if (anyMissing && options_.missing == MissingPolicy::SkipPrompt) {
+            ++skipped_;
+            continue;
+        }
+        if (anyMissing)
+            for (int k = 0; k < dataset_.modelCount(); ++k)
+                if (std::isnan(quality_(i, k)))
+                    quality_(i, k) = 0.0;
+        usable.push_back(i);
+    }
+    return usable;
+}
+
+std::vector<int> SimulationSetup::orderIntoSessions(const std::vector<int>& scored) {
     std::vector<int> ordered;
     auto groupBy = [&](const std::vector<int>& key, int groups) {
         std::vector<std::vector<int>> buckets(static_cast<std::size_t>(groups));
-        for (const int i : test)
+        for (const int i : scored)
             buckets[key[i]].push_back(i);
         for (const auto& b : buckets) {
             if (b.empty())
@@ -180,35 +201,53 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
             ordered.insert(ordered.end(), b.begin(), b.end());
         }
     };
-    switch (options.sessions.kind) {
+    switch (options_.sessions.kind) {
     case SessionRule::Kind::Category:
-        groupBy(dataset.promptCategory, static_cast<int>(dataset.categoryNames.size()));
+        groupBy(dataset_.promptCategory, static_cast<int>(dataset_.categoryNames.size()));
         break;
     case SessionRule::Kind::Column:
-        if (dataset.promptSession.empty())
+        if (dataset_.promptSession.empty())
             throw std::invalid_argument("session rule 'column': the dataset has no session column");
-        groupBy(dataset.promptSession, static_cast<int>(dataset.sessionNames.size()));
+        groupBy(dataset_.promptSession, static_cast<int>(dataset_.sessionNames.size()));
         break;
     case SessionRule::Kind::FixedLength:
-        ordered = test;
-        for (int s = 0; s < static_cast<int>(ordered.size()); s += options.sessions.length)
+        ordered = scored;
+        for (int s = 0; s < static_cast<int>(ordered.size()); s += options_.sessions.length)
             sessionStarts_.push_back(s);
         break;
     case SessionRule::Kind::Single:
-        ordered = test;
+        ordered = scored;
         sessionStarts_.push_back(0);
         break;
     }
+    return ordered;
+}
 
-    features_ = std::make_unique<PromptFeatures>(dataset.promptIds, dataset.promptTexts, train,
-                                                 options.features);
+void SimulationSetup::buildProblem(const std::vector<int>& training,
+                                   const std::vector<int>& ordered) {
+    features_ = std::make_unique<PromptFeatures>(dataset_.promptIds, dataset_.promptTexts, training,
+                                                 options_.features);
     problem_.features = features_.get();
     problem_.trainingCache = trainingCache_.get();
-    problem_.modelNames = dataset.modelNames;
+    problem_.modelNames = dataset_.modelNames;
     problem_.quality = &quality_;
     problem_.cost = &cost_;
     problem_.latency = &latency_;
-    const int models = dataset.modelCount();
+    tabulateSteps(ordered);
+    problem_.trainingRows = training;
+    problem_.scoredRows = ordered;
+    problem_.rewardKind = options_.reward;
+    problem_.scales = deriveRewardScales(cost_, latency_, quality_, training);
+    problem_.meanCost.assign(dataset_.modelCount(), 0.0);
+    for (int k = 0; k < dataset_.modelCount(); ++k) {
+        for (const int i : training)
+            problem_.meanCost[k] += cost_(i, k);
+        problem_.meanCost[k] /= static_cast<double>(training.size());
+    }
+}
+
+void SimulationSetup::tabulateSteps(const std::vector<int>& ordered) {
+    const int models = dataset_.modelCount();
     const std::size_t steps = ordered.size();
     stepQuality_.resize(steps * models);
     stepCost_.resize(steps * models);
@@ -219,16 +258,6 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
             stepCost_[t * models + k] = cost_(ordered[t], k);
             stepLatency_[t * models + k] = latency_(ordered[t], k);
         }
-    problem_.trainingRows = train;
-    problem_.scoredRows = ordered;
-    problem_.rewardKind = options.reward;
-    problem_.scales = deriveRewardScales(cost_, latency_, quality_, train);
-    problem_.meanCost.assign(dataset.modelCount(), 0.0);
-    for (int k = 0; k < dataset.modelCount(); ++k) {
-        for (const int i : train)
-            problem_.meanCost[k] += cost_(i, k);
-        problem_.meanCost[k] /= static_cast<double>(train.size());
-    }
 }
 
 QJsonObject SimulationSetup::describe() const {

@@ -3,8 +3,8 @@
 #include "data/dataset.h"
 #include "data/model_pool.h"
 #include "reward/reward_function.h"
-#include "routing/router.h"
 #include "routers/router_registry.h"
+#include "routing/router.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -54,6 +54,12 @@ class SimulationSetup {
 public:
     SimulationSetup(const Dataset& dataset, const ModelPool& pool,
                     const SimulationOptions& options);
+    // problem() points into the setup's own members: a copy or a move would leave it
+    // pointing at the original.
+    SimulationSetup(const SimulationSetup&) = delete;
+    SimulationSetup& operator=(const SimulationSetup&) = delete;
+    SimulationSetup(SimulationSetup&&) = delete;
+    SimulationSetup& operator=(SimulationSetup&&) = delete;
 
     const Dataset& dataset() const { return dataset_; }
     const SimulationOptions& options() const { return options_; }
@@ -70,6 +76,13 @@ public:
     QJsonObject describe() const; // recorded with every run
 
 private:
+    // The constructor's steps, in the order it takes them.
+    void readOutcomes(const ModelPool& pool);
+    std::vector<int> usableRows(); // also counts the skipped prompts
+    std::vector<int> orderIntoSessions(const std::vector<int>& scored);
+    void buildProblem(const std::vector<int>& training, const std::vector<int>& ordered);
+    void tabulateSteps(const std::vector<int>& ordered);
+
     const Dataset& dataset_;
     SimulationOptions options_;
     Eigen::MatrixXd quality_, cost_, latency_;

@@ -51,6 +51,12 @@ QByteArray encodeDoubles(const std::vector<double>& values) {
     return bytes;
 }
 
+QString pragmaText(Database& db, const QString& name) {
+    Statement query(db, QStringLiteral("PRAGMA ") + name,
+                    QStringLiteral("reading PRAGMA %1").arg(name));
+    return query.step() ? query.columnText(0) : QString();
+}
+
 } // namespace
 
 WorkspaceStore::WorkspaceStore(const QString& path) {
@@ -79,6 +85,15 @@ WorkspaceStore::WorkspaceStore(const QString& path) {
 
 int WorkspaceStore::schemaVersion() {
     return routerlab::schemaVersion(db_);
+}
+
+ConnectionSettings WorkspaceStore::connectionSettings() {
+    ConnectionSettings settings;
+    settings.journalMode = pragmaText(db_, QStringLiteral("journal_mode"));
+    settings.foreignKeys = pragmaText(db_, QStringLiteral("foreign_keys")).toInt() != 0;
+    settings.busyTimeoutMs = pragmaText(db_, QStringLiteral("busy_timeout")).toInt();
+    settings.applicationId = pragmaText(db_, QStringLiteral("application_id")).toLongLong();
+    return settings;
 }
 
 qint64 WorkspaceStore::recordDataset(const DatasetRecord& dataset) {

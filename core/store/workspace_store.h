@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace routerlab {
@@ -62,6 +63,26 @@ struct RunRecord {
     bool operator==(const RunRecord&) const = default;
 };
 
+// A run that has ended, as recordExperiment stores it with its series.
+struct FinishedRunRecord {
+    QString router;
+    QByteArray preferenceJson;
+    quint64 seed = 0;
+    QByteArray configJson;
+    QString status; // how it ended: "finished", "cancelled"
+    QByteArray summaryJson;
+    std::vector<std::pair<QString, std::vector<double>>> series; // name and values, stored in order
+};
+
+// How the store's connection is set up (what the workspace relies on: write-ahead logging,
+// enforced foreign keys, patience with another process's write lock).
+struct ConnectionSettings {
+    QString journalMode;
+    bool foreignKeys = false;
+    int busyTimeoutMs = 0;
+    qint64 applicationId = 0;
+};
+
 // The record of one workspace: what was imported and what was run, in one SQLite file.
 // Lists come back in insertion order. Not thread-safe: one store per thread.
 class WorkspaceStore {
@@ -74,13 +95,16 @@ public:
 
     const QString& path() const { return db_.path(); }
     int schemaVersion();
-    // The connection, for callers that need a query the store does not offer.
-    Database& database() { return db_; }
+    ConnectionSettings connectionSettings();
+
+    // ---- Imported datasets and pools (workspace_store.cpp) ----
 
     qint64 recordDataset(const DatasetRecord& dataset);
     std::vector<DatasetRecord> datasets();
     qint64 recordPool(const PoolRecord& pool);
     std::vector<PoolRecord> pools();
+
+    // ---- Experiments, runs and their series (workspace_store.cpp, run_records.cpp) ----
 
     qint64 addExperiment(const QString& name, const QByteArray& configJson);
     std::vector<ExperimentRecord> experiments();
@@ -96,6 +120,23 @@ public:
     void addSeries(qint64 runId, const QString& name, const std::vector<double>& values);
     std::vector<double> series(qint64 runId, const QString& name); // empty when absent
     QStringList seriesNames(qint64 runId);
+    // Stores an experiment and its finished runs with their series in one transaction: all of
+    // it or, on an error, none. Returns the experiment id.
+    qint64 recordExperiment(const QString& name, const QByteArray& configJson,
+                            const std::vector<FinishedRunRecord>& runs);
+
+    // ---- Embedding cache (embedding_cache.cpp) ----
+    // Prompt embeddings keyed by their source ("model@base URL") and the prompt text's SHA-256
+    // in lower-case hex, so a re-run fetches nothing.
+
+    // One vector per hash, in order; empty where nothing usable is cached (absent, or a
+    // damaged entry that should be fetched again).
+    std::vector<std::vector<float>> cachedEmbeddings(const QString& source,
+                                                     const std::vector<QByteArray>& textHashes);
+    // Caches vectors[i] as the embedding of textHashes[i], replacing an older entry, in one
+    // transaction.
+    void cacheEmbeddings(const QString& source, const std::vector<QByteArray>& textHashes,
+                         const std::vector<std::vector<float>>& vectors);
 
     // --- live calls (live_call_records.cpp) ---------------------------------------------------
     // Every write is its own transaction, so a crash keeps every call that had ended.
