@@ -49,11 +49,6 @@ QString folderOf(const QString& path) {
 // Files that break a rule until the layout work reaches them; the list only shrinks.
 const QStringList kPending = {
     // router names in the GUI
-    "ui/experiment/experiment_designer.cpp",
-    "ui/experiment/experiment_results.cpp",
-    "ui/tradeoff/operating_point_evaluator.cpp",
-    "ui/charts/convergence_panel.cpp",
-    "ui/charts/pareto_panel.cpp",
     "ui/live/live_console.cpp",
     // curl outside the HTTP folder
     "core/features/embedding_api_featurizer.cpp",
@@ -61,7 +56,6 @@ const QStringList kPending = {
     "app/cli/live_command.cpp",
     "app/cli/quiz_command.cpp",
     "app/cli/serve_command.cpp",
-    "app/gui/main.cpp",
     "core/experiment/shard_files.cpp",
     "core/irt/irt_model.cpp",
     "core/irt/set_policy.cpp",
@@ -69,8 +63,6 @@ const QStringList kPending = {
     "core/replay/replay_server.cpp",
     "core/routers/barp_model.cpp",
     "core/sim/simulation.cpp",
-    "ui/shell/main_window.cpp",
-    "ui/shell/screenshot_renderer.cpp",
     "ui/quiz/quiz_wizard.cpp",
     "ui/quiz/quiz_job.cpp",
 };
