@@ -5,8 +5,8 @@
 
 #include "common/paths.h"
 #include "common/version.h"
-#include "ui/experiment/experiment_designer.h"
 #include "experiment/experiment_file.h"
+#include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/screenshot_renderer.h"
@@ -18,6 +18,7 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -55,13 +56,9 @@ QString absolute(const QString& path) {
     return QFileInfo(path).absoluteFilePath();
 }
 
-} // namespace
-
-int main(int argc, char* argv[]) {
-    QCommandLineParser parser;
-    describeOptions(parser);
-
-    // --version and --help answer before QApplication exists so they work without a display.
+// --version and --help answer before QApplication exists so they work without a display.
+// Returns the exit code when one of them was asked for.
+std::optional<int> answerWithoutDisplay(int argc, char* argv[], const QCommandLineParser& parser) {
     QStringList raw;
     for (int i = 1; i < argc; ++i)
         raw << QString::fromLocal8Bit(argv[i]);
@@ -77,13 +74,113 @@ int main(int argc, char* argv[]) {
         std::printf("%s", qPrintable(help));
         return 0;
     }
+    return std::nullopt;
+}
 
-    QApplication app(argc, argv);
+void describeApplication() {
     QApplication::setOrganizationName(QStringLiteral("RouterLab"));
     QApplication::setApplicationName(QStringLiteral("RouterLab"));
     QApplication::setApplicationVersion(routerlab::versionString());
     // Lets Wayland compositors match the window to the installed desktop entry and its icon.
     QGuiApplication::setDesktopFileName(QStringLiteral(ROUTERLAB_APP_ID));
+}
+
+// -1 without --quit-after; false (with a message) when its value is not a number of ms.
+bool readQuitAfter(const QCommandLineParser& parser, int& quitAfterMs) {
+    quitAfterMs = -1;
+    if (!parser.isSet(QStringLiteral("quit-after")))
+        return true;
+    bool ok = false;
+    quitAfterMs = parser.value(QStringLiteral("quit-after")).toInt(&ok);
+    if (ok && quitAfterMs >= 0)
+        return true;
+    std::fprintf(stderr, "routerlab: --quit-after needs a number of milliseconds, got '%s'\n",
+                 qPrintable(parser.value(QStringLiteral("quit-after"))));
+    return false;
+}
+
+// The sample data: its folder (empty when not found), dataset and pool files.
+struct SampleData {
+    QString dir;
+    QString dataset;
+    QString pool;
+};
+
+SampleData findSampleData() {
+    SampleData sample;
+    sample.dir = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR),
+                                          QStringLiteral(ROUTERLAB_BUILD_BIN_DIR));
+    const QDir dir(sample.dir);
+    sample.dataset = dir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile));
+    sample.pool = dir.filePath(QString::fromLatin1(routerlab::kSamplePoolFile));
+    return sample;
+}
+
+int writeScreenshots(routerlab::MainWindow& window, const QString& dir, const SampleData& sample) {
+    if (sample.dir.isEmpty()) {
+        std::fprintf(stderr, "routerlab: --screenshots needs the sample data\n");
+        return 1;
+    }
+    QString error;
+    const QStringList files =
+        routerlab::renderScreenshots(window, absolute(dir), sample.dataset, sample.pool, error);
+    for (const QString& f : files)
+        std::printf("%s\n", qPrintable(f));
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "routerlab: %s\n", qPrintable(error));
+        return 1;
+    }
+    return 0;
+}
+
+// The sample with its ready-made experiment, which runs as soon as the data is in, so every
+// page has something to show on first start.
+void openSample(routerlab::MainWindow& window, const SampleData& sample) {
+    if (sample.dir.isEmpty()) {
+        window.statusBar()->showMessage(QApplication::translate(
+            "main", "No sample data found. Open a dataset with File ▸ Open Dataset File… "
+                    "or drop one onto the window."));
+        return;
+    }
+    // Without its pool file the sample still opens if it records its own costs.
+    const QString pool = QFileInfo::exists(sample.pool) ? sample.pool : QString();
+    window.workbench()->designer()->setExperiment(
+        routerlab::sampleExperiment(sample.dataset, pool));
+    window.openDataset({sample.dataset}, pool);
+    QObject::connect(
+        &window, &routerlab::MainWindow::datasetLoaded, &window,
+        [&window] { window.workbench()->run(); }, Qt::SingleShotConnection);
+}
+
+// What the command line names: a workspace, datasets and a pool; the sample without either.
+void openFromCommandLine(routerlab::MainWindow& window, const QCommandLineParser& parser,
+                         const SampleData& sample) {
+    if (parser.isSet(QStringLiteral("workspace")))
+        window.openWorkspace(absolute(parser.value(QStringLiteral("workspace"))));
+    QStringList datasets;
+    for (const QString& path : parser.positionalArguments())
+        datasets << absolute(path);
+    const QString pool = parser.isSet(QStringLiteral("pool"))
+                             ? absolute(parser.value(QStringLiteral("pool")))
+                             : QString();
+    if (!datasets.isEmpty())
+        window.openDataset(datasets, pool);
+    else if (!pool.isEmpty())
+        window.openPool(pool);
+    else
+        openSample(window, sample);
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QCommandLineParser parser;
+    describeOptions(parser);
+    if (const std::optional<int> exitCode = answerWithoutDisplay(argc, argv, parser))
+        return *exitCode;
+
+    QApplication app(argc, argv);
+    describeApplication();
     // After QApplication: it has removed its own options (-platform, -style) from arguments().
     if (!parser.parse(QApplication::arguments())) {
         std::fprintf(stderr, "routerlab: %s\nTry 'routerlab --help'.\n",
@@ -91,77 +188,17 @@ int main(int argc, char* argv[]) {
         return 2;
     }
     int quitAfterMs = -1;
-    if (parser.isSet(QStringLiteral("quit-after"))) {
-        bool ok = false;
-        quitAfterMs = parser.value(QStringLiteral("quit-after")).toInt(&ok);
-        if (!ok || quitAfterMs < 0) {
-            std::fprintf(stderr,
-                         "routerlab: --quit-after needs a number of milliseconds, got '%s'\n",
-                         qPrintable(parser.value(QStringLiteral("quit-after"))));
-            return 2;
-        }
-    }
-
-    const QString sample = routerlab::sampleDataDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR),
-                                                    QStringLiteral(ROUTERLAB_BUILD_BIN_DIR));
-    const QDir sampleDir(sample);
-    const QString sampleDataset =
-        sampleDir.filePath(QString::fromLatin1(routerlab::kSampleDatasetFile));
-    const QString samplePool = sampleDir.filePath(QString::fromLatin1(routerlab::kSamplePoolFile));
+    if (!readQuitAfter(parser, quitAfterMs))
+        return 2;
+    const SampleData sample = findSampleData();
 
     routerlab::MainWindow window;
     QApplication::setWindowIcon(window.windowIcon());
     window.show();
     if (quitAfterMs >= 0)
         QTimer::singleShot(quitAfterMs, &window, &QWidget::close);
-
-    if (parser.isSet(QStringLiteral("screenshots"))) {
-        if (sample.isEmpty()) {
-            std::fprintf(stderr, "routerlab: --screenshots needs the sample data\n");
-            return 1;
-        }
-        QString error;
-        const QStringList files = routerlab::renderScreenshots(
-            window, absolute(parser.value(QStringLiteral("screenshots"))), sampleDataset,
-            samplePool, error);
-        for (const QString& f : files)
-            std::printf("%s\n", qPrintable(f));
-        if (!error.isEmpty()) {
-            std::fprintf(stderr, "routerlab: %s\n", qPrintable(error));
-            return 1;
-        }
-        return 0;
-    }
-    if (parser.isSet(QStringLiteral("workspace")))
-        window.openWorkspace(absolute(parser.value(QStringLiteral("workspace"))));
-
-    QStringList datasets;
-    for (const QString& path : parser.positionalArguments())
-        datasets << absolute(path);
-    const QString pool = parser.isSet(QStringLiteral("pool"))
-                             ? absolute(parser.value(QStringLiteral("pool")))
-                             : QString();
-    if (!datasets.isEmpty()) {
-        window.openDataset(datasets, pool);
-    } else if (!pool.isEmpty()) {
-        window.openPool(pool);
-    } else {
-        if (!sample.isEmpty()) {
-            // Without its pool file the sample still opens if it records its own costs.
-            const QString pool = QFileInfo::exists(samplePool) ? samplePool : QString();
-            window.workbench()->designer()->setExperiment(
-                routerlab::sampleExperiment(sampleDataset, pool));
-            window.openDataset({sampleDataset}, pool);
-            // The ready-made experiment runs as soon as its data is in, so every page has
-            // something to show on first start.
-            QObject::connect(
-                &window, &routerlab::MainWindow::datasetLoaded, &window,
-                [&window] { window.workbench()->run(); }, Qt::SingleShotConnection);
-        } else {
-            window.statusBar()->showMessage(QApplication::translate(
-                "main", "No sample data found. Open a dataset with File ▸ Open Dataset File… "
-                        "or drop one onto the window."));
-        }
-    }
+    if (parser.isSet(QStringLiteral("screenshots")))
+        return writeScreenshots(window, parser.value(QStringLiteral("screenshots")), sample);
+    openFromCommandLine(window, parser, sample);
     return app.exec();
 }

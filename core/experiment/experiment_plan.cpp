@@ -3,6 +3,7 @@
 #include "common/version.h"
 #include "metrics/apgr.h"
 #include "metrics/pareto.h"
+#include "routers/router_registry.h"
 #include "store/workspace_store.h"
 
 #include <QCryptographicHash>
@@ -15,9 +16,6 @@
 namespace routerlab {
 
 namespace {
-
-const QStringList kReferences{QStringLiteral("oracle"), QStringLiteral("random"),
-                              QStringLiteral("best-single")};
 
 QStringList stringsOf(const QJsonValue& value) {
     QStringList out;
@@ -122,9 +120,10 @@ QJsonObject simulateResult(const QJsonObject& context,
                      {QStringLiteral("preference"), context.value(QStringLiteral("preference"))},
                      {QStringLiteral("seeds"), seeds},
                      {QStringLiteral("setup"), context.value(QStringLiteral("setup"))}};
-    for (int i = 0; i < kReferences.size(); ++i)
-        json.insert(QString(kReferences[i]).replace(QLatin1Char('-'), QLatin1Char('_')),
-                    summaryOf(static_cast<int>(routers.size()) + i, kReferences[i]));
+    const QStringList references = simulateReferenceRouters();
+    for (int i = 0; i < references.size(); ++i)
+        json.insert(resultKeyOf(references[i]),
+                    summaryOf(static_cast<int>(routers.size()) + i, references[i]));
     return json;
 }
 
@@ -233,9 +232,8 @@ QJsonObject sweepResult(const QJsonObject& context,
         {QStringLiteral("cost_range_usd"), context.value(QStringLiteral("cost_range_usd"))},
         {QStringLiteral("models"), context.value(QStringLiteral("models"))},
         {QStringLiteral("routers"), curves},
-        {QStringLiteral("oracle"),
-         sweepCurve(QStringLiteral("oracle"), static_cast<int>(routers.size()), context,
-                    summaries)},
+        {sweepUpperBoundKey(), sweepCurve(RouterRegistry::instance().upperBound().name,
+                                          static_cast<int>(routers.size()), context, summaries)},
         {QStringLiteral("setup"), context.value(QStringLiteral("setup"))}};
     const StrongWeak sw = strongWeakOf(context);
     if (sw.strong >= 0)
@@ -253,6 +251,19 @@ ExperimentPlan finishPlan(QJsonObject context, const QString& dataFingerprint) {
 }
 
 } // namespace
+
+QStringList simulateReferenceRouters() {
+    return {RouterRegistry::instance().upperBound().name, QStringLiteral("random"),
+            QStringLiteral("best-single")};
+}
+
+QString resultKeyOf(const QString& router) {
+    return QString(router).replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+QString sweepUpperBoundKey() {
+    return resultKeyOf(RouterRegistry::instance().upperBound().name);
+}
 
 ExperimentPlan planSimulate(const std::vector<RouterSpec>& routers, const Preference& preference,
                             int seeds, const SimulationSetup& setup,
@@ -305,11 +316,11 @@ std::vector<Cell> cellsOf(const QJsonObject& context) {
     QStringList routers = stringsOf(context.value(QStringLiteral("routers")));
     std::vector<Preference> preferences;
     if (command == QLatin1String("simulate")) {
-        routers << kReferences;
+        routers << simulateReferenceRouters();
         preferences.push_back(
             Preference::parse(context.value(QStringLiteral("preference")).toString()));
     } else if (command == QLatin1String("sweep")) {
-        routers << QStringLiteral("oracle");
+        routers << RouterRegistry::instance().upperBound().name;
         preferences = sweepPreferences(context);
     } else {
         throw std::invalid_argument(

@@ -20,7 +20,7 @@ struct ExperimentPlan {
     QString configHash; // sha256 of the context, the version and the input data
 };
 
-// Cells of `simulate`: the routers asked for, then oracle, random and best-single, each with
+// Cells of `simulate`: the routers asked for, then simulateReferenceRouters(), each with
 // seeds 1..S.
 ExperimentPlan planSimulate(const std::vector<RouterSpec>& routers, const Preference& preference,
                             int seeds, const SimulationSetup& setup,
@@ -34,6 +34,15 @@ ExperimentPlan planSweep(const std::vector<RouterSpec>& routers, int points, dou
 std::vector<Cell> cellsOf(const QJsonObject& context);
 // The config hash of a context, for shards that carry one.
 QString configHashOf(const QJsonObject& context, const QString& dataFingerprint);
+
+// The reference routers every simulate result carries after the ones asked for (the oracle,
+// random and best-single), in cell order; a sweep adds the oracle alone.
+QStringList simulateReferenceRouters();
+// The key buildResult stores a reference router's row or curve under ("best-single" ->
+// "best_single").
+QString resultKeyOf(const QString& router);
+// The key of a sweep result's upper-bound curve: the oracle's.
+QString sweepUpperBoundKey();
 
 // The result JSON. `summaries` is aligned with cellsOf(context); a null entry is a cell that
 // did not run (a partial merge): the result then lists it under "missing_cells".

@@ -151,6 +151,7 @@ void registerBanditRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("epsilon-greedy"),
          QStringLiteral("Epsilon-greedy bandit over models, learning across the whole run."),
+         Capability::LearnsOnline,
          {{QStringLiteral("epsilon"), RouterParameter::Type::Number, 0.1, 0.0, 1.0,
            QStringLiteral("Probability of a random model.")}},
          [](const RoutingProblem& p, const RouterParameters& params) {
@@ -160,6 +161,7 @@ void registerBanditRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("ucb1"),
          QStringLiteral("UCB1 bandit: mean reward plus an exploration bonus."),
+         Capability::LearnsOnline,
          {{QStringLiteral("c"), RouterParameter::Type::Number, 0.25, 0.0, 10.0,
            QStringLiteral("Scale of the exploration bonus. Reward gaps between models are "
                           "small on the [0,1] scale, so the textbook 1.0 explores for long.")}},
@@ -169,6 +171,7 @@ void registerBanditRouters(RouterRegistry& registry) {
          }});
     registry.add({QStringLiteral("thompson"),
                   QStringLiteral("Thompson sampling with Beta posteriors."),
+                  Capability::LearnsOnline,
                   {},
                   [](const RoutingProblem& p, const RouterParameters&) {
                       return std::make_unique<ThompsonRouter>(p.modelCount());

@@ -115,6 +115,7 @@ void registerBarpRouter(RouterRegistry& registry) {
         {QStringLiteral("barp"),
          QStringLiteral("BaRP: preference-conditioned policy trained from bandit feedback on the "
                         "training split; any preference at run time."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
          {{QStringLiteral("model"), T::Text, QString(), 0, 0,
            QStringLiteral("Load a model saved by `routerlab-cli train` instead of training (the "
                           "training parameters are then ignored).")},

@@ -3,8 +3,8 @@
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
 #include "irt/set_policy.h"
-#include "routing/predicted_reward_router.h"
 #include "routers/router_registry.h"
+#include "routing/predicted_reward_router.h"
 
 namespace routerlab {
 
@@ -108,6 +108,7 @@ void registerIrtRouters(RouterRegistry& registry) {
          QStringLiteral("A preference-conditioned policy over any set of models (IRT identity, "
                         "price and latency per model; self-attention across the set), trained "
                         "with PPO on the training split; any preference at run time."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
          {{QStringLiteral("dimension"), RouterParameter::Type::Integer, 8, 1, 64,
            QStringLiteral("Size of the IRT identity vectors.")},
           {QStringLiteral("hidden"), RouterParameter::Type::Integer, 32, 4, 256,
@@ -128,6 +129,7 @@ void registerIrtRouters(RouterRegistry& registry) {
          QStringLiteral("Offline, full information: a variational IRT fit of model identities "
                         "and prompt item parameters predicts each model's quality; routes by "
                         "predicted reward (no exploration)."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
          {{QStringLiteral("dimension"), RouterParameter::Type::Integer, 8, 1, 64,
            QStringLiteral("Size of the identity vectors.")},
           {QStringLiteral("epochs"), RouterParameter::Type::Integer, 60, 1, 1000,

@@ -66,6 +66,7 @@ void registerLinUcbRouter(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("linucb"),
          QStringLiteral("LinUCB contextual bandit over prompt features (one ridge model per LLM)."),
+         Capability::LearnsOnline | Capability::NeedsFeatures,
          {{QStringLiteral("alpha"), RouterParameter::Type::Number, 0.3, 0.0, 10.0,
            QStringLiteral("Width of the confidence bonus.")},
           {QStringLiteral("lambda"), RouterParameter::Type::Number, 1.0, 1e-6, 1e6,

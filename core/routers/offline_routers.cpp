@@ -3,8 +3,8 @@
 // of quality on prompt features, and RouterBench's kNN router (mean quality of the k most
 // similar training prompts, by cosine). Both route by the best predicted reward under the
 // run's preference, from predicted quality and each model's mean cost and latency.
-#include "routing/predicted_reward_router.h"
 #include "routers/router_registry.h"
+#include "routing/predicted_reward_router.h"
 
 #include <Eigen/Cholesky>
 #include <algorithm>
@@ -133,19 +133,22 @@ void registerOfflineRouters(RouterRegistry& registry) {
         {QStringLiteral("quality-regression"),
          QStringLiteral("Offline, full information: ridge regression of each model's quality on "
                         "prompt features; routes by predicted reward."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
          {{QStringLiteral("lambda"), RouterParameter::Type::Number, 1.0, 1e-6, 1e6,
            QStringLiteral("Ridge regularisation.")}},
          [](const RoutingProblem& p, const RouterParameters& params) {
              return makeQualityRegression(p, params.number(QStringLiteral("lambda")));
          }});
-    registry.add({QStringLiteral("knn"),
-                  QStringLiteral("Offline, full information: mean quality of the k most similar "
-                                 "training prompts (cosine); routes by predicted reward."),
-                  {{QStringLiteral("k"), RouterParameter::Type::Integer, 10, 1, 10000,
-                    QStringLiteral("Neighbours per prompt.")}},
-                  [](const RoutingProblem& p, const RouterParameters& params) {
-                      return makeKnn(p, params.integer(QStringLiteral("k")));
-                  }});
+    registry.add(
+        {QStringLiteral("knn"),
+         QStringLiteral("Offline, full information: mean quality of the k most similar "
+                        "training prompts (cosine); routes by predicted reward."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
+         {{QStringLiteral("k"), RouterParameter::Type::Integer, 10, 1, 10000,
+           QStringLiteral("Neighbours per prompt.")}},
+         [](const RoutingProblem& p, const RouterParameters& params) {
+             return makeKnn(p, params.integer(QStringLiteral("k")));
+         }});
 }
 
 } // namespace routerlab

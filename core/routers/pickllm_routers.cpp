@@ -156,6 +156,7 @@ void registerPickLlmRouters(RouterRegistry& registry) {
         {QStringLiteral("pickllm-ga"),
          QStringLiteral(
              "PickLLM gradient ascent: a learning automaton (linear reward-inaction) per session."),
+         Capability::LearnsOnline,
          {{QStringLiteral("eta"), RouterParameter::Type::Number, 0.1, 0.001, 1.0,
            QStringLiteral("Learning rate of the automaton.")},
           {QStringLiteral("threshold"), RouterParameter::Type::Number, 0.95, 0.5, 1.0,
@@ -170,6 +171,7 @@ void registerPickLlmRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("pickllm-q"),
          QStringLiteral("PickLLM stateless Q-learning: epsilon-greedy with decay, per session."),
+         Capability::LearnsOnline,
          {{QStringLiteral("alpha"), RouterParameter::Type::Number, 0.1, 0.001, 1.0,
            QStringLiteral("Learning rate of the value update.")},
           {QStringLiteral("epsilon"), RouterParameter::Type::Number, 0.3, 0.0, 1.0,

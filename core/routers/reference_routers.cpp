@@ -123,6 +123,7 @@ int bestSingleModel(const RoutingProblem& problem, const RewardFunction& reward)
 void registerReferenceRouters(RouterRegistry& registry) {
     registry.add({QStringLiteral("random"),
                   QStringLiteral("Uniformly random model per query."),
+                  Capability::ServesAnyPreference,
                   {},
                   [](const RoutingProblem& p, const RouterParameters&) {
                       return std::make_unique<RandomRouter>(p.modelCount());
@@ -130,6 +131,7 @@ void registerReferenceRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("fixed"),
          QStringLiteral("Always the named model."),
+         Capability::ServesAnyPreference,
          {{QStringLiteral("model"), RouterParameter::Type::Text, QString(), 0, 0,
            QStringLiteral("Model name as in the dataset.")}},
          [](const RoutingProblem& p, const RouterParameters& params) {
@@ -144,12 +146,14 @@ void registerReferenceRouters(RouterRegistry& registry) {
          }});
     registry.add({QStringLiteral("cheapest"),
                   QStringLiteral("Always the model with the lowest mean cost."),
+                  Capability::ServesAnyPreference,
                   {},
                   [](const RoutingProblem& p, const RouterParameters&) {
                       return std::make_unique<ConstantRouter>(extremeCostModel(p, true));
                   }});
     registry.add({QStringLiteral("priciest"),
                   QStringLiteral("Always the model with the highest mean cost."),
+                  Capability::ServesAnyPreference,
                   {},
                   [](const RoutingProblem& p, const RouterParameters&) {
                       return std::make_unique<ConstantRouter>(extremeCostModel(p, false));
@@ -157,6 +161,7 @@ void registerReferenceRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("best-single"),
          QStringLiteral("Hindsight: the one model with the best mean reward on the scored data."),
+         Capability::ServesAnyPreference | Capability::Hindsight,
          {},
          [](const RoutingProblem& p, const RouterParameters&) {
              return std::make_unique<BestSingleRouter>(p);
@@ -164,6 +169,7 @@ void registerReferenceRouters(RouterRegistry& registry) {
     registry.add(
         {QStringLiteral("oracle"),
          QStringLiteral("Hindsight: per prompt the model with the best reward (upper bound)."),
+         Capability::ServesAnyPreference | Capability::Hindsight | Capability::UpperBound,
          {},
          [](const RoutingProblem& p, const RouterParameters&) {
              return std::make_unique<OracleRouter>(p);

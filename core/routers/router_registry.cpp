@@ -58,6 +58,33 @@ const RouterType* RouterRegistry::find(const QString& name) const {
     return nullptr;
 }
 
+bool RouterRegistry::can(const RouterSpec& spec, Capability capability) const {
+    const RouterType* type = find(spec.name);
+    return type && type->can(capability);
+}
+
+const RouterType& RouterRegistry::upperBound() const {
+    for (const RouterType& t : types_)
+        if (t.can(Capability::UpperBound))
+            return t;
+    throw std::logic_error("no router is registered as the upper bound");
+}
+
+void RouterRegistry::add(RouterType type) {
+    // A router that learns from the run has no operating point without running again.
+    if (type.can(Capability::LearnsOnline) && type.can(Capability::ServesAnyPreference))
+        throw std::logic_error(
+            QStringLiteral("router '%1': learns online yet serves any preference without the run")
+                .arg(type.name)
+                .toStdString());
+    if (type.can(Capability::UpperBound) && !type.can(Capability::Hindsight))
+        throw std::logic_error(
+            QStringLiteral("router '%1': an upper bound reads the outcomes in hindsight")
+                .arg(type.name)
+                .toStdString());
+    types_.push_back(std::move(type));
+}
+
 RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
     const RouterType* type = find(spec.name);
     if (!type) {

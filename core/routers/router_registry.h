@@ -2,6 +2,7 @@
 
 #include "routing/router.h"
 
+#include <QFlags>
 #include <QJsonObject>
 #include <QString>
 #include <QVariant>
@@ -42,11 +43,31 @@ public:
     std::map<QString, QVariant> values_;
 };
 
+// What a router can do, declared where it is registered: the GUI and the experiment code ask
+// for a capability instead of listing router names.
+enum class Capability : unsigned {
+    // Its operating point at a new preference is one pass over the prompts: it learns nothing
+    // from the run (trained beforehand, conditioned on the preference, or indifferent to it).
+    ServesAnyPreference = 1u << 0,
+    NeedsFeatures = 1u << 1, // reads the prompts' features
+    TrainsOffline = 1u << 2, // trained on the training split before the run
+    LearnsOnline = 1u << 3,  // learns from the feedback of the run itself
+    // Reads the recorded outcomes of the scored prompts: a reference, not a deployable router.
+    Hindsight = 1u << 4,
+    // Per prompt the best recorded outcome: the bound regret is measured against.
+    UpperBound = 1u << 5,
+};
+Q_DECLARE_FLAGS(Capabilities, Capability)
+Q_DECLARE_OPERATORS_FOR_FLAGS(Capabilities)
+
 struct RouterType {
     QString name;
     QString summary;
+    Capabilities capabilities;
     std::vector<RouterParameter> parameters;
     std::function<std::unique_ptr<Router>(const RoutingProblem&, const RouterParameters&)> create;
+
+    bool can(Capability capability) const { return capabilities.testFlag(capability); }
 };
 
 class RouterRegistry {
@@ -55,11 +76,16 @@ public:
 
     const std::vector<RouterType>& types() const { return types_; }
     const RouterType* find(const QString& name) const;
+    // Whether the router a spec names ("knn:k=5" names knn) has the capability; false for an
+    // unknown router.
+    bool can(const RouterSpec& spec, Capability capability) const;
+    // The per-prompt hindsight reference every result is read against (the oracle).
+    const RouterType& upperBound() const;
     // Checks names, ranges and types; throws std::invalid_argument with a readable message.
     RouterParameters resolve(const RouterSpec& spec) const;
     std::unique_ptr<Router> create(const RouterSpec& spec, const RoutingProblem& problem) const;
 
-    void add(RouterType type) { types_.push_back(std::move(type)); }
+    void add(RouterType type); // throws std::logic_error on contradictory capabilities
 
 private:
     std::vector<RouterType> types_;

@@ -38,6 +38,10 @@ struct SplitRule {
     QStringList testSources;    // for Sources (--test-dataset): scored on rows from these files
     static SplitRule parse(const QString& text); // "none", "random:0.7", "category:math,code"
     QString toString() const;
+    // The kinds a user picks by name, no split first (Sources comes from --test-dataset).
+    static QStringList namedKinds() {
+        return {QStringLiteral("none"), QStringLiteral("random"), QStringLiteral("category")};
+    }
 };
 
 struct SimulationOptions {

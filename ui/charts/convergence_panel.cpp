@@ -1,5 +1,6 @@
 #include "ui/charts/convergence_panel.h"
 
+#include "routers/router_registry.h"
 #include "ui/charts/series_sampling.h"
 
 #include <QAreaSeries>
@@ -95,11 +96,13 @@ void ConvergencePanel::drawLines() {
     const auto valuesOf = [&](const RouterSeries& s) -> const std::vector<double>& {
         return regret ? s.cumulativeRegret : s.cumulativeReward;
     };
+    // The upper bound's regret is zero by definition: a flat line on the axis.
+    const QString upperBound = RouterRegistry::instance().upperBound().name;
     QStringList names;
     std::vector<int> shown; // indices into results_->series, in the order of `names`
     for (int i = 0; i < static_cast<int>(results_->series.size()); ++i) {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
-        if (s.seeds > 0 && !valuesOf(s).empty() && !(regret && s.name == QLatin1String("oracle"))) {
+        if (s.seeds > 0 && !valuesOf(s).empty() && !(regret && s.name == upperBound)) {
             names << s.name;
             shown.push_back(i);
         }

@@ -1,6 +1,7 @@
 #include "ui/charts/pareto_panel.h"
 
 #include "metrics/pareto.h"
+#include "routers/router_registry.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -46,6 +47,167 @@ std::vector<CostQualityPoint> curvePoints(const QJsonObject& curve) {
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
     for (QLegendMarker* marker : chart->legend()->markers(series))
         marker->setVisible(false);
+}
+
+// The plane's two axes; every series is drawn against both.
+struct PlaneAxes {
+    QChart* chart;
+    QLogValueAxis* cost;
+    QValueAxis* quality;
+
+    void attach(QAbstractSeries* series) const {
+        chart->addSeries(series);
+        series->attachAxis(cost);
+        series->attachAxis(quality);
+    }
+};
+
+PlaneAxes addAxes(QChart* chart) {
+    auto* costAxis = new QLogValueAxis(chart);
+    costAxis->setBase(10);
+    costAxis->setTitleText(ParetoPanel::tr("mean cost per call, USD (log scale)"));
+    costAxis->setLabelFormat(QStringLiteral("%.2g"));
+    costAxis->setMinorTickCount(8);
+    auto* qualityAxis = new QValueAxis(chart);
+    qualityAxis->setTitleText(ParetoPanel::tr("mean quality"));
+    chart->addAxis(costAxis, Qt::AlignBottom);
+    chart->addAxis(qualityAxis, Qt::AlignLeft);
+    return {chart, costAxis, qualityAxis};
+}
+
+// What the drawn points span (a log axis leaves out costs of zero).
+struct PlaneExtent {
+    double costMin = INFINITY, costMax = 0, qualityMin = 1, qualityMax = 0;
+
+    void extend(const CostQualityPoint& p) {
+        if (!(p.cost > 0) || !std::isfinite(p.quality))
+            return;
+        costMin = std::min(costMin, p.cost);
+        costMax = std::max(costMax, p.cost);
+        qualityMin = std::min(qualityMin, p.quality);
+        qualityMax = std::max(qualityMax, p.quality);
+    }
+    bool empty() const { return !(costMax > 0); }
+};
+
+// Where the axes end: the hull's area reaches the right edge and the bottom.
+struct PlaneRange {
+    double costHigh = 0;
+    double qualityBottom = 0;
+};
+
+PlaneRange fitAxes(const PlaneAxes& axes, PlaneExtent extent) {
+    if (extent.empty()) // a plausible empty plane until there is something to show
+        extent = {1e-4, 1e-2, 0, 1};
+    const double low = extent.costMin / 1.8, high = extent.costMax * 1.8;
+    const double qualityPad = std::max(0.02, (extent.qualityMax - extent.qualityMin) * 0.08);
+    const double bottom = std::max(0.0, extent.qualityMin - qualityPad);
+    axes.cost->setRange(low, high);
+    axes.quality->setRange(bottom, std::min(1.0, extent.qualityMax + qualityPad));
+    return {high, bottom};
+}
+
+void drawHull(const PlaneAxes& axes, const std::vector<CostQualityPoint>& achievable,
+              const PlaneRange& range) {
+    std::vector<CostQualityPoint> positive;
+    for (const CostQualityPoint& p : achievable)
+        if (p.cost > 0)
+            positive.push_back(p);
+    const std::vector<CostQualityPoint> hull = upperConvexHull(positive);
+    if (hull.size() < 2)
+        return;
+    // Owned by the area (a QAreaSeries does not own its bounds), so that clearing the chart
+    // deletes them with it instead of leaving two series per redraw.
+    auto* upper = new QLineSeries;
+    auto* lower = new QLineSeries;
+    for (const CostQualityPoint& p : hull) {
+        upper->append(p.cost, p.quality);
+        lower->append(p.cost, range.qualityBottom);
+    }
+    upper->append(range.costHigh, hull.back().quality); // a larger budget can stay unspent
+    lower->append(range.costHigh, range.qualityBottom);
+    auto* area = new QAreaSeries(upper, lower);
+    upper->setParent(area);
+    lower->setParent(area);
+    area->setName(ParetoPanel::tr("non-dominated hull"));
+    area->setColor(QColor(46, 139, 87, 45));
+    area->setBorderColor(QColor(46, 139, 87, 140));
+    axes.attach(area);
+}
+
+// One line per router's sweep, AIQ in the legend; the upper bound dashed grey.
+void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
+                const QString& upperBound) {
+    for (int i = 0; i < static_cast<int>(curves.size()); ++i) {
+        const QJsonObject& c = curves[static_cast<std::size_t>(i)];
+        const QString name = c.value(QStringLiteral("name")).toString();
+        const bool bound = name == upperBound;
+        auto* line = new QLineSeries(axes.chart);
+        const double aiqValue = c.value(QStringLiteral("aiq")).toDouble(NAN);
+        line->setName(std::isfinite(aiqValue)
+                          ? QStringLiteral("%1 (AIQ %2)").arg(name).arg(aiqValue, 0, 'f', 3)
+                          : name);
+        QPen pen(bound ? QColor(60, 60, 60) : routerColor(i), bound ? 1.5 : 2);
+        if (bound)
+            pen.setStyle(Qt::DashLine);
+        line->setPen(pen);
+        line->setPointsVisible(true);
+        for (const CostQualityPoint& p : curvePoints(c))
+            if (p.cost > 0)
+                line->append(p.cost, p.quality);
+        axes.attach(line);
+    }
+}
+
+// A labelled dot per model; one legend entry for them all.
+void drawSingleModels(const PlaneAxes& axes, const std::vector<NamedPoint>& models) {
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        if (!(models[m].point.cost > 0))
+            continue;
+        auto* dot = new QScatterSeries(axes.chart);
+        dot->setName(ParetoPanel::tr("single models"));
+        dot->setMarkerSize(9);
+        dot->setColor(QColor(90, 90, 90));
+        dot->setBorderColor(Qt::white);
+        dot->append(models[m].point.cost, models[m].point.quality);
+        // A literal format: the label is the model's name.
+        dot->setPointLabelsFormat(models[m].name);
+        dot->setPointLabelsVisible(true);
+        dot->setPointLabelsClipping(false);
+        dot->setPointLabelsColor(QColor(50, 50, 50));
+        axes.attach(dot);
+        if (m > 0)
+            hideFromLegend(axes.chart, dot);
+    }
+}
+
+// A square per router in its curve's colour, named so that a slider move can replace its
+// point without a redraw.
+void drawOperatingPoints(const PlaneAxes& axes,
+                         const std::vector<ParetoPanel::OperatingPoint>& points,
+                         const std::vector<QJsonObject>& curves) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const ParetoPanel::OperatingPoint& p = points[i];
+        if (!(p.costUsd > 0))
+            continue;
+        auto* marker = new QScatterSeries(axes.chart);
+        marker->setObjectName(QStringLiteral("operatingPoint"));
+        marker->setProperty("router", p.router);
+        marker->setName(ParetoPanel::tr("slider's operating point"));
+        marker->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+        marker->setMarkerSize(13);
+        int colorIndex = 0;
+        for (int c = 0; c < static_cast<int>(curves.size()); ++c)
+            if (curves[static_cast<std::size_t>(c)].value(QStringLiteral("name")).toString() ==
+                p.router)
+                colorIndex = c;
+        marker->setColor(routerColor(colorIndex));
+        marker->setBorderColor(Qt::black);
+        marker->append(p.costUsd, p.quality);
+        axes.attach(marker);
+        if (i > 0)
+            hideFromLegend(axes.chart, marker);
+    }
 }
 
 } // namespace
@@ -108,153 +270,41 @@ void ParetoPanel::setRepricedModels(const QJsonArray& models) {
 void ParetoPanel::redraw() {
     stale_ = false;
     clearChart(chart_);
-    auto* costAxis = new QLogValueAxis(chart_);
-    costAxis->setBase(10);
-    costAxis->setTitleText(tr("mean cost per call, USD (log scale)"));
-    costAxis->setLabelFormat(QStringLiteral("%.2g"));
-    costAxis->setMinorTickCount(8);
-    auto* qualityAxis = new QValueAxis(chart_);
-    qualityAxis->setTitleText(tr("mean quality"));
-    chart_->addAxis(costAxis, Qt::AlignBottom);
-    chart_->addAxis(qualityAxis, Qt::AlignLeft);
-
-    double costMin = INFINITY, costMax = 0, qualityMin = 1, qualityMax = 0;
-    auto extend = [&](const CostQualityPoint& p) {
-        if (!(p.cost > 0) || !std::isfinite(p.quality))
-            return;
-        costMin = std::min(costMin, p.cost);
-        costMax = std::max(costMax, p.cost);
-        qualityMin = std::min(qualityMin, p.quality);
-        qualityMax = std::max(qualityMax, p.quality);
-    };
-    auto attach = [&](QAbstractSeries* s) {
-        chart_->addSeries(s);
-        s->attachAxis(costAxis);
-        s->attachAxis(qualityAxis);
-    };
-
+    const PlaneAxes axes = addAxes(chart_);
     const std::vector<NamedPoint> models = singleModels(
         repricedModels_.isEmpty() ? results_->sweep
                                   : QJsonObject{{QStringLiteral("models"), repricedModels_}});
     const std::vector<QJsonObject> curves = results_->sweepCurves();
+    const QString upperBound = RouterRegistry::instance().upperBound().name;
+
+    // Single models and router points are achievable; the upper bound reads hindsight.
+    PlaneExtent extent;
     std::vector<CostQualityPoint> achievable;
     for (const NamedPoint& m : models) {
         achievable.push_back(m.point);
-        extend(m.point);
+        extent.extend(m.point);
     }
     for (const QJsonObject& c : curves) {
         const std::vector<CostQualityPoint> points = curvePoints(c);
         for (const CostQualityPoint& p : points)
-            extend(p);
-        if (c.value(QStringLiteral("name")).toString() != QLatin1String("oracle"))
+            extent.extend(p);
+        if (c.value(QStringLiteral("name")).toString() != upperBound)
             achievable.insert(achievable.end(), points.begin(), points.end());
     }
     for (const OperatingPoint& p : operatingPoints_)
-        extend({p.costUsd, p.quality});
-    const bool empty = !(costMax > 0);
-    if (empty) {
-        costMin = 1e-4;
-        costMax = 1e-2;
-        qualityMin = 0;
-        qualityMax = 1;
-    }
-    const double low = costMin / 1.8, high = costMax * 1.8;
-    const double qualityPad = std::max(0.02, (qualityMax - qualityMin) * 0.08);
-    const double bottom = std::max(0.0, qualityMin - qualityPad);
-    costAxis->setRange(low, high);
-    qualityAxis->setRange(bottom, std::min(1.0, qualityMax + qualityPad));
+        extent.extend({p.costUsd, p.quality});
 
+    const PlaneRange range = fitAxes(axes, extent);
     // The shaded hull first, so points and curves draw over it.
-    std::vector<CostQualityPoint> positive;
-    for (const CostQualityPoint& p : achievable)
-        if (p.cost > 0)
-            positive.push_back(p);
-    const std::vector<CostQualityPoint> hull = upperConvexHull(positive);
-    if (hull.size() >= 2) {
-        // Owned by the area (a QAreaSeries does not own its bounds), so that clearing the chart
-        // deletes them with it instead of leaving two series per redraw.
-        auto* upper = new QLineSeries;
-        auto* lower = new QLineSeries;
-        for (const CostQualityPoint& p : hull) {
-            upper->append(p.cost, p.quality);
-            lower->append(p.cost, bottom);
-        }
-        upper->append(high, hull.back().quality); // a larger budget can stay unspent
-        lower->append(high, bottom);
-        auto* area = new QAreaSeries(upper, lower);
-        upper->setParent(area);
-        lower->setParent(area);
-        area->setName(tr("non-dominated hull"));
-        area->setColor(QColor(46, 139, 87, 45));
-        area->setBorderColor(QColor(46, 139, 87, 140));
-        attach(area);
-    }
-
-    for (int i = 0; i < static_cast<int>(curves.size()); ++i) {
-        const QJsonObject& c = curves[static_cast<std::size_t>(i)];
-        const QString name = c.value(QStringLiteral("name")).toString();
-        const bool oracle = name == QLatin1String("oracle");
-        auto* line = new QLineSeries(chart_);
-        const double aiqValue = c.value(QStringLiteral("aiq")).toDouble(NAN);
-        line->setName(std::isfinite(aiqValue)
-                          ? QStringLiteral("%1 (AIQ %2)").arg(name).arg(aiqValue, 0, 'f', 3)
-                          : name);
-        QPen pen(oracle ? QColor(60, 60, 60) : routerColor(i), oracle ? 1.5 : 2);
-        if (oracle)
-            pen.setStyle(Qt::DashLine);
-        line->setPen(pen);
-        line->setPointsVisible(true);
-        for (const CostQualityPoint& p : curvePoints(c))
-            if (p.cost > 0)
-                line->append(p.cost, p.quality);
-        attach(line);
-    }
-
-    for (std::size_t m = 0; m < models.size(); ++m) {
-        if (!(models[m].point.cost > 0))
-            continue;
-        auto* dot = new QScatterSeries(chart_);
-        dot->setName(tr("single models"));
-        dot->setMarkerSize(9);
-        dot->setColor(QColor(90, 90, 90));
-        dot->setBorderColor(Qt::white);
-        dot->append(models[m].point.cost, models[m].point.quality);
-        // A literal format: the label is the model's name.
-        dot->setPointLabelsFormat(models[m].name);
-        dot->setPointLabelsVisible(true);
-        dot->setPointLabelsClipping(false);
-        dot->setPointLabelsColor(QColor(50, 50, 50));
-        attach(dot);
-        if (m > 0)
-            hideFromLegend(chart_, dot);
-    }
-
-    for (std::size_t i = 0; i < operatingPoints_.size(); ++i) {
-        const OperatingPoint& p = operatingPoints_[i];
-        if (!(p.costUsd > 0))
-            continue;
-        auto* marker = new QScatterSeries(chart_);
-        marker->setObjectName(QStringLiteral("operatingPoint"));
-        marker->setProperty("router", p.router);
-        marker->setName(tr("slider's operating point"));
-        marker->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-        marker->setMarkerSize(13);
-        int colorIndex = 0;
-        for (int c = 0; c < static_cast<int>(curves.size()); ++c)
-            if (curves[static_cast<std::size_t>(c)].value(QStringLiteral("name")).toString() ==
-                p.router)
-                colorIndex = c;
-        marker->setColor(routerColor(colorIndex));
-        marker->setBorderColor(Qt::black);
-        marker->append(p.costUsd, p.quality);
-        attach(marker);
-        if (i > 0)
-            hideFromLegend(chart_, marker);
-    }
-    setNote(empty ? tr("Run an experiment (its sweep part) or open a sweep result to see the "
-                       "frontier.")
-                  : tr("Each curve is one router swept from all-quality (right) to all-cost "
-                       "(left). Squares: where the preference slider puts each router."));
+    drawHull(axes, achievable, range);
+    drawCurves(axes, curves, upperBound);
+    drawSingleModels(axes, models);
+    drawOperatingPoints(axes, operatingPoints_, curves);
+    setNote(extent.empty()
+                ? tr("Run an experiment (its sweep part) or open a sweep result to see the "
+                     "frontier.")
+                : tr("Each curve is one router swept from all-quality (right) to all-cost "
+                     "(left). Squares: where the preference slider puts each router."));
 }
 
 CsvTable ParetoPanel::table() const {
@@ -269,6 +319,7 @@ CsvTable ParetoPanel::table() const {
                     {},
                     CsvTable::number(m.point.cost),
                     CsvTable::number(m.point.quality)});
+    const QString upperBound = RouterRegistry::instance().upperBound().name;
     for (const QJsonObject& c : results_->sweepCurves()) {
         const QString name = c.value(QStringLiteral("name")).toString();
         for (const QJsonValue& v : c.value(QStringLiteral("points")).toArray()) {
@@ -276,9 +327,9 @@ CsvTable ParetoPanel::table() const {
             if (!o.contains(QStringLiteral("cost_usd")))
                 continue;
             const QJsonObject w = o.value(QStringLiteral("preference")).toObject();
-            csv.addRow({name == QLatin1String("oracle") ? QStringLiteral("oracle")
-                                                        : QStringLiteral("router"),
-                        name, CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
+            // The upper bound is a kind of its own, spelled by its name.
+            csv.addRow({name == upperBound ? name : QStringLiteral("router"), name,
+                        CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
                         CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
                         CsvTable::number(w.value(QStringLiteral("latency")).toDouble()),
                         CsvTable::number(o.value(QStringLiteral("cost_usd")).toDouble()),

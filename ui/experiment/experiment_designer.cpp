@@ -28,6 +28,11 @@ QStringList splitPaths(const QString& text) {
     return out;
 }
 
+// Trains and scores on every prompt; listed first among the split kinds.
+QString noSplit() {
+    return SplitRule::namedKinds().front();
+}
+
 QDoubleSpinBox* weightBox(QWidget* parent) {
     auto* box = new QDoubleSpinBox(parent);
     box->setRange(0, 100);
@@ -145,8 +150,7 @@ QWidget* ExperimentDesigner::createSettingsBox() {
     sessions->addWidget(sessionLength_);
     form->addRow(tr("Sessions"), sessions);
     split_ = new QComboBox(box);
-    split_->addItems(
-        {QStringLiteral("none"), QStringLiteral("random"), QStringLiteral("category")});
+    split_->addItems(SplitRule::namedKinds());
     splitValue_ = new QLineEdit(box);
     splitValue_->setToolTip(tr("random: the training fraction (e.g. 0.7); category: the test "
                                "categories, comma-separated."));
@@ -173,7 +177,7 @@ QWidget* ExperimentDesigner::createSettingsBox() {
     connect(sessions_, &QComboBox::currentTextChanged, this,
             [this](const QString& t) { sessionLength_->setEnabled(t == QLatin1String("length")); });
     connect(split_, &QComboBox::currentTextChanged, this,
-            [this](const QString& t) { splitValue_->setEnabled(t != QLatin1String("none")); });
+            [this](const QString& t) { splitValue_->setEnabled(t != noSplit()); });
     return box;
 }
 
@@ -221,11 +225,10 @@ void ExperimentDesigner::setExperiment(const GuiExperiment& e) {
     sessions_->setCurrentText(sessions.section(QLatin1Char(':'), 0, 0));
     sessionLength_->setValue(a.options.sessions.length);
     sessionLength_->setEnabled(sessions_->currentText() == QLatin1String("length"));
-    const QString split =
-        a.testDatasets.isEmpty() ? a.options.split.toString() : QStringLiteral("none");
+    const QString split = a.testDatasets.isEmpty() ? a.options.split.toString() : noSplit();
     split_->setCurrentText(split.section(QLatin1Char(':'), 0, 0));
     splitValue_->setText(split.section(QLatin1Char(':'), 1));
-    splitValue_->setEnabled(split_->currentText() != QLatin1String("none"));
+    splitValue_->setEnabled(split_->currentText() != noSplit());
     reward_->setCurrentText(rewardKindName(a.options.reward));
     missing_->setCurrentText(a.options.missing == MissingPolicy::SkipPrompt
                                  ? QStringLiteral("skip")
@@ -255,8 +258,8 @@ bool ExperimentDesigner::experiment(GuiExperiment& out, QString& error) const {
                                      : sessions_->currentText();
         a.options.sessions = SessionRule::parse(sessions);
         if (a.testDatasets.isEmpty())
-            a.options.split = SplitRule::parse(split_->currentText() == QLatin1String("none")
-                                                   ? QStringLiteral("none")
+            a.options.split = SplitRule::parse(split_->currentText() == noSplit()
+                                                   ? noSplit()
                                                    : split_->currentText() + QLatin1Char(':') +
                                                          splitValue_->text().trimmed());
         a.options.reward = rewardKindFromName(reward_->currentText());

@@ -1,5 +1,7 @@
 #include "ui/experiment/experiment_results.h"
 
+#include "experiment/experiment_plan.h"
+
 #include <QJsonArray>
 
 namespace routerlab {
@@ -8,9 +10,9 @@ std::vector<QJsonObject> ExperimentResults::simulateRows() const {
     std::vector<QJsonObject> rows;
     for (const QJsonValue& v : simulate.value(QStringLiteral("routers")).toArray())
         rows.push_back(v.toObject());
-    for (const char* key : {"oracle", "random", "best_single"})
-        if (simulate.contains(QLatin1String(key)))
-            rows.push_back(simulate.value(QLatin1String(key)).toObject());
+    for (const QString& router : simulateReferenceRouters())
+        if (simulate.contains(resultKeyOf(router)))
+            rows.push_back(simulate.value(resultKeyOf(router)).toObject());
     return rows;
 }
 
@@ -18,8 +20,8 @@ std::vector<QJsonObject> ExperimentResults::sweepCurves() const {
     std::vector<QJsonObject> curves;
     for (const QJsonValue& v : sweep.value(QStringLiteral("routers")).toArray())
         curves.push_back(v.toObject());
-    if (sweep.contains(QStringLiteral("oracle")))
-        curves.push_back(sweep.value(QStringLiteral("oracle")).toObject());
+    if (sweep.contains(sweepUpperBoundKey()))
+        curves.push_back(sweep.value(sweepUpperBoundKey()).toObject());
     return curves;
 }
 

@@ -1,27 +1,19 @@
 #include "ui/experiment/run_controller.h"
 
-#include <QTimer>
 #include <QtConcurrent>
 
 namespace routerlab {
 
-namespace {
-constexpr int kPollMs = 100;
-}
-
-RunController::RunController(QObject* parent) : QObject(parent), pollTimer_(new QTimer(this)) {
-    pollTimer_->setInterval(kPollMs);
-    connect(pollTimer_, &QTimer::timeout, this, &RunController::poll);
-    connect(&watcher_, &QFutureWatcher<RunOutcome>::finished, this,
-            &RunController::onWorkerFinished);
+RunController::RunController(QObject* parent) : QObject(parent) {
+    connect(&job_, &BackgroundJob::poll, this, &RunController::poll);
+    connect(&job_, &BackgroundJob::finished, this, &RunController::onWorkerFinished);
     connect(&jsonWatcher_, &QFutureWatcher<ResultsAccumulator::Jsons>::finished, this,
             &RunController::onJsonsBuilt);
 }
 
 RunController::~RunController() {
-    if (progress_)
-        progress_->cancel.store(true);
-    watcher_.waitForFinished();
+    job_.cancel();
+    job_.waitForFinished();
     jsonWatcher_.waitForFinished();
 }
 
@@ -32,24 +24,22 @@ void RunController::start(const GuiExperiment& experiment, const LoadedData& loa
     running_ = true;
     workerDone_ = false;
     jsonBusy_ = false;
-    outcome_ = {};
+    outcome_ = std::make_shared<RunOutcome>();
     progress_ = std::make_shared<RunProgress>();
     accumulator_.reset();
     title_ = title;
     cellsStartedMs_ = -1;
     clock_.start();
     const int threads = std::max(1, experiment.simulate.threads);
-    // The job runs its cells on threads of its own; the pool thread only waits for them.
-    watcher_.setFuture(QtConcurrent::run([experiment, loaded, progress = progress_, threads] {
-        return runExperimentJob(experiment, loaded, progress, threads);
-    }));
-    pollTimer_->start();
+    // The experiment runs its cells on threads of its own; the job's thread only waits for them.
+    job_.start([experiment, loaded, progress = progress_, outcome = outcome_,
+                threads] { *outcome = runExperimentJob(experiment, loaded, progress, threads); },
+               [progress = progress_] { progress->cancel.store(true); });
     emit runningChanged(true);
 }
 
 void RunController::cancel() {
-    if (progress_ && running_)
-        progress_->cancel.store(true);
+    job_.cancel();
 }
 
 qint64 RunController::remainingMs() const {
@@ -99,11 +89,9 @@ void RunController::onJsonsBuilt() {
         finish();
 }
 
+// The job has polled once more since the work returned: every cell is folded in.
 void RunController::onWorkerFinished() {
-    pollTimer_->stop();
-    outcome_ = watcher_.result();
     workerDone_ = true;
-    poll();
     // The last cells' JSONs are still being built: finish when they land.
     if (!jsonBusy_)
         finish();
@@ -114,7 +102,7 @@ void RunController::finish() {
         return;
     running_ = false;
     emit runningChanged(false);
-    emit finished(outcome_.cancelled, outcome_.error);
+    emit finished(outcome_->cancelled, outcome_->error);
 }
 
 } // namespace routerlab

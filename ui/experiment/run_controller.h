@@ -2,13 +2,12 @@
 
 #include "ui/experiment/experiment_run_job.h"
 #include "ui/experiment/results_accumulator.h"
+#include "ui/shell/background_job.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QObject>
 #include <memory>
-
-class QTimer;
 
 namespace routerlab {
 
@@ -23,6 +22,8 @@ class RunController : public QObject {
 public:
     explicit RunController(QObject* parent = nullptr);
     ~RunController() override; // cancels and waits: the workers never outlive us
+
+    static constexpr int kPollMs = 100; // how often finished cells are folded in
 
     // `threads` 0: the experiment's own thread count.
     void start(const GuiExperiment& experiment, const LoadedData& loaded, const QString& title);
@@ -52,15 +53,14 @@ private:
     void onWorkerFinished();
     void finish();
 
-    QFutureWatcher<RunOutcome> watcher_;
+    BackgroundJob job_{kPollMs};
     QFutureWatcher<ResultsAccumulator::Jsons> jsonWatcher_;
-    RunOutcome outcome_;
+    std::shared_ptr<RunOutcome> outcome_; // written by the job before it returns
     bool running_ = false;
     bool workerDone_ = false;
     // A JSON build is in flight. Not jsonWatcher_.isRunning(): that turns false before the
     // finished signal arrives, and a new setFuture then would swallow the last build.
     bool jsonBusy_ = false;
-    QTimer* pollTimer_;
     std::shared_ptr<RunProgress> progress_;
     std::unique_ptr<ResultsAccumulator> accumulator_;
     QString title_;

@@ -6,15 +6,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
-#include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 #include <utility>
 
 namespace routerlab {
 
 LoadController::LoadController(QStatusBar* statusBar, QObject* parent)
     : QObject(parent), statusBar_(statusBar), progressBar_(new QProgressBar(statusBar)),
-      cancelButton_(new QPushButton(tr("Cancel"), statusBar)), progressTimer_(new QTimer(this)) {
+      cancelButton_(new QPushButton(tr("Cancel"), statusBar)) {
     progressBar_->setMaximumWidth(200);
     progressBar_->setTextVisible(false);
     cancelButton_->setToolTip(tr("Stop loading; what is shown now stays"));
@@ -24,32 +22,26 @@ LoadController::LoadController(QStatusBar* statusBar, QObject* parent)
     progressBar_->hide();
     cancelButton_->hide();
     // Sample the worker's byte counter rather than queue a signal per chunk it reads.
-    progressTimer_->setInterval(100);
-    connect(progressTimer_, &QTimer::timeout, this, &LoadController::updateProgress);
-    connect(&watcher_, &QFutureWatcher<LoadOutcome>::finished, this,
-            &LoadController::onWorkerFinished);
-}
-
-LoadController::~LoadController() {
-    if (progress_)
-        progress_->cancel = true;
-    watcher_.waitForFinished();
+    connect(&job_, &BackgroundJob::poll, this, &LoadController::updateProgress);
+    connect(&job_, &BackgroundJob::finished, this, &LoadController::onWorkerFinished);
 }
 
 void LoadController::start(const LoadRequest& request) {
     if (isRunning()) {
         pending_ = request;
-        progress_->cancel = true;
+        job_.cancel();
         return;
     }
     progress_ = std::make_shared<LoadProgress>();
+    outcome_ = std::make_shared<LoadOutcome>();
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
-    watcher_.setFuture(QtConcurrent::run(runLoadJob, request, progress_));
+    job_.start([request, progress = progress_,
+                outcome = outcome_] { *outcome = runLoadJob(request, progress); },
+               [progress = progress_] { progress->cancel = true; });
     statusBar_->showMessage(tr("Loading %1…").arg(RecentFilesMenu::describe(request)));
     progressBar_->setRange(0, 0);
     progressBar_->show();
     cancelButton_->show();
-    progressTimer_->start();
     emit runningChanged(true);
 }
 
@@ -57,7 +49,7 @@ void LoadController::cancel() {
     if (!isRunning())
         return;
     pending_.reset();
-    progress_->cancel = true;
+    job_.cancel();
     statusBar_->showMessage(tr("Cancelling…"));
 }
 
@@ -76,10 +68,9 @@ void LoadController::updateProgress() {
 }
 
 void LoadController::onWorkerFinished() {
-    progressTimer_->stop();
     progressBar_->hide();
     cancelButton_->hide();
-    const LoadOutcome outcome = watcher_.result();
+    const LoadOutcome outcome = *outcome_;
     if (pending_) {
         // Superseded: whatever it produced is dropped, the newer request runs instead.
         start(*std::exchange(pending_, std::nullopt));

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "ui/dataset/dataset_load_job.h"
+#include "ui/shell/background_job.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <memory>
 #include <optional>
@@ -10,7 +10,6 @@
 class QProgressBar;
 class QPushButton;
 class QStatusBar;
-class QTimer;
 
 namespace routerlab {
 
@@ -22,11 +21,10 @@ class LoadController : public QObject {
 
 public:
     explicit LoadController(QStatusBar* statusBar, QObject* parent = nullptr);
-    ~LoadController() override; // cancels and waits: the worker never outlives us
 
     void start(const LoadRequest& request);
     void cancel();
-    bool isRunning() const { return watcher_.isRunning(); }
+    bool isRunning() const { return job_.isRunning(); }
     // Milliseconds since the reported request started.
     qint64 elapsedMs() const;
 
@@ -41,9 +39,10 @@ private:
     QStatusBar* statusBar_;
     QProgressBar* progressBar_;
     QPushButton* cancelButton_;
-    QTimer* progressTimer_;
-    QFutureWatcher<LoadOutcome> watcher_;
+    // Its destructor cancels and waits: the worker never outlives us.
+    BackgroundJob job_;
     std::shared_ptr<LoadProgress> progress_;
+    std::shared_ptr<LoadOutcome> outcome_; // written by the worker before it returns
     std::optional<LoadRequest> pending_;
     qint64 startedMs_ = 0;
 };

@@ -1,21 +1,21 @@
 #include "ui/shell/main_window.h"
 
-#include "ui/charts/chart_panel.h"
 #include "common/version.h"
+#include "ui/charts/chart_panel.h"
 #include "ui/dataset/dataset_browser.h"
 #include "ui/dataset/dataset_summary_model.h"
 #include "ui/dataset/dataset_view.h"
+#include "ui/dataset/outcome_table_model.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
-#include "ui/live/live_console.h"
-#include "ui/shell/load_controller.h"
-#include "ui/dataset/outcome_table_model.h"
-#include "ui/pool/pool_view.h"
-#include "ui/tradeoff/preference_panel.h"
-#include "ui/quiz/quiz_wizard.h"
-#include "ui/shell/recent_files_menu.h"
 #include "ui/experiment/run_controller.h"
 #include "ui/experiment/run_panel.h"
+#include "ui/live/live_console.h"
+#include "ui/pool/pool_view.h"
+#include "ui/quiz/quiz_wizard.h"
+#include "ui/shell/load_controller.h"
+#include "ui/shell/recent_files_menu.h"
+#include "ui/tradeoff/preference_panel.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -56,7 +56,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("RouterLab"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/routerlab.svg")));
     setAcceptDrops(true);
-    createActions();
+    connectActions();
     createDock();
     createCentral();
     createMenus();
@@ -72,71 +72,22 @@ MainWindow::~MainWindow() {
     delete loader_;
 }
 
-void MainWindow::createActions() {
-    openFileAction_ = new QAction(tr("Open Dataset &File…"), this);
-    openFileAction_->setShortcut(QKeySequence::Open);
-    connect(openFileAction_, &QAction::triggered, this, &MainWindow::chooseDatasetFiles);
-    openFolderAction_ = new QAction(tr("Open Dataset F&older…"), this);
-    openFolderAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    connect(openFolderAction_, &QAction::triggered, this, &MainWindow::chooseDatasetFolder);
-    openPoolAction_ = new QAction(tr("Open &Pool…"), this);
-    connect(openPoolAction_, &QAction::triggered, this, &MainWindow::choosePool);
-    reloadAction_ = new QAction(tr("&Reload"), this);
-    reloadAction_->setShortcut(QKeySequence::Refresh);
-    connect(reloadAction_, &QAction::triggered, this, &MainWindow::reload);
-    quitAction_ = new QAction(tr("&Quit"), this);
-    quitAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
-    quitAction_->setMenuRole(QAction::QuitRole);
-    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
-    openWorkspaceAction_ = new QAction(tr("Open &Workspace…"), this);
-    connect(openWorkspaceAction_, &QAction::triggered, this, &MainWindow::chooseWorkspace);
-    openResultAction_ = new QAction(tr("Open Res&ult…"), this);
-    openResultAction_->setToolTip(tr("A result JSON from routerlab-cli simulate, sweep or merge"));
-    connect(openResultAction_, &QAction::triggered, this, &MainWindow::chooseResultFile);
-    runAction_ = new QAction(tr("&Run Experiment"), this);
-    runAction_->setShortcut(QKeySequence(Qt::Key_F5));
-    cancelRunAction_ = new QAction(tr("&Cancel Run"), this);
-    cancelRunAction_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-    cancelRunAction_->setEnabled(false);
-    liveConsoleAction_ = new QAction(tr("&Live Console…"), this);
-    liveConsoleAction_->setObjectName(QStringLiteral("liveConsoleAction"));
-    liveConsoleAction_->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
-    connect(liveConsoleAction_, &QAction::triggered, this, &MainWindow::openLiveConsole);
-    quizAction_ = new QAction(tr("Cold-start &Quiz…"), this);
-    quizAction_->setObjectName(QStringLiteral("quizWizardAction"));
-    quizAction_->setToolTip(tr("Place a model new to the pool from a few prompts"));
-    connect(quizAction_, &QAction::triggered, this, &MainWindow::openQuizWizard);
-    aboutAction_ = new QAction(tr("&About RouterLab"), this);
-    aboutAction_->setMenuRole(QAction::AboutRole);
-    connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+void MainWindow::connectActions() {
+    connect(actions_.openFile, &QAction::triggered, this, &MainWindow::chooseDatasetFiles);
+    connect(actions_.openFolder, &QAction::triggered, this, &MainWindow::chooseDatasetFolder);
+    connect(actions_.openPool, &QAction::triggered, this, &MainWindow::choosePool);
+    connect(actions_.openWorkspace, &QAction::triggered, this, &MainWindow::chooseWorkspace);
+    connect(actions_.openResult, &QAction::triggered, this, &MainWindow::chooseResultFile);
+    connect(actions_.reload, &QAction::triggered, this, &MainWindow::reload);
+    connect(actions_.quit, &QAction::triggered, this, &QWidget::close);
+    connect(actions_.liveConsole, &QAction::triggered, this, &MainWindow::openLiveConsole);
+    connect(actions_.quiz, &QAction::triggered, this, &MainWindow::openQuizWizard);
+    connect(actions_.about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
 void MainWindow::createMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(openFileAction_);
-    file->addAction(openFolderAction_);
-    file->addAction(openPoolAction_);
-    recentMenu_ = new RecentFilesMenu(file);
+    recentMenu_ = actions_.fillMenuBar(menuBar(), findChildren<QDockWidget*>());
     connect(recentMenu_, &RecentFilesMenu::openRequested, this, &MainWindow::startLoad);
-    file->addMenu(recentMenu_);
-    file->addSeparator();
-    file->addAction(openWorkspaceAction_);
-    file->addAction(openResultAction_);
-    file->addSeparator();
-    file->addAction(reloadAction_);
-    file->addSeparator();
-    file->addAction(quitAction_);
-    QMenu* experiment = menuBar()->addMenu(tr("&Experiment"));
-    experiment->addAction(runAction_);
-    experiment->addAction(cancelRunAction_);
-    experiment->addAction(tr("Run on a C&luster…"), workbench_, &ExperimentWorkbench::runOnCluster);
-    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(liveConsoleAction_);
-    tools->addAction(quizAction_);
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* dock : findChildren<QDockWidget*>())
-        view->addAction(dock->toggleViewAction());
-    menuBar()->addMenu(tr("&Help"))->addAction(aboutAction_);
 }
 
 void MainWindow::createDock() {
@@ -172,11 +123,13 @@ void MainWindow::createCentral() {
     setCentralWidget(tabs_);
     connect(workbench_, &ExperimentWorkbench::message, this, &MainWindow::showMessage);
     connect(workbench_, &ExperimentWorkbench::pageRequested, this, &MainWindow::showPage);
-    connect(runAction_, &QAction::triggered, workbench_, &ExperimentWorkbench::run);
-    connect(cancelRunAction_, &QAction::triggered, workbench_->runs(), &RunController::cancel);
+    connect(actions_.run, &QAction::triggered, workbench_, &ExperimentWorkbench::run);
+    connect(actions_.cancelRun, &QAction::triggered, workbench_->runs(), &RunController::cancel);
+    connect(actions_.runOnCluster, &QAction::triggered, workbench_,
+            &ExperimentWorkbench::runOnCluster);
     connect(workbench_->runs(), &RunController::runningChanged, this, [this](bool running) {
-        runAction_->setEnabled(!running);
-        cancelRunAction_->setEnabled(running);
+        actions_.run->setEnabled(!running);
+        actions_.cancelRun->setEnabled(running);
     });
 
     auto* runDock = new QDockWidget(tr("Run"), this);
@@ -516,7 +469,7 @@ void MainWindow::reportFailure(const QString& what, const QString& message) {
 
 void MainWindow::updateActions() {
     const bool idle = !isLoading();
-    reloadAction_->setEnabled(idle && (currentDataset_ >= 0 || currentPool_ >= 0));
+    actions_.reload->setEnabled(idle && (currentDataset_ >= 0 || currentPool_ >= 0));
 }
 
 const DatasetSummary* MainWindow::currentSummary() const {

@@ -2,6 +2,7 @@
 
 #include "ui/dataset/dataset_load_job.h"
 #include "ui/experiment/prepared_experiment.h"
+#include "ui/shell/window_actions.h"
 #include "ui/shell/workspace_navigator.h"
 
 #include <QMainWindow>
@@ -10,7 +11,6 @@
 #include <memory>
 
 class QAbstractItemModel;
-class QAction;
 class QMessageBox;
 class QTabWidget;
 
@@ -94,7 +94,7 @@ private:
     };
 
     LoadedData windowData(QString* datasetName, QString* poolPath) const;
-    void createActions();
+    void connectActions();
     void createMenus();
     void createDock();
     void createCentral();
@@ -133,19 +133,8 @@ private:
     LoadController* loader_ = nullptr;
     QPointer<QMessageBox> errorBox_;
 
-    QAction* openFileAction_ = nullptr;
-    QAction* openFolderAction_ = nullptr;
-    QAction* openPoolAction_ = nullptr;
-    QAction* reloadAction_ = nullptr;
-    QAction* openWorkspaceAction_ = nullptr;
-    QAction* openResultAction_ = nullptr;
-    QAction* runAction_ = nullptr;
-    QAction* cancelRunAction_ = nullptr;
-    QAction* quitAction_ = nullptr;
-    QAction* aboutAction_ = nullptr;
-    QAction* liveConsoleAction_ = nullptr;
+    WindowActions actions_{this};
     LiveConsole* liveConsole_ = nullptr;
-    QAction* quizAction_ = nullptr;
     QuizWizard* quizWizard_ = nullptr;
     RecentFilesMenu* recentMenu_ = nullptr;
 

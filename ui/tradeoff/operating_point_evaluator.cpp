@@ -1,24 +1,13 @@
 #include "ui/tradeoff/operating_point_evaluator.h"
 
+#include "routers/router_registry.h"
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QtConcurrent>
 #include <cmath>
 
 namespace routerlab {
-
-bool isPreferenceConditioned(const RouterSpec& router) {
-    static const QStringList names{QStringLiteral("barp"),
-                                   QStringLiteral("knn"),
-                                   QStringLiteral("quality-regression"),
-                                   QStringLiteral("oracle"),
-                                   QStringLiteral("best-single"),
-                                   QStringLiteral("cheapest"),
-                                   QStringLiteral("priciest"),
-                                   QStringLiteral("random"),
-                                   QStringLiteral("fixed")};
-    return names.contains(router.name);
-}
 
 namespace {
 
@@ -59,11 +48,12 @@ OperatingPoints evaluateOperatingPoints(const PreparedExperiment& prepared,
     clock.start();
     OperatingPoints out;
     out.preference = preference;
+    const RouterRegistry& registry = RouterRegistry::instance();
     std::vector<RouterSpec> routers = prepared.experiment.simulate.routers;
-    routers.push_back(RouterSpec::parse(QStringLiteral("oracle")));
+    routers.push_back({registry.upperBound().name, {}});
     const RewardTable table = buildRewardTable(*prepared.setup, preference);
     for (const RouterSpec& spec : routers) {
-        if (!isPreferenceConditioned(spec)) {
+        if (!registry.can(spec, Capability::ServesAnyPreference)) {
             out.routers.push_back(nearestSweepPoint(spec.toString(), preference, sweep));
             continue;
         }

@@ -29,14 +29,11 @@ struct OperatingPoints {
     double milliseconds = 0; // evaluation time
 };
 
-// Routers that take the preference at decision time without learning from the run: their
-// operating point at a new preference is one pass over the test prompts, no re-training
-// (BaRP's trained policy comes from the setup's training cache).
-bool isPreferenceConditioned(const RouterSpec& router);
-
-// Evaluates every preference-conditioned router of the experiment (and the oracle) at
-// `preference`, seed 1; the others come from `sweep` (buildResult of the sweep part) at
-// the nearest cost weight. Thread-safe; takes a few milliseconds on thousands of prompts.
+// Evaluates every router of the experiment that serves any preference (Capability::
+// ServesAnyPreference: one pass over the test prompts, trained policies come from the setup's
+// training cache) and the oracle at `preference`, seed 1; the others come from `sweep`
+// (buildResult of the sweep part) at the nearest cost weight. Thread-safe; takes a few
+// milliseconds on thousands of prompts.
 OperatingPoints evaluateOperatingPoints(const PreparedExperiment& prepared,
                                         const Preference& preference, const QJsonObject& sweep);
 

@@ -1,0 +1,69 @@
+#include "ui/shell/window_actions.h"
+
+#include "ui/shell/recent_files_menu.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QMenuBar>
+
+namespace routerlab {
+
+WindowActions::WindowActions(QWidget* window)
+    : openFile(new QAction(tr("Open Dataset &File…"), window)),
+      openFolder(new QAction(tr("Open Dataset F&older…"), window)),
+      openPool(new QAction(tr("Open &Pool…"), window)),
+      openWorkspace(new QAction(tr("Open &Workspace…"), window)),
+      openResult(new QAction(tr("Open Res&ult…"), window)),
+      reload(new QAction(tr("&Reload"), window)), quit(new QAction(tr("&Quit"), window)),
+      run(new QAction(tr("&Run Experiment"), window)),
+      cancelRun(new QAction(tr("&Cancel Run"), window)),
+      runOnCluster(new QAction(tr("Run on a C&luster…"), window)),
+      liveConsole(new QAction(tr("&Live Console…"), window)),
+      quiz(new QAction(tr("Cold-start &Quiz…"), window)),
+      about(new QAction(tr("&About RouterLab"), window)) {
+    openFile->setShortcut(QKeySequence::Open);
+    openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openResult->setToolTip(tr("A result JSON from routerlab-cli simulate, sweep or merge"));
+    reload->setShortcut(QKeySequence::Refresh);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setMenuRole(QAction::QuitRole);
+    run->setShortcut(QKeySequence(Qt::Key_F5));
+    cancelRun->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    cancelRun->setEnabled(false);
+    // Tests find the tool windows' actions by name.
+    liveConsole->setObjectName(QStringLiteral("liveConsoleAction"));
+    liveConsole->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
+    quiz->setObjectName(QStringLiteral("quizWizardAction"));
+    quiz->setToolTip(tr("Place a model new to the pool from a few prompts"));
+    about->setMenuRole(QAction::AboutRole);
+}
+
+RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidget*>& docks) const {
+    QMenu* file = bar->addMenu(tr("&File"));
+    file->addAction(openFile);
+    file->addAction(openFolder);
+    file->addAction(openPool);
+    auto* recent = new RecentFilesMenu(file);
+    file->addMenu(recent);
+    file->addSeparator();
+    file->addAction(openWorkspace);
+    file->addAction(openResult);
+    file->addSeparator();
+    file->addAction(reload);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu* experiment = bar->addMenu(tr("&Experiment"));
+    experiment->addAction(run);
+    experiment->addAction(cancelRun);
+    experiment->addAction(runOnCluster);
+    QMenu* tools = bar->addMenu(tr("&Tools"));
+    tools->addAction(liveConsole);
+    tools->addAction(quiz);
+    QMenu* view = bar->addMenu(tr("&View"));
+    for (QDockWidget* dock : docks)
+        view->addAction(dock->toggleViewAction());
+    bar->addMenu(tr("&Help"))->addAction(about);
+    return recent;
+}
+
+} // namespace routerlab
