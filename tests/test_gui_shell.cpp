@@ -2,8 +2,8 @@
 // bad file without losing what it showed, and draws something worth a screenshot.
 
 #include "ui/dataset/dataset_summary_model.h"
-#include "ui/shell/main_window.h"
 #include "ui/dataset/summary_sort_proxy.h"
+#include "ui/shell/main_window.h"
 
 #include <QApplication>
 #include <QDir>

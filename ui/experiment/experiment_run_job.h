@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ui/experiment/prepared_experiment.h"
 #include "ui/charts/selection_trace.h"
+#include "ui/experiment/prepared_experiment.h"
 
 #include <QString>
 #include <atomic>

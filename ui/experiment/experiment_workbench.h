@@ -1,9 +1,9 @@
 #pragma once
 
 #include "ui/experiment/experiment_results.h"
-#include "ui/tradeoff/operating_point_evaluator.h"
 #include "ui/experiment/prepared_experiment.h"
 #include "ui/shell/workspace_navigator.h"
+#include "ui/tradeoff/operating_point_evaluator.h"
 
 #include <QObject>
 #include <memory>

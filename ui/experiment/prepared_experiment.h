@@ -1,7 +1,7 @@
 #pragma once
 
-#include "experiment/experiment_plan.h"
 #include "experiment/experiment_file.h"
+#include "experiment/experiment_plan.h"
 #include "formats/dataset_loader.h"
 #include "sim/simulation.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ui/experiment/experiment_results.h"
 #include "store/workspace_store.h"
+#include "ui/experiment/experiment_results.h"
 
 namespace routerlab {
 
