@@ -3,11 +3,10 @@
 // window, ratings are stored and replace each other, a cancel stops within a second or two and
 // keeps what had finished, and a dead endpoint or a bad file ends in a message, not a crash.
 
-#include "live/live_call_log.h"
-#include "ui/live/live_console.h"
-#include "ui/shell/main_window.h"
 #include "replay_process.h"
 #include "stall_meter.h"
+#include "ui/live/live_console.h"
+#include "ui/shell/main_window.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -113,7 +112,7 @@ QList<QVariant> TestGuiLive::runAndWait() {
 
 std::vector<LiveCallRecord> TestGuiLive::storedCalls() {
     WorkspaceStore store(console_->sessionWorkspace());
-    return LiveCallLog(store).calls(console_->sessionId());
+    return store.liveCalls(console_->sessionId());
 }
 
 void TestGuiLive::menuOpensTheConsoleOnTheWindowData() {
@@ -179,12 +178,11 @@ void TestGuiLive::ratingsAreStoredAndReplaceEachOther() {
     QTest::mouseClick(console_->thumbsDownButton(), Qt::LeftButton);
     {
         WorkspaceStore store(workspace_);
-        LiveCallLog log(store);
-        const std::optional<HumanRating> rating = log.rating(call.id);
+        const std::optional<HumanRating> rating = store.liveCallRating(call.id);
         QVERIFY(rating);
         QCOMPARE(rating->scale, HumanRating::Scale::Thumbs);
         QCOMPARE(rating->rating, 0.0);
-        QCOMPARE(log.calls(console_->sessionId())[2].quality, 0.0);
+        QCOMPARE(store.liveCalls(console_->sessionId())[2].quality, 0.0);
     }
     QCOMPARE(table->item(2, 9)->text(), QStringLiteral("0.00"));
     QCOMPARE(console_->ratingLabel()->text(), QStringLiteral("Rated: thumbs down"));
@@ -193,12 +191,11 @@ void TestGuiLive::ratingsAreStoredAndReplaceEachOther() {
     QTest::mouseClick(console_->starButton(4), Qt::LeftButton);
     {
         WorkspaceStore store(workspace_);
-        LiveCallLog log(store);
-        const std::optional<HumanRating> rating = log.rating(call.id);
+        const std::optional<HumanRating> rating = store.liveCallRating(call.id);
         QVERIFY(rating);
         QCOMPARE(rating->scale, HumanRating::Scale::Stars);
         QCOMPARE(rating->rating, 4.0);
-        QCOMPARE(log.calls(console_->sessionId())[2].quality, 0.75);
+        QCOMPARE(store.liveCalls(console_->sessionId())[2].quality, 0.75);
     }
     QCOMPARE(table->item(2, 9)->text(), QStringLiteral("0.75"));
     QVERIFY(console_->starButton(4)->isChecked());

@@ -131,9 +131,8 @@ private slots:
         const CellResult simulated = runCell(setup, {o.router, o.preference, o.seed});
 
         WorkspaceStore store(QDir(dir_.path()).filePath(QStringLiteral("reproduce.routerlab")));
-        LiveCallLog log(store);
         ChatClient client(fastClient_);
-        LiveRunner runner(setup, data_->pool, client, &log);
+        LiveRunner runner(setup, data_->pool, client, &store);
         const LiveResult live = runner.run(o);
 
         QCOMPARE(live.stopReason, QStringLiteral("complete"));
@@ -147,7 +146,7 @@ private slots:
         QCOMPARE(live.summary.regret, simulated.summary.regret);
         QCOMPARE(live.summary.selectionShare, simulated.summary.selectionShare);
 
-        const std::vector<LiveCallRecord> calls = log.calls(live.sessionId);
+        const std::vector<LiveCallRecord> calls = store.liveCalls(live.sessionId);
         QCOMPARE(calls.size(), simulated.log.model.size());
         for (std::size_t t = 0; t < calls.size(); ++t) {
             QCOMPARE(calls[t].status, QStringLiteral("ok"));
@@ -157,7 +156,7 @@ private slots:
             QVERIFY(calls[t].response.isEmpty()); // not opted in
             QCOMPARE(std::isnan(calls[t].firstTokenS), !stream);
         }
-        QCOMPARE(log.sessions().back().status, QStringLiteral("complete"));
+        QCOMPARE(store.liveSessions().back().status, QStringLiteral("complete"));
     }
 
     void faultsEndAnsweredOrFailedAndArePaidOnce_data() {
@@ -178,14 +177,13 @@ private slots:
         LiveOptions o = replayOptions(server.baseUrl(), QStringLiteral("pickllm-ga"));
         o.stream = stream;
         WorkspaceStore store(QDir(dir_.path()).filePath(QStringLiteral("faults.routerlab")));
-        LiveCallLog log(store);
         ClientOptions options = fastClient_;
         options.maxRetries = 1; // some prompts must run out of retries
         ChatClient client(options);
-        LiveRunner runner(setup, data_->pool, client, &log);
+        LiveRunner runner(setup, data_->pool, client, &store);
         const LiveResult live = runner.run(o);
 
-        const std::vector<LiveCallRecord> calls = log.calls(live.sessionId);
+        const std::vector<LiveCallRecord> calls = store.liveCalls(live.sessionId);
         QCOMPARE(live.stopReason, QStringLiteral("complete"));
         QCOMPARE(static_cast<int>(calls.size()), live.summary.steps);
         QCOMPARE(live.answered + live.failed, live.summary.steps);
@@ -264,8 +262,7 @@ private slots:
                     .toInt() == 30);
 
         WorkspaceStore store(workspace);
-        LiveCallLog log(store);
-        const std::vector<LiveCallRecord> calls = log.calls(log.sessions().back().id);
+        const std::vector<LiveCallRecord> calls = store.liveCalls(store.liveSessions().back().id);
         QVERIFY(calls.front().error.contains(QLatin1String("HTTP 401")));
 
         QByteArray everything = good.out + good.err + text.out + text.err + refused.out +

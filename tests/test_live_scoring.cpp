@@ -191,9 +191,8 @@ private slots:
         LiveOptions o = replayOptions(server.baseUrl(), QStringLiteral("epsilon-greedy"));
         o.scorer = QStringLiteral("judge:model=large");
         WorkspaceStore store(QDir(dir_.path()).filePath(QStringLiteral("judge.routerlab")));
-        LiveCallLog log(store);
         ChatClient client(fastClient_);
-        LiveRunner runner(setup, data_->pool, client, &log);
+        LiveRunner runner(setup, data_->pool, client, &store);
         const LiveResult live = runner.run(o);
         QCOMPARE(live.stopReason, QStringLiteral("complete"));
         QCOMPARE(live.failed, 0);
@@ -204,7 +203,7 @@ private slots:
         QHash<QString, int> rowOf;
         for (int i = 0; i < d.promptCount(); ++i)
             rowOf.insert(d.promptIds[i], i);
-        for (const LiveCallRecord& c : log.calls(live.sessionId)) {
+        for (const LiveCallRecord& c : store.liveCalls(live.sessionId)) {
             if (c.role == QLatin1String("judge")) {
                 ++judged;
                 judgeCost += c.costUsd;
@@ -255,25 +254,26 @@ private slots:
 
     void humanRatingsAreStored() {
         WorkspaceStore store(QDir(dir_.path()).filePath(QStringLiteral("ratings.routerlab")));
-        LiveCallLog log(store);
-        const qint64 session = log.startSession({});
+        const qint64 session = store.startLiveSession({});
         LiveCallRecord call;
         call.sessionId = session;
         call.promptId = QStringLiteral("p1");
         call.model = QStringLiteral("tiny");
         call.status = QStringLiteral("ok");
-        const qint64 id = log.recordCall(call);
+        const qint64 id = store.recordLiveCall(call);
         QCOMPARE(store.sessionOfLastLiveCall(), session);
-        QVERIFY(std::isnan(log.calls(session).front().quality));
-        log.rate(id, {HumanRating::Scale::Stars, 4, QStringLiteral("ana"), QStringLiteral("ok")});
-        QCOMPARE(log.calls(session).front().quality, 0.75);
-        log.rate(id, {HumanRating::Scale::Thumbs, 0, {}, {}}); // replaces the stars
-        QCOMPARE(log.rating(id)->scale, HumanRating::Scale::Thumbs);
-        QCOMPARE(log.calls(session).front().quality, 0.0);
+        QVERIFY(std::isnan(store.liveCalls(session).front().quality));
+        store.rateLiveCall(
+            id, {HumanRating::Scale::Stars, 4, QStringLiteral("ana"), QStringLiteral("ok")});
+        QCOMPARE(store.liveCalls(session).front().quality, 0.75);
+        store.rateLiveCall(id, {HumanRating::Scale::Thumbs, 0, {}, {}}); // replaces the stars
+        QCOMPARE(store.liveCallRating(id)->scale, HumanRating::Scale::Thumbs);
+        QCOMPARE(store.liveCalls(session).front().quality, 0.0);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 log.rate(id, {HumanRating::Scale::Stars, 6, {}, {}}));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 log.rate(id + 99, {HumanRating::Scale::Thumbs, 1, {}, {}}));
+                                 store.rateLiveCall(id, {HumanRating::Scale::Stars, 6, {}, {}}));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            store.rateLiveCall(id + 99, {HumanRating::Scale::Thumbs, 1, {}, {}}));
     }
 
     // What the Live Console starts, without its widgets: a session sampled from another thread

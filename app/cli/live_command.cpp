@@ -303,12 +303,9 @@ int runLive(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
 
     ChatClient chat(a.client);
     std::unique_ptr<WorkspaceStore> store;
-    std::unique_ptr<LiveCallLog> log;
-    if (!a.workspace.isEmpty()) {
+    if (!a.workspace.isEmpty())
         store = std::make_unique<WorkspaceStore>(a.workspace);
-        log = std::make_unique<LiveCallLog>(*store);
-    }
-    LiveRunner runner(setup, data.pool, chat, log.get());
+    LiveRunner runner(setup, data.pool, chat, store.get());
     LiveResult result;
     try {
         result = runUntilInterrupted(runner, a.live);

@@ -54,8 +54,8 @@ QJsonObject LiveResult::toJson(const QString& routerName, const QStringList& mod
 }
 
 LiveRunner::LiveRunner(const SimulationSetup& setup, const ModelPool& pool, ChatClient& client,
-                       LiveCallLog* log)
-    : setup_(setup), pool_(pool), client_(client), log_(log) {}
+                       WorkspaceStore* store)
+    : setup_(setup), pool_(pool), client_(client), store_(store) {}
 
 void LiveRunner::cancel() {
     cancelled_ = true;
@@ -143,7 +143,7 @@ private:
     }
 
     qint64 startSession() {
-        if (!runner_.log_)
+        if (!runner_.store_)
             return 0;
         LiveSessionRecord session;
         session.router = options_.router.toString();
@@ -152,7 +152,7 @@ private:
         session.seed = options_.seed;
         session.configJson = options_.configJson.isEmpty() ? QByteArray("{}") : options_.configJson;
         session.budgetUsd = options_.budgetUsd;
-        return runner_.log_->startSession(session);
+        return runner_.store_->startLiveSession(session);
     }
 
     // Routes, calls and learns from prompt `t`; false when the run stops before or during it.
@@ -170,8 +170,8 @@ private:
         const ChatResult answer = runner_.client_.call(call, runner_.cancelled_);
         LiveCallRecord record = answerRecord(t, row, decision, call, answer);
         if (answer.status == CallStatus::Cancelled) {
-            if (runner_.log_)
-                runner_.log_->recordCall(record);
+            if (runner_.store_)
+                runner_.store_->recordLiveCall(record);
             return stop(QStringLiteral("cancelled"));
         }
         const Score score = scoreOf(row, call, answer);
@@ -264,14 +264,14 @@ private:
 
     void recordAnswer(LiveCallRecord& record, const ChatResult& answer, const Score& score,
                       const Feedback& feedback) {
-        if (!runner_.log_)
+        if (!runner_.store_)
             return;
         record.costUsd = feedback.cost;
         record.quality = answer.ok() ? score.quality : 0.0;
         record.reward = feedback.reward;
         if (options_.storeResponses)
             record.response = answer.text;
-        runner_.log_->recordCall(record);
+        runner_.store_->recordLiveCall(record);
         if (!score.judgeCall)
             return;
         const ChatResult& j = *score.judgeCall;
@@ -286,7 +286,7 @@ private:
         judge.quality = score.quality;
         if (options_.storeResponses)
             judge.response = j.text;
-        runner_.log_->recordCall(judge);
+        runner_.store_->recordLiveCall(judge);
     }
 
     void finish() {
@@ -295,8 +295,8 @@ private:
         result_.summary.complete = result_.stopReason == QLatin1String("complete");
         result_.meanFirstTokenS =
             firstTokenCount_ > 0 ? firstTokenSum_ / firstTokenCount_ : std::nan("");
-        if (runner_.log_)
-            runner_.log_->finishSession(
+        if (runner_.store_)
+            runner_.store_->finishLiveSession(
                 result_.sessionId, result_.stopReason,
                 QJsonDocument(result_.toJson(options_.router.toString(), problem_.modelNames))
                     .toJson(QJsonDocument::Compact));

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "http/chat_client.h"
-#include "live/live_call_log.h"
 #include "live/scorer.h"
 #include "sim/simulation.h"
+#include "store/workspace_store.h"
 
 #include <QJsonObject>
 #include <atomic>
@@ -49,9 +49,9 @@ struct LiveResult {
 // is scored live. Against the replay server with the replay scorer it reproduces runCell().
 class LiveRunner {
 public:
-    // `log` may be null (nothing recorded). `askPerson` serves the human scorer.
+    // `store` may be null (nothing recorded). `askPerson` serves the human scorer.
     LiveRunner(const SimulationSetup& setup, const ModelPool& pool, ChatClient& client,
-               LiveCallLog* log = nullptr);
+               WorkspaceStore* store = nullptr);
 
     // Throws std::invalid_argument for a model without an endpoint or a bad scorer.
     LiveResult run(const LiveOptions& options,
@@ -70,7 +70,7 @@ private:
     const SimulationSetup& setup_;
     const ModelPool& pool_;
     ChatClient& client_;
-    LiveCallLog* log_;
+    WorkspaceStore* store_;
     std::atomic_bool cancelled_{false};
 };
 

@@ -166,9 +166,8 @@ std::shared_ptr<const Dataset> LiveSession::readPrompts(const ModelPool& pool,
 
 void LiveSession::route(const SimulationSetup& setup, const ModelPool& pool) {
     WorkspaceStore store(input_.workspacePath);
-    LiveCallLog log(store);
     ChatClient client(input_.client);
-    LiveRunner runner(setup, pool, client, &log);
+    LiveRunner runner(setup, pool, client, &store);
     struct Registration { // unregisters before the runner goes, exceptions included
         LiveSession& session;
         ~Registration() { session.registerRunner(nullptr); }
