@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QtTest>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <numeric>
 
@@ -351,9 +352,17 @@ private slots:
         QVERIFY(irt < oracle);
     }
 
-    // The policy's hand-written gradients against finite differences of its logits.
+    // The policy's hand-written gradients against finite differences of its logits, at a few
+    // seeded draws of the inputs (Eigen's Random draws from std::rand).
+    void setPolicyGradientsMatchFiniteDifferences_data() {
+        QTest::addColumn<unsigned>("seed");
+        for (const unsigned seed : {3u, 17u, 2026u})
+            QTest::addRow("seed %u", seed) << seed;
+    }
     void setPolicyGradientsMatchFiniteDifferences() {
-        SetPolicy policy({4, 5}, 3);
+        QFETCH(unsigned, seed);
+        std::srand(seed);
+        SetPolicy policy({4, 5}, seed);
         // Predicted rewards differ by hundredths, as in use: the logits stay within float's
         // reach of a finite difference.
         const Eigen::MatrixXf predictions =
@@ -387,6 +396,7 @@ private slots:
 
     // The order of the set changes nothing but the order of the logits.
     void setPolicyIgnoresTheOrderOfTheSet() {
+        std::srand(5);
         SetPolicy policy({4, 6}, 5);
         const Eigen::VectorXf features = Eigen::VectorXf::Random(4);
         const Eigen::MatrixXf predictions = Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 4);

@@ -26,6 +26,105 @@ double meanOverSeeds(const SimulationSetup& setup, const QString& router,
     return sum / seeds;
 }
 
+// Set from inside a run by the "cancels" router below, read by the engine.
+std::atomic_bool cancelFlag{false};
+
+// Routes as `random` does, but asks the run to stop once it has routed `at` prompts, or
+// answers `model` (any number, in the pool or not) from step `at` on: routers registered by
+// this test alone, to cancel from within a run and to break the pool's bounds on purpose.
+class MisbehavingRouter : public Router {
+public:
+    enum class Misdeed { Cancel, OutOfPool };
+    MisbehavingRouter(const RoutingProblem& problem, Misdeed misdeed, int at, int model)
+        : random_(RouterRegistry::instance().create(RouterSpec::parse(QStringLiteral("random")),
+                                                    problem)),
+          misdeed_(misdeed), at_(at), model_(model) {}
+    void reset(std::uint64_t seed) override {
+        random_->reset(seed);
+        steps_ = 0;
+    }
+    void startSession() override { random_->startSession(); }
+    Decision route(const Query& query, const RewardFunction& reward) override {
+        const int step = steps_++;
+        if (misdeed_ == Misdeed::Cancel && step == at_)
+            cancelFlag = true;
+        if (misdeed_ == Misdeed::OutOfPool && step >= at_)
+            return {model_, 1.0};
+        return random_->route(query, reward);
+    }
+    void observe(const Query& query, int model, const Feedback& feedback) override {
+        random_->observe(query, model, feedback);
+    }
+
+private:
+    std::unique_ptr<Router> random_;
+    Misdeed misdeed_;
+    int at_, model_;
+    int steps_ = 0;
+};
+
+void registerMisbehavingRouters() {
+    using T = RouterParameter::Type;
+    RouterRegistry::addShared({QStringLiteral("test-cancels"),
+                               QStringLiteral("random, then cancels the run at step `at`"),
+                               Capability::ServesAnyPreference,
+                               {{QStringLiteral("at"), T::Integer, 0, 0, 1e9, QString()}},
+                               [](const RoutingProblem& p, const RouterParameters& params) {
+                                   return std::make_unique<MisbehavingRouter>(
+                                       p, MisbehavingRouter::Misdeed::Cancel,
+                                       params.integer(QStringLiteral("at")), 0);
+                               }});
+    RouterRegistry::addShared({QStringLiteral("test-out-of-pool"),
+                               QStringLiteral("random, then `model` from step `at` on"),
+                               Capability::ServesAnyPreference,
+                               {{QStringLiteral("at"), T::Integer, 0, 0, 1e9, QString()},
+                                {QStringLiteral("model"), T::Integer, 0, -1e9, 1e9, QString()}},
+                               [](const RoutingProblem& p, const RouterParameters& params) {
+                                   return std::make_unique<MisbehavingRouter>(
+                                       p, MisbehavingRouter::Misdeed::OutOfPool,
+                                       params.integer(QStringLiteral("at")),
+                                       params.integer(QStringLiteral("model")));
+                               }});
+}
+
+// Two models, four prompts; b is dearer. Prompt 1 lacks a's outcome, prompt 3 lacks both:
+// their cost and latency are the pool's estimates for 100 input and 500 output tokens (a:
+// 0.002 USD and 0.5 + 500 / 100 = 5.5 s; b: 0.003 USD and 0.2 + 500 / 250 = 2.2 s).
+PricedDataset tinyMatrixWithGaps() {
+    PricedDataset data;
+    Dataset& d = data.dataset;
+    d.sources = {QStringLiteral("tiny.csv")};
+    d.categoryNames = {QStringLiteral("all")};
+    d.modelNames = {QStringLiteral("a"), QStringLiteral("b")};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    d.quality.resize(4, 2);
+    d.quality << 1, 0, nan, 1, 0, 1, nan, nan;
+    d.recordedCost.resize(4, 2);
+    d.recordedCost << 0.001, 0.003, nan, 0.003, 0.001, 0.003, nan, nan;
+    d.recordedLatency.resize(4, 2);
+    d.recordedLatency << 1, 1, nan, 1, 1, 1, nan, nan;
+    d.inputTokens.setConstant(4, 2, 100);
+    d.outputTokens.setConstant(4, 2, 500);
+    for (int i = 0; i < 4; ++i) {
+        d.promptIds.push_back(QStringLiteral("p%1").arg(i));
+        d.promptTexts.push_back(QStringLiteral("prompt number %1").arg(i));
+        d.references.emplace_back();
+        d.promptCategory.push_back(0);
+        d.promptSource.push_back(0);
+    }
+    PoolModel a, b;
+    a.id = QStringLiteral("a");
+    a.outputPricePerMTok = 4.0;
+    a.firstTokenS = 0.5;
+    a.outputTokensPerS = 100;
+    b.id = QStringLiteral("b");
+    b.outputPricePerMTok = 6.0;
+    b.firstTokenS = 0.2;
+    b.outputTokensPerS = 250;
+    data.pool.models = {a, b};
+    return data;
+}
+
 } // namespace
 
 class TestSimulation : public QObject {
@@ -36,6 +135,7 @@ private:
 
 private slots:
     void initTestCase() {
+        registerMisbehavingRouters();
         const QDir dir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
         sample_ = loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
                                     dir.filePath(QStringLiteral("sample.pool.json")));
@@ -216,13 +316,181 @@ private slots:
         QVERIFY(one[0].log.model != one[1].log.model);
     }
 
+    // Cancelled from within the run: the cell stops at the next session start and keeps the
+    // steps it ran, which are those of an uncancelled run; later cells do not run.
     void cancelStopsAndKeepsPartialResults() {
+        SimulationOptions options;
+        options.sessions = SessionRule::parse(QStringLiteral("length:50"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, options);
+        const RouterSpec cancels = RouterSpec::parse(QStringLiteral("test-cancels:at=120"));
+        const std::vector<Cell> cells = {
+            {cancels, kCostHeavy, 7}, {RouterSpec::parse(QStringLiteral("random")), kCostHeavy, 7}};
+        cancelFlag = false;
+        const auto results = runCells(setup, cells, 1, &cancelFlag);
+        QVERIFY(cancelFlag);
+        QCOMPARE(results.size(), std::size_t(2));
+        const CellResult& partial = results[0];
+        QVERIFY(!partial.summary.complete);
+        QCOMPARE(partial.summary.steps, 150); // step 120's session ends at 150
+        QCOMPARE(partial.log.model.size(), std::size_t(150));
+        QCOMPARE(partial.summary.sessionCostUsd.size(), std::size_t(3));
+        QVERIFY(!results[1].summary.complete);
+        QCOMPARE(results[1].summary.steps, 0);
+        QCOMPARE(results[1].cell.seed, std::uint64_t(7));
+
+        // The kept steps are the first 150 of the same cell run to the end, and the summary is
+        // theirs.
+        const CellResult whole =
+            runCell(setup, {RouterSpec::parse(QStringLiteral("random")), kCostHeavy, 7});
+        QVERIFY(whole.summary.complete);
+        QCOMPARE(whole.summary.steps, static_cast<int>(setup.scoredRows().size()));
+        const std::vector<int> prefix(whole.log.model.begin(), whole.log.model.begin() + 150);
+        QCOMPARE(partial.log.model, prefix);
+        double cost = 0, regret = 0;
+        for (int t = 0; t < 150; ++t) {
+            cost += whole.log.cost[t];
+            regret += whole.log.oracleReward[t] - whole.log.reward[t];
+        }
+        QCOMPARE(partial.summary.totalCostUsd, cost);
+        QCOMPARE(partial.summary.regret, regret);
+        QCOMPARE(partial.cumulativeRegret.step.back(), 149.0);
+        // The stored curve subtracts in double, the summary in float.
+        QVERIFY(std::abs(partial.cumulativeRegret.value.back() - regret) < 1e-5);
+
+        // Cancelled between cells, from the progress callback: the first cell is whole.
+        std::atomic_bool stop{false};
+        const auto between = runCells(setup, {cells[1], cells[1]}, 1, &stop,
+                                      [&](int done, int) { stop = done >= 1; });
+        QVERIFY(between[0].summary.complete);
+        QCOMPARE(between[0].log.model, whole.log.model);
+        QVERIFY(!between[1].summary.complete);
+        QCOMPARE(between[1].summary.steps, 0);
+    }
+
+    // A router that answers outside the pool stops the run with an error naming it and the
+    // step, whatever the thread count; nothing reads past the outcome tables.
+    void outOfPoolDecisionIsAnError_data() {
+        QTest::addColumn<int>("beyond"); // the decision, counted from the pool's size
+        QTest::addColumn<int>("threads");
+        QTest::newRow("the pool's size") << 0 << 1;
+        QTest::newRow("far beyond") << 1000000 << 2;
+        QTest::newRow("negative") << -1000 << 1;
+    }
+    void outOfPoolDecisionIsAnError() {
+        QFETCH(int, beyond);
+        QFETCH(int, threads);
         const SimulationSetup setup(sample_.dataset, sample_.pool, {});
-        std::atomic_bool cancel{true};
-        const auto results = runCells(
-            setup, {{RouterSpec::parse(QStringLiteral("random")), kQualityOnly, 1}}, 1, &cancel);
-        QCOMPARE(results.size(), std::size_t(1));
-        QVERIFY(!results[0].summary.complete);
+        const int models = setup.problem().modelCount();
+        const int model = models + beyond;
+        const RouterSpec broken =
+            RouterSpec::parse(QStringLiteral("test-out-of-pool:at=42,model=%1").arg(model));
+        const std::vector<Cell> cells = {
+            {RouterSpec::parse(QStringLiteral("random")), kQualityOnly, 1},
+            {broken, kQualityOnly, 1}};
+        try {
+            runCells(setup, cells, threads);
+            QFAIL("no error");
+        } catch (const std::out_of_range& e) {
+            const QString text = QString::fromUtf8(e.what());
+            const QString expected =
+                QStringLiteral("router 'test-out-of-pool:at=42,model=%1' chose model %1 at step "
+                               "42, outside the pool of %2 models (0..%3)")
+                    .arg(model)
+                    .arg(models)
+                    .arg(models - 1);
+            QVERIFY2(text == expected, e.what());
+        }
+    }
+
+    // The two missing-outcome policies on a matrix small enough to work out by hand (linear
+    // reward; the cost scale is the dearer model's mean cost, 0.003 USD, under both).
+    void missingOutcomesByHand_data() {
+        QTest::addColumn<QString>("policy");
+        QTest::addColumn<QString>("router");
+        QTest::addColumn<QString>("preferenceText");
+        QTest::addColumn<QList<int>>("picks");
+        QTest::addColumn<QList<double>>("rewards");
+        QTest::addColumn<double>("regret");
+        QTest::addColumn<double>("costUsd");
+        QTest::addColumn<double>("meanLatencyS");
+        const QString quality = QStringLiteral("quality=1"),
+                      even = QStringLiteral("quality=0.5,cost=0.5");
+        // Skip scores prompts 0 and 2 only.
+        QTest::newRow("skip, oracle, quality") << "skip"
+                                               << "oracle" << quality << QList<int>{0, 1}
+                                               << QList<double>{1, 1} << 0.0 << 0.004 << 1.0;
+        QTest::newRow("skip, a, quality") << "skip"
+                                          << "fixed:model=a" << quality << QList<int>{0, 0}
+                                          << QList<double>{1, 0} << 1.0 << 0.002 << 1.0;
+        // a: 0.5 - 0.5 * 0.001 / 0.003 = 1/3 and -1/6; b: -0.5 and 0.
+        QTest::newRow("skip, oracle, even") << "skip"
+                                            << "oracle" << even << QList<int>{0, 1}
+                                            << QList<double>{1.0 / 3, 0} << 0.0 << 0.004 << 1.0;
+        QTest::newRow("skip, b, even") << "skip"
+                                       << "fixed:model=b" << even << QList<int>{1, 1}
+                                       << QList<double>{-0.5, 0} << 5.0 / 6 << 0.006 << 1.0;
+        // Failure scores all four; a missing answer has quality 0 and the estimated cost.
+        QTest::newRow("failure, oracle, quality")
+            << "failure"
+            << "oracle" << quality << QList<int>{0, 1, 1, 0} << QList<double>{1, 1, 1, 0} << 0.0
+            << 0.009 << (1 + 1 + 1 + 5.5) / 4;
+        QTest::newRow("failure, a, quality")
+            << "failure"
+            << "fixed:model=a" << quality << QList<int>{0, 0, 0, 0} << QList<double>{1, 0, 0, 0}
+            << 2.0 << 0.006 << (1 + 5.5 + 1 + 5.5) / 4;
+        QTest::newRow("failure, b, quality")
+            << "failure"
+            << "fixed:model=b" << quality << QList<int>{1, 1, 1, 1} << QList<double>{0, 1, 1, 0}
+            << 1.0 << 0.012 << (1 + 1 + 1 + 2.2) / 4;
+        // Prompt 1: a -0.5 * 0.002 / 0.003 = -1/3, b 0. Prompt 3: a -1/3, b -0.5.
+        QTest::newRow("failure, oracle, even")
+            << "failure"
+            << "oracle" << even << QList<int>{0, 1, 1, 0} << QList<double>{1.0 / 3, 0, 0, -1.0 / 3}
+            << 0.0 << 0.009 << (1 + 1 + 1 + 5.5) / 4;
+        QTest::newRow("failure, a, even") << "failure"
+                                          << "fixed:model=a" << even << QList<int>{0, 0, 0, 0}
+                                          << QList<double>{1.0 / 3, -1.0 / 3, -1.0 / 6, -1.0 / 3}
+                                          << 0.5 << 0.006 << (1 + 5.5 + 1 + 5.5) / 4;
+    }
+    void missingOutcomesByHand() {
+        QFETCH(QString, policy);
+        QFETCH(QString, router);
+        QFETCH(QString, preferenceText);
+        QFETCH(QList<int>, picks);
+        QFETCH(QList<double>, rewards);
+        QFETCH(double, regret);
+        QFETCH(double, costUsd);
+        QFETCH(double, meanLatencyS);
+        const Preference preference = Preference::parse(preferenceText);
+        const PricedDataset data = tinyMatrixWithGaps();
+        SimulationOptions options;
+        options.reward = RewardKind::Linear;
+        options.missing =
+            policy == QLatin1String("skip") ? MissingPolicy::SkipPrompt : MissingPolicy::Failure;
+        options.sessions = SessionRule::parse(QStringLiteral("single"));
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        QCOMPARE(setup.problem().scales.costReference, 0.003);
+        QCOMPARE(setup.skippedPrompts(), options.missing == MissingPolicy::SkipPrompt ? 2 : 0);
+        const CellResult r = runCells(setup, {{RouterSpec::parse(router), preference, 1}}, 1)[0];
+        const std::vector<int> expectedPicks(picks.begin(), picks.end());
+        QCOMPARE(r.log.model, expectedPicks);
+        double sum = 0;
+        for (qsizetype t = 0; t < rewards.size(); ++t) {
+            QVERIFY2(std::abs(r.log.reward[t] - rewards[t]) < 1e-6,
+                     qPrintable(QStringLiteral("step %1: %2").arg(t).arg(r.log.reward[t])));
+            sum += rewards[t];
+        }
+        const double n = static_cast<double>(rewards.size());
+        QVERIFY(std::abs(r.summary.meanReward - sum / n) < 1e-6);
+        QVERIFY(std::abs(r.summary.regret - regret) < 1e-6);
+        QVERIFY(std::abs(r.summary.totalCostUsd - costUsd) < 1e-9);
+        QVERIFY(std::abs(r.summary.meanLatencyS - meanLatencyS) < 1e-6);
+        // The table's oracle, which every run's regret is measured against, agrees.
+        const RewardTable table = buildRewardTable(setup, preference);
+        double oracle = 0;
+        for (const double best : table.oracle)
+            oracle += best;
+        QVERIFY(std::abs(sum + regret - oracle) < 1e-6);
     }
 
     void pickLlmOnRealData_data() {

@@ -2,6 +2,7 @@
 
 #include "common/random.h"
 
+#include <QLocale>
 #include <QStringList>
 #include <cmath>
 #include <stdexcept>
@@ -46,7 +47,14 @@ Preference Preference::parse(const QString& text) {
 }
 
 QString Preference::toString() const {
-    return QStringLiteral("quality=%1,cost=%2,latency=%3").arg(quality).arg(cost).arg(latency);
+    // The shortest text that reads back to the same double: shards and stored experiments
+    // carry the preference as text, and 1/3 printed to six digits would come back as another
+    // preference (another reward table, another run).
+    const auto exact = [](double x) {
+        return QString::number(x, 'g', QLocale::FloatingPointShortest);
+    };
+    return QStringLiteral("quality=%1,cost=%2,latency=%3")
+        .arg(exact(quality), exact(cost), exact(latency));
 }
 
 Preference samplePreference(Random& random, int objectives) {

@@ -18,6 +18,7 @@ struct Preference {
     // "quality=0.7,cost=0.3" (any subset, any order; missing weights are 0).
     // Throws std::invalid_argument with a readable message.
     static Preference parse(const QString& text);
+    // "quality=0.7,cost=0.3,latency=0": the shortest form that parse() reads back exactly.
     QString toString() const;
     bool operator==(const Preference&) const = default;
 };

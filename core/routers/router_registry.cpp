@@ -36,8 +36,9 @@ QString RouterSpec::toString() const {
     return parts.isEmpty() ? name : name + QLatin1Char(':') + parts.join(QLatin1Char(','));
 }
 
-const RouterRegistry& RouterRegistry::instance() {
-    static const RouterRegistry registry = [] {
+namespace {
+RouterRegistry& sharedRegistry() {
+    static RouterRegistry registry = [] {
         RouterRegistry r;
         registerReferenceRouters(r);
         registerPickLlmRouters(r);
@@ -49,6 +50,15 @@ const RouterRegistry& RouterRegistry::instance() {
         return r;
     }();
     return registry;
+}
+} // namespace
+
+const RouterRegistry& RouterRegistry::instance() {
+    return sharedRegistry();
+}
+
+void RouterRegistry::addShared(RouterType type) {
+    sharedRegistry().add(std::move(type));
 }
 
 const RouterType* RouterRegistry::find(const QString& name) const {

@@ -86,6 +86,9 @@ public:
     std::unique_ptr<Router> create(const RouterSpec& spec, const RoutingProblem& problem) const;
 
     void add(RouterType type); // throws std::logic_error on contradictory capabilities
+    // Adds a router defined outside core (a test's) to instance(). Only before any run or
+    // lookup starts: it is not synchronised and moves the types find() points into.
+    static void addShared(RouterType type);
 
 private:
     std::vector<RouterType> types_;

@@ -364,6 +364,21 @@ CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& session
     return s;
 }
 
+void requireInPool(const Decision& decision, int models, const RouterSpec& router,
+                   std::size_t step) {
+    if (decision.model >= 0 && decision.model < models)
+        return;
+    throw std::out_of_range(
+        QStringLiteral("router '%1' chose model %2 at step %3, outside the pool of %4 models "
+                       "(0..%5)")
+            .arg(router.toString())
+            .arg(decision.model)
+            .arg(step)
+            .arg(models)
+            .arg(models - 1)
+            .toStdString());
+}
+
 CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::atomic_bool* cancel,
                    const RewardTable* sharedTable) {
     const RoutingProblem& problem = setup.problem();
@@ -418,6 +433,7 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
         const int row = rows[t];
         const Query query{row, categories[row]};
         const Decision decision = router->route(query, reward);
+        requireInPool(decision, models, cell.router, t);
         const int k = decision.model;
         const std::size_t at = t * static_cast<std::size_t>(models) + static_cast<std::size_t>(k);
         Feedback fb;

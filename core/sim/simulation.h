@@ -165,6 +165,10 @@ RewardTable buildRewardTable(const SimulationSetup& setup, const Preference& pre
 // The summary of a step log (what runCell gives a cell; the live runner uses it too);
 // `complete` is left at its default for the caller to set.
 CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& sessionStarts, int models);
+// Throws std::out_of_range naming the router and the step when a decision lies outside the
+// pool: a router's bug, which would otherwise index past the outcome tables.
+void requireInPool(const Decision& decision, int models, const RouterSpec& router,
+                   std::size_t step);
 // Runs one cell. Deterministic in (setup, cell): no shared state, no timing. Without a table
 // (or with one for another preference) it builds its own.
 CellResult runCell(const SimulationSetup& setup, const Cell& cell,
