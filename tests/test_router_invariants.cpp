@@ -126,12 +126,17 @@ Outcome truthOf(const GeneratedProblem& g, int row, int model) {
     return {std::isnan(q) ? 0.0 : q, g.cost(row, model), g.latency(row, model)};
 }
 
-bool near(double a, double b, double tolerance) {
-    return std::abs(a - b) <= tolerance * (1.0 + std::abs(a) + std::abs(b));
+// Logs hold floats (seven digits): a step's figure is within float rounding of the truth, a
+// sum within the rounding of its terms.
+bool near(double a, double b, double absolute) {
+    return std::abs(a - b) <= absolute + 1e-6 * std::max(std::abs(a), std::abs(b));
 }
+constexpr double kStep = 1e-12;   // per step, beyond the relative rounding
+constexpr double kSum = 1e-5;     // rewards and regret summed over tens of steps
+constexpr double kCostSum = 1e-9; // costs are below 0.01 USD
 
-// The first broken invariant of one cell's run, or an empty string. `truthOracle` is the
-// best reward per step worked out here; `oracleRun` is the upper-bound router's run.
+// The first broken invariant of one cell's run, or an empty string; `oracleRun` is the
+// upper-bound router's run of the same scenario and preference.
 QString brokenInvariant(const GeneratedProblem& g, const Scenario& s, const CellResult& r,
                         const CellResult& oracleRun) {
     const SimulationSetup& setup = *s.setup;
@@ -163,13 +168,17 @@ QString brokenInvariant(const GeneratedProblem& g, const Scenario& s, const Cell
         }
         const Outcome o = truthOf(g, rows[t], k);
         const double expected = reward(o.quality, o.cost, o.latency);
-        if (!near(log.reward[t], expected, 1e-6) || !near(log.quality[t], o.quality, 1e-6) ||
-            !near(log.cost[t], o.cost, 1e-6) || !near(log.latency[t], o.latency, 1e-6))
-            return fail(t, QStringLiteral("reward %1, expected %2 for model %3")
-                               .arg(log.reward[t])
-                               .arg(expected)
-                               .arg(k));
-        if (!near(log.oracleReward[t], best, 1e-6) || !near(oracleRun.log.reward[t], best, 1e-6))
+        const double logged[4] = {log.reward[t], log.quality[t], log.cost[t], log.latency[t]};
+        const double truth[4] = {expected, o.quality, o.cost, o.latency};
+        static const char* const kFigures[4] = {"reward", "quality", "cost", "latency"};
+        for (int f = 0; f < 4; ++f)
+            if (!near(logged[f], truth[f], kStep))
+                return fail(t, QStringLiteral("%1 %2, expected %3 for model %4")
+                                   .arg(QLatin1String(kFigures[f]))
+                                   .arg(logged[f], 0, 'g', 9)
+                                   .arg(truth[f], 0, 'g', 9)
+                                   .arg(k));
+        if (!near(log.oracleReward[t], best, kStep) || !near(oracleRun.log.reward[t], best, kStep))
             return fail(t, QStringLiteral("oracle reward %1 (oracle router %2), expected %3")
                                .arg(log.oracleReward[t])
                                .arg(oracleRun.log.reward[t])
@@ -186,14 +195,14 @@ QString brokenInvariant(const GeneratedProblem& g, const Scenario& s, const Cell
     }
     const CellSummary& sum = r.summary;
     const double n = static_cast<double>(rows.size());
-    if (sum.regret < 0 || !near(sum.regret, regret, 1e-5))
+    if (sum.regret < 0 || !near(sum.regret, regret, kSum))
         return fail(rows.size(),
                     QStringLiteral("regret %1, summed gap %2").arg(sum.regret).arg(regret));
-    if (!near(sum.totalCostUsd, cost, 1e-5) || !near(sum.meanCostUsd * n, cost, 1e-5))
+    if (!near(sum.totalCostUsd, cost, kCostSum) || !near(sum.meanCostUsd * n, cost, kCostSum))
         return fail(
             rows.size(),
             QStringLiteral("total cost %1, sum of steps %2").arg(sum.totalCostUsd).arg(cost));
-    if (!near(sum.meanQuality, quality / n, 1e-5) || !near(sum.meanReward, rewardSum / n, 1e-5))
+    if (!near(sum.meanQuality, quality / n, kSum) || !near(sum.meanReward, rewardSum / n, kSum))
         return fail(rows.size(), QStringLiteral("mean quality or reward differs from the steps'"));
     if (sum.meanReward > oracleRun.summary.meanReward + 1e-9)
         return fail(rows.size(), QStringLiteral("mean reward above the oracle's"));
@@ -211,13 +220,14 @@ QString brokenInvariant(const GeneratedProblem& g, const Scenario& s, const Cell
     double sessionCost = 0;
     for (const double c : sum.sessionCostUsd)
         sessionCost += c;
-    if (sum.sessionCostUsd.size() != setup.sessionStarts().size() || !near(sessionCost, cost, 1e-5))
+    if (sum.sessionCostUsd.size() != setup.sessionStarts().size() ||
+        !near(sessionCost, cost, kCostSum))
         return fail(rows.size(), QStringLiteral("session costs do not add up to the total"));
     const std::vector<double>& curve = r.cumulativeRegret.value;
     for (std::size_t i = 1; i < curve.size(); ++i)
         if (curve[i] < curve[i - 1] - 1e-6)
             return fail(i, QStringLiteral("cumulative regret falls"));
-    if (curve.empty() || !near(curve.back(), regret, 1e-5))
+    if (curve.empty() || !near(curve.back(), regret, kSum))
         return fail(rows.size(),
                     QStringLiteral("the cumulative regret does not end at the regret"));
     return {};
@@ -349,7 +359,12 @@ private slots:
             for (const Preference& p : invariantPreferences())
                 for (const std::uint64_t seed : {1, 2})
                     cells.push_back({RouterSpec::parse(spec), p, seed});
-            const std::vector<CellResult> results = runCells(*s.setup, cells, 2);
+            std::vector<CellResult> results;
+            try {
+                results = runCells(*s.setup, cells, 2);
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(QStringLiteral("%1, %2: %3").arg(spec, s.name, e.what())));
+            }
             for (std::size_t c = 0; c < results.size(); ++c) {
                 const QString broken =
                     brokenInvariant(problem_, s, results[c], oracleRuns_[si][c / 2]);
