@@ -150,6 +150,13 @@ private slots:
             << QByteArray(",sample_id,prompt,eval_name,m,m|total_cost\n0,a,q,t,1.0,-0.1\n") << false
             << 2 << "m|total_cost"
             << "outside";
+        QByteArray diagonal = "prompt_id,model,quality,cost_usd\n";
+        for (int i = 0; i < 3000; ++i)
+            diagonal += "p" + QByteArray::number(i) + ",m" + QByteArray::number(i) + ",0.5,0.001\n";
+        // 3000 x 3000 cells, 3000 recorded: refused where it passes 1,000,000 (1001 x 1000).
+        QTest::newRow("mostly empty matrix")
+            << "diagonal.csv" << diagonal << false << 1002 << "prompt_id"
+            << "ROUTERLAB_MAX_MATRIX_CELLS";
         QTest::newRow("routellm value")
             << "mmlu_x.csv" << QByteArray("prompt,weak,strong\nq1,True,Maybe\n") << false << 2
             << "strong"

@@ -67,6 +67,7 @@ private slots:
     void sortingKeepsReferenceRowsLast();
     void unknownValuesShowAsDashAndSortLast();
     void missingFileFailsCleanly();
+    void mostlyEmptyMatrixFailsCleanly();
     void cancelKeepsPreviousDataset();
     void derivedPoolWhenCostsRecorded();
     void dropOpensDatasetWithPool();
@@ -233,6 +234,28 @@ void TestGuiShell::missingFileFailsCleanly() {
     window_->openDataset({dir_.filePath("does-not-exist.csv")}, poolPath_);
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kLoadTimeoutMs);
     QVERIFY(window_->currentSummary());
+    QCOMPARE(window_->currentSummary()->prompts, 4);
+    closeErrorBoxes();
+}
+
+void TestGuiShell::mostlyEmptyMatrixFailsCleanly() {
+    // Each row a new prompt and a new model: 20,000 x 20,000 cells, once gigabytes and a crash.
+    QByteArray rows = "prompt_id,model,quality,cost_usd\n";
+    for (int i = 0; i < 20000; ++i)
+        rows += "p" + QByteArray::number(i) + ",m" + QByteArray::number(i) + ",0.5,0.001\n";
+    const QString path = dir_.filePath("diagonal.csv");
+    writeFile(path, rows);
+    QSignalSpy failed(window_.get(), &MainWindow::loadFailed);
+    window_->openDataset({path}, QString());
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kLoadTimeoutMs);
+    const QString message = failed.first().first().toString();
+    qInfo("mostly empty matrix reported as: %s", qPrintable(message));
+    QVERIFY2(message.contains(path + QStringLiteral(":1002:")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("ROUTERLAB_MAX_MATRIX_CELLS")), qPrintable(message));
+    bool shown = false;
+    for (auto* box : window_->findChildren<QMessageBox*>(QStringLiteral("loadErrorBox")))
+        shown = shown || (box->isVisible() && box->informativeText() == message);
+    QVERIFY2(shown, "no error box shows the message");
     QCOMPARE(window_->currentSummary()->prompts, 4);
     closeErrorBoxes();
 }

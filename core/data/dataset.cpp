@@ -1,6 +1,27 @@
 #include "data/dataset.h"
 
+#include <QHash>
+
 namespace routerlab {
+
+namespace {
+
+// The pool's model for each column (nullptr when absent), looked up through one hash so a
+// dataset of many models is priced in linear time.
+std::vector<const PoolModel*> poolModelPerColumn(const Dataset& d, const ModelPool& pool) {
+    QHash<QString, const PoolModel*> byId;
+    byId.reserve(pool.size());
+    for (const PoolModel& m : pool.models)
+        if (!byId.contains(m.id)) // the first of equal ids, as ModelPool::find
+            byId.insert(m.id, &m);
+    std::vector<const PoolModel*> out;
+    out.reserve(static_cast<std::size_t>(d.modelCount()));
+    for (const QString& name : d.modelNames)
+        out.push_back(byId.value(name, nullptr));
+    return out;
+}
+
+} // namespace
 
 qint64 Dataset::missingCells() const {
     return quality.array().isNaN().count();
@@ -23,8 +44,9 @@ const QString& Dataset::response(int prompt, int model) const {
 
 Eigen::MatrixXd Dataset::costUsd(const ModelPool& pool) const {
     Eigen::MatrixXd cost(promptCount(), modelCount());
+    const std::vector<const PoolModel*> models = poolModelPerColumn(*this, pool);
     for (int k = 0; k < modelCount(); ++k) {
-        const PoolModel* m = pool.find(modelNames[k]);
+        const PoolModel* m = models[k];
         for (int i = 0; i < promptCount(); ++i) {
             const double recorded = recordedCost(i, k);
             if (!std::isnan(recorded))
@@ -41,8 +63,9 @@ Eigen::MatrixXd Dataset::costUsd(const ModelPool& pool) const {
 Eigen::MatrixXd Dataset::latencyS(const ModelPool& pool) const {
     Eigen::MatrixXd latency = recordedLatency;
     const PoolModel fallback;
+    const std::vector<const PoolModel*> models = poolModelPerColumn(*this, pool);
     for (int k = 0; k < modelCount(); ++k) {
-        const PoolModel* m = pool.find(modelNames[k]);
+        const PoolModel* m = models[k];
         const PoolModel& model = m ? *m : fallback;
         for (int i = 0; i < promptCount(); ++i)
             if (std::isnan(latency(i, k)))

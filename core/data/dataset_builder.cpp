@@ -16,9 +16,58 @@ double estimateTokens(qsizetype utf8Bytes) {
     return std::ceil(static_cast<double>(utf8Bytes) / Dataset::kCharsPerToken);
 }
 
+QString describeBytes(double bytes) {
+    if (bytes >= 1e9)
+        return QStringLiteral("%1 GB").arg(bytes / 1e9, 0, 'f', 1);
+    if (bytes >= 1e6)
+        return QStringLiteral("%1 MB").arg(bytes / 1e6, 0, 'f', 0);
+    return QStringLiteral("%1 kB").arg(bytes / 1e3, 0, 'f', 0);
+}
+
 } // namespace
 
-DatasetBuilder::DatasetBuilder(const ModelPool* pool) : pool_(pool) {}
+DatasetBuilder::DatasetBuilder(const ModelPool* pool) : pool_(pool) {
+    if (pool_)
+        for (const PoolModel& m : pool_->models)
+            poolIds_.insert(m.id);
+}
+
+void DatasetBuilder::noteMatrixGrowth(SourcePosition at, const QString& field) {
+    if (outgrown_ ||
+        static_cast<qint64>(dataset_.promptCount()) * dataset_.modelCount() <= maxMatrixCells_)
+        return;
+    outgrown_ = true;
+    outgrownAt_ = at;
+    outgrownField_ = field;
+}
+
+void DatasetBuilder::checkMatrixSize() const {
+    const qint64 prompts = dataset_.promptCount(), models = dataset_.modelCount();
+    const qint64 cells = prompts * models;
+    if (cells <= maxMatrixCells_ || cellCount() * kMinFillDivisor >= cells)
+        return;
+    // What finish() would allocate: five numbers and an owner index per cell, a string per
+    // cell when any response is recorded.
+    const double bytesPerCell =
+        5 * sizeof(double) + sizeof(qint64) + (responses_.empty() ? 0.0 : double(sizeof(QString)));
+    const SourcePosition at = outgrown_ ? outgrownAt_ : SourcePosition{};
+    throw InputError(
+        sources_.value(at.file), at.line, outgrown_ ? outgrownField_ : QString(),
+        QStringLiteral("the data names %1 prompts and %2 models but records only %3 of their %4 "
+                       "pairs (%5%); held as a full prompt x model matrix they would take %6. "
+                       "A matrix of more than %7 cells is loaded only when at least 1 in %8 of "
+                       "them is recorded (it passed that size on this line). To load it anyway, "
+                       "set the environment variable %9 to %4 or more")
+            .arg(prompts)
+            .arg(models)
+            .arg(cellCount())
+            .arg(cells)
+            .arg(100.0 * static_cast<double>(cellCount()) / static_cast<double>(cells), 0, 'g', 3)
+            .arg(describeBytes(bytesPerCell * static_cast<double>(cells)))
+            .arg(maxMatrixCells_)
+            .arg(kMinFillDivisor)
+            .arg(QLatin1String(kMaxMatrixCellsVariable)));
+}
 
 int DatasetBuilder::addSource(const QString& path, const QString& format) {
     sources_ << path;
@@ -78,6 +127,7 @@ int DatasetBuilder::addPrompt(std::string_view id, std::string_view text, std::s
     dataset_.promptSession.push_back(s.value());
     lastPrompt_ = p;
     lastPromptKey_.assign(id);
+    noteMatrixGrowth(at, idField);
     return p;
 }
 
@@ -93,14 +143,17 @@ int DatasetBuilder::addModel(std::string_view name, SourcePosition at, const QSt
     const QString model = fromUtf8(name).trimmed();
     if (model.isEmpty())
         throw InputError(sources_[at.file], at.line, field, QStringLiteral("model name is empty"));
-    int k = static_cast<int>(dataset_.modelNames.indexOf(model));
+    auto found = modelIndex_.constFind(model);
+    int k = found == modelIndex_.constEnd() ? -1 : found.value();
     if (k < 0) {
-        if (pool_ && pool_->indexOf(model) < 0)
+        if (pool_ && !poolIds_.contains(model))
             throw InputError(sources_[at.file], at.line, field,
                              QStringLiteral("unknown model '%1': the pool '%2' has %3")
                                  .arg(model, pool_->name, pool_->ids().join(QStringLiteral(", "))));
         k = static_cast<int>(dataset_.modelNames.size());
         dataset_.modelNames << model;
+        modelIndex_.insert(model, k);
+        noteMatrixGrowth(at, field);
     }
     lastModel_ = k;
     lastModelKey_.assign(name);
@@ -118,6 +171,7 @@ void DatasetBuilder::addCell(int prompt, int model, const CellValues& values,
 }
 
 Dataset DatasetBuilder::finish() {
+    checkMatrixSize();
     Dataset d = std::move(dataset_);
     d.sources = sources_;
     d.formats = formats_;

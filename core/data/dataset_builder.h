@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 #include <limits>
 #include <string>
@@ -29,10 +30,23 @@ struct CellValues {
 
 // Collects cells from one or more files and assembles the outcome matrix. Importers call it
 // row by row; nothing reaches a Dataset until finish() succeeds, so a bad file changes nothing.
+//
+// The matrix is dense (prompts x models, every consumer indexes it directly), so a file that
+// names many prompts and many models but records few of their pairs would need memory out of
+// all proportion to its size. finish() refuses such a matrix before allocating it: one of more
+// than maxMatrixCells() cells is held only when at least 1/kMinFillDivisor of them are recorded.
 class DatasetBuilder {
 public:
+    static constexpr qint64 kDefaultMaxMatrixCells = 1'000'000;
+    static constexpr int kMinFillDivisor = 4;
+    // The environment variable that raises the limit; messages name it.
+    static constexpr const char* kMaxMatrixCellsVariable = "ROUTERLAB_MAX_MATRIX_CELLS";
+
     // With a pool, a model the pool does not name is an error (InputError on its line).
     explicit DatasetBuilder(const ModelPool* pool = nullptr);
+
+    void setMaxMatrixCells(qint64 cells) { maxMatrixCells_ = cells; }
+    qint64 maxMatrixCells() const { return maxMatrixCells_; }
 
     int addSource(const QString& path, const QString& format);
     const QString& sourcePath(int file) const { return sources_[file]; }
@@ -49,7 +63,8 @@ public:
                  SourcePosition at);
 
     qint64 cellCount() const { return static_cast<qint64>(cells_.size()); }
-    // Throws InputError on a duplicate prompt/model pair.
+    // Throws InputError on a duplicate prompt/model pair, or when the matrix would be mostly
+    // empty and larger than maxMatrixCells() (naming the line where it outgrew the limit).
     Dataset finish();
 
 private:
@@ -65,10 +80,20 @@ private:
         SourcePosition at;
     };
 
+    // Remembers where prompts x models first passed the limit, for the message in finish().
+    void noteMatrixGrowth(SourcePosition at, const QString& field);
+    void checkMatrixSize() const;
+
     const ModelPool* pool_;
+    QSet<QString> poolIds_;
+    qint64 maxMatrixCells_ = kDefaultMaxMatrixCells;
+    bool outgrown_ = false;
+    SourcePosition outgrownAt_;
+    QString outgrownField_;
     QStringList sources_;
     QStringList formats_;
     QHash<QByteArray, int> promptIndex_;
+    QHash<QString, int> modelIndex_;
     std::vector<PromptInfo> promptInfo_;
     Dataset dataset_;
     QHash<QString, int> categoryIndex_;

@@ -12,6 +12,12 @@ namespace {
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
 }
 
+QString describeRecordLimit(qint64 bytes) {
+    if (bytes >= (1 << 20) && bytes % (1 << 20) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes >> 20);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
 CsvReader::CsvReader(const QString& path, qint64 maxRecordBytes)
     : path_(path), file_(path), maxRecordBytes_(maxRecordBytes) {
     if (!file_.open(QIODevice::ReadOnly))
@@ -53,8 +59,11 @@ void CsvReader::readMore() {
         scanPos_ -= pos_;
         pos_ = 0;
     }
-    if (buffer_.size() - filled_ < std::min(buffer_.size(), kChunkBytes) / 2)
-        buffer_.resize(buffer_.size() * 2);
+    if (buffer_.size() - filled_ < std::min(buffer_.size(), kChunkBytes) / 2) {
+        // A record never needs more than the limit plus one chunk; do not double past that.
+        const std::size_t cap = static_cast<std::size_t>(maxRecordBytes_) + kChunkBytes;
+        buffer_.resize(std::max(std::min(buffer_.size() * 2, cap), buffer_.size() + kChunkBytes));
+    }
     const qint64 got =
         file_.read(buffer_.data() + filled_, static_cast<qint64>(buffer_.size() - filled_));
     if (got < 0)
@@ -71,11 +80,15 @@ void CsvReader::readMore() {
 
 // Finds the newline that ends the record starting at pos_, reading more as needed.
 // Quotes toggle the state: an escaped quote ("") toggles twice, so it needs no special case.
+// The scan stops one byte past the limit, so a long record is refused whether or not its
+// line end is already in the buffer.
 bool CsvReader::findRecordEnd(std::size_t& end) {
     for (;;) {
         const char* data = buffer_.data();
         std::size_t i = scanPos_;
-        while (i < filled_) {
+        const std::size_t stop =
+            std::min(filled_, pos_ + static_cast<std::size_t>(maxRecordBytes_) + 1);
+        while (i < stop) {
             const char c = data[i];
             if (c == '"') {
                 inQuotes_ = !inQuotes_;
@@ -94,9 +107,9 @@ bool CsvReader::findRecordEnd(std::size_t& end) {
         scanPos_ = i;
         if (static_cast<qint64>(scanPos_ - pos_) > maxRecordBytes_)
             fail(separatorsInRecord_,
-                 QStringLiteral("record is longer than %1 MiB without a line end; is this a "
-                                "CSV file?")
-                     .arg(maxRecordBytes_ >> 20));
+                 QStringLiteral("record is longer than %1, the limit for one record; is this "
+                                "a CSV file?")
+                     .arg(describeRecordLimit(maxRecordBytes_)));
         if (eof_) {
             end = filled_;
             return filled_ > pos_;

@@ -8,6 +8,9 @@
 
 namespace routerlab {
 
+// "64 MiB", or "1000 bytes" for a limit that is not a whole number of MiB.
+QString describeRecordLimit(qint64 bytes);
+
 // A streaming RFC 4180 reader: comma-separated, fields optionally quoted with "" as the
 // escaped quote, newlines allowed inside quotes, CRLF or LF. It reads the file in chunks, so
 // memory stays bounded by the longest record, and a record longer than the limit (a file

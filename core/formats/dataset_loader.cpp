@@ -43,6 +43,22 @@ QString datasetName(const QStringList& paths) {
 
 } // namespace
 
+qint64 effectiveMaxMatrixCells(const ImportOptions& options) {
+    if (options.maxMatrixCells > 0)
+        return options.maxMatrixCells;
+    const char* variable = DatasetBuilder::kMaxMatrixCellsVariable;
+    const QByteArray text = qgetenv(variable).trimmed();
+    if (text.isEmpty())
+        return DatasetBuilder::kDefaultMaxMatrixCells;
+    bool ok = false;
+    const qint64 cells = text.toLongLong(&ok);
+    if (!ok || cells <= 0)
+        throw InputError(QString::fromLatin1(variable), 0, {},
+                         QStringLiteral("expected a positive whole number of cells, got '%1'")
+                             .arg(QString::fromUtf8(text.left(40))));
+    return cells;
+}
+
 QStringList expandDatasetPaths(const QStringList& paths) {
     QStringList files;
     for (const QString& path : paths) {
@@ -78,6 +94,7 @@ Dataset loadDataset(const QStringList& paths, const ModelPool* pool, const Impor
         total += QFileInfo(f).size();
 
     DatasetBuilder builder(pool);
+    builder.setMaxMatrixCells(effectiveMaxMatrixCells(options));
     qint64 doneBefore = 0;
     for (const QString& file : files) {
         const QByteArray firstLine = firstLineOf(file);

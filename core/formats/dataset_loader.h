@@ -13,6 +13,10 @@ namespace routerlab {
 struct ImportOptions {
     // A single CSV record or JSONL line longer than this is refused rather than buffered.
     qint64 maxRecordBytes = qint64(64) << 20;
+    // A prompt x model matrix of more cells than this is loaded only when it is mostly
+    // recorded (DatasetBuilder). 0: the ROUTERLAB_MAX_MATRIX_CELLS environment variable when
+    // set, else DatasetBuilder::kDefaultMaxMatrixCells.
+    qint64 maxMatrixCells = 0;
     // Called now and then with bytes read so far and the total over all files.
     std::function<void(qint64 done, qint64 total)> progress;
     const std::atomic_bool* cancel = nullptr;
@@ -22,6 +26,10 @@ class ImportCancelled : public std::runtime_error {
 public:
     ImportCancelled() : std::runtime_error("import cancelled") {}
 };
+
+// The matrix size limit in effect for these options. Throws InputError naming the
+// environment variable when it is set to something other than a positive whole number.
+qint64 effectiveMaxMatrixCells(const ImportOptions& options);
 
 // Files to read for the given arguments: files as they are, folders searched recursively for
 // *.csv, *.jsonl and *.ndjson, sorted by path. Throws InputError for a path that is absent.

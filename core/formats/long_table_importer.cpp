@@ -200,12 +200,13 @@ void JsonlImporter::read(const QString& path, DatasetBuilder& builder,
             if (got <= 0)
                 break;
             line.append(chunk.data(), got);
+            if (line.size() - (line.endsWith('\n') ? 1 : 0) > limit)
+                throw InputError(path, lineNumber, {},
+                                 QStringLiteral("line is longer than %1, the limit for one "
+                                                "line; is this a JSONL file?")
+                                     .arg(describeRecordLimit(limit)));
             if (line.endsWith('\n'))
                 break;
-            if (line.size() > limit)
-                throw InputError(path, lineNumber, {},
-                                 QStringLiteral("line is longer than %1 MiB; is this a JSONL file?")
-                                     .arg(limit >> 20));
         }
         const QByteArray text = line.trimmed();
         if (text.isEmpty())

@@ -5,6 +5,7 @@
 #include "formats/text_checks.h"
 
 #include <QFileInfo>
+#include <unordered_map>
 
 namespace routerlab {
 
@@ -63,6 +64,11 @@ void RouteLlmImporter::read(const QString& path, DatasetBuilder& builder,
     CsvReader csv(path, context.options().maxRecordBytes);
     const std::vector<std::string>& header = csv.readHeader();
     int promptColumn = -1;
+    // Column by name (the last of equal names), so a header of many models is read in
+    // linear time.
+    std::unordered_map<std::string_view, int> columnOf;
+    for (int i = 0; i < static_cast<int>(header.size()); ++i)
+        columnOf[header[i]] = i;
     std::vector<std::pair<int, int>> modelColumns; // score column, response column
     for (int i = 0; i < static_cast<int>(header.size()); ++i) {
         if (header[i] == "prompt") {
@@ -71,11 +77,8 @@ void RouteLlmImporter::read(const QString& path, DatasetBuilder& builder,
         }
         if (header[i].ends_with(kResponseSuffix) || header[i].empty())
             continue;
-        int response = -1;
-        for (int j = 0; j < static_cast<int>(header.size()); ++j)
-            if (header[j] == header[i] + std::string(kResponseSuffix))
-                response = j;
-        modelColumns.emplace_back(i, response);
+        const auto response = columnOf.find(header[i] + std::string(kResponseSuffix));
+        modelColumns.emplace_back(i, response == columnOf.end() ? -1 : response->second);
     }
     if (promptColumn < 0 || modelColumns.empty())
         throw InputError(path, 1, QStringLiteral("prompt"),

@@ -4,6 +4,8 @@
 #include "formats/csv_reader.h"
 #include "formats/text_checks.h"
 
+#include <unordered_map>
+
 namespace routerlab {
 
 namespace {
@@ -73,6 +75,15 @@ void RouterBenchImporter::read(const QString& path, DatasetBuilder& builder,
         throw InputError(path, 1, QStringLiteral("prompt"),
                          QStringLiteral("the header has no such column"));
 
+    // Column by name (the first of equal names), so a header of many models is read in
+    // linear time.
+    std::unordered_map<std::string_view, int> columnOf;
+    for (int i = 0; i < static_cast<int>(header.size()); ++i)
+        columnOf.emplace(header[i], i);
+    const auto column = [&](const std::string& name) {
+        const auto found = columnOf.find(name);
+        return found == columnOf.end() ? -1 : found->second;
+    };
     std::vector<ModelColumns> models;
     for (int i = 0; i < static_cast<int>(header.size()); ++i) {
         const std::string& h = header[i];
@@ -81,8 +92,8 @@ void RouterBenchImporter::read(const QString& path, DatasetBuilder& builder,
         ModelColumns m;
         m.name = h;
         m.score = i;
-        m.cost = indexOf(header, h + std::string(kCostSuffix));
-        m.response = indexOf(header, h + std::string(kResponseSuffix));
+        m.cost = column(h + std::string(kCostSuffix));
+        m.response = column(h + std::string(kResponseSuffix));
         models.push_back(m);
     }
     if (models.empty())
