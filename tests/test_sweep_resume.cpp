@@ -142,12 +142,12 @@ private:
 
     // Runs the sweep until it has stored `cells` cells, then SIGKILLs it. Returns the cells
     // the workspace holds afterwards.
-    qint64 killAfter(int cells, bool resume) {
+    qint64 killAfter(int cells, const QStringList& args) {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("ROUTERLAB_TEST_STOP_AFTER_CELLS"), QString::number(cells));
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ROUTERLAB_CLI_PATH), sweep(resume));
+        p.start(QStringLiteral(ROUTERLAB_CLI_PATH), args);
         if (!p.waitForStarted())
             qFatal("routerlab-cli did not start");
         const QDeadlineTimer deadline(60000);
@@ -196,7 +196,7 @@ private slots:
         for (int trial = 0; trial < 20; ++trial) {
             resetOutputs();
             const int first = std::uniform_int_distribution<int>(0, kCells)(random);
-            qint64 stored = killAfter(first, false);
+            qint64 stored = killAfter(first, sweep(false));
             // Another worker may commit its cell before the stop takes hold.
             QVERIFY2(stored >= first && stored <= first + 1, qPrintable(QString::number(stored)));
             QVERIFY(!QFile::exists(out_));
@@ -212,7 +212,7 @@ private slots:
                 const int more = std::uniform_int_distribution<int>(
                     0, kCells - static_cast<int>(stored))(random);
                 const qint64 was = stored;
-                stored = killAfter(more, true);
+                stored = killAfter(more, sweep(true));
                 QVERIFY(stored >= was + more && stored <= was + more + 1);
             }
             const Run resumed = cli(sweep(true));
@@ -225,11 +225,40 @@ private slots:
         }
     }
 
+    // simulate records the same way: thompson and the three reference routers, 2 seeds.
+    void killedSimulationsResumeToTheSameBytes() {
+        auto simulate = [&](bool resume) {
+            QStringList args = sweep(resume);
+            args[0] = QStringLiteral("simulate");
+            args.remove(args.indexOf(QStringLiteral("--points")), 2);
+            return args;
+        };
+        constexpr int cells = 4 * 2;
+        resetOutputs();
+        const Run reference = cli(simulate(false));
+        QVERIFY2(reference.code == 0, reference.err.constData());
+        const QByteArray referenceOut = readAll(out_);
+        const QByteArray referenceDump = canonicalDump(workspace_);
+        QCOMPARE(storedCells(workspace_), qint64(cells));
+        std::mt19937 random(4);
+        for (int trial = 0; trial < 3; ++trial) {
+            resetOutputs();
+            const int at = std::uniform_int_distribution<int>(0, cells - 1)(random);
+            const qint64 stored = killAfter(at, simulate(false));
+            QVERIFY(stored >= at && stored <= at + 1);
+            const Run resumed = cli(simulate(true));
+            QVERIFY2(resumed.code == 0, resumed.err.constData());
+            QCOMPARE(readAll(out_), referenceOut);
+            QCOMPARE(resumed.out, reference.out);
+            QCOMPARE(canonicalDump(workspace_), referenceDump);
+        }
+    }
+
     // Another experiment (here: other seeds) in the same workspace is not a partial run of
     // this one: it neither blocks a run nor lends it cells.
     void otherExperimentsAreNotResumed() {
         resetOutputs();
-        const qint64 killed = killAfter(3, false);
+        const qint64 killed = killAfter(3, sweep(false));
         QVERIFY(killed == 3 || killed == 4);
         QStringList oneSeed = sweep(false);
         oneSeed[oneSeed.indexOf(QStringLiteral("--seeds")) + 1] = QStringLiteral("1");
