@@ -88,8 +88,13 @@ QByteArray canonicalDump(const QString& workspace) {
     return dump;
 }
 
+// The cells a workspace holds; -1 when SQLite finds the file damaged.
 qint64 storedCells(const QString& workspace) {
     routerlab::Database db(workspace);
+    routerlab::Statement check(db, QStringLiteral("PRAGMA integrity_check"),
+                               QStringLiteral("checking the workspace"));
+    if (!check.step() || check.columnText(0) != QLatin1String("ok"))
+        return -1;
     routerlab::Statement query(db, QStringLiteral("SELECT count(*) FROM runs"),
                                QStringLiteral("counting runs"));
     return query.step() ? query.columnInt64(0) : -1;
