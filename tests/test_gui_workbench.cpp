@@ -5,6 +5,7 @@
 // and from a result file, and bad files end in messages, not crashes.
 
 #include "experiment/experiment_file.h"
+#include "experiment/recorded_experiment.h"
 #include "sim/run_recorder.h"
 #include "stall_meter.h"
 #include "ui/charts/chart_panel.h"
@@ -516,6 +517,28 @@ void TestGuiWorkbench::opensStoredRunsAndResultFiles() {
     QVERIFY(bench_->comparison()->rowOf("oracle") >= 0);
     window_->showPage(bench_->convergence());
     QTRY_VERIFY(!bench_->convergence()->lineChart()->series().isEmpty());
+
+    // A run `simulate --workspace` was killed in, 3 of its 10 cells committed: those show,
+    // the others are listed as missing.
+    const QString killed = dir_.filePath("killed.routerlab");
+    {
+        WorkspaceStore store(killed);
+        SimulationArguments a;
+        a.command = "simulate";
+        a.routers = routers;
+        a.seeds = 2;
+        RecordedExperiment recorded(store, plan, "killed sample",
+                                    QJsonDocument(a.toJson(setup)).toJson(QJsonDocument::Compact),
+                                    false);
+        for (int i = 0; i < 3; ++i)
+            recorded.record(i, results[static_cast<std::size_t>(i)], data.dataset.modelNames);
+    }
+    window_->openWorkspace(killed);
+    bench_->showEntry(WorkspaceNavigator::Kind::Experiment, 1);
+    QCOMPARE(shown.count(), 2);
+    QCOMPARE(bench_->shownResults()->simulate.value("missing_cells").toArray().size(), 7);
+    window_->showPage(bench_->comparison());
+    QVERIFY(bench_->comparison()->rowOf("pickllm-ga") >= 0);
 
     // A sweep result file, as `routerlab-cli sweep --out` or `merge` writes it.
     const ExperimentPlan sweep = planSweep(routers, 5, 0, 1, setup, {});

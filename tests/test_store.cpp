@@ -392,6 +392,66 @@ private slots:
         QCOMPARE(count(db, QStringLiteral("runs")), qint64(1));
     }
 
+    // Each cell is its own transaction: one that fails leaves the cells before it stored.
+    void cellsAreRecordedOneByOne() {
+        auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("cells.rlab")));
+        const qint64 id =
+            store.startExperiment(QStringLiteral("sweep s"), "{}", QStringLiteral("abc"), 3);
+        QCOMPARE(store.experimentsWithIdentity(QStringLiteral("abc")).size(), size_t(1));
+        QVERIFY(store.experimentsWithIdentity(QStringLiteral("abd")).empty());
+        FinishedRunRecord cell;
+        cell.router = QStringLiteral("thompson");
+        cell.preferenceJson = R"({"quality":1})";
+        cell.status = QStringLiteral("finished");
+        cell.summaryJson = R"({"steps":3})";
+        cell.cellJson = R"({"steps":3,"mean_reward":"nan"})";
+        cell.series = {{QStringLiteral("reward"), {0.5}}};
+        QVERIFY(store.recordCell(id, 2, cell));
+        QVERIFY(!store.recordCell(id, 2, cell)); // stored once, however often it is offered
+        Database db = connectionTo(store.path());
+        db.exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON run_series WHEN "
+                               "NEW.name = 'poison' BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+                QStringLiteral("planting a refusal"));
+        FinishedRunRecord broken = cell;
+        broken.series.emplace_back(QStringLiteral("poison"), std::vector<double>{1});
+        QVERIFY_THROWS_EXCEPTION(SqliteError, store.recordCell(id, 0, broken));
+        const ExperimentProgress progress = store.experimentsWithIdentity(QStringLiteral("abc"))[0];
+        QCOMPARE(progress.id, id);
+        QCOMPARE(progress.plannedRuns, qint64(3));
+        QCOMPARE(progress.storedRuns, qint64(1));
+        QVERIFY(!progress.complete());
+        const std::map<qint64, QByteArray> stored = store.storedCells(id);
+        QCOMPARE(stored.size(), size_t(1));
+        QCOMPARE(stored.at(2), cell.cellJson);
+        QCOMPARE(store.series(store.runs(id)[0].id, QStringLiteral("reward")),
+                 std::vector<double>{0.5});
+    }
+
+    // Schema 5 adds the experiment's identity and the run's cell; older rows keep NULL there
+    // and are never taken for a run to resume.
+    void migratesFromVersion4() {
+        const QString path = dir_.filePath(QStringLiteral("v4.rlab"));
+        {
+            Database db(path);
+            for (const Migration& step : migrations().first(4))
+                db.exec(QString::fromUtf8(step.sql), QStringLiteral("writing schema v4"));
+            db.exec(QStringLiteral("PRAGMA user_version = 4"), QStringLiteral("stamping v4"));
+            db.exec(QStringLiteral("INSERT INTO experiments VALUES (7, 'old', '{}', 0);"
+                                   "INSERT INTO runs (id, experiment_id, router, preference_json, "
+                                   "seed, config_json, status, started_at) "
+                                   "VALUES (3, 7, 'random', '{}', 1, '{}', 'finished', 0)"),
+                    QStringLiteral("adding v4 rows"));
+        }
+        auto store = WorkspaceStore::open(path);
+        QCOMPARE(store.schemaVersion(), 5);
+        QCOMPARE(store.runs(7).size(), size_t(1));
+        QVERIFY(store.storedCells(7).empty());
+        QVERIFY(store.experimentsWithIdentity(QString()).empty());
+        const qint64 id =
+            store.startExperiment(QStringLiteral("new"), "{}", QStringLiteral("h"), 1);
+        QVERIFY(id > 7); // AUTOINCREMENT: never an old id again
+    }
+
     void embeddingCacheKeepsVectorsBitForBit() {
         auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("embeddings.rlab")));
         const QString source = QStringLiteral("embedder@http://127.0.0.1:8000/v1");

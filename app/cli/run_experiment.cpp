@@ -2,14 +2,92 @@
 
 #include "cli/cli_command.h"
 #include "common/version.h"
+#include "experiment/recorded_experiment.h"
 #include "experiment/shard_files.h"
 #include "sim/run_recorder.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <atomic>
+#include <csignal>
 #include <optional>
 
 namespace routerlab {
+
+namespace {
+
+// Tests stop the process here, to kill it at a chosen point: after N cells of this run are
+// stored (0: once the experiment row is). Unset in normal use.
+void stopForTestAt(int storedCells) {
+    static const int stopAfter =
+        qEnvironmentVariableIsSet("ROUTERLAB_TEST_STOP_AFTER_CELLS")
+            ? qEnvironmentVariableIntValue("ROUTERLAB_TEST_STOP_AFTER_CELLS")
+            : -1;
+#ifdef SIGSTOP
+    if (storedCells == stopAfter)
+        std::raise(SIGSTOP);
+#else
+    Q_UNUSED(storedCells);
+    Q_UNUSED(stopAfter);
+#endif
+}
+
+struct Outcome {
+    QJsonObject json;
+    std::size_t runs = 0;
+    qint64 experimentId = 0;
+};
+
+QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSummary>& cells) {
+    std::vector<const CellSummary*> summaries;
+    for (const CellSummary& s : cells)
+        summaries.push_back(&s);
+    return buildResult(experiment.context, summaries);
+}
+
+// Every cell is committed as it finishes, so a kill loses only the cells that were running.
+Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
+                    const SimulationSetup& setup, const PricedDataset& data,
+                    const ExperimentPlan& experiment, QTextStream& err) {
+    const QByteArray config = QJsonDocument(a.toJson(setup)).toJson(QJsonDocument::Compact);
+    RecordedExperiment recorded(store, experiment,
+                                QStringLiteral("%1 %2").arg(a.command, data.dataset.name), config,
+                                a.resume);
+    if (recorded.resumedCells() > 0)
+        err << "routerlab-cli " << a.command << ": resuming experiment " << recorded.id() << " in "
+            << a.workspace << ": " << recorded.resumedCells() << " of " << experiment.cells.size()
+            << " cells already stored\n";
+    err.flush();
+    stopForTestAt(0);
+
+    std::vector<Cell> cells;
+    for (const int i : recorded.pendingCells())
+        cells.push_back(experiment.cells[static_cast<std::size_t>(i)]);
+    std::atomic<int> stored{0};
+    auto finished = [&](int i, const CellResult& result) {
+        recorded.record(recorded.pendingCells()[static_cast<std::size_t>(i)], result,
+                        data.dataset.modelNames);
+        stopForTestAt(stored.fetch_add(1) + 1);
+    };
+    runCells(setup, cells, a.threads, nullptr, {}, false, finished);
+    return {resultOf(experiment, recorded.summaries()), experiment.cells.size(), recorded.id()};
+}
+
+int runShard(const SimulationArguments& a, const ShardSpec& shard, const SimulationSetup& setup,
+             const ExperimentPlan& experiment, QTextStream& err) {
+    std::vector<Cell> cells;
+    for (std::size_t i = 0; i < experiment.cells.size(); ++i)
+        if (shard.owns(i))
+            cells.push_back(experiment.cells[i]);
+    const std::vector<CellResult> results = runCells(setup, cells, a.threads, nullptr, {}, false);
+    const QString file = writeShard(a.out, experiment, shard, results);
+    err << "routerlab-cli " << a.command << ": shard " << shard.index << " of " << shard.count
+        << " (" << cells.size() << " of " << experiment.cells.size() << " cells) written to "
+        << file << "\n";
+    return kExitOk;
+}
+
+} // namespace
 
 int runExperiment(
     const QCommandLineParser& p, const SimulationArguments& a,
@@ -23,6 +101,11 @@ int runExperiment(
         err << "routerlab-cli " << a.command << ": experiment written to " << saveTo << "\n";
         return kExitOk;
     }
+    if (a.resume && a.workspace.isEmpty()) {
+        err << "routerlab-cli " << a.command
+            << ": --resume continues a run recorded in a workspace: it needs --workspace FILE\n";
+        return kExitUsage;
+    }
     std::optional<ShardSpec> shard;
     if (!a.shard.isEmpty()) {
         try {
@@ -32,53 +115,54 @@ int runExperiment(
             return kExitUsage;
         }
     }
+    // Before the data is read or anything computed: a workspace that cannot take the runs
+    // (a folder, a missing folder, another program's file, read-only) fails now.
+    std::optional<WorkspaceStore> store;
+    if (!a.workspace.isEmpty())
+        store.emplace(WorkspaceStore::openForRecording(a.workspace));
 
     const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
     const SimulationSetup setup(data.dataset, data.pool, a.options);
-    // The data's fingerprint goes into the config hash that keeps shards of different
-    // experiments apart; only shards need it, and hashing large files takes a moment.
+    // The data's fingerprint goes into the config hash that keeps shards, and the runs a
+    // workspace resumes, of different experiments apart; hashing large files takes a moment.
     QString fingerprint;
-    if (shard) {
+    if (shard || store) {
         QStringList files = expandDatasetPaths(a.allDatasets());
         if (!a.pool.isEmpty())
             files << a.pool;
         fingerprint = fingerprintFiles(files);
     }
     const ExperimentPlan experiment = plan(setup, fingerprint);
+    if (shard)
+        return runShard(a, *shard, setup, experiment, err);
 
-    if (shard) {
-        std::vector<Cell> cells;
-        for (std::size_t i = 0; i < experiment.cells.size(); ++i)
-            if (shard->owns(i))
-                cells.push_back(experiment.cells[i]);
+    Outcome outcome;
+    if (store) {
+        try {
+            outcome = runRecorded(*store, a, setup, data, experiment, err);
+        } catch (const PartialRunExists& e) {
+            err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
+                << "' holds an unfinished run of this experiment (experiment " << e.progress().id
+                << ", " << e.progress().storedRuns << " of " << e.progress().plannedRuns
+                << " cells stored): add --resume to continue it, or name another workspace\n";
+            return kExitFailure;
+        }
+    } else {
         const std::vector<CellResult> results =
-            runCells(setup, cells, a.threads, nullptr, {}, false);
-        const QString file = writeShard(a.out, experiment, *shard, results);
-        err << "routerlab-cli " << a.command << ": shard " << shard->index << " of " << shard->count
-            << " (" << cells.size() << " of " << experiment.cells.size() << " cells) written to "
-            << file << "\n";
-        return kExitOk;
+            runCells(setup, experiment.cells, a.threads, nullptr, {}, false);
+        std::vector<CellSummary> summaries;
+        for (const CellResult& r : results)
+            summaries.push_back(r.summary);
+        outcome.json = resultOf(experiment, summaries);
     }
-
-    // Step logs are only kept for the workspace's series.
-    const std::vector<CellResult> results =
-        runCells(setup, experiment.cells, a.threads, nullptr, {}, !a.workspace.isEmpty());
-    std::vector<const CellSummary*> summaries;
-    for (const CellResult& r : results)
-        summaries.push_back(&r.summary);
-    QJsonObject json = buildResult(experiment.context, summaries);
+    QJsonObject json = outcome.json;
     if (!a.out.isEmpty())
         writeFileAtomically(a.out, QJsonDocument(json).toJson(QJsonDocument::Indented));
-    if (!a.workspace.isEmpty()) {
-        WorkspaceStore store(a.workspace);
-        const qint64 id =
-            recordRuns(store, QStringLiteral("%1 %2").arg(a.command, data.dataset.name),
-                       a.toJson(setup), results, data.dataset.modelNames);
+    if (store)
         json.insert(QStringLiteral("workspace"),
                     QJsonObject{{QStringLiteral("file"), a.workspace},
-                                {QStringLiteral("experiment_id"), id},
-                                {QStringLiteral("runs"), static_cast<int>(results.size())}});
-    }
+                                {QStringLiteral("experiment_id"), outcome.experimentId},
+                                {QStringLiteral("runs"), static_cast<int>(outcome.runs)}});
     if (p.isSet(QStringLiteral("json")))
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
     else

@@ -10,7 +10,8 @@
 namespace routerlab {
 
 // Runs an experiment as the command line asks: all of it (result printed, written to --out,
-// recorded in --workspace) or one shard (written into the --out folder for `merge`).
+// recorded in --workspace cell by cell as each finishes, --resume continuing a killed run) or
+// one shard (written into the --out folder for `merge`).
 // `plan` builds the experiment from the loaded setup; `printText` prints the human summary.
 int runExperiment(
     const QCommandLineParser& p, const SimulationArguments& a,

@@ -163,8 +163,13 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                      QStringLiteral("W"), QStringLiteral("0")});
     }
     p.addOption({QStringLiteral("workspace"),
-                 QStringLiteral("Record the runs (config, summaries, series) in this workspace."),
+                 QStringLiteral("Record the runs (config, summaries, series) in this workspace, "
+                                "each cell as it finishes."),
                  QStringLiteral("file")});
+    p.addOption({QStringLiteral("resume"),
+                 QStringLiteral("Continue the --workspace's unfinished run of the same experiment "
+                                "(same data, routers, options, seeds, split), running only the "
+                                "cells it has not stored.")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."),
                  QStringLiteral("T")});
     p.addOption({QStringLiteral("shard"),
@@ -262,6 +267,7 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
     if (a.options.features.startsWith(QLatin1String("embeddings-api:")) && !a.workspace.isEmpty() &&
         !a.options.features.contains(QLatin1String(";cache=")))
         a.options.features += QStringLiteral(";cache=") + a.workspace;
+    a.resume = parser.isSet(QStringLiteral("resume"));
     a.shard = parser.value(QStringLiteral("shard"));
     a.out = parser.value(QStringLiteral("out"));
     if (!a.shard.isEmpty() && a.out.isEmpty()) {

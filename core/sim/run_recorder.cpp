@@ -16,7 +16,9 @@ void addSeries(FinishedRunRecord& run, const QString& name, const SeriesPoints& 
     run.series.emplace_back(name + QStringLiteral(".step"), series.step);
 }
 
-FinishedRunRecord finishedRun(const CellResult& result, const QStringList& models) {
+} // namespace
+
+FinishedRunRecord finishedRunOf(const CellResult& result, const QStringList& models) {
     FinishedRunRecord run;
     run.router = result.cell.router.toString();
     const Preference& w = result.cell.preference;
@@ -32,14 +34,12 @@ FinishedRunRecord finishedRun(const CellResult& result, const QStringList& model
     return run;
 }
 
-} // namespace
-
 qint64 recordRuns(WorkspaceStore& store, const QString& name, const QJsonObject& config,
                   const std::vector<CellResult>& results, const QStringList& models) {
     std::vector<FinishedRunRecord> runs;
     runs.reserve(results.size());
     for (const CellResult& result : results)
-        runs.push_back(finishedRun(result, models));
+        runs.push_back(finishedRunOf(result, models));
     return store.recordExperiment(name, compactJson(config), runs);
 }
 

@@ -499,7 +499,8 @@ void reduceLogToSeries(CellResult& r) {
 
 std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
                                  int threads, const std::atomic_bool* cancel,
-                                 const std::function<void(int, int)>& progress, bool keepLogs) {
+                                 const std::function<void(int, int)>& progress, bool keepLogs,
+                                 const std::function<void(int, const CellResult&)>& finished) {
     std::vector<CellResult> results(cells.size());
     // One reward table per distinct preference, built before the workers start.
     std::vector<RewardTable> tables;
@@ -516,10 +517,11 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
     std::atomic<int> done{0};
     std::exception_ptr failure;
     std::mutex failureMutex;
+    std::atomic_bool failed{false};
     auto worker = [&] {
         for (;;) {
             const int i = next.fetch_add(1);
-            if (i >= static_cast<int>(cells.size()))
+            if (i >= static_cast<int>(cells.size()) || failed.load())
                 return;
             try {
                 if (cancel && cancel->load()) {
@@ -528,6 +530,8 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                 } else {
                     results[i] = runCell(setup, cells[i], cancel, &tables[tableOfCell[i]]);
                     reduceLogToSeries(results[i]);
+                    if (finished)
+                        finished(i, results[i]);
                     if (!keepLogs)
                         results[i].log = StepLog{};
                 }
@@ -535,6 +539,7 @@ std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector
                 const std::lock_guard lock(failureMutex);
                 if (!failure)
                     failure = std::current_exception();
+                failed = true;
             }
             const int finished = done.fetch_add(1) + 1;
             if (progress)

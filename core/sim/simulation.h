@@ -177,10 +177,13 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell,
 // Runs every cell on `threads` workers; results come back in cell order and do not depend on
 // the thread count. `progress(done, total)` is called from worker threads. Without
 // `keepLogs` each cell's step log is dropped once summarised: a sweep of hundreds of 100k-step
-// cells would otherwise hold gigabytes.
+// cells would otherwise hold gigabytes. `finished(i, result)` is called from the worker that
+// ran cell i as soon as it has (a caller storing cells as they end serialises it); when it
+// throws, no further cell starts and runCells rethrows.
 std::vector<CellResult> runCells(const SimulationSetup& setup, const std::vector<Cell>& cells,
                                  int threads, const std::atomic_bool* cancel = nullptr,
                                  const std::function<void(int, int)>& progress = {},
-                                 bool keepLogs = true);
+                                 bool keepLogs = true,
+                                 const std::function<void(int, const CellResult&)>& finished = {});
 
 } // namespace routerlab

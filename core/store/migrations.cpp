@@ -124,6 +124,17 @@ CREATE TABLE embedding_cache (
     PRIMARY KEY (source, text_sha256)
 ) WITHOUT ROWID;
 )sql"},
+    {5, "keying experiments by identity and runs by cell, so a killed run can resume", R"sql(
+-- sha256 of everything a command-line experiment's result depends on (data hashes, routers,
+-- parameters, seeds, split, version); NULL for experiments recorded whole.
+ALTER TABLE experiments ADD COLUMN identity TEXT;
+ALTER TABLE experiments ADD COLUMN planned_runs INTEGER; -- cells it has; NULL when unknown
+ALTER TABLE runs ADD COLUMN cell INTEGER;      -- position in the experiment's cell order
+ALTER TABLE runs ADD COLUMN cell_json TEXT;    -- the cell's summary, exact, to rebuild results
+CREATE INDEX experiments_by_identity ON experiments (identity) WHERE identity IS NOT NULL;
+-- A cell is stored once, however many processes resume the experiment.
+CREATE UNIQUE INDEX runs_by_cell ON runs (experiment_id, cell) WHERE cell IS NOT NULL;
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -72,6 +73,16 @@ struct FinishedRunRecord {
     QString status; // how it ended: "finished", "cancelled"
     QByteArray summaryJson;
     std::vector<std::pair<QString, std::vector<double>>> series; // name and values, stored in order
+    QByteArray cellJson; // the exact summary a result is rebuilt from (recordCell), or empty
+};
+
+// An experiment recorded cell by cell, found by its identity: how far it got.
+struct ExperimentProgress {
+    qint64 id = 0;
+    qint64 plannedRuns = 0;
+    qint64 storedRuns = 0;
+
+    bool complete() const { return storedRuns >= plannedRuns; }
 };
 
 // How the store's connection is set up (what the workspace relies on: write-ahead logging,
@@ -124,6 +135,24 @@ public:
     // it or, on an error, none. Returns the experiment id.
     qint64 recordExperiment(const QString& name, const QByteArray& configJson,
                             const std::vector<FinishedRunRecord>& runs);
+
+    // ---- Experiments recorded cell by cell (run_records.cpp) ----
+    // Each cell is its own transaction, so a killed run keeps every cell that had finished and
+    // a later run with the same identity continues it.
+
+    // Opens `path` to record runs in, before anything is computed. Throws InputError naming
+    // the path and why it cannot be one: a folder, a missing folder, another program's file,
+    // a read-only file or folder, a newer schema.
+    static WorkspaceStore openForRecording(const QString& path);
+    qint64 startExperiment(const QString& name, const QByteArray& configJson,
+                           const QString& identity, qint64 plannedRuns);
+    // Experiments started with this identity, oldest first.
+    std::vector<ExperimentProgress> experimentsWithIdentity(const QString& identity);
+    // Stores cell `cell` of the experiment with its series in one transaction. False, storing
+    // nothing, when that cell is already stored.
+    bool recordCell(qint64 experimentId, qint64 cell, const FinishedRunRecord& run);
+    // The cellJson of each stored cell, by cell.
+    std::map<qint64, QByteArray> storedCells(qint64 experimentId);
 
     // ---- Embedding cache (embedding_cache.cpp) ----
     // Prompt embeddings keyed by their source ("model@base URL") and the prompt text's SHA-256
