@@ -1,11 +1,12 @@
 // Replays files through a fuzz target's entry point without libFuzzer, so that the committed
 // corpus and the regression inputs run in every build that runs ctest. Each argument is a
-// folder; every file in it is one input. Fails when a folder is missing or holds no file (a
-// replay of nothing proves nothing); a finding aborts, as under the fuzzer.
+// folder (every file in it is one input) or a file. Fails when a folder is missing or holds no file
+// (a replay of nothing proves nothing); a finding aborts, as under the fuzzer.
 #include <QByteArray>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QFileInfo>
 #include <QStringList>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const QString folder = QString::fromLocal8Bit(argv[i]);
         QStringList files;
+        if (QFileInfo(folder).isFile())
+            files << folder;
         QDirIterator it(folder, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         while (it.hasNext())
             files << it.next();
