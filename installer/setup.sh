@@ -3,7 +3,7 @@
 #   bash installer/setup.sh run    install what is needed, build, start the workbench on sample_data
 #   bash installer/setup.sh test   install what is needed, build, run the whole test suite
 # `test` also builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
-# runs every libFuzzer target for a bounded time (about 3.5 minutes in all, FUZZ_TOTAL_SECONDS;
+# runs every libFuzzer target for a bounded time (180 s shared between them, FUZZ_TOTAL_SECONDS;
 # FUZZ_SECONDS sets the time per target instead), and
 # builds the .deb and .tar.gz and runs what they install (installer/check-package.sh).
 set -euo pipefail
