@@ -20,6 +20,9 @@ namespace routerlab {
 namespace {
 
 constexpr int kShardFormatVersion = 1;
+constexpr int kMaxShards = 100000; // as --shard allows
+// A merge holds every cell in memory; a context asking for more is not a real experiment.
+constexpr qint64 kMaxMergedCells = 1000000;
 // Series points per cell in a shard: enough for a convergence chart of a merged sweep, small
 // enough that hundreds of cells stay a few megabytes.
 constexpr int kShardSeriesPoints = 200;
@@ -101,11 +104,35 @@ ShardFile readShard(const QString& path) {
     s.count = o.value(QStringLiteral("shards")).toInt(0);
     s.context = o.value(QStringLiteral("context")).toObject();
     s.cells = o.value(QStringLiteral("cells")).toArray();
-    if (s.count < 1 || s.index < 0 || s.index >= s.count)
+    if (s.count < 1 || s.count > kMaxShards || s.index < 0 || s.index >= s.count)
         throw InputError(
             path, 1, QStringLiteral("shard"),
             QStringLiteral("shard %1 of %2 is not a valid position").arg(s.index).arg(s.count));
     return s;
+}
+
+// The experiment's cells, from the context a shard file carries: bounded before anything is
+// allocated, and a bad context is an error naming the file.
+std::vector<Cell> cellsOfShard(const ShardFile& shard) {
+    const QJsonObject& context = shard.context;
+    const qint64 seeds = context.value(QStringLiteral("seeds")).toInteger();
+    const qint64 routers = context.value(QStringLiteral("routers")).toArray().size() + 3;
+    const bool sweep =
+        context.value(QStringLiteral("command")).toString() == QLatin1String("sweep");
+    const qint64 points = sweep ? context.value(QStringLiteral("points")).toInteger() : 1;
+    if (seeds < 1 || points < (sweep ? 2 : 1) || seeds > kMaxMergedCells ||
+        points > kMaxMergedCells || routers * points * seeds > kMaxMergedCells)
+        throw InputError(shard.path, 1, QStringLiteral("context"),
+                         QStringLiteral("%1 seeds and %2 preference points: not an experiment "
+                                        "(a merge holds at most %3 cells)")
+                             .arg(seeds)
+                             .arg(points)
+                             .arg(kMaxMergedCells));
+    try {
+        return cellsOf(context);
+    } catch (const std::invalid_argument& e) {
+        throw InputError(shard.path, 1, QStringLiteral("context"), QString::fromUtf8(e.what()));
+    }
 }
 
 QString fileNames(const std::vector<const ShardFile*>& files) {
@@ -335,7 +362,7 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                              .arg(indexList(missingShards)));
 
     const QJsonObject& context = files.front().context;
-    const std::vector<Cell> cells = cellsOf(context);
+    const std::vector<Cell> cells = cellsOfShard(files.front());
     ShardCells merged{std::vector<CellSummary>(cells.size()),
                       std::vector<const CellSummary*>(cells.size(), nullptr),
                       std::vector<CellResult>(cells.size())};
@@ -363,7 +390,12 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
             outcome.runs.push_back(std::move(merged.runs[i]));
     outcome.context = context;
     outcome.configHash = files.front().configHash;
-    outcome.result = buildResult(context, merged.present);
+    try {
+        outcome.result = buildResult(context, merged.present);
+    } catch (const std::invalid_argument& e) {
+        throw InputError(files.front().path, 1, QStringLiteral("context"),
+                         QString::fromUtf8(e.what()));
+    }
     return outcome;
 }
 

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QThread>
+#include <cmath>
 
 namespace routerlab {
 
@@ -250,7 +251,7 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
             return false;
         }
         a.latencyWeight = p.value(QStringLiteral("latency")).toDouble(&ok);
-        if (!ok || a.latencyWeight < 0) {
+        if (!ok || !std::isfinite(a.latencyWeight) || a.latencyWeight < 0) {
             err << "routerlab-cli sweep: --latency must be a number >= 0\n";
             return false;
         }

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace routerlab {
@@ -107,7 +108,12 @@ void EmbeddingFileFeaturizer::readJsonLines() {
             if (!array[j].isDouble())
                 throw InputError(path_, line, QStringLiteral("embedding"),
                                  QStringLiteral("element %1 is not a number").arg(j + 1));
-            values.push_back(static_cast<float>(array[j].toDouble()));
+            const double x = array[j].toDouble();
+            if (!std::isfinite(x) || std::abs(x) > std::numeric_limits<float>::max())
+                throw InputError(
+                    path_, line, QStringLiteral("embedding"),
+                    QStringLiteral("element %1 (%2) is beyond a float's range").arg(j + 1).arg(x));
+            values.push_back(static_cast<float>(x));
         }
         add(id.isString() ? id.toString() : QString::number(id.toDouble(), 'g', 17),
             std::move(values), line, QStringLiteral("embedding"));

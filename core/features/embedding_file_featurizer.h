@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 
 namespace routerlab {
 
@@ -22,6 +23,7 @@ public:
     Eigen::VectorXf transformDatasetPrompt(const QString& promptId,
                                            const QString& prompt) const override;
     int embeddingCount() const { return static_cast<int>(rowOf_.size()); }
+    QStringList promptIds() const { return rowOf_.keys(); }
 
 private:
     void readCsv();

@@ -22,10 +22,6 @@ namespace routerlab {
 
 namespace {
 
-bool isRetryableStatus(long status) {
-    return status == 408 || status == 425 || status == 429 || status >= 500;
-}
-
 bool isRetryableCurlError(CURLcode code) {
     switch (code) {
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -199,42 +195,12 @@ struct ChatClient::Worker {
                 finish(std::move(t), CallStatus::Failed, why);
             return;
         }
-        if (tr.status != 200) {
-            const ChatChunk error = parseChatJson(tr.responseBody);
-            const QString message = !error.errorMessage.isEmpty()
-                                        ? error.errorMessage
-                                        : QString::fromUtf8(tr.responseBody.left(300));
-            const QString why = QStringLiteral("%1: HTTP %2: %3")
-                                    .arg(tr.where())
-                                    .arg(tr.status)
-                                    .arg(redactKey(message.simplified(), tr.key));
-            if (isRetryableStatus(tr.status))
-                retryOrFail(std::move(t), why);
+        const ChatTransfer::Verdict verdict = tr.concludeResponse();
+        if (!verdict.answered) {
+            if (verdict.retryable)
+                retryOrFail(std::move(t), verdict.why);
             else
-                finish(std::move(t), CallStatus::Failed, why);
-            return;
-        }
-        if (tr.eventStream) {
-            if (tr.malformed || !tr.sawDone) {
-                retryOrFail(std::move(t),
-                            QStringLiteral("%1: %2").arg(
-                                tr.where(), tr.malformed
-                                                ? QStringLiteral("malformed stream event")
-                                                : QStringLiteral("stream ended before [DONE]")));
-                return;
-            }
-        } else {
-            tr.absorb(parseChatJson(tr.responseBody));
-            if (tr.malformed) {
-                retryOrFail(std::move(t),
-                            QStringLiteral("%1: malformed JSON response").arg(tr.where()));
-                return;
-            }
-            tr.firstTokenS = std::numeric_limits<double>::quiet_NaN();
-        }
-        if (!tr.totals.errorMessage.isEmpty()) { // an error reported inside a 200
-            retryOrFail(std::move(t), QStringLiteral("%1: %2").arg(
-                                          tr.where(), redactKey(tr.totals.errorMessage, tr.key)));
+                finish(std::move(t), CallStatus::Failed, verdict.why);
             return;
         }
         r.text = tr.text;

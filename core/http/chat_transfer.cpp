@@ -1,5 +1,7 @@
 #include "http/chat_transfer.h"
 
+#include "http/api_key.h"
+
 #include <QDateTime>
 #include <QList>
 #include <algorithm>
@@ -44,6 +46,44 @@ void ChatTransfer::absorb(const ChatChunk& chunk) {
         totals.replayInfo = chunk.replayInfo;
 }
 
+namespace {
+
+bool isRetryableStatus(long status) {
+    return status == 408 || status == 425 || status == 429 || status >= 500;
+}
+
+} // namespace
+
+ChatTransfer::Verdict ChatTransfer::concludeResponse() {
+    if (status != 200) {
+        const ChatChunk error = parseChatJson(responseBody);
+        const QString message = !error.errorMessage.isEmpty()
+                                    ? error.errorMessage
+                                    : QString::fromUtf8(responseBody.left(300));
+        return {false, isRetryableStatus(status),
+                QStringLiteral("%1: HTTP %2: %3")
+                    .arg(where())
+                    .arg(status)
+                    .arg(redactKey(message.simplified(), key))};
+    }
+    if (eventStream) {
+        if (malformed || !sawDone)
+            return {false, true,
+                    QStringLiteral("%1: %2").arg(
+                        where(), malformed ? QStringLiteral("malformed stream event")
+                                           : QStringLiteral("stream ended before [DONE]"))};
+    } else {
+        absorb(parseChatJson(responseBody));
+        if (malformed)
+            return {false, true, QStringLiteral("%1: malformed JSON response").arg(where())};
+        firstTokenS = std::numeric_limits<double>::quiet_NaN();
+    }
+    if (!totals.errorMessage.isEmpty()) // an error reported inside a 200
+        return {false, true,
+                QStringLiteral("%1: %2").arg(where(), redactKey(totals.errorMessage, key))};
+    return {true, false, {}};
+}
+
 size_t ChatTransfer::onBody(char* data, size_t size, size_t count, void* self) {
     auto* t = static_cast<ChatTransfer*>(self);
     const QByteArray bytes(data, static_cast<qsizetype>(size * count));
@@ -56,8 +96,9 @@ size_t ChatTransfer::onBody(char* data, size_t size, size_t count, void* self) {
             else
                 t->absorb(parseChatJson(e));
         }
-    } else if (t->responseBody.size() < (16 << 20)) {
-        t->responseBody.append(bytes);
+    } else {
+        // Kept to the same prefix however the body was split.
+        t->responseBody.append(bytes.left(kMaxResponseBytes - t->responseBody.size()));
     }
     return size * count;
 }

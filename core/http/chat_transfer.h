@@ -36,7 +36,8 @@ struct ChatTransfer {
     Clock::time_point attemptStart;
     long status = 0;
     bool eventStream = false;
-    QByteArray responseBody;
+    QByteArray responseBody; // a plain body, up to kMaxResponseBytes
+    static constexpr qsizetype kMaxResponseBytes = 16 << 20;
     SseParser sse;
     bool sawDone = false;
     bool malformed = false;
@@ -49,6 +50,15 @@ struct ChatTransfer {
     QString where() const; // "base URL (model id)" for messages
     void resetAttempt();
     void absorb(const ChatChunk& chunk); // one parsed body or stream event
+
+    // What a response that arrived whole (curl reported no error) says about the attempt.
+    // Depends on the headers and bytes received, never on how the bytes were split.
+    struct Verdict {
+        bool answered = false; // else failed, because of `why`
+        bool retryable = false;
+        QString why;
+    };
+    Verdict concludeResponse(); // parses a plain body into text and totals first
     // libcurl's write and header callbacks; `self` is the transfer.
     static size_t onBody(char* data, size_t size, size_t count, void* self);
     static size_t onHeader(char* data, size_t size, size_t count, void* self);

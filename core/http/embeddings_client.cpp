@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -17,35 +18,23 @@ namespace routerlab {
 
 namespace {
 
-struct HttpReply {
-    long status = 0;
-    QByteArray body;
-    double retryAfterS = -1;
-    QString networkError; // set when no response arrived
-};
-
 size_t appendBody(char* data, size_t size, size_t count, void* reply) {
-    static_cast<HttpReply*>(reply)->body.append(data, static_cast<qsizetype>(size * count));
+    static_cast<EmbeddingsReply*>(reply)->addBody(
+        QByteArray(data, static_cast<qsizetype>(size * count)));
     return size * count;
 }
 
 size_t readHeader(char* data, size_t size, size_t count, void* reply) {
-    const QByteArray line = QByteArray(data, static_cast<qsizetype>(size * count)).trimmed();
-    const qsizetype colon = line.indexOf(':');
-    if (colon > 0 && line.left(colon).trimmed().toLower() == "retry-after") {
-        bool ok = false;
-        const double seconds = line.mid(colon + 1).trimmed().toDouble(&ok);
-        if (ok)
-            static_cast<HttpReply*>(reply)->retryAfterS = seconds;
-    }
+    static_cast<EmbeddingsReply*>(reply)->addHeaderLine(
+        QByteArray(data, static_cast<qsizetype>(size * count)));
     return size * count;
 }
 
 // One blocking JSON POST; a batch of embeddings is one short request, so no multi handle.
-HttpReply post(const QByteArray& url, const QByteArray& body, const QByteArray& key,
-               double timeoutS) {
+EmbeddingsReply post(const QByteArray& url, const QByteArray& body, const QByteArray& key,
+                     double timeoutS) {
     initialiseCurlOnce();
-    HttpReply reply;
+    EmbeddingsReply reply;
     CURL* easy = curl_easy_init();
     if (!easy) {
         reply.networkError = QStringLiteral("cannot start a transfer");
@@ -85,16 +74,6 @@ HttpReply post(const QByteArray& url, const QByteArray& body, const QByteArray& 
     return reply;
 }
 
-QString serverMessage(const QByteArray& body) {
-    const QJsonObject json = QJsonDocument::fromJson(body).object();
-    const QJsonValue error = json.value(QLatin1String("error"));
-    if (error.isObject())
-        return error.toObject().value(QLatin1String("message")).toString();
-    if (error.isString())
-        return error.toString();
-    return QString::fromUtf8(body.left(200)).simplified();
-}
-
 QByteArray requestBody(const QString& model, const std::vector<const QString*>& texts) {
     QJsonArray input;
     for (const QString* text : texts)
@@ -105,8 +84,20 @@ QByteArray requestBody(const QString& model, const std::vector<const QString*>& 
         .toJson(QJsonDocument::Compact);
 }
 
-// The answer's "data" items, placed by their "index"; items out of range are ignored.
-std::vector<std::vector<float>> embeddingsOf(const QByteArray& body, std::size_t texts) {
+} // namespace
+
+void EmbeddingsReply::addHeaderLine(const QByteArray& bytes) {
+    const QByteArray line = bytes.trimmed();
+    const qsizetype colon = line.indexOf(':');
+    if (colon > 0 && line.left(colon).trimmed().toLower() == "retry-after") {
+        bool ok = false;
+        const double seconds = line.mid(colon + 1).trimmed().toDouble(&ok);
+        if (ok)
+            retryAfterS = seconds;
+    }
+}
+
+std::vector<std::vector<float>> EmbeddingsReply::embeddings(std::size_t texts) const {
     const QJsonObject json = QJsonDocument::fromJson(body).object();
     const QJsonArray data = json.value(QLatin1String("data")).toArray();
     std::vector<std::vector<float>> vectors(texts);
@@ -117,14 +108,33 @@ std::vector<std::vector<float>> embeddingsOf(const QByteArray& body, std::size_t
         if (index < 0 || index >= qsizetype(texts) || values.isEmpty())
             continue;
         std::vector<float>& v = vectors[static_cast<std::size_t>(index)];
-        v.reserve(static_cast<std::size_t>(values.size()));
-        for (const QJsonValue& x : values)
-            v.push_back(static_cast<float>(x.toDouble()));
+        if (!v.empty())
+            continue; // a repeated index: the first item counts, not both end to end
+        std::vector<float> read;
+        read.reserve(static_cast<std::size_t>(values.size()));
+        for (const QJsonValue& x : values) {
+            const double value = x.toDouble(std::numeric_limits<double>::quiet_NaN());
+            // Not a number, or beyond a float's range: the vector is unusable.
+            if (!std::isfinite(value) || std::abs(value) > std::numeric_limits<float>::max()) {
+                read.clear();
+                break;
+            }
+            read.push_back(static_cast<float>(value));
+        }
+        v = std::move(read);
     }
     return vectors;
 }
 
-} // namespace
+QString EmbeddingsReply::serverMessage() const {
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    const QJsonValue error = json.value(QLatin1String("error"));
+    if (error.isObject())
+        return error.toObject().value(QLatin1String("message")).toString();
+    if (error.isString())
+        return error.toString();
+    return QString::fromUtf8(body.left(200)).simplified();
+}
 
 QString EmbeddingsEndpoint::where() const {
     return QStringLiteral("embeddings endpoint %1 (model %2)").arg(displayUrl(baseUrl), model);
@@ -141,15 +151,15 @@ std::vector<std::vector<float>> requestEmbeddings(const EmbeddingsEndpoint& endp
 
     QString failure;
     for (int attempt = 0; attempt <= endpoint.maxRetries; ++attempt) {
-        const HttpReply reply = post(url, body, key.value, endpoint.timeoutS);
+        const EmbeddingsReply reply = post(url, body, key.value, endpoint.timeoutS);
         const bool retryable = !reply.networkError.isEmpty() || reply.status == 408 ||
                                reply.status == 429 || reply.status >= 500;
         if (reply.status == 200)
-            return embeddingsOf(reply.body, texts.size());
+            return reply.embeddings(texts.size());
         failure = reply.networkError.isEmpty()
                       ? QStringLiteral("HTTP %1: %2")
                             .arg(reply.status)
-                            .arg(redactKey(serverMessage(reply.body), key.value))
+                            .arg(redactKey(reply.serverMessage(), key.value))
                       : reply.networkError;
         if (!retryable || attempt == endpoint.maxRetries)
             break;

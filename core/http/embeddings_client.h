@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <vector>
 
@@ -16,6 +17,22 @@ struct EmbeddingsEndpoint {
 
     // "embeddings endpoint URL (model M)", without credentials: how messages name it.
     QString where() const;
+};
+
+// One embeddings response as libcurl delivers it (header lines, body pieces), and what it says.
+struct EmbeddingsReply {
+    long status = 0;
+    QByteArray body;
+    double retryAfterS = -1;
+    QString networkError; // set when no response arrived
+
+    void addHeaderLine(const QByteArray& line); // notes Retry-After
+    void addBody(const QByteArray& bytes) { body.append(bytes); }
+    // The answer's "data" items placed by their "index", one vector per text; empty where the
+    // answer has none or only one holding something other than finite float values. Items
+    // with an index out of range are ignored; of a repeated index, the first counts.
+    std::vector<std::vector<float>> embeddings(std::size_t texts) const;
+    QString serverMessage() const; // the "error" message, else the body's start
 };
 
 // Asks the endpoint to embed `texts` in one request and waits for the answer. Returns one

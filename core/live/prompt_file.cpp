@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cmath>
@@ -23,6 +24,7 @@ Dataset loadPromptFile(const QString& path, const ModelPool& pool) {
     const bool jsonLines =
         path.endsWith(QLatin1String(".jsonl")) || path.endsWith(QLatin1String(".ndjson"));
     qint64 lineNumber = 0;
+    QHash<QString, qint64> lineOfId; // live calls are recorded by prompt id
     while (!f.atEnd()) {
         const QByteArray line = f.readLine();
         ++lineNumber;
@@ -49,6 +51,13 @@ Dataset loadPromptFile(const QString& path, const ModelPool& pool) {
         } else {
             prompt = QString::fromUtf8(line).trimmed();
         }
+        if (id.isEmpty())
+            throw InputError(path, lineNumber, QStringLiteral("id"),
+                             QStringLiteral("empty (give a string or a number, or leave it out)"));
+        if (const auto first = lineOfId.constFind(id); first != lineOfId.constEnd())
+            throw InputError(path, lineNumber, QStringLiteral("id"),
+                             QStringLiteral("'%1' is also the id of line %2").arg(id).arg(*first));
+        lineOfId.insert(id, lineNumber);
         int c = static_cast<int>(d.categoryNames.indexOf(category));
         if (c < 0) {
             c = static_cast<int>(d.categoryNames.size());

@@ -6,28 +6,14 @@
 #include "common/input_error.h"
 #include "data/dataset_builder.h"
 #include "formats/dataset_importer.h"
-
-#include <QByteArray>
-#include <QDir>
-#include <QFile>
-#include <QString>
-#include <unistd.h>
+#include "fuzz_support.h"
 
 namespace routerlab::fuzzing {
 
-inline QString scratchFile(const char* suffix) {
-    return QDir::temp().filePath(
-        QStringLiteral("routerlab-fuzz-%1%2").arg(getpid()).arg(QLatin1String(suffix)));
-}
-
 template <typename Importer> int runImporter(const uint8_t* data, size_t size, const char* suffix) {
     const QString path = scratchFile(suffix);
-    {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return 0;
-        f.write(reinterpret_cast<const char*>(data), static_cast<qint64>(size));
-    }
+    if (!writeFile(path, bytesOf(data, size)))
+        return 0;
     ImportOptions options;
     options.maxRecordBytes = 1 << 20;
     ImportContext context(options, {});
