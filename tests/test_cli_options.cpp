@@ -7,7 +7,9 @@
 #include "test_support.h"
 
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -184,6 +186,12 @@ private slots:
     // The control: each option's default (else its smallest value) passes the check, so the
     // refusals above are about the values, not the option.
     void acceptsValuesInRange() {
+        // generate has nothing else to ask and runs: keep what it writes in a folder of ours.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString previous = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        const auto restore = qScopeGuard([&] { QDir::setCurrent(previous); });
         for (const CliCommand& c : cliCommands())
             for (const NumberOption& o : c.numbers) {
                 QString good = o.defaultValue();
@@ -279,6 +287,35 @@ private slots:
             QVERIFY2(r.err.contains(QStringLiteral("--base-url must not")), qPrintable(r.err));
             QVERIFY2(!r.err.contains(QStringLiteral("sk-secret")), qPrintable(r.err));
         }
+    }
+
+    // live against an endpoint where nothing listens: every call fails, and the command says
+    // so, with the first error, and exits 1 instead of 0.
+    void liveFailsWhenEveryCallFailed() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QDir folder(dir.path());
+        const QString dataset = testing::writeFile(
+            folder, QStringLiteral("d.csv"),
+            "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
+            "p1,hello,chat,small,0.5,3,4,0.2\np1,hello,chat,large,0.9,3,6,0.9\n"
+            "p2,bye,chat,small,0.4,3,4,0.2\np2,bye,chat,large,0.8,3,6,0.9\n");
+        const QString pool =
+            testing::writeFile(folder, QStringLiteral("tiny.pool.json"), testing::kTinyPool);
+        // A port that was free a moment ago: connections to it are refused.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const CliResult r = runCliInProcess(
+            {QStringLiteral("live"), QStringLiteral("--dataset"), dataset, QStringLiteral("--pool"),
+             pool, QStringLiteral("--base-url"), QStringLiteral("http://127.0.0.1:%1/v1").arg(port),
+             QStringLiteral("--retries"), QStringLiteral("0"), QStringLiteral("--scorer"),
+             QStringLiteral("exact")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("every call failed (2); the first: ")),
+                 qPrintable(r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("0 answered, 2 failed")), qPrintable(r.out));
     }
 };
 

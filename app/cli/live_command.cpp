@@ -303,6 +303,19 @@ void printJson(const LiveArguments& a, const SimulationSetup& setup, const LiveR
     out << QJsonDocument(json).toJson(QJsonDocument::Indented);
 }
 
+// Says why calls failed; a run in which no call was answered, or that was cancelled, fails.
+int reportFailures(const LiveResult& result, QTextStream& err) {
+    if (result.failed > 0 && result.answered == 0) {
+        err << "routerlab-cli live: every call failed (" << result.failed
+            << "); the first: " << result.firstError << "\n";
+        return kExitFailure;
+    }
+    if (result.failed > 0)
+        err << "routerlab-cli live: " << result.failed << " of " << result.failed + result.answered
+            << " calls failed; the first: " << result.firstError << "\n";
+    return result.stopReason == QLatin1String("cancelled") ? kExitFailure : kExitOk;
+}
+
 int runLive(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
     LiveArguments a;
     if (const int code = readArguments(p, a, err); code != kExitOk)
@@ -327,7 +340,7 @@ int runLive(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         printJson(a, setup, result, out);
     else
         printTable(a, result, out);
-    return result.stopReason == QLatin1String("cancelled") ? kExitFailure : kExitOk;
+    return reportFailures(result, err);
 }
 
 } // namespace
