@@ -4,8 +4,10 @@
 // the range, and nothing written.
 #include "cli/cli.h"
 #include "cli/cli_command.h"
+#include "store/workspace_store.h"
 #include "test_support.h"
 
+#include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSet>
@@ -316,6 +318,48 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("every call failed (2); the first: ")),
                  qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("0 answered, 2 failed")), qPrintable(r.out));
+    }
+
+    // A live run killed mid-call leaves its session 'running'; once its process is gone, the
+    // next listing of the workspace marks it 'interrupted'. While it runs it stays 'running'.
+    void killedLiveSessionIsMarkedInterrupted() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QDir folder(dir.path());
+        const QString dataset = testing::writeFile(
+            folder, QStringLiteral("d.csv"),
+            "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
+            "p1,hello,chat,small,0.5,3,4,0.2\np1,hello,chat,large,0.9,3,6,0.9\n");
+        const QString pool =
+            testing::writeFile(folder, QStringLiteral("tiny.pool.json"), testing::kTinyPool);
+        const QString workspace = folder.filePath(QStringLiteral("ws.routerlab"));
+        // An endpoint that takes the connection and never answers: the call hangs.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QProcess live;
+        live.start(QStringLiteral(ROUTERLAB_CLI_PATH),
+                   {QStringLiteral("live"), QStringLiteral("--dataset"), dataset,
+                    QStringLiteral("--pool"), pool, QStringLiteral("--base-url"),
+                    QStringLiteral("http://127.0.0.1:%1/v1").arg(silent.serverPort()),
+                    QStringLiteral("--retries"), QStringLiteral("0"), QStringLiteral("--scorer"),
+                    QStringLiteral("exact"), QStringLiteral("--workspace"), workspace});
+        QVERIFY(live.waitForStarted());
+        // The session is recorded before its first call reaches the endpoint.
+        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 30000);
+        {
+            WorkspaceStore store(workspace);
+            const std::vector<LiveSessionRecord> sessions = store.liveSessions();
+            QCOMPARE(sessions.size(), std::size_t(1));
+            QCOMPARE(sessions.front().status, QStringLiteral("running"));
+        }
+        live.kill();
+        QVERIFY(live.waitForFinished());
+        WorkspaceStore store(workspace);
+        const std::vector<LiveSessionRecord> sessions = store.liveSessions();
+        QCOMPARE(sessions.size(), std::size_t(1));
+        QCOMPARE(sessions.front().status, QStringLiteral("interrupted"));
+        QVERIFY(sessions.front().finishedAt.isValid());
+        QVERIFY(sessions.front().finishedAt >= sessions.front().startedAt);
     }
 };
 

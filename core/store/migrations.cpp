@@ -124,6 +124,12 @@ CREATE TABLE embedding_cache (
     PRIMARY KEY (source, text_sha256)
 ) WITHOUT ROWID;
 )sql"},
+    {5, "recording which process runs a live session", R"sql(
+-- A session left 'running' by a process that is gone is marked 'interrupted' (see
+-- WorkspaceStore::liveSessions); sessions from before this version have no owner.
+ALTER TABLE live_sessions ADD COLUMN owner_host TEXT;
+ALTER TABLE live_sessions ADD COLUMN owner_pid INTEGER;
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {
