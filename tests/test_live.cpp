@@ -253,7 +253,9 @@ private slots:
         const QByteArray wrongKey = "sk-wrong-key-Hh3Jk9Lm2Nb8Vc";
         wrong.insert(QString::fromLatin1(kKeyVariable), QString::fromLatin1(wrongKey));
         const CliRun refused = cli(common + QStringList{QStringLiteral("--json")}, wrong);
-        QCOMPARE(refused.code, 0);
+        // Every call failed: the run fails, and says why (the key still never shows).
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains("every call failed (30)"), refused.err.constData());
         QVERIFY(QJsonDocument::fromJson(refused.out)
                     .object()
                     .value(QStringLiteral("live"))

@@ -108,6 +108,18 @@ private slots:
                                         "\"endpoint\": {\"base_url\": \"ftp://x\"}}]}")
                                  << 1 << "models[0].endpoint.base_url"
                                  << "http";
+        // A key in the base URL would be stored verbatim in every workspace the pool goes into.
+        for (const char* url :
+             {"https://user:sk-secret@api.example.com/v1", "https://sk-secret@api.example.com/v1",
+              "https://api.example.com/v1?api-key=sk-secret",
+              "https://api.example.com/v1?x=1&key=sk-secret",
+              "https://api.example.com/v1#sk-secret"})
+            QTest::addRow("credential in %s", url)
+                << QByteArray("{\"models\": [{\"id\": \"a\", \"input_price_per_mtok\": 1, "
+                              "\"output_price_per_mtok\": 1,\n\"endpoint\": {\n\"base_url\": \"") +
+                       url + "\"}}]}"
+                << 3 << "models[0].endpoint.base_url"
+                << "api_key_env";
         QTest::newRow("huge context window")
             << QByteArray("{\"models\": [{\"id\": \"a\", \"input_price_per_mtok\": 1, "
                           "\"output_price_per_mtok\": 1,\n"

@@ -24,6 +24,41 @@ const std::vector<CliCommand>& cliCommands() {
 
 namespace {
 
+const NumberOption& numberOption(const std::vector<NumberOption>& options, const QString& name) {
+    const NumberOption* option = findNumberOption(options, name);
+    if (!option)
+        throw std::logic_error("no numeric option --" + name.toStdString());
+    return *option;
+}
+
+} // namespace
+
+quint64 wholeValue(const std::vector<NumberOption>& options, const QCommandLineParser& p,
+                   const QString& name) {
+    return numberOption(options, name).toWhole(p.value(name));
+}
+
+double realValue(const std::vector<NumberOption>& options, const QCommandLineParser& p,
+                 const QString& name) {
+    return numberOption(options, name).toReal(p.value(name));
+}
+
+void addNumberOptions(QCommandLineParser& p, const std::vector<NumberOption>& options) {
+    for (const NumberOption& o : options)
+        p.addOption(o.commandLineOption());
+}
+
+namespace {
+
+// The first numeric option whose value (given, or its default) is out of its range.
+QString numberProblem(const CliCommand& command, const QCommandLineParser& parser) {
+    for (const NumberOption& o : command.numbers)
+        if (parser.isSet(o.name()) || !o.defaultValue().isEmpty())
+            if (const QString problem = o.problem(parser.value(o.name())); !problem.isEmpty())
+                return problem;
+    return {};
+}
+
 void printOverview(QTextStream& out) {
     out << "Usage: routerlab-cli <command> [options]\n\n"
         << "RouterLab's headless tool: every command prints JSON with --json.\n\nCommands:\n";
@@ -85,6 +120,10 @@ int runCli(const QStringList& arguments, QTextStream& out, QTextStream& err) {
                      QStringLiteral("Usage: routerlab-cli ") + command->name);
         out << text;
         return kExitOk;
+    }
+    if (const QString problem = numberProblem(*command, parser); !problem.isEmpty()) {
+        err << "routerlab-cli " << command->name << ": " << problem << "\n";
+        return kExitUsage;
     }
     try {
         return command->run(parser, out, err);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/number_option.h"
+
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -15,11 +17,23 @@ struct CliCommand {
     QString name;
     QString summary;
     QString usage; // positional arguments, e.g. "<dataset>..."
+    // Its numeric options: `describe` adds them from here, and every value given (or defaulted)
+    // is checked against its range before `run` is called.
+    std::vector<NumberOption> numbers;
     std::function<void(QCommandLineParser&)> describe;
     std::function<int(const QCommandLineParser&, QTextStream& out, QTextStream& err)> run;
 };
 
 const std::vector<CliCommand>& cliCommands();
+
+// The value of the numeric option `name`, which `options` must hold; runCli has checked it, and
+// a bad one still throws std::invalid_argument rather than turn into an undefined cast.
+quint64 wholeValue(const std::vector<NumberOption>& options, const QCommandLineParser& p,
+                   const QString& name);
+double realValue(const std::vector<NumberOption>& options, const QCommandLineParser& p,
+                 const QString& name);
+// Adds the numeric options to the parser (for --help and parsing).
+void addNumberOptions(QCommandLineParser& p, const std::vector<NumberOption>& options);
 
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;

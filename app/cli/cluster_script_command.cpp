@@ -12,17 +12,31 @@
 
 namespace routerlab {
 
+namespace {
+
+std::vector<NumberOption> clusterScriptNumbers() {
+    return {
+        NumberOption::whole(QStringLiteral("shards"), QStringLiteral("Array tasks (default 4)."),
+                            QStringLiteral("N"), QStringLiteral("4"), 1, 100000),
+        NumberOption::whole(QStringLiteral("cpus-per-task"),
+                            QStringLiteral("Cores per task; the shard uses them all (default 1)."),
+                            QStringLiteral("C"), QStringLiteral("1"), 1, 1024)};
+}
+
+} // namespace
+
 CliCommand clusterScriptCommand() {
     CliCommand c;
     c.name = QStringLiteral("cluster-script");
     c.summary = QStringLiteral("Write the scripts that run an experiment file as a Slurm array "
                                "of shards plus a dependent merge (or Kubernetes Jobs).");
+    c.numbers = clusterScriptNumbers();
     c.describe = [](QCommandLineParser& p) {
         p.addOption({QStringLiteral("experiment"),
                      QStringLiteral("The experiment file (see --save-experiment)."),
                      QStringLiteral("file")});
-        p.addOption({QStringLiteral("shards"), QStringLiteral("Array tasks (default 4)."),
-                     QStringLiteral("N"), QStringLiteral("4")});
+        p.addOption(findNumberOption(clusterScriptNumbers(), QStringLiteral("shards"))
+                        ->commandLineOption());
         p.addOption({QStringLiteral("out"),
                      QStringLiteral("Folder for the scripts (default: beside the experiment)."),
                      QStringLiteral("dir")});
@@ -34,9 +48,8 @@ CliCommand clusterScriptCommand() {
             {QStringLiteral("partition"), QStringLiteral("Slurm partition."), QStringLiteral("P")});
         p.addOption({QStringLiteral("time"), QStringLiteral("Slurm time limit, e.g. 00:30:00."),
                      QStringLiteral("T")});
-        p.addOption({QStringLiteral("cpus-per-task"),
-                     QStringLiteral("Cores per task; the shard uses them all (default 1)."),
-                     QStringLiteral("C"), QStringLiteral("1")});
+        p.addOption(findNumberOption(clusterScriptNumbers(), QStringLiteral("cpus-per-task"))
+                        ->commandLineOption());
         p.addOption({QStringLiteral("mem"), QStringLiteral("Memory per task, e.g. 4G."),
                      QStringLiteral("M")});
         p.addOption({QStringLiteral("workspace"),
@@ -71,17 +84,10 @@ CliCommand clusterScriptCommand() {
         if (job.command != QLatin1String("sweep") && job.command != QLatin1String("simulate"))
             throw InputError(experiment, 1, QStringLiteral("command"),
                              QStringLiteral("expected sweep or simulate"));
-        bool ok = false;
-        job.shards = p.value(QStringLiteral("shards")).toInt(&ok);
-        if (!ok || job.shards < 1 || job.shards > 100000) {
-            err << "routerlab-cli cluster-script: --shards must be within 1..100000\n";
-            return kExitUsage;
-        }
-        job.cpusPerTask = p.value(QStringLiteral("cpus-per-task")).toInt(&ok);
-        if (!ok || job.cpusPerTask < 1) {
-            err << "routerlab-cli cluster-script: --cpus-per-task must be >= 1\n";
-            return kExitUsage;
-        }
+        job.shards =
+            static_cast<int>(wholeValue(clusterScriptNumbers(), p, QStringLiteral("shards")));
+        job.cpusPerTask = static_cast<int>(
+            wholeValue(clusterScriptNumbers(), p, QStringLiteral("cpus-per-task")));
         const QString folder = p.isSet(QStringLiteral("out"))
                                    ? p.value(QStringLiteral("out"))
                                    : QFileInfo(experiment).absolutePath();

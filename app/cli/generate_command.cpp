@@ -11,35 +11,37 @@
 
 namespace routerlab {
 
+namespace {
+
+std::vector<NumberOption> generateNumbers() {
+    return {NumberOption::whole(QStringLiteral("seed"), QStringLiteral("Random seed (default 7)."),
+                                QStringLiteral("S"), QStringLiteral("7"), 0,
+                                NumberOption::kLargestWhole),
+            NumberOption::whole(QStringLiteral("prompts-per-category"),
+                                QStringLiteral("Prompts in each category (default 400)."),
+                                QStringLiteral("N"), QStringLiteral("400"), 1, 1000000)};
+}
+
+} // namespace
+
 CliCommand generateCommand() {
     CliCommand c;
     c.name = QStringLiteral("generate");
     c.summary = QStringLiteral("Write a synthetic dataset and pool (sample.csv, sample.pool.json) "
                                "from a seed; the same seed gives the same files.");
+    c.numbers = generateNumbers();
     c.describe = [](QCommandLineParser& p) {
-        p.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 7)."),
-                     QStringLiteral("S"), QStringLiteral("7")});
-        p.addOption({QStringLiteral("prompts-per-category"),
-                     QStringLiteral("Prompts in each category (default 400)."), QStringLiteral("N"),
-                     QStringLiteral("400")});
+        addNumberOptions(p, generateNumbers());
         p.addOption({QStringLiteral("out"),
                      QStringLiteral("Folder to write into (created if absent)."),
                      QStringLiteral("dir"), QStringLiteral(".")});
         p.addOption({QStringLiteral("json"), QStringLiteral("Print what was written as JSON.")});
     };
-    c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
-        bool ok = false;
+    c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream&) {
         GeneratorOptions options;
-        options.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
-        if (!ok) {
-            err << "routerlab-cli generate: --seed must be a whole number >= 0\n";
-            return kExitUsage;
-        }
-        options.promptsPerCategory = p.value(QStringLiteral("prompts-per-category")).toInt(&ok);
-        if (!ok || options.promptsPerCategory < 1 || options.promptsPerCategory > 1000000) {
-            err << "routerlab-cli generate: --prompts-per-category must be within 1..1000000\n";
-            return kExitUsage;
-        }
+        options.seed = wholeValue(generateNumbers(), p, QStringLiteral("seed"));
+        options.promptsPerCategory = static_cast<int>(
+            wholeValue(generateNumbers(), p, QStringLiteral("prompts-per-category")));
         const QDir dir(p.value(QStringLiteral("out")));
         if (!QDir().mkpath(dir.absolutePath()))
             throw InputError(dir.absolutePath(), 0, {}, QStringLiteral("cannot create the folder"));

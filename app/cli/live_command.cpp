@@ -1,6 +1,7 @@
 #include "cli/cli_command.h"
 
 #include "common/version.h"
+#include "data/model_pool.h"
 #include "formats/dataset_loader.h"
 #include "live/live_runner.h"
 #include "live/live_session.h"
@@ -24,15 +25,38 @@ void cancelLiveRun(int) {
         runningLive->requestCancel();
 }
 
-double number(const QCommandLineParser& p, const QString& name, double minimum, bool& ok,
-              QTextStream& err) {
-    bool parsed = false;
-    const double v = p.value(name).toDouble(&parsed);
-    if (!parsed || v < minimum) {
-        err << "routerlab-cli live: --" << name << " must be a number >= " << minimum << "\n";
-        ok = false;
-    }
-    return v;
+// The numbers of the session and of its calls, with the ranges they are checked against.
+std::vector<NumberOption> liveNumbers() {
+    using O = NumberOption;
+    return {
+        O::whole(QStringLiteral("seed"), QStringLiteral("Router seed (default 1)."),
+                 QStringLiteral("N"), QStringLiteral("1"), 0, O::kLargestWhole),
+        O::whole(QStringLiteral("limit"), QStringLiteral("Route at most N prompts (0: all)."),
+                 QStringLiteral("N"), QStringLiteral("0"), 0, 1000000000),
+        O::real(QStringLiteral("budget"),
+                QStringLiteral("Stop before a call that would take the spend past USD (0: no "
+                               "cap)."),
+                QStringLiteral("USD"), QStringLiteral("0"), 0, 1000000),
+        O::whole(QStringLiteral("max-tokens"), QStringLiteral("max_tokens per answer (0: unset)."),
+                 QStringLiteral("N"), QStringLiteral("0"), 0, 10000000),
+        O::whole(QStringLiteral("concurrency"),
+                 QStringLiteral("Calls in flight per endpoint (default 4)."), QStringLiteral("N"),
+                 QStringLiteral("4"), 1, 256),
+        O::real(QStringLiteral("timeout"), QStringLiteral("Seconds per attempt (default 120)."),
+                QStringLiteral("S"), QStringLiteral("120"), 0.001, 86400),
+        O::real(QStringLiteral("connect-timeout"),
+                QStringLiteral("Seconds to connect (default 10)."), QStringLiteral("S"),
+                QStringLiteral("10"), 0.001, 3600),
+        O::whole(QStringLiteral("retries"),
+                 QStringLiteral("Retries after a 429, 5xx or network error (default 3)."),
+                 QStringLiteral("N"), QStringLiteral("3"), 0, 100),
+        O::real(QStringLiteral("backoff"),
+                QStringLiteral("First retry delay in seconds, doubled each time (default 0.5)."),
+                QStringLiteral("S"), QStringLiteral("0.5"), 0, 3600)};
+}
+
+void addLiveNumber(QCommandLineParser& p, const char* name) {
+    p.addOption(findNumberOption(liveNumbers(), QLatin1String(name))->commandLineOption());
 }
 
 // Asks on the terminal: 1-5 stars, or y/n for thumbs; an empty line or EOF gives no rating.
@@ -80,8 +104,7 @@ void describeRoutingOptions(QCommandLineParser& p) {
     p.addOption({QStringLiteral("preference"),
                  QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
                  QStringLiteral("weights"), QStringLiteral("quality=1")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Router seed (default 1)."),
-                 QStringLiteral("N"), QStringLiteral("1")});
+    addLiveNumber(p, "seed");
     p.addOption({QStringLiteral("sessions"),
                  QStringLiteral("Session rule: category, length:N, column, single."),
                  QStringLiteral("rule"), QStringLiteral("category")});
@@ -90,11 +113,8 @@ void describeRoutingOptions(QCommandLineParser& p) {
                  QStringLiteral("rule"), QStringLiteral("none")});
     p.addOption({QStringLiteral("reward"), QStringLiteral("pickllm (default) or linear."),
                  QStringLiteral("kind"), QStringLiteral("pickllm")});
-    p.addOption({QStringLiteral("limit"), QStringLiteral("Route at most N prompts."),
-                 QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("budget"),
-                 QStringLiteral("Stop before a call that would take the spend past USD."),
-                 QStringLiteral("USD"), QStringLiteral("0")});
+    addLiveNumber(p, "limit");
+    addLiveNumber(p, "budget");
 }
 
 // Where the session is recorded and how the calls are made.
@@ -106,25 +126,11 @@ void describeCallOptions(QCommandLineParser& p) {
                  QStringLiteral("Also record the answers' text in the workspace.")});
     p.addOption({QStringLiteral("no-stream"),
                  QStringLiteral("Ask for whole answers (no time to first token).")});
-    p.addOption({QStringLiteral("max-tokens"), QStringLiteral("max_tokens per answer."),
-                 QStringLiteral("N"), QStringLiteral("0")});
+    addLiveNumber(p, "max-tokens");
     p.addOption({QStringLiteral("system"), QStringLiteral("A system message for every call."),
                  QStringLiteral("text")});
-    p.addOption({QStringLiteral("concurrency"),
-                 QStringLiteral("Calls in flight per endpoint (default 4)."), QStringLiteral("N"),
-                 QStringLiteral("4")});
-    p.addOption({QStringLiteral("timeout"), QStringLiteral("Seconds per attempt (default 120)."),
-                 QStringLiteral("S"), QStringLiteral("120")});
-    p.addOption({QStringLiteral("connect-timeout"),
-                 QStringLiteral("Seconds to connect (default 10)."), QStringLiteral("S"),
-                 QStringLiteral("10")});
-    p.addOption({QStringLiteral("retries"),
-                 QStringLiteral("Retries after a 429, 5xx or network error (default 3)."),
-                 QStringLiteral("N"), QStringLiteral("3")});
-    p.addOption({QStringLiteral("backoff"),
-                 QStringLiteral("First retry delay in seconds, doubled each time (default "
-                                "0.5)."),
-                 QStringLiteral("S"), QStringLiteral("0.5")});
+    for (const char* name : {"concurrency", "timeout", "connect-timeout", "retries", "backoff"})
+        addLiveNumber(p, name);
     p.addOption({QStringLiteral("latency-from-replay"),
                  QStringLiteral("Learn from the replay server's recorded latency, not the "
                                 "measured one (reproduces simulate at --latency-scale 0).")});
@@ -162,25 +168,22 @@ bool readSpecs(const QCommandLineParser& p, LiveArguments& a, QTextStream& err) 
     return true;
 }
 
-// The numbers of the session and of its calls; false after telling `err` about each bad one.
-bool readNumbers(const QCommandLineParser& p, LiveArguments& a, QTextStream& err) {
-    bool ok = true;
+// The numbers of the session and of its calls (runCli has checked them).
+void readNumbers(const QCommandLineParser& p, LiveArguments& a) {
+    const std::vector<NumberOption> n = liveNumbers();
     LiveOptions& o = a.live;
     ClientOptions& client = a.client;
-    o.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
-    if (!ok)
-        err << "routerlab-cli live: --seed must be a whole number\n";
-    o.limit = static_cast<int>(number(p, QStringLiteral("limit"), 0, ok, err));
-    o.budgetUsd = number(p, QStringLiteral("budget"), 0, ok, err);
-    o.maxTokens = static_cast<int>(number(p, QStringLiteral("max-tokens"), 0, ok, err));
+    o.seed = wholeValue(n, p, QStringLiteral("seed"));
+    o.limit = static_cast<int>(wholeValue(n, p, QStringLiteral("limit")));
+    o.budgetUsd = realValue(n, p, QStringLiteral("budget"));
+    o.maxTokens = static_cast<int>(wholeValue(n, p, QStringLiteral("max-tokens")));
     client.concurrencyPerEndpoint =
-        static_cast<int>(number(p, QStringLiteral("concurrency"), 1, ok, err));
-    client.requestTimeoutS = number(p, QStringLiteral("timeout"), 0.001, ok, err);
-    client.connectTimeoutS = number(p, QStringLiteral("connect-timeout"), 0.001, ok, err);
-    client.maxRetries = static_cast<int>(number(p, QStringLiteral("retries"), 0, ok, err));
-    client.backoffBaseS = number(p, QStringLiteral("backoff"), 0, ok, err);
+        static_cast<int>(wholeValue(n, p, QStringLiteral("concurrency")));
+    client.requestTimeoutS = realValue(n, p, QStringLiteral("timeout"));
+    client.connectTimeoutS = realValue(n, p, QStringLiteral("connect-timeout"));
+    client.maxRetries = static_cast<int>(wholeValue(n, p, QStringLiteral("retries")));
+    client.backoffBaseS = realValue(n, p, QStringLiteral("backoff"));
     client.jitterSeed = o.seed;
-    return ok;
 }
 
 // kExitOk with `a` filled in, or kExitUsage after telling `err` what is wrong.
@@ -197,12 +200,19 @@ int readArguments(const QCommandLineParser& p, LiveArguments& a, QTextStream& er
         err << "routerlab-cli live: --prompts needs --pool\n";
         return kExitUsage;
     }
-    if (!readSpecs(p, a, err) || !readNumbers(p, a, err))
+    if (!readSpecs(p, a, err))
         return kExitUsage;
+    readNumbers(p, a);
     a.live.storeResponses = p.isSet(QStringLiteral("store-responses"));
     a.live.stream = !p.isSet(QStringLiteral("no-stream"));
     a.live.system = p.value(QStringLiteral("system"));
     a.live.baseUrl = p.value(QStringLiteral("base-url"));
+    if (!a.live.baseUrl.isEmpty()) {
+        if (const QString problem = baseUrlProblem(a.live.baseUrl); !problem.isEmpty()) {
+            err << "routerlab-cli live: --base-url " << problem << "\n";
+            return kExitUsage;
+        }
+    }
     a.live.latencyFromReplay = p.isSet(QStringLiteral("latency-from-replay"));
     return kExitOk;
 }
@@ -293,6 +303,19 @@ void printJson(const LiveArguments& a, const SimulationSetup& setup, const LiveR
     out << QJsonDocument(json).toJson(QJsonDocument::Indented);
 }
 
+// Says why calls failed; a run in which no call was answered, or that was cancelled, fails.
+int reportFailures(const LiveResult& result, QTextStream& err) {
+    if (result.failed > 0 && result.answered == 0) {
+        err << "routerlab-cli live: every call failed (" << result.failed
+            << "); the first: " << result.firstError << "\n";
+        return kExitFailure;
+    }
+    if (result.failed > 0)
+        err << "routerlab-cli live: " << result.failed << " of " << result.failed + result.answered
+            << " calls failed; the first: " << result.firstError << "\n";
+    return result.stopReason == QLatin1String("cancelled") ? kExitFailure : kExitOk;
+}
+
 int runLive(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
     LiveArguments a;
     if (const int code = readArguments(p, a, err); code != kExitOk)
@@ -317,7 +340,7 @@ int runLive(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         printJson(a, setup, result, out);
     else
         printTable(a, result, out);
-    return result.stopReason == QLatin1String("cancelled") ? kExitFailure : kExitOk;
+    return reportFailures(result, err);
 }
 
 } // namespace
@@ -327,6 +350,7 @@ CliCommand liveCommand() {
     c.name = QStringLiteral("live");
     c.summary = QStringLiteral("Route prompts to real Chat Completions endpoints, score the "
                                "answers, and summarise as simulate does.");
+    c.numbers = liveNumbers();
     c.describe = [](QCommandLineParser& p) {
         describeRoutingOptions(p);
         describeCallOptions(p);

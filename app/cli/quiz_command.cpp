@@ -16,45 +16,41 @@ namespace routerlab {
 
 namespace {
 
+// The quiz's own numeric options.
+std::vector<NumberOption> quizNumbers() {
+    return {NumberOption::whole(QStringLiteral("budget"),
+                                QStringLiteral("Prompts in the quiz; a comma list (5,10,20,30,50,"
+                                               "100) reports the budget curve (default 30)."),
+                                QStringLiteral("K"), QStringLiteral("30"), 1, 100000)
+                .acceptingList(),
+            NumberOption::whole(QStringLiteral("dimension"),
+                                QStringLiteral("Size of the identity vectors (default 8)."),
+                                QStringLiteral("d"), QStringLiteral("8"), 1, 64)};
+}
+
 void describeQuizOptions(QCommandLineParser& p) {
     describeSimulationOptions(p, QStringLiteral("quiz"));
     p.addOption({QStringLiteral("new-model"),
                  QStringLiteral("The dataset's model to treat as new: left out of the IRT "
                                 "fit, then quizzed."),
                  QStringLiteral("name")});
-    p.addOption({QStringLiteral("budget"),
-                 QStringLiteral("Prompts in the quiz; a comma list (5,10,20,30,50,100) "
-                                "reports the budget curve (default 30)."),
-                 QStringLiteral("K"), QStringLiteral("30")});
-    p.addOption({QStringLiteral("dimension"),
-                 QStringLiteral("Size of the identity vectors (default 8)."), QStringLiteral("d"),
-                 QStringLiteral("8")});
+    addNumberOptions(p, quizNumbers());
 }
 
-// The quiz's own options, checked; false (with the message written) on a usage error.
+// The quiz's own options, read after runCli checked them.
 struct QuizArguments {
     std::vector<int> budgets; // the last one is the quiz reported in full
     int dimension = 8;
 };
 
-bool parseQuizArguments(const QCommandLineParser& p, QuizArguments& q, QTextStream& err) {
-    for (const QString& part : p.value(QStringLiteral("budget")).split(QLatin1Char(','))) {
-        bool ok = false;
-        const int k = part.trimmed().toInt(&ok);
-        if (!ok || k < 1 || k > 100000) {
-            err << "routerlab-cli quiz: --budget takes whole numbers >= 1 (e.g. 30 or "
-                   "5,10,20,30,50,100)\n";
-            return false;
-        }
-        q.budgets.push_back(k);
-    }
-    bool ok = false;
-    q.dimension = p.value(QStringLiteral("dimension")).toInt(&ok);
-    if (!ok || q.dimension < 1 || q.dimension > 64) {
-        err << "routerlab-cli quiz: --dimension must be within 1..64\n";
-        return false;
-    }
-    return true;
+QuizArguments readQuizArguments(const QCommandLineParser& p) {
+    QuizArguments q;
+    const std::vector<NumberOption> numbers = quizNumbers();
+    const NumberOption& budget = *findNumberOption(numbers, QStringLiteral("budget"));
+    for (const QString& part : p.value(QStringLiteral("budget")).split(QLatin1Char(',')))
+        q.budgets.push_back(static_cast<int>(budget.toWhole(part.trimmed())));
+    q.dimension = static_cast<int>(wholeValue(numbers, p, QStringLiteral("dimension")));
+    return q;
 }
 
 void printRouting(QTextStream& out, const QString& label, const QString& name,
@@ -99,9 +95,7 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     // The quiz asks training prompts and is judged on the others: a split is needed.
     if (a.options.split.kind == SplitRule::Kind::None)
         a.options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-    QuizArguments q;
-    if (!parseQuizArguments(p, q, err))
-        return kExitUsage;
+    const QuizArguments q = readQuizArguments(p);
     const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
     const QString name = p.value(QStringLiteral("new-model"));
     const int newModel = data.dataset.modelIndex(name);
@@ -133,6 +127,9 @@ CliCommand quizCommand() {
     c.name = QStringLiteral("quiz");
     c.summary = QStringLiteral("Place a model new to the pool from a few prompts (IRT cold-start "
                                "quiz) and compare routing with its full-data identity.");
+    c.numbers = simulationNumberOptions(QStringLiteral("quiz"));
+    for (const NumberOption& o : quizNumbers())
+        c.numbers.push_back(o);
     c.describe = describeQuizOptions;
     c.run = runQuizCommand;
     return c;

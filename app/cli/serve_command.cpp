@@ -9,27 +9,47 @@ namespace routerlab {
 
 namespace {
 
-bool readRate(const QCommandLineParser& p, const QString& name, double& rate, QTextStream& err) {
-    if (!p.isSet(name))
-        return true;
-    bool ok = false;
-    rate = p.value(name).toDouble(&ok);
-    if (!ok || rate < 0 || rate > 1) {
-        err << "routerlab-cli serve: --" << name << " must be a rate within 0..1\n";
-        return false;
-    }
-    return true;
+std::vector<NumberOption> serveNumbers() {
+    auto rate = [](const char* name, const QString& description) {
+        return NumberOption::real(QLatin1String(name), description, QStringLiteral("rate"), {}, 0,
+                                  1);
+    };
+    return {
+        NumberOption::whole(QStringLiteral("port"),
+                            QStringLiteral("TCP port on 127.0.0.1; 0 (default) picks a free one."),
+                            QStringLiteral("N"), QStringLiteral("0"), 0, 65535),
+        NumberOption::real(QStringLiteral("latency-scale"),
+                           QStringLiteral("Multiply recorded latencies (0: answer at once; "
+                                          "default 1)."),
+                           QStringLiteral("F"), QStringLiteral("1"), 0, 1000),
+        rate("faults", QStringLiteral("Total fault rate, split evenly over the five kinds below.")),
+        rate("fault-429", QStringLiteral("Rate of 429 Too Many Requests with Retry-After.")),
+        rate("fault-500", QStringLiteral("Rate of 500 errors.")),
+        rate("fault-slow", QStringLiteral("Rate of answers whose first byte comes "
+                                          "--slow-first-byte seconds late.")),
+        rate("fault-drop",
+             QStringLiteral("Rate of connections dropped half-way through the answer.")),
+        rate("fault-malformed", QStringLiteral("Rate of answers with cut-short JSON.")),
+        NumberOption::real(QStringLiteral("retry-after"),
+                           QStringLiteral("Retry-After seconds sent with a 429 (default 1)."),
+                           QStringLiteral("S"), QStringLiteral("1"), 0, 3600),
+        NumberOption::real(QStringLiteral("slow-first-byte"),
+                           QStringLiteral("Extra seconds before a slow answer's first byte "
+                                          "(default 2)."),
+                           QStringLiteral("S"), QStringLiteral("2"), 0, 3600),
+        NumberOption::whole(
+            QStringLiteral("seed"), QStringLiteral("Seed of the fault draws (default 1)."),
+            QStringLiteral("N"), QStringLiteral("1"), 0, NumberOption::kLargestWhole),
+        NumberOption::whole(QStringLiteral("embedding-dimension"),
+                            QStringLiteral("Size of the vectors POST /v1/embeddings answers with "
+                                           "(default 64)."),
+                            QStringLiteral("D"), QStringLiteral("64"), 1, 65536)};
 }
 
-bool readSeconds(const QCommandLineParser& p, const QString& name, double& value,
-                 QTextStream& err) {
-    bool ok = false;
-    value = p.value(name).toDouble(&ok);
-    if (!ok || value < 0) {
-        err << "routerlab-cli serve: --" << name << " must be a number >= 0\n";
-        return false;
-    }
-    return true;
+// A rate when given; `rate` is left as it is otherwise.
+void readRate(const QCommandLineParser& p, const char* name, double& rate) {
+    if (p.isSet(QLatin1String(name)))
+        rate = realValue(serveNumbers(), p, QLatin1String(name));
 }
 
 void describeServeOptions(QCommandLineParser& p) {
@@ -39,62 +59,23 @@ void describeServeOptions(QCommandLineParser& p) {
     p.addOption({QStringLiteral("pool"),
                  QStringLiteral("Pool file (optional when the data records costs)."),
                  QStringLiteral("file")});
-    p.addOption({QStringLiteral("port"),
-                 QStringLiteral("TCP port on 127.0.0.1; 0 (default) picks a free one."),
-                 QStringLiteral("N"), QStringLiteral("0")});
-    p.addOption({QStringLiteral("latency-scale"),
-                 QStringLiteral("Multiply recorded latencies (0: answer at once; default 1)."),
-                 QStringLiteral("F"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("faults"),
-                 QStringLiteral("Total fault rate, split evenly over the five kinds below."),
-                 QStringLiteral("rate")});
-    p.addOption({QStringLiteral("fault-429"),
-                 QStringLiteral("Rate of 429 Too Many Requests with Retry-After."),
-                 QStringLiteral("rate")});
-    p.addOption({QStringLiteral("fault-500"), QStringLiteral("Rate of 500 errors."),
-                 QStringLiteral("rate")});
-    p.addOption({QStringLiteral("fault-slow"),
-                 QStringLiteral("Rate of answers whose first byte comes --slow-first-byte "
-                                "seconds late."),
-                 QStringLiteral("rate")});
-    p.addOption({QStringLiteral("fault-drop"),
-                 QStringLiteral("Rate of connections dropped half-way through the answer."),
-                 QStringLiteral("rate")});
-    p.addOption({QStringLiteral("fault-malformed"),
-                 QStringLiteral("Rate of answers with cut-short JSON."), QStringLiteral("rate")});
-    p.addOption({QStringLiteral("retry-after"),
-                 QStringLiteral("Retry-After seconds sent with a 429 (default 1)."),
-                 QStringLiteral("S"), QStringLiteral("1")});
-    p.addOption({QStringLiteral("slow-first-byte"),
-                 QStringLiteral("Extra seconds before a slow answer's first byte (default 2)."),
-                 QStringLiteral("S"), QStringLiteral("2")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the fault draws (default 1)."),
-                 QStringLiteral("N"), QStringLiteral("1")});
+    addNumberOptions(p, serveNumbers());
     p.addOption({QStringLiteral("require-key-env"),
                  QStringLiteral("Refuse requests whose bearer token is not the value of this "
                                 "environment variable."),
                  QStringLiteral("NAME")});
-    p.addOption({QStringLiteral("embedding-dimension"),
-                 QStringLiteral("Size of the vectors POST /v1/embeddings answers with "
-                                "(default 64)."),
-                 QStringLiteral("D"), QStringLiteral("64")});
 }
 
 // The fault rates: --faults split evenly over the five kinds, then each kind's own option.
 bool readFaults(const QCommandLineParser& p, ReplayOptions& o, QTextStream& err) {
     double all = 0;
-    if (!readRate(p, QStringLiteral("faults"), all, err))
-        return false;
+    readRate(p, "faults", all);
     o.rate429 = o.rate500 = o.rateSlowFirstByte = o.rateDrop = o.rateMalformed = all / 5;
-    if (!readRate(p, QStringLiteral("fault-429"), o.rate429, err) ||
-        !readRate(p, QStringLiteral("fault-500"), o.rate500, err) ||
-        !readRate(p, QStringLiteral("fault-slow"), o.rateSlowFirstByte, err) ||
-        !readRate(p, QStringLiteral("fault-drop"), o.rateDrop, err) ||
-        !readRate(p, QStringLiteral("fault-malformed"), o.rateMalformed, err) ||
-        !readSeconds(p, QStringLiteral("latency-scale"), o.latencyScale, err) ||
-        !readSeconds(p, QStringLiteral("retry-after"), o.retryAfterS, err) ||
-        !readSeconds(p, QStringLiteral("slow-first-byte"), o.slowFirstByteS, err))
-        return false;
+    readRate(p, "fault-429", o.rate429);
+    readRate(p, "fault-500", o.rate500);
+    readRate(p, "fault-slow", o.rateSlowFirstByte);
+    readRate(p, "fault-drop", o.rateDrop);
+    readRate(p, "fault-malformed", o.rateMalformed);
     if (o.rate429 + o.rate500 + o.rateSlowFirstByte + o.rateDrop + o.rateMalformed > 1) {
         err << "routerlab-cli serve: the fault rates add up to more than 1\n";
         return false;
@@ -102,27 +83,20 @@ bool readFaults(const QCommandLineParser& p, ReplayOptions& o, QTextStream& err)
     return true;
 }
 
-// The port and the server's options; false after telling `err` what is wrong.
+// The port and the server's options (runCli has checked the numbers); false after telling
+// `err` what is wrong.
 bool readServeOptions(const QCommandLineParser& p, int& port, ReplayOptions& o, QTextStream& err) {
-    bool ok = false;
-    port = p.value(QStringLiteral("port")).toInt(&ok);
-    if (!ok || port < 0 || port > 65535) {
-        err << "routerlab-cli serve: --port must be within 0..65535\n";
-        return false;
-    }
+    const std::vector<NumberOption> numbers = serveNumbers();
+    port = static_cast<int>(wholeValue(numbers, p, QStringLiteral("port")));
     if (!readFaults(p, o, err))
         return false;
-    o.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
-    if (!ok) {
-        err << "routerlab-cli serve: --seed must be a whole number >= 0\n";
-        return false;
-    }
+    o.latencyScale = realValue(numbers, p, QStringLiteral("latency-scale"));
+    o.retryAfterS = realValue(numbers, p, QStringLiteral("retry-after"));
+    o.slowFirstByteS = realValue(numbers, p, QStringLiteral("slow-first-byte"));
+    o.seed = wholeValue(numbers, p, QStringLiteral("seed"));
     o.requireKeyEnv = p.value(QStringLiteral("require-key-env"));
-    o.embeddingDimension = p.value(QStringLiteral("embedding-dimension")).toInt(&ok);
-    if (!ok || o.embeddingDimension < 1 || o.embeddingDimension > 65536) {
-        err << "routerlab-cli serve: --embedding-dimension must be within 1..65536\n";
-        return false;
-    }
+    o.embeddingDimension =
+        static_cast<int>(wholeValue(numbers, p, QStringLiteral("embedding-dimension")));
     return true;
 }
 
@@ -162,6 +136,7 @@ CliCommand serveCommand() {
     c.name = QStringLiteral("serve");
     c.summary = QStringLiteral("Replay a dataset as a Chat Completions server on 127.0.0.1 (a "
                                "stand-in for a provider, for demos and tests).");
+    c.numbers = serveNumbers();
     c.describe = describeServeOptions;
     c.run = runServe;
     return c;

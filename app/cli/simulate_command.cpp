@@ -11,6 +11,7 @@ CliCommand simulateCommand() {
     c.name = QStringLiteral("simulate");
     c.summary = QStringLiteral(
         "Replay a dataset through routers under bandit feedback and summarise each.");
+    c.numbers = simulationNumberOptions(QStringLiteral("simulate"));
     c.describe = [](QCommandLineParser& p) {
         describeSimulationOptions(p, QStringLiteral("simulate"));
     };

@@ -11,6 +11,7 @@ CliCommand sweepCommand() {
     c.name = QStringLiteral("sweep");
     c.summary = QStringLiteral("Run routers across preferences from all-quality to all-cost: "
                                "cost-quality points, Pareto set and AIQ per router.");
+    c.numbers = simulationNumberOptions(QStringLiteral("sweep"));
     c.describe = [](QCommandLineParser& p) {
         describeSimulationOptions(p, QStringLiteral("sweep"));
     };

@@ -17,6 +17,7 @@ CliCommand trainCommand() {
     c.name = QStringLiteral("train");
     c.summary = QStringLiteral("Train a BaRP router on the training prompts and save it for "
                                "--router barp:model=FILE.");
+    c.numbers = simulationNumberOptions(QStringLiteral("train"));
     c.describe = [](QCommandLineParser& p) {
         // The shared options include --out (here: where the trained router is saved) and --json.
         describeSimulationOptions(p, QStringLiteral("train"));

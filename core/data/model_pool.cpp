@@ -8,9 +8,27 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <QSet>
+#include <QUrl>
 #include <cmath>
 
 namespace routerlab {
+
+QString baseUrlProblem(const QString& url) {
+    if (!url.startsWith(QLatin1String("http://")) && !url.startsWith(QLatin1String("https://")))
+        return QStringLiteral("must start with http:// or https://");
+    const QUrl parsed(url);
+    if (!parsed.isValid())
+        return QStringLiteral("is not a valid URL");
+    if (!parsed.userInfo().isEmpty())
+        return QStringLiteral("must not hold a user name or password (user:key@): keys go in "
+                              "an environment variable named by api_key_env");
+    if (parsed.hasQuery() || parsed.hasFragment() || url.contains(QLatin1Char('?')) ||
+        url.contains(QLatin1Char('#')))
+        return QStringLiteral("must not have a query or fragment (?api-key=...): keys go in an "
+                              "environment variable named by api_key_env, and the client adds "
+                              "the path /chat/completions to the URL");
+    return {};
+}
 
 namespace {
 
@@ -130,9 +148,8 @@ public:
                      QStringLiteral("API keys never go in a pool file: name the environment "
                                     "variable that holds it in api_key_env"));
             m.endpoint.baseUrl = string(e, index, ep, "base_url", true);
-            if (!m.endpoint.baseUrl.startsWith(QLatin1String("http://")) &&
-                !m.endpoint.baseUrl.startsWith(QLatin1String("https://")))
-                fail(index, ep + "base_url", QStringLiteral("must start with http:// or https://"));
+            if (const QString problem = baseUrlProblem(m.endpoint.baseUrl); !problem.isEmpty())
+                fail(index, ep + "base_url", problem);
             m.endpoint.remoteModel = string(e, index, ep, "model", false);
             if (m.endpoint.remoteModel.isEmpty())
                 m.endpoint.remoteModel = m.id;

@@ -18,6 +18,11 @@ struct Endpoint {
     bool operator==(const Endpoint&) const = default;
 };
 
+// Why `url` cannot be an endpoint's base URL (empty when it can): it must be http(s), and may
+// carry no user name or password (user:key@) and no query or fragment (?api-key=...), where
+// keys would end up stored in workspaces and logs; the message never repeats the URL.
+QString baseUrlProblem(const QString& url);
+
 struct PoolModel {
     QString id;
     QString displayName;

@@ -104,9 +104,54 @@ QStringList relativeTo(const QString& folder, const QStringList& paths) {
     return out;
 }
 
+// The numeric option `name`, checked; its value from the command line or the experiment file
+// (then the message names the file and its field). Throws std::invalid_argument.
+double readNumber(const OptionValues& p, const QCommandLineParser& parser, const QString& command,
+                  const QString& name) {
+    const std::vector<NumberOption> options = simulationNumberOptions(command);
+    const NumberOption* option = findNumberOption(options, name);
+    const QString text = p.value(name);
+    const QString problem = option->problem(text);
+    if (problem.isEmpty())
+        return option->toReal(text);
+    if (!parser.isSet(name) && !p.file().isEmpty())
+        throw std::invalid_argument(QStringLiteral("%1: field '%2': %3")
+                                        .arg(p.file(), experimentKey(name), problem)
+                                        .toStdString());
+    throw std::invalid_argument(problem.toStdString());
+}
+
 } // namespace
 
+std::vector<NumberOption> simulationNumberOptions(const QString& command) {
+    std::vector<NumberOption> options{
+        NumberOption::whole(QStringLiteral("seeds"),
+                            QStringLiteral("Seeds per router (default 5)."), QStringLiteral("N"),
+                            QStringLiteral("5"), 1, 100000),
+        NumberOption::whole(QStringLiteral("session-length"),
+                            QStringLiteral("Sessions of L prompts (default: one per category)."),
+                            QStringLiteral("L"), {}, 1, 100000000),
+        NumberOption::whole(QStringLiteral("threads"),
+                            QStringLiteral("Worker threads (default: all cores)."),
+                            QStringLiteral("T"), {}, 1, 1024)};
+    if (command == QLatin1String("sweep")) {
+        options.push_back(
+            NumberOption::whole(QStringLiteral("points"),
+                                QStringLiteral("Preferences along quality..cost (default 11)."),
+                                QStringLiteral("N"), QStringLiteral("11"), 2, 1001));
+        options.push_back(
+            NumberOption::real(QStringLiteral("latency"),
+                               QStringLiteral("Latency weight kept at every point (default 0)."),
+                               QStringLiteral("W"), QStringLiteral("0"), 0, 1000));
+    }
+    return options;
+}
+
 void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
+    const std::vector<NumberOption> numbers = simulationNumberOptions(command);
+    auto addNumber = [&](const char* name) {
+        p.addOption(findNumberOption(numbers, QLatin1String(name))->commandLineOption());
+    };
     p.addOption({QStringLiteral("experiment"),
                  QStringLiteral("Read the options from this experiment file (JSON; options on "
                                 "the command line win)."),
@@ -131,11 +176,8 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
         p.addOption({QStringLiteral("preference"),
                      QStringLiteral("Weights, e.g. quality=0.7,cost=0.3 (default quality=1)."),
                      QStringLiteral("weights"), QStringLiteral("quality=1")});
-    p.addOption({QStringLiteral("seeds"), QStringLiteral("Seeds per router (default 5)."),
-                 QStringLiteral("N"), QStringLiteral("5")});
-    p.addOption({QStringLiteral("session-length"),
-                 QStringLiteral("Sessions of L prompts (default: one per category)."),
-                 QStringLiteral("L")});
+    addNumber("seeds");
+    addNumber("session-length");
     p.addOption({QStringLiteral("sessions"),
                  QStringLiteral("Session rule: category, length:N, column, single."),
                  QStringLiteral("rule"), QStringLiteral("category")});
@@ -156,12 +198,8 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                  QStringLiteral("Missing cells: skip (the prompt) or failure."),
                  QStringLiteral("policy"), QStringLiteral("skip")});
     if (command == QLatin1String("sweep")) {
-        p.addOption({QStringLiteral("points"),
-                     QStringLiteral("Preferences along quality..cost (default 11)."),
-                     QStringLiteral("N"), QStringLiteral("11")});
-        p.addOption({QStringLiteral("latency"),
-                     QStringLiteral("Latency weight kept at every point (default 0)."),
-                     QStringLiteral("W"), QStringLiteral("0")});
+        addNumber("points");
+        addNumber("latency");
     }
     p.addOption({QStringLiteral("workspace"),
                  QStringLiteral("Record the runs (config, summaries, series) in this workspace, "
@@ -171,8 +209,7 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                  QStringLiteral("Continue the --workspace's unfinished run of the same experiment "
                                 "(same data, routers, options, seeds, split), running only the "
                                 "cells it has not stored.")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: all cores)."),
-                 QStringLiteral("T")});
+    addNumber("threads");
     p.addOption({QStringLiteral("shard"),
                  QStringLiteral("Run one shard of the cells: i/n, auto (Slurm array) or auto/n "
                                 "(index from Slurm or a Kubernetes Indexed Job); needs --out "
@@ -206,10 +243,13 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
         if (command != QLatin1String("sweep"))
             a.preference = Preference::parse(p.value(QStringLiteral("preference")));
         a.options.reward = rewardKindFromName(p.value(QStringLiteral("reward")));
-        a.options.sessions = p.isSet(QStringLiteral("session-length"))
-                                 ? SessionRule::parse(QStringLiteral("length:") +
-                                                      p.value(QStringLiteral("session-length")))
-                                 : SessionRule::parse(p.value(QStringLiteral("sessions")));
+        a.options.sessions =
+            p.isSet(QStringLiteral("session-length"))
+                ? SessionRule::parse(
+                      QStringLiteral("length:%1")
+                          .arg(static_cast<qint64>(
+                              readNumber(p, parser, command, QStringLiteral("session-length")))))
+                : SessionRule::parse(p.value(QStringLiteral("sessions")));
         a.options.split = SplitRule::parse(p.value(QStringLiteral("split")));
         a.options.features = p.value(QStringLiteral("features"));
         makeFeaturizer(a.options.features); // refuse a bad form before any data is read
@@ -238,29 +278,20 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
     }
     a.options.missing =
         missing == QLatin1String("skip") ? MissingPolicy::SkipPrompt : MissingPolicy::Failure;
-    bool ok = false;
-    a.seeds = p.value(QStringLiteral("seeds")).toInt(&ok);
-    if (!ok || a.seeds < 1 || a.seeds > 100000) {
-        err << "routerlab-cli " << command << ": --seeds must be within 1..100000\n";
-        return false;
-    }
-    if (command == QLatin1String("sweep")) {
-        a.points = p.value(QStringLiteral("points")).toInt(&ok);
-        if (!ok || a.points < 2 || a.points > 1001) {
-            err << "routerlab-cli sweep: --points must be within 2..1001\n";
-            return false;
+    try {
+        a.seeds = static_cast<int>(readNumber(p, parser, command, QStringLiteral("seeds")));
+        if (command == QLatin1String("sweep")) {
+            a.points = static_cast<int>(readNumber(p, parser, command, QStringLiteral("points")));
+            a.latencyWeight = readNumber(p, parser, command, QStringLiteral("latency"));
         }
-        a.latencyWeight = p.value(QStringLiteral("latency")).toDouble(&ok);
-        if (!ok || !std::isfinite(a.latencyWeight) || a.latencyWeight < 0) {
-            err << "routerlab-cli sweep: --latency must be a number >= 0\n";
-            return false;
-        }
-    }
-    a.threads = parser.isSet(QStringLiteral("threads"))
-                    ? parser.value(QStringLiteral("threads")).toInt(&ok)
-                    : QThread::idealThreadCount();
-    if (!ok || a.threads < 1) {
-        err << "routerlab-cli " << command << ": --threads must be a whole number >= 1\n";
+        // Read from the command line only: where a run happens is not part of the experiment.
+        a.threads = parser.isSet(QStringLiteral("threads"))
+                        ? static_cast<int>(findNumberOption(simulationNumberOptions(command),
+                                                            QStringLiteral("threads"))
+                                               ->toWhole(parser.value(QStringLiteral("threads"))))
+                        : QThread::idealThreadCount();
+    } catch (const std::invalid_argument& e) {
+        err << "routerlab-cli " << command << ": " << e.what() << "\n";
         return false;
     }
     a.workspace = parser.value(QStringLiteral("workspace"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/number_option.h"
 #include "experiment/experiment_plan.h"
 #include "formats/dataset_loader.h"
 #include "reward/preference.h"
@@ -42,6 +43,8 @@ struct SimulationArguments {
     QJsonObject toExperimentJson(const QString& folder) const;
 };
 
+// The numeric options among them (seeds, session length, threads; sweep's points and latency).
+std::vector<NumberOption> simulationNumberOptions(const QString& command);
 void describeSimulationOptions(QCommandLineParser& parser, const QString& command);
 // False, after a message on `err`, when the command line or the experiment file is wrong.
 bool parseSimulationArguments(const QCommandLineParser& p, const QString& command,

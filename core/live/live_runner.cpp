@@ -46,6 +46,8 @@ QJsonObject LiveResult::toJson(const QString& routerName, const QStringList& mod
                      {QStringLiteral("spent_usd"), spentUsd},
                      {QStringLiteral("judge_cost_usd"), judgeCostUsd},
                      {QStringLiteral("stop_reason"), stopReason}};
+    if (!firstError.isEmpty())
+        live.insert(QStringLiteral("first_error"), firstError);
     if (!std::isnan(meanFirstTokenS))
         live.insert(QStringLiteral("mean_first_token_s"), meanFirstTokenS);
     if (sessionId > 0)
@@ -223,7 +225,8 @@ private:
     // The scorer's verdict on an answer; a failed call has none (and counts as failed).
     Score scoreOf(int row, const ChatCall& call, const ChatResult& answer) {
         if (!answer.ok()) {
-            ++result_.failed;
+            if (++result_.failed == 1)
+                result_.firstError = QStringLiteral("%1: %2").arg(call.modelId, answer.error);
             return {};
         }
         ++result_.answered;

@@ -40,6 +40,7 @@ struct LiveResult {
     double judgeCostUsd = 0;
     double meanFirstTokenS = std::numeric_limits<double>::quiet_NaN();
     QString stopReason = QStringLiteral("complete"); // complete, budget, cancelled
+    QString firstError; // of the first failed answer, "model: error"; empty when none failed
 
     QJsonObject toJson(const QString& routerName, const QStringList& models) const;
 };

@@ -62,7 +62,8 @@ SplitRule SplitRule::parse(const QString& text) {
         bool ok = false;
         r.kind = Kind::Random;
         r.trainFraction = text.mid(7).toDouble(&ok);
-        if (!ok || r.trainFraction <= 0 || r.trainFraction >= 1)
+        // Written so that NaN, which fails every comparison, is refused too.
+        if (!ok || !(r.trainFraction > 0 && r.trainFraction < 1))
             throw std::invalid_argument(
                 QStringLiteral("split '%1': the training fraction must be within (0, 1)")
                     .arg(text)

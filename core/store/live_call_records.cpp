@@ -2,10 +2,16 @@
 // give the answers.
 #include "store/workspace_store.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QSysInfo>
 #include <QTimeZone>
 #include <cmath>
 #include <stdexcept>
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <csignal>
+#endif
 
 namespace routerlab {
 
@@ -42,18 +48,53 @@ QDateTime optionalTime(const Statement& s, int column) {
                : QDateTime::fromMSecsSinceEpoch(s.columnInt64(column), QTimeZone::utc());
 }
 
+// Whether process `pid` of this machine still runs. Where that cannot be asked, it is
+// assumed to run: a session is never marked interrupted on a guess.
+bool processRuns(qint64 pid) {
+#ifdef Q_OS_UNIX
+    return pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+#else
+    Q_UNUSED(pid);
+    return true;
+#endif
+}
+
 } // namespace
 
+void WorkspaceStore::markInterruptedLiveSessions() {
+    Statement running(db_,
+                      QStringLiteral("SELECT id, owner_pid FROM live_sessions WHERE status = "
+                                     "'running' AND owner_host = ? AND owner_pid IS NOT NULL"),
+                      QStringLiteral("finding live sessions whose process has gone"));
+    running.bind(1, QSysInfo::machineHostName());
+    std::vector<qint64> gone;
+    while (running.step())
+        if (!processRuns(running.columnInt64(1)))
+            gone.push_back(running.columnInt64(0));
+    for (const qint64 id : gone) {
+        // It ended, at the latest, when its last call did.
+        Statement mark(db_,
+                       QStringLiteral("UPDATE live_sessions SET status = 'interrupted', "
+                                      "finished_at = COALESCE((SELECT max(finished_at) FROM "
+                                      "live_calls WHERE session_id = ?1), started_at) "
+                                      "WHERE id = ?1 AND status = 'running'"),
+                       QStringLiteral("marking live session %1 interrupted").arg(id));
+        mark.bind(1, id).run();
+    }
+}
+
 qint64 WorkspaceStore::startLiveSession(const LiveSessionRecord& r) {
+    markInterruptedLiveSessions();
     Statement s(db_,
                 QStringLiteral("INSERT INTO live_sessions (router, scorer, preference_json, seed, "
-                               "config_json, status, budget_usd, started_at) "
-                               "VALUES (?, ?, ?, ?, ?, 'running', ?, ?)"),
+                               "config_json, status, budget_usd, started_at, owner_host, "
+                               "owner_pid) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)"),
                 QStringLiteral("recording a live session"));
     s.bind(1, r.router).bind(2, r.scorer).bindText(3, r.preferenceJson);
     s.bind(4, static_cast<qint64>(r.seed)).bindText(5, r.configJson);
     bindOptionalDouble(s, 6, r.budgetUsd > 0 ? r.budgetUsd : std::nan(""));
     s.bind(7, QDateTime::currentMSecsSinceEpoch());
+    s.bind(8, QSysInfo::machineHostName()).bind(9, QCoreApplication::applicationPid());
     s.run();
     return db_.lastInsertId();
 }
@@ -69,6 +110,7 @@ void WorkspaceStore::finishLiveSession(qint64 sessionId, const QString& status,
 }
 
 std::vector<LiveSessionRecord> WorkspaceStore::liveSessions() {
+    markInterruptedLiveSessions();
     Statement s(db_,
                 QStringLiteral("SELECT id, router, scorer, preference_json, seed, config_json, "
                                "status, summary_json, budget_usd, started_at, finished_at "

@@ -135,6 +135,12 @@ CREATE INDEX experiments_by_identity ON experiments (identity) WHERE identity IS
 -- A cell is stored once, however many processes resume the experiment.
 CREATE UNIQUE INDEX runs_by_cell ON runs (experiment_id, cell) WHERE cell IS NOT NULL;
 )sql"},
+    {6, "recording which process runs a live session", R"sql(
+-- A session left 'running' by a process that is gone is marked 'interrupted' (see
+-- WorkspaceStore::liveSessions); sessions from before this version have no owner.
+ALTER TABLE live_sessions ADD COLUMN owner_host TEXT;
+ALTER TABLE live_sessions ADD COLUMN owner_pid INTEGER;
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {

@@ -170,8 +170,11 @@ public:
     // --- live calls (live_call_records.cpp) ---------------------------------------------------
     // Every write is its own transaction, so a crash keeps every call that had ended.
 
+    // Records the session as 'running', owned by this process on this machine.
     qint64 startLiveSession(const LiveSessionRecord& session);
     void finishLiveSession(qint64 sessionId, const QString& status, const QByteArray& summaryJson);
+    // Sessions still 'running' whose owning process on this machine has gone (killed, crashed)
+    // are marked 'interrupted' first, as they are when a session starts.
     std::vector<LiveSessionRecord> liveSessions();
 
     qint64 recordLiveCall(const LiveCallRecord& call);
@@ -187,6 +190,8 @@ public:
     std::optional<HumanRating> liveCallRating(qint64 callId);
 
 private:
+    void markInterruptedLiveSessions();
+
     Database db_;
 };
 
