@@ -78,6 +78,14 @@ void describeServeOptions(QCommandLineParser& p) {
                  QStringLiteral("Size of the vectors POST /v1/embeddings answers with "
                                 "(default 64)."),
                  QStringLiteral("D"), QStringLiteral("64")});
+    p.addOption({QStringLiteral("max-connections"),
+                 QStringLiteral("Connections held at once; beyond it the longest-idle one is "
+                                "closed (default 4096)."),
+                 QStringLiteral("N"), QStringLiteral("4096")});
+    p.addOption({QStringLiteral("idle-timeout"),
+                 QStringLiteral("Seconds a connection may go without a whole request or a read "
+                                "reply (default 30)."),
+                 QStringLiteral("S"), QStringLiteral("30")});
 }
 
 // The fault rates: --faults split evenly over the five kinds, then each kind's own option.
@@ -121,6 +129,16 @@ bool readServeOptions(const QCommandLineParser& p, int& port, ReplayOptions& o, 
     o.embeddingDimension = p.value(QStringLiteral("embedding-dimension")).toInt(&ok);
     if (!ok || o.embeddingDimension < 1 || o.embeddingDimension > 65536) {
         err << "routerlab-cli serve: --embedding-dimension must be within 1..65536\n";
+        return false;
+    }
+    o.maxConnections = p.value(QStringLiteral("max-connections")).toInt(&ok);
+    if (!ok || o.maxConnections < 1 || o.maxConnections > 100000) {
+        err << "routerlab-cli serve: --max-connections must be within 1..100000\n";
+        return false;
+    }
+    o.idleTimeoutS = p.value(QStringLiteral("idle-timeout")).toDouble(&ok);
+    if (!ok || !(o.idleTimeoutS >= 0.05 && o.idleTimeoutS <= 86400)) {
+        err << "routerlab-cli serve: --idle-timeout must be within 0.05..86400 seconds\n";
         return false;
     }
     return true;
