@@ -182,7 +182,8 @@ void ReplayServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
         return;
     c->busy = false;
     if (!keepAlive) {
-        c->busy = true; // nothing more is read from a closing connection
+        c->busy = true;   // nothing more is read from a closing connection,
+        c->idle->start(); // and a client that never reads its last reply does not hold it
         socket->disconnectFromHost();
         return;
     }
