@@ -13,9 +13,13 @@ for target in "$build"/tests/fuzz/fuzz_*; do
   corpus="$work/${name#fuzz_}"
   mkdir -p "$corpus"
   cp -r "$root/tests/fuzz/corpus/${name#fuzz_}/." "$corpus/"
-  echo "-- $name for $seconds s"
-  (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "$target" -max_total_time="$seconds" -rss_limit_mb=4096 \
-      -max_len=65536 -print_final_stats=1 "$corpus" 2>"$work/$name.log") || {
+  # Optional per target: a dictionary (<name>.dict) and a shorter time (<name>.seconds).
+  extra=() && t="$seconds" && base="$root/tests/fuzz/${name#fuzz_}"
+  [ -f "$base.dict" ] && extra+=(-dict="$base.dict")
+  [ -f "$base.seconds" ] && t=$(( $(cat "$base.seconds") < seconds ? $(cat "$base.seconds") : seconds ))
+  echo "-- $name for $t s"
+  (cd "$work" && ASAN_OPTIONS=detect_leaks=1 "$target" -max_total_time="$t" -rss_limit_mb=4096 \
+      -max_len=65536 -print_final_stats=1 "${extra[@]}" "$corpus" 2>"$work/$name.log") || {
     tail -n 60 "$work/$name.log"
     mkdir -p "$build/fuzz-findings"
     cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$build/fuzz-findings/" 2>/dev/null || true
