@@ -197,6 +197,24 @@ private slots:
         QCOMPARE(p.requests[1].target, QByteArray("/"));
     }
 
+    // Limits out of range are refused by name before anything listens.
+    void badLimitOptionsAreRefused() {
+        for (const QStringList& option :
+             {QStringList{QStringLiteral("--idle-timeout"), QStringLiteral("0")},
+              QStringList{QStringLiteral("--idle-timeout"), QStringLiteral("soon")},
+              QStringList{QStringLiteral("--max-connections"), QStringLiteral("0")}}) {
+            QProcess cli;
+            cli.start(QStringLiteral(ROUTERLAB_CLI_PATH),
+                      QStringList{QStringLiteral("serve"), QStringLiteral("--dataset"),
+                                  samplePath("sample.csv")} +
+                          option);
+            QVERIFY(cli.waitForFinished(30000 * kSlowdown));
+            const QByteArray err = cli.readAllStandardError();
+            QVERIFY2(cli.exitCode() != 0 && err.contains(option[0].toLatin1()), err.constData());
+            QVERIFY(!cli.readAllStandardOutput().contains("listening"));
+        }
+    }
+
     // Malformed HTTP, a traversal path and a 100 MB body are refused; the server stays up.
     void badRequestsAreRefused() {
         const auto server = startServer({});
