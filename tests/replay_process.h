@@ -45,6 +45,7 @@ public:
     ReplayProcess& operator=(const ReplayProcess&) = delete;
 
     int port() const { return port_; }
+    qint64 pid() const { return process_.processId(); }
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port_); }
     QByteArray allOutput() {
         return output_ + process_.readAllStandardOutput() + process_.readAllStandardError();

@@ -43,7 +43,15 @@ std::vector<NumberOption> serveNumbers() {
         NumberOption::whole(QStringLiteral("embedding-dimension"),
                             QStringLiteral("Size of the vectors POST /v1/embeddings answers with "
                                            "(default 64)."),
-                            QStringLiteral("D"), QStringLiteral("64"), 1, 65536)};
+                            QStringLiteral("D"), QStringLiteral("64"), 1, 65536),
+        NumberOption::whole(QStringLiteral("max-connections"),
+                            QStringLiteral("Connections held at once; beyond it the longest-idle "
+                                           "one is closed (default 4096)."),
+                            QStringLiteral("N"), QStringLiteral("4096"), 1, 100000),
+        NumberOption::real(QStringLiteral("idle-timeout"),
+                           QStringLiteral("Seconds a connection may go without a whole request "
+                                          "or a read reply (default 30)."),
+                           QStringLiteral("S"), QStringLiteral("30"), 0.05, 86400)};
 }
 
 // A rate when given; `rate` is left as it is otherwise.
@@ -97,6 +105,9 @@ bool readServeOptions(const QCommandLineParser& p, int& port, ReplayOptions& o, 
     o.requireKeyEnv = p.value(QStringLiteral("require-key-env"));
     o.embeddingDimension =
         static_cast<int>(wholeValue(numbers, p, QStringLiteral("embedding-dimension")));
+    o.maxConnections =
+        static_cast<int>(wholeValue(numbers, p, QStringLiteral("max-connections")));
+    o.idleTimeoutS = realValue(numbers, p, QStringLiteral("idle-timeout"));
     return true;
 }
 

@@ -18,9 +18,10 @@ namespace routerlab {
 
 namespace {
 
-constexpr qsizetype kMaxHeadBytes = 64 * 1024;
-constexpr qsizetype kMaxBodyBytes = 16 << 20;
 constexpr qsizetype kMaxGeneratedChars = 64 * 1024;
+// Numbers in one embeddings answer (about 20 bytes of JSON each): bounds the reply to a
+// request, as the request limits bound the request.
+constexpr qsizetype kMaxEmbeddingValues = 1 << 18;
 
 QByteArray reasonPhrase(int status) {
     switch (status) {
@@ -36,6 +37,8 @@ QByteArray reasonPhrase(int status) {
         return "Length Required";
     case 413:
         return "Payload Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
     case 429:
         return "Too Many Requests";
     default:
@@ -92,11 +95,6 @@ QString generatedAnswer(const QString& promptId, const QString& model, double to
 
 } // namespace
 
-struct ReplayServer::Connection {
-    QByteArray buffer;
-    bool busy = false; // a response is being written; later requests wait in the buffer
-};
-
 struct ReplayServer::Exchange {
     enum class Fault { None, SlowFirstByte, Drop, Malformed };
     bool stream = false;
@@ -129,6 +127,12 @@ ReplayServer::ReplayServer(const Dataset& dataset, const ModelPool& pool, Replay
 ReplayServer::~ReplayServer() = default;
 
 bool ReplayServer::listen(quint16 port) {
+#if QT_VERSION >= QT_VERSION_CHECK(6, 3, 0)
+    // Connections beyond maxConnections wait here (the kernel caps it at somaxconn).
+    server_->setListenBacklogSize(4096);
+#endif
+    server_->setMaxPendingConnections(1); // so that at most one beyond maxConnections is open
+    clock_.start();
     return server_->listen(QHostAddress::LocalHost, port);
 }
 
@@ -140,99 +144,26 @@ QString ReplayServer::errorString() const {
     return server_->errorString();
 }
 
-void ReplayServer::accept() {
-    while (QTcpSocket* socket = server_->nextPendingConnection()) {
-        connections_.insert(socket, std::make_shared<Connection>());
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-            connections_.remove(socket);
-            socket->deleteLater();
-        });
-    }
-}
-
-void ReplayServer::read(QTcpSocket* socket) {
-    const auto found = connections_.find(socket);
-    if (found == connections_.end())
-        return;
-    const std::shared_ptr<Connection> c = found.value();
-    c->buffer.append(socket->readAll());
-    while (!c->busy) {
-        const qsizetype headEnd = c->buffer.indexOf("\r\n\r\n");
-        if (headEnd < 0) {
-            if (c->buffer.size() > kMaxHeadBytes)
-                socket->abort();
-            return;
-        }
-        const QByteArray head = c->buffer.left(headEnd);
-        qsizetype length = 0;
-        for (const QByteArray& line : head.split('\n')) {
-            const QByteArray l = line.trimmed().toLower();
-            if (l.startsWith("content-length:"))
-                length = l.mid(15).trimmed().toLongLong();
-            else if (l.startsWith("expect:") && l.contains("100-continue") &&
-                     c->buffer.size() == headEnd + 4)
-                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-        }
-        if (length < 0 || length > kMaxBodyBytes) {
-            socket->write("HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n");
-            socket->disconnectFromHost();
-            return;
-        }
-        if (c->buffer.size() < headEnd + 4 + length)
-            return;
-        const QByteArray body = c->buffer.mid(headEnd + 4, length);
-        c->buffer.remove(0, headEnd + 4 + length);
-        c->busy = true;
-        handle(socket, head, body);
-        if (!connections_.contains(socket))
-            return; // closed while answering
-    }
-}
-
-void ReplayServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
-    const auto found = connections_.find(socket);
-    if (found == connections_.end())
-        return;
-    found.value()->busy = false;
-    if (!keepAlive) {
-        socket->disconnectFromHost();
-        return;
-    }
-    if (!found.value()->buffer.isEmpty())
-        QTimer::singleShot(0, socket, [this, socket] { read(socket); });
-}
-
-void ReplayServer::handle(QTcpSocket* socket, const QByteArray& head, const QByteArray& body) {
+void ReplayServer::handle(QTcpSocket* socket, const HttpRequest& request) {
     ++stats_.requests;
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    const QByteArray method = requestLine.value(0);
-    const QByteArray path = requestLine.value(1);
-    QHash<QByteArray, QByteArray> headers;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const qsizetype colon = lines[i].indexOf(':');
-        if (colon > 0)
-            headers.insert(lines[i].left(colon).trimmed().toLower(),
-                           lines[i].mid(colon + 1).trimmed());
-    }
-    const Reply to{socket, requestLine.value(2) == "HTTP/1.1" &&
-                               headers.value("connection").toLower() != "close"};
+    const QByteArray& method = request.method;
+    const QByteArray& path = request.target;
+    const Reply to{socket, request.keepAlive};
 
     if (!options_.requireKeyEnv.isEmpty()) {
         const QByteArray expected = "Bearer " + qgetenv(options_.requireKeyEnv.toLocal8Bit());
-        if (headers.value("authorization") != expected)
+        if (request.header("authorization") != expected)
             return reject(to, 401, QStringLiteral("missing or wrong API key")); // never echo it
     }
     if (method == "GET" && path.endsWith("/models"))
         return answerModels(to);
     if (method == "POST" && path.endsWith("/embeddings"))
-        return answerEmbeddings(to, body);
+        return answerEmbeddings(to, request.body);
     if (method != "POST" || !path.endsWith("/chat/completions"))
         return reject(to, 404,
                       QStringLiteral("only POST .../chat/completions, POST .../embeddings "
                                      "and GET .../models"));
-    answerChat(to, body);
+    answerChat(to, request.body);
 }
 
 void ReplayServer::reply(const Reply& to, int status, const QByteArray& json,
@@ -280,6 +211,11 @@ void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
     if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
         return reject(to, 400,
                       QStringLiteral("expected {\"model\": ..., \"input\": text or [texts]}"));
+    if (texts.size() * options_.embeddingDimension > kMaxEmbeddingValues)
+        return reject(to, 400,
+                      QStringLiteral("at most %1 inputs at dimension %2 in one request")
+                          .arg(kMaxEmbeddingValues / options_.embeddingDimension)
+                          .arg(options_.embeddingDimension));
     Random random(Random::mix(options_.seed, ++requestCounter_));
     const double u = random.uniform();
     if (u < options_.rate429)
@@ -534,9 +470,7 @@ void ReplayServer::writePieces(QTcpSocket* socket,
         }
         if (at < 0) { // the drop fault: what was written goes out, then the line goes dead
             socket->flush();
-            connections_.remove(socket);
-            socket->abort();
-            socket->deleteLater(); // in case abort() emits no disconnected()
+            drop(socket);
             return;
         }
         socket->write(bytes);

@@ -2,8 +2,11 @@
 
 #include "data/dataset.h"
 #include "data/model_pool.h"
+#include "replay/http_request_parser.h"
 
+#include <QElapsedTimer>
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <cstdint>
@@ -33,6 +36,14 @@ struct ReplayOptions {
     QString requireKeyEnv;       // when set, requests must carry "Authorization: Bearer $VAR"
     int streamChunks = 8;        // content events per streamed answer, at most
     int embeddingDimension = 64; // of the vectors POST .../embeddings answers with
+
+    // Limits that keep a hostile or broken client from holding the server's memory or sockets.
+    int maxConnections = 4096; // beyond it the longest-idle connection goes, else accepting waits
+    double idleTimeoutS = 30;  // a request must arrive whole within this of the connection
+                               // opening or its last answer; a stuck reader is closed after it
+    HttpLimits requestLimits;  // one request's head and body
+    qsizetype maxQueuedBytes = 1 << 20;        // replies a client has not read; then reading waits
+    qsizetype maxBufferedBodyBytes = 64 << 20; // bodies being received, over all connections
 };
 
 struct ReplayStats {
@@ -69,13 +80,22 @@ private:
     struct Connection;
     struct Exchange;
     void accept();
+    void open(QTcpSocket* socket);
+    int evictGraceMs() const;
+    bool evictIdlest();
     void read(QTcpSocket* socket);
+    bool reserveBody(QTcpSocket* socket, Connection& c);
+    void releaseBody(Connection& c);
+    void refuse(QTcpSocket* socket, int status);
+    void becomeIdle(Connection& c);
+    void drop(QTcpSocket* socket);
+    void forget(QTcpSocket* socket);
     // Where an answer goes: the socket, and whether the connection stays open after it.
     struct Reply {
         QTcpSocket* socket;
         bool keepAlive;
     };
-    void handle(QTcpSocket* socket, const QByteArray& head, const QByteArray& body);
+    void handle(QTcpSocket* socket, const HttpRequest& request);
     void reply(const Reply& to, int status, const QByteArray& json,
                const QByteArray& extraHeaders = {});
     void reject(const Reply& to, int status, const QString& message);
@@ -102,6 +122,10 @@ private:
     QHash<QString, int> columnOfModel_;
     std::unique_ptr<QTcpServer> server_;
     QHash<QTcpSocket*, std::shared_ptr<Connection>> connections_;
+    QList<QTcpSocket*> waitingForBody_; // connections that wait for maxBufferedBodyBytes
+    qsizetype bodyBytesReserved_ = 0;
+    bool acceptRetryPending_ = false;
+    QElapsedTimer clock_;
     ReplayStats stats_;
     quint64 requestCounter_ = 0;
 };
