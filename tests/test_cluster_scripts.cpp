@@ -178,7 +178,8 @@ void TestClusterScripts::grammars_data() {
           "[::1]:5000/routerlab:v2"},
          {"Routerlab", "routerlab:", ":tag", "routerlab:-tag", "a//b", "a/", "routerlab@sha256:ab",
           "routerlab:" + QString(129, QLatin1Char('t')), "a\nhostNetwork: true",
-          "routerlab:latest\n    hostNetwork: true"});
+          "routerlab:latest\n    hostNetwork: true", QString(300, QLatin1Char('a')),
+          QString(500, QLatin1Char('a')) + "-" + QString(500, QLatin1Char('-')) + "!"});
 }
 
 void TestClusterScripts::grammars() {

@@ -52,6 +52,9 @@ bool isDnsSubdomain(const QString& text) {
 }
 
 bool isImageReference(const QString& text) {
+    // A name of 255, a tag of 128 and a long digest fit; anything longer is not worth matching.
+    if (text.size() > 1024)
+        return false;
     const QString alphaNumeric = QStringLiteral("[a-z0-9]+");
     const QString separator = QStringLiteral("(?:[._]|__|-+)");
     const QString pathComponent =
