@@ -162,11 +162,11 @@ void TestClusterScripts::grammars_data() {
                 << QString::fromLatin1(kind) << v << false;
     };
     rows("partition", {"debug", "gpu_a100", "batch.long", "debug,gpu"},
-         {"debug,", ",gpu", "a b", "a;b", "a'b", "-"});
+         {"debug,", ",gpu", "a b", "a;b", "a'b", "-", "debug\n"});
     rows("slurm-name", {"lab", "lab_2", "Lab.x-y"}, {"a,b", "a b", "-x"});
     rows("time", {"30", "30:00", "1:00:00", "2-12", "2-12:30", "2-12:30:15", "0", "UNLIMITED"},
          {"1:2:3:4", "2-", "-2", "1h", "1-2-3", "unlimited", "30 "});
-    rows("mem", {"4096", "4G", "512M", "1T", "0"}, {"4GB", "4g", "4 G", "-1", "G"});
+    rows("mem", {"4096", "4G", "512M", "1T", "0"}, {"4GB", "4g", "4 G", "-1", "G", "4G\n"});
     rows("dns-label", {"research", "a", "team-7", QString(63, QLatin1Char('a'))},
          {"Research", "-a", "a-", "a.b", "a_b", QString(64, QLatin1Char('a'))});
     rows("dns-subdomain", {"results", "results.team-7", "a.b.c"},
