@@ -236,6 +236,52 @@ private slots:
             "absent folder");
     }
 
+    // A few hundred bytes must not make merge allocate by their claim, nor print a list as
+    // long as the claim: the file and the field are named, the message stays short.
+    void hostileClaimsAreRefusedBriefly_data() {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("message");
+        const QByteArray head = "{\"format\":\"routerlab-shard\",\"format_version\":1,";
+        QTest::newRow("2^31-1 shards")
+            << head + "\"shard\":0,\"shards\":2147483647,\"cells\":[]}"
+            << "shard-0000-of-0001.json:1: field 'shards': claims 2147483647 shards";
+        QTest::newRow("10^7 shards") << head + "\"shard\":0,\"shards\":10000000,\"cells\":[]}"
+                                     << "field 'shards': claims 10000000 shards";
+        QTest::newRow("10^5 shards, one present")
+            << head + "\"shard\":0,\"shards\":100000,\"cells\":[]}"
+            << "99999 of 100000 shards missing: index 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 99989 "
+               "more";
+        QTest::newRow("10^9 seeds")
+            << head + "\"shard\":0,\"shards\":1,\"context\":{\"command\":\"sweep\","
+                      "\"routers\":[\"thompson\"],\"points\":1001,\"seeds\":1000000000}}"
+            << "field 'context': claims an experiment of 2002000000000 cells";
+    }
+    void hostileClaimsAreRefusedBriefly() {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        testing::writeFile(QDir(dir.path()), QStringLiteral("shard-0000-of-0001.json"), content);
+        const QString error = mergeError(dir.path());
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY2(error.size() < 400, qPrintable(error));
+    }
+
+    void manyForeignShardsAreListedBriefly() {
+        QTemporaryDir dir;
+        for (int i = 0; i < 40; ++i)
+            testing::writeFile(
+                QDir(dir.path()),
+                QStringLiteral("shard-%1-of-0040.json").arg(i, 4, 10, QLatin1Char('0')),
+                QStringLiteral("{\"format\":\"routerlab-shard\",\"format_version\":1,\"shard\":%1,"
+                               "\"shards\":40,\"config_hash\":\"hash%1\"}")
+                    .arg(i)
+                    .toUtf8());
+        const QString error = mergeError(dir.path());
+        QVERIFY2(error.contains(QLatin1String("40 different experiments")), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("and 30 more")), qPrintable(error));
+        QVERIFY2(error.size() < 800, qPrintable(error));
+    }
+
     void twoModelSweepsReportApgr() {
         // Two models: the sweep adds RouteLLM's APGR and CPT; the oracle recovers more of
         // the gap than random routing's diagonal (0.5).

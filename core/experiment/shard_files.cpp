@@ -20,12 +20,14 @@ namespace routerlab {
 namespace {
 
 constexpr int kShardFormatVersion = 1;
-constexpr int kMaxShards = 100000; // as --shard allows
-// A merge holds every cell in memory; a context asking for more is not a real experiment.
-constexpr qint64 kMaxMergedCells = 1000000;
 // Series points per cell in a shard: enough for a convergence chart of a merged sweep, small
 // enough that hundreds of cells stay a few megabytes.
 constexpr int kShardSeriesPoints = 200;
+// The most cells a merge takes on: it sizes its tables by the cell count a shard's context
+// claims before reading any cell, so a small file must not be able to claim more.
+constexpr qint64 kMaxMergedCells = 1000000;
+// Items a message lists before it says "and N more".
+constexpr int kListedItems = 10;
 
 QJsonObject seriesToJson(const SeriesPoints& series) {
     const SeriesPoints reduced = reduceSeries(series, kShardSeriesPoints);
@@ -76,6 +78,21 @@ struct ShardFile {
     QJsonArray cells;
 };
 
+// The cells the experiment in `context` has, counted without building them (cellsOf builds
+// them): routers with the reference routers, times preferences, times seeds.
+qint64 claimedCellCount(const QJsonObject& context) {
+    const bool sweep =
+        context.value(QStringLiteral("command")).toString() == QLatin1String("sweep");
+    const qint64 routers = context.value(QStringLiteral("routers")).toArray().size() +
+                           (sweep ? 1 : simulateReferenceRouters().size());
+    const qint64 preferences = sweep ? context.value(QStringLiteral("points")).toInteger() : 1;
+    const qint64 seeds = context.value(QStringLiteral("seeds")).toInteger();
+    // Each factor bounded first, so that the product cannot overflow.
+    if (preferences > kMaxMergedCells || seeds > kMaxMergedCells)
+        return std::numeric_limits<qint64>::max();
+    return routers * std::max<qint64>(preferences, 0) * std::max<qint64>(seeds, 0);
+}
+
 ShardFile readShard(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -104,49 +121,43 @@ ShardFile readShard(const QString& path) {
     s.count = o.value(QStringLiteral("shards")).toInt(0);
     s.context = o.value(QStringLiteral("context")).toObject();
     s.cells = o.value(QStringLiteral("cells")).toArray();
-    if (s.count < 1 || s.count > kMaxShards || s.index < 0 || s.index >= s.count)
+    if (s.count > kMaxShards)
+        throw InputError(path, 1, QStringLiteral("shards"),
+                         QStringLiteral("claims %1 shards; an experiment has at most %2")
+                             .arg(s.count)
+                             .arg(kMaxShards));
+    if (s.count < 1 || s.index < 0 || s.index >= s.count)
         throw InputError(
             path, 1, QStringLiteral("shard"),
             QStringLiteral("shard %1 of %2 is not a valid position").arg(s.index).arg(s.count));
+    if (claimedCellCount(s.context) > kMaxMergedCells)
+        throw InputError(path, 1, QStringLiteral("context"),
+                         QStringLiteral("claims an experiment of %1 cells; merge takes at most %2")
+                             .arg(claimedCellCount(s.context))
+                             .arg(kMaxMergedCells));
     return s;
 }
 
-// The experiment's cells, from the context a shard file carries: bounded before anything is
-// allocated, and a bad context is an error naming the file.
-std::vector<Cell> cellsOfShard(const ShardFile& shard) {
-    const QJsonObject& context = shard.context;
-    const qint64 seeds = context.value(QStringLiteral("seeds")).toInteger();
-    const qint64 routers = context.value(QStringLiteral("routers")).toArray().size() + 3;
-    const bool sweep =
-        context.value(QStringLiteral("command")).toString() == QLatin1String("sweep");
-    const qint64 points = sweep ? context.value(QStringLiteral("points")).toInteger() : 1;
-    if (seeds < 1 || points < (sweep ? 2 : 1) || seeds > kMaxMergedCells ||
-        points > kMaxMergedCells || routers * points * seeds > kMaxMergedCells)
-        throw InputError(shard.path, 1, QStringLiteral("context"),
-                         QStringLiteral("%1 seeds and %2 preference points: not an experiment "
-                                        "(a merge holds at most %3 cells)")
-                             .arg(seeds)
-                             .arg(points)
-                             .arg(kMaxMergedCells));
-    try {
-        return cellsOf(context);
-    } catch (const std::invalid_argument& e) {
-        throw InputError(shard.path, 1, QStringLiteral("context"), QString::fromUtf8(e.what()));
+// "a, b, c and 7 more": a list short enough for a message however many items there are.
+template <typename Items, typename Name> QString shortList(const Items& items, Name name) {
+    QStringList out;
+    for (const auto& item : items) {
+        if (out.size() == kListedItems)
+            break;
+        out << name(item);
     }
+    QString text = out.join(QStringLiteral(", "));
+    if (std::size(items) > static_cast<std::size_t>(kListedItems))
+        text += QStringLiteral(" and %1 more").arg(std::size(items) - kListedItems);
+    return text;
 }
 
 QString fileNames(const std::vector<const ShardFile*>& files) {
-    QStringList names;
-    for (const ShardFile* f : files)
-        names << QFileInfo(f->path).fileName();
-    return names.join(QStringLiteral(", "));
+    return shortList(files, [](const ShardFile* f) { return QFileInfo(f->path).fileName(); });
 }
 
 QString indexList(const std::vector<int>& indexes) {
-    QStringList out;
-    for (const int i : indexes)
-        out << QString::number(i);
-    return out.join(QStringLiteral(", "));
+    return shortList(indexes, [](int i) { return QString::number(i); });
 }
 
 } // namespace
@@ -189,7 +200,7 @@ ShardSpec ShardSpec::parse(const QString& text, const QProcessEnvironment& env) 
     } else {
         s.index = wholeNumber(indexText, QStringLiteral("shard index"));
     }
-    if (s.count < 1 || s.count > 100000 || s.index < 0 || s.index >= s.count)
+    if (s.count < 1 || s.count > kMaxShards || s.index < 0 || s.index >= s.count)
         throw std::invalid_argument(QStringLiteral("--shard: index %1 is not within 0..%2")
                                         .arg(s.index)
                                         .arg(s.count - 1)
@@ -266,14 +277,15 @@ int checkOneExperiment(const QString& folder, const std::vector<ShardFile>& file
     for (const ShardFile& f : files)
         byHash[f.configHash].push_back(&f);
     if (byHash.size() > 1) {
-        QStringList groups;
-        for (const auto& [hash, group] : byHash)
-            groups << QStringLiteral("config %1: %2").arg(hash.left(12), fileNames(group));
+        const QString groups = shortList(byHash, [](const auto& entry) {
+            return QStringLiteral("config %1: %2")
+                .arg(entry.first.left(12), fileNames(entry.second));
+        });
         throw InputError(folder, 0, {},
                          QStringLiteral("shards from %1 different experiments (move the foreign "
                                         "ones away): %2")
                              .arg(byHash.size())
-                             .arg(groups.join(QStringLiteral("; "))));
+                             .arg(groups));
     }
     const int count = files.front().count;
     for (const ShardFile& f : files)
@@ -362,7 +374,13 @@ MergeOutcome mergeShards(const QString& folder, bool allowPartial) {
                              .arg(indexList(missingShards)));
 
     const QJsonObject& context = files.front().context;
-    const std::vector<Cell> cells = cellsOfShard(files.front());
+    std::vector<Cell> cells;
+    try {
+        cells = cellsOf(context);
+    } catch (const std::invalid_argument& e) {
+        throw InputError(files.front().path, 1, QStringLiteral("context"),
+                         QString::fromUtf8(e.what()));
+    }
     ShardCells merged{std::vector<CellSummary>(cells.size()),
                       std::vector<const CellSummary*>(cells.size(), nullptr),
                       std::vector<CellResult>(cells.size())};

@@ -10,6 +10,10 @@
 
 namespace routerlab {
 
+// The most shards an experiment is split into: --shard and cluster-script accept no more, and
+// merge refuses a shard file that claims more before it sizes anything by the claim.
+constexpr int kMaxShards = 100000;
+
 // Which part of an experiment's cells one process runs: cell i belongs to shard i % count.
 struct ShardSpec {
     int index = 0;

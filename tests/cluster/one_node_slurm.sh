@@ -144,4 +144,21 @@ wait_for_queue
 wait_for_queue
 cmp results/result.json single.json || fail "merge after the resubmitted task differs"
 echo "failed task resubmitted alone (--array=2): merge completes, result identical"
+
+# Third run: scripts and results under a folder whose name holds what the shell, Slurm's
+# directive parser and its filename patterns act on (a backslash, which turns the patterns
+# off, is refused by cluster-script). Everything must land in it, literally,
+# and nothing in the name may run.
+ODD="$WORK/run/odd 'q' \"dq\" %1 %a %% \$(touch pwned) \`touch pwned\` #x"
+mkdir -p "$ODD"
+"$CLI" cluster-script --experiment experiment.json --shards 2 --out "$ODD/scripts" \
+    --results "$ODD/results" > /dev/null || fail "cluster-script (odd folder)"
+bash "$ODD/scripts/submit.sh" || fail "submit.sh (odd folder)"
+wait_for_queue
+cmp "$ODD/results/result.json" single.json || fail "merged result in the odd folder differs"
+for log in shard-0.log shard-1.log merge.log; do
+    [ -f "$ODD/results/logs/$log" ] || fail "$log is not in the odd folder: $(find "$WORK/run" -name '*.log')"
+done
+[ -z "$(find "$WORK" -name pwned)" ] || fail "a command in the folder name ran"
+echo "folder with quotes, %, \$(), backticks and #: scripts, logs and result in place"
 exit 0

@@ -147,9 +147,6 @@ bool ClusterScriptDialog::writeScripts(QStringList& written, QString& error) {
     if (!error.isEmpty())
         return false;
     const QString experimentPath = QDir(folder).absoluteFilePath(QStringLiteral("experiment.json"));
-    if (!saveExperimentFile(experimentPath, experiment_, error))
-        return false;
-
     ClusterJob job;
     job.cli = cli_->text().trimmed();
     job.command = command_->currentData().toString();
@@ -167,6 +164,14 @@ bool ClusterScriptDialog::writeScripts(QStringList& written, QString& error) {
         job.workspace = QFileInfo(workspacePath_).absoluteFilePath();
     job.image = image_->text().trimmed();
     job.volumeClaim = volumeClaim_->text().trimmed();
+    // Checked before anything is written: a refused value leaves the folder as it was.
+    const std::vector<ClusterValueProblem> problems = clusterJobProblems(job);
+    if (!problems.empty()) {
+        error = problems.front().field + QStringLiteral(": ") + problems.front().message;
+        return false;
+    }
+    if (!saveExperimentFile(experimentPath, experiment_, error))
+        return false;
     try {
         written =
             QStringList{experimentPath} + writeClusterFiles(job, folder, kubernetes_->isChecked());
