@@ -19,6 +19,19 @@ usage() {
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The real-data checks skip (and say so) without ../shared/data; CI must not pass that way.
+# The CMake configure checks again, for builds that do not come through here.
+shared_data="$(cd "$root/.." && pwd)/shared/data"
+if [ "$mode" = test ] && [ "${CI:-}" = true ]; then
+  for folder in routerbench routellm; do
+    if [ ! -d "$shared_data/$folder" ]; then
+      echo "setup.sh test: CI=true but $shared_data/$folder is absent: the real-data tests" \
+           "need the routing records beside the project (outside CI they skip)." >&2
+      exit 1
+    fi
+  done
+fi
+
 step "Installing Debian packages"
 bash "$root/installer/install-deps.sh"
 
@@ -43,6 +56,7 @@ fi
 
 started=$(date +%s)
 export QT_QPA_PLATFORM=offscreen
+
 
 step "Fuzzing the importers (clang, libFuzzer, ${FUZZ_SECONDS:-30} s each)"
 configure_and_build "$root/build-fuzz" -DROUTERLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
