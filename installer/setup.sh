@@ -20,6 +20,19 @@ usage() {
 
 step() { printf '\n== %s\n' "$*"; }
 
+# The real-data checks skip (and say so) without ../shared/data; CI must not pass that way.
+# The CMake configure checks again, for builds that do not come through here.
+shared_data="$(cd "$root/.." && pwd)/shared/data"
+if [ "$mode" = test ] && [ "${CI:-}" = true ]; then
+  for folder in routerbench routellm; do
+    if [ ! -d "$shared_data/$folder" ]; then
+      echo "setup.sh test: CI=true but $shared_data/$folder is absent: the real-data tests" \
+           "need the routing records beside the project (outside CI they skip)." >&2
+      exit 1
+    fi
+  done
+fi
+
 step "Installing Debian packages"
 bash "$root/installer/install-deps.sh"
 

@@ -2,8 +2,7 @@
 add_executable(test_gui_shell test_gui_shell.cpp)
 target_link_libraries(test_gui_shell PRIVATE routerlab_ui Qt6::Test)
 target_compile_definitions(test_gui_shell PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-add_test(NAME gui_shell COMMAND test_gui_shell)
-set_tests_properties(gui_shell PROPERTIES LABELS gui ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+routerlab_add_qt_tests(gui_shell test_gui_shell LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 
 # The workbench: designer, run, charts, slider, browser, pool editor, results from elsewhere.
 add_executable(test_gui_workbench test_gui_workbench.cpp)
@@ -13,9 +12,8 @@ target_compile_definitions(test_gui_workbench PRIVATE
   ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data"
   ROUTERLAB_SHARED_DATA_DIR="${ROUTERLAB_SHARED_DATA_DIR}")
-add_test(NAME gui_workbench COMMAND test_gui_workbench)
-set_tests_properties(gui_workbench PROPERTIES LABELS gui TIMEOUT 300
-                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+routerlab_add_qt_tests(gui_workbench test_gui_workbench LABEL gui TIMEOUT 300
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen REAL_DATA sliderIsFastOnRouterBench)
 
 # The Live Console against the replay server, started as a separate routerlab-cli process.
 add_executable(test_gui_live test_gui_live.cpp)
@@ -24,9 +22,8 @@ add_dependencies(test_gui_live routerlab-cli)
 target_compile_definitions(test_gui_live PRIVATE
   ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-add_test(NAME gui_live COMMAND test_gui_live)
-set_tests_properties(gui_live PROPERTIES LABELS gui TIMEOUT 300
-                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+routerlab_add_qt_tests(gui_live test_gui_live LABEL gui TIMEOUT 300
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 
 # The Cold-start Quiz wizard: a held-out model simulated, an endpoint model quizzed live against
 # the replay server (a separate routerlab-cli process) and added to the pool.
@@ -36,6 +33,5 @@ add_dependencies(test_gui_quiz routerlab-cli)
 target_compile_definitions(test_gui_quiz PRIVATE
   ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-add_test(NAME gui_quiz COMMAND test_gui_quiz)
-set_tests_properties(gui_quiz PROPERTIES LABELS gui TIMEOUT 300
-                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+routerlab_add_qt_tests(gui_quiz test_gui_quiz LABEL gui TIMEOUT 300
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -9,6 +9,14 @@
 
 namespace routerlab::testing {
 
+// How much slower the sanitizer build (ROUTERLAB_SANITIZED, set by tests/CMakeLists.txt) runs
+// a test's own work: timing bounds are multiplied by it.
+#if defined(ROUTERLAB_SANITIZED) || defined(__SANITIZE_ADDRESS__)
+inline constexpr double kSanitizerSlowdown = 5;
+#else
+inline constexpr double kSanitizerSlowdown = 1;
+#endif
+
 // The longest gap between ticks of a 5 ms timer: how long the event loop was unavailable.
 class StallMeter : public QObject {
 public:

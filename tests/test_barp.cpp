@@ -14,6 +14,7 @@
 #include "routers/barp_model.h"
 #include "sim/simulation.h"
 #include "sweep_support.h"
+#include "test_main.h"
 #include "test_support.h"
 
 #include <QElapsedTimer>
@@ -473,5 +474,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBarp)
+ROUTERLAB_TEST_GUILESS_MAIN(TestBarp)
 #include "test_barp.moc"

@@ -1,5 +1,6 @@
 // Runs the real routerlab-cli executable, as a user or a script would.
 #include "common/paths.h"
+#include "formats/dataset_loader.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
 
@@ -9,6 +10,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 
 using routerlab::testing::readFile;
 using routerlab::testing::writeFile;
@@ -37,6 +40,39 @@ const QByteArray kDataset =
     "b,q2,chat,small,0,100,50,0.5\n"
     "b,q2,chat,large,1,100,80,2\n"
     "c,q3,chat,small,0.5,100,50,0.5\n";
+
+// Equal up to rounding: `tolerance` relative to the larger magnitude, or absolute near zero.
+bool closeTo(double a, double b, double tolerance = 1e-9) {
+    return std::abs(a - b) <= tolerance * std::max({1.0, std::abs(a), std::abs(b)});
+}
+
+// The sample's per-model means and its oracle, from the matrix (not from dataset_summary).
+struct SampleFigures {
+    QStringList names;
+    std::vector<double> meanQuality, meanCost, meanLatency;
+    int best = -1;            // highest mean quality
+    double oracleQuality = 0; // mean over prompts of the best quality any model reached
+};
+
+SampleFigures sampleFigures() {
+    const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+    const routerlab::PricedDataset data =
+        routerlab::loadPricedDataset({sample.filePath(QStringLiteral("sample.csv"))},
+                                     sample.filePath(QStringLiteral("sample.pool.json")));
+    const routerlab::Dataset& d = data.dataset;
+    const Eigen::MatrixXd cost = d.costUsd(data.pool);
+    SampleFigures f;
+    f.names = d.modelNames;
+    for (int k = 0; k < d.modelCount(); ++k) {
+        f.meanQuality.push_back(d.quality.col(k).mean());
+        f.meanCost.push_back(cost.col(k).mean());
+        f.meanLatency.push_back(d.recordedLatency.col(k).mean());
+        if (f.best < 0 || f.meanQuality[k] > f.meanQuality[f.best])
+            f.best = k;
+    }
+    f.oracleQuality = d.quality.rowwise().maxCoeff().mean();
+    return f;
+}
 
 } // namespace
 
@@ -201,6 +237,7 @@ private slots:
         QVERIFY(readFile(dir_.filePath(QStringLiteral("gen-c/sample.csv"))) != csv);
     }
 
+    // Every figure `info` prints, against the same figures computed here from the matrix.
     void infoOnSampleData() {
         const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
         const Run r =
@@ -209,10 +246,27 @@ private slots:
                  QStringLiteral("--json")});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject j = QJsonDocument::fromJson(r.out).object();
-        QVERIFY(j.value("prompts").toInt() >= 1000);
-        QVERIFY(j.value("models").toArray().size() >= 6);
-        QVERIFY(j.value("oracle").toObject().value("mean_quality").toDouble() >
-                j.value("best_single").toObject().value("mean_quality").toDouble());
+        const SampleFigures expected = sampleFigures();
+        QCOMPARE(j.value("prompts").toInt(), 1600); // the generator's 400 per category
+        QCOMPARE(j.value("missing_cells").toInt(), 0);
+        const QJsonArray models = j.value("models").toArray();
+        QCOMPARE(models.size(), int(expected.names.size()));
+        for (int k = 0; k < models.size(); ++k) {
+            const QJsonObject m = models.at(k).toObject();
+            QCOMPARE(m.value("name").toString(), expected.names.at(k));
+            QVERIFY2(closeTo(m.value("mean_quality").toDouble(), expected.meanQuality[k]),
+                     qPrintable(expected.names.at(k)));
+            QVERIFY2(closeTo(m.value("mean_cost_usd").toDouble(), expected.meanCost[k]),
+                     qPrintable(expected.names.at(k)));
+            QVERIFY2(closeTo(m.value("mean_latency_s").toDouble(), expected.meanLatency[k]),
+                     qPrintable(expected.names.at(k)));
+        }
+        const QJsonObject best = j.value("best_single").toObject();
+        QCOMPARE(best.value("name").toString(), expected.names.at(expected.best));
+        QVERIFY(
+            closeTo(best.value("mean_quality").toDouble(), expected.meanQuality[expected.best]));
+        QVERIFY(closeTo(j.value("oracle").toObject().value("mean_quality").toDouble(),
+                        expected.oracleQuality));
     }
 
     void simulateJson() {
@@ -232,8 +286,42 @@ private slots:
                                 "mean_reward", "regret", "selection", "convergence_step"})
             QVERIFY2(router.contains(key), key);
         QCOMPARE(router.value("selection").toObject().size(), 8);
-        for (const char* reference : {"oracle", "random", "best_single"})
-            QVERIFY2(j.value(reference).toObject().contains("mean_reward"), reference);
+        // What each summary's figures must say of each other: shares that sum to one, a total
+        // that is the mean times the steps, regret that is the reward lost to the oracle.
+        const double oracleReward = j.value("oracle").toObject().value("mean_reward").toDouble();
+        for (const QJsonObject& o :
+             {router, j.value("oracle").toObject(), j.value("random").toObject(),
+              j.value("best_single").toObject()}) {
+            const QString name = o.value("name").toString();
+            const double steps = o.value("steps").toDouble();
+            QCOMPARE(steps, 1600.0);
+            double shares = 0;
+            for (const QJsonValue share : o.value("selection").toObject())
+                shares += share.toDouble();
+            QVERIFY2(closeTo(shares, 1), qPrintable(name));
+            QVERIFY2(closeTo(o.value("total_cost_usd").toDouble(),
+                             o.value("mean_cost_usd").toDouble() * steps),
+                     qPrintable(name));
+            QVERIFY2(closeTo(o.value("regret").toDouble(),
+                             steps * (oracleReward - o.value("mean_reward").toDouble()), 1e-6),
+                     qPrintable(name));
+        }
+        // The best single model is one model throughout: its figures are that model's means.
+        const SampleFigures expected = sampleFigures();
+        const QJsonObject best = j.value("best_single").toObject();
+        const QJsonObject bestShares = best.value("selection").toObject();
+        int chosen = -1;
+        for (int k = 0; k < int(expected.names.size()); ++k)
+            if (bestShares.value(expected.names.at(k)).toDouble() > 0.5)
+                chosen = k;
+        QVERIFY(chosen >= 0);
+        QVERIFY(closeTo(bestShares.value(expected.names.at(chosen)).toDouble(), 1));
+        QVERIFY(closeTo(best.value("mean_quality").toDouble(), expected.meanQuality[chosen], 1e-6));
+        QVERIFY(closeTo(best.value("mean_cost_usd").toDouble(), expected.meanCost[chosen], 1e-6));
+        QVERIFY(
+            closeTo(best.value("mean_latency_s").toDouble(), expected.meanLatency[chosen], 1e-6));
+        QVERIFY(j.value("oracle").toObject().value("mean_quality").toDouble() <=
+                expected.oracleQuality + 1e-6);
         QVERIFY(j.value("oracle").toObject().value("mean_reward").toDouble() >=
                 router.value("mean_reward").toDouble());
         QVERIFY(router.value("mean_reward").toDouble() >
@@ -264,9 +352,28 @@ private slots:
         QCOMPARE(j.value("prompt_ids").toArray().size(), 30);
         for (const char* key : {"identity_quiz", "identity_full"})
             QCOMPARE(j.value(key).toObject().value("mean").toArray().size(), 8);
-        for (const char* key : {"routing_quiz", "routing_full", "routing_without"})
-            QVERIFY2(j.value(key).toObject().contains("mean_reward"), key);
-        QVERIFY(j.contains("recovery"));
+        // With quality alone as the preference, a linear reward is the quality.
+        for (const char* key : {"routing_quiz", "routing_full", "routing_without"}) {
+            const QJsonObject routing = j.value(key).toObject();
+            QVERIFY2(closeTo(routing.value("mean_reward").toDouble(),
+                             routing.value("mean_quality").toDouble()),
+                     key);
+        }
+        // The share of the full-data gain the quiz recovers; none to recover here gives null.
+        const double full = j.value("routing_full").toObject().value("mean_reward").toDouble();
+        const double without =
+            j.value("routing_without").toObject().value("mean_reward").toDouble();
+        const double quizzed = j.value("routing_quiz").toObject().value("mean_reward").toDouble();
+        if (closeTo(full, without))
+            QVERIFY(j.value("recovery").isNull());
+        else
+            QVERIFY(
+                closeTo(j.value("recovery").toDouble(), (quizzed - without) / (full - without)));
+        // And of the likelihood gained from the prior to the full-data identity.
+        const double prior = j.value("log_likelihood_prior").toDouble();
+        QVERIFY(closeTo(j.value("prediction_recovery").toDouble(),
+                        (j.value("log_likelihood_quiz").toDouble() - prior) /
+                            (j.value("log_likelihood_full").toDouble() - prior)));
         const QJsonArray curve = j.value("budget_curve").toArray();
         QCOMPARE(curve.size(), 2);
         // The one report schema (the wizard saves it too): the chosen quiz is the curve's last
@@ -283,8 +390,27 @@ private slots:
             QVERIFY(point.toObject().value("identity_sd").toDouble() > 0);
         const QJsonArray steps = j.value("steps").toArray();
         QCOMPARE(steps.size(), 30);
-        for (int i = 0; i < steps.size(); ++i)
-            QCOMPARE(steps.at(i).toObject().value("prompt_id"), j.value("prompt_ids")[i]);
+        // A simulated quiz asks the recorded answers: each step's is the sample's own.
+        const routerlab::PricedDataset recorded =
+            routerlab::loadPricedDataset({sample.filePath(QStringLiteral("sample.csv"))},
+                                         sample.filePath(QStringLiteral("sample.pool.json")));
+        const int model =
+            recorded.dataset.modelNames.indexOf(QStringLiteral("llama-3.1-8b-instant"));
+        QVERIFY(model >= 0);
+        for (int i = 0; i < steps.size(); ++i) {
+            const QJsonObject step = steps.at(i).toObject();
+            QCOMPARE(step.value("prompt_id"), j.value("prompt_ids")[i]);
+            const auto at =
+                std::find(recorded.dataset.promptIds.begin(), recorded.dataset.promptIds.end(),
+                          step.value("prompt_id").toString());
+            QVERIFY(at != recorded.dataset.promptIds.end());
+            const int row = int(at - recorded.dataset.promptIds.begin());
+            QVERIFY2(closeTo(step.value("answer").toDouble(), recorded.dataset.quality(row, model),
+                             1e-6),
+                     qPrintable(step.value("prompt_id").toString()));
+            QCOMPARE(step.value("category").toString(),
+                     recorded.dataset.categoryNames.at(recorded.dataset.promptCategory[row]));
+        }
         QCOMPARE(j.value("predicted_quality_per_category").toObject().size(), 4);
         QCOMPARE(j.value("training_prompts").toInt() + j.value("scored_prompts").toInt(), 1600);
         // 30 prompts place the model most of the way from the prior to its full-data identity.

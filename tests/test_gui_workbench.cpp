@@ -8,6 +8,7 @@
 #include "experiment/recorded_experiment.h"
 #include "sim/run_recorder.h"
 #include "stall_meter.h"
+#include "test_main.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/charts/comparison_panel.h"
 #include "ui/charts/convergence_panel.h"
@@ -61,11 +62,7 @@ namespace {
 // 2-core machine, it once took more than two minutes.
 constexpr int kTimeoutMs = 300000;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSanitizerSlowdown = 5; // sanitizers slow the GUI thread's own work
-#else
-constexpr double kSanitizerSlowdown = 1;
-#endif
+using routerlab::testing::kSanitizerSlowdown;
 
 // A visible freeze (stall_meter.h), scaled for the sanitizer build.
 qint64 stallLimitMs() {
@@ -101,6 +98,8 @@ private slots:
     void opensStoredRunsAndResultFiles();
     void clusterScriptsRunAsShardsAndMerge();
     void badFilesEndInMessages();
+    void init();
+    void cleanup();
     void cleanupTestCase();
 
 private:
@@ -109,7 +108,15 @@ private:
     bool runAndWait(const GuiExperiment& experiment, bool& cancelled,
                     std::unique_ptr<StallMeter>* meter = nullptr);
     void closeErrorBoxes();
+    // The errors the window reported (loadFailed, raised with its error box) since the last
+    // call, once queued calls have run; cleanup() fails a test that leaves any unclaimed.
+    QStringList takeErrors();
+    // Empty when exactly one error was reported, naming `what` (the box's text) and `detail`
+    // (its informative text), and its box is the one shown; else what differed.
+    QString expectErrorBox(const QString& what, const QString& detail);
+    QStringList shownErrorBoxes() const;
 
+    std::unique_ptr<QSignalSpy> errors_;
     QTemporaryDir dir_;
     std::unique_ptr<MainWindow> window_;
     ExperimentWorkbench* bench_ = nullptr;
@@ -153,6 +160,52 @@ void TestGuiWorkbench::closeErrorBoxes() {
     for (QMessageBox* box : window_->findChildren<QMessageBox*>())
         box->close();
     QCoreApplication::processEvents();
+}
+
+void TestGuiWorkbench::init() {
+    errors_ = std::make_unique<QSignalSpy>(window_.get(), &MainWindow::loadFailed);
+}
+
+void TestGuiWorkbench::cleanup() {
+    const QStringList unclaimed = takeErrors();
+    closeErrorBoxes();
+    QVERIFY2(unclaimed.isEmpty(),
+             qPrintable(QStringLiteral("errors nobody expected: ") + unclaimed.join(" | ")));
+}
+
+QStringList TestGuiWorkbench::takeErrors() {
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    QStringList messages;
+    for (const QList<QVariant>& signal : *errors_)
+        messages << signal.at(0).toString();
+    errors_->clear();
+    return messages;
+}
+
+QStringList TestGuiWorkbench::shownErrorBoxes() const {
+    QStringList shown;
+    for (const QMessageBox* box : window_->findChildren<QMessageBox*>())
+        if (box->isVisible())
+            shown << box->text() + QStringLiteral(": ") + box->informativeText();
+    return shown;
+}
+
+QString TestGuiWorkbench::expectErrorBox(const QString& what, const QString& detail) {
+    if (!QTest::qWaitFor([&] { return !errors_->isEmpty(); }, 10000))
+        return QStringLiteral("no error was reported (expected %1)").arg(what);
+    const QStringList reported = takeErrors();
+    const QStringList shown = shownErrorBoxes();
+    QString problem;
+    if (reported.size() != 1 || !reported.first().contains(detail))
+        problem =
+            QStringLiteral("reported %1, expected one naming %2").arg(reported.join(" | "), detail);
+    else if (shown.size() != 1 || !shown.first().startsWith(what) ||
+             !shown.first().endsWith(reported.first()))
+        problem = QStringLiteral("shown %1, expected \"%2: %3\"")
+                      .arg(shown.join(" | "), what, reported.first());
+    closeErrorBoxes();
+    return problem;
 }
 
 void TestGuiWorkbench::designerFormsComeFromTheRegistry() {
@@ -441,6 +494,9 @@ void TestGuiWorkbench::poolEditRepricesAndUndoes() {
     QVERIFY(!model->setData(model->index(row, PoolTableModel::KeyVariableColumn),
                             "sk-abcdefabcdefabcdef"));
     QCOMPARE(refused.count(), 2);
+    // Each refusal is the window's error too, with the pool's own words.
+    QCOMPARE(takeErrors(),
+             QStringList({refused.at(0).at(0).toString(), refused.at(1).at(0).toString()}));
     QCOMPARE(pool->undoStack()->count(), 0);
     // Ten times the output price: the dataset's mean cost follows.
     QVERIFY(model->setData(model->index(row, PoolTableModel::OutputPriceColumn),
@@ -508,8 +564,8 @@ void TestGuiWorkbench::opensStoredRunsAndResultFiles() {
     }
     window_->openWorkspace(workspace);
     QSignalSpy shown(bench_, &ExperimentWorkbench::resultsShown);
-    QVERIFY(window_->findChildren<QMessageBox*>().isEmpty() ||
-            !window_->findChildren<QMessageBox*>().first()->isVisible());
+    QCOMPARE(takeErrors(), QStringList());
+    QCOMPARE(shownErrorBoxes(), QStringList());
     bench_->showEntry(WorkspaceNavigator::Kind::Experiment, 1);
     QCOMPARE(shown.count(), 1);
     window_->showPage(bench_->comparison());
@@ -552,8 +608,8 @@ void TestGuiWorkbench::opensStoredRunsAndResultFiles() {
     out.write(QJsonDocument(buildResult(sweep.context, summaries)).toJson());
     out.close();
     window_->openResultFile(file);
-    QVERIFY(window_->findChildren<QMessageBox*>().isEmpty() ||
-            !window_->findChildren<QMessageBox*>().first()->isVisible());
+    QCOMPARE(takeErrors(), QStringList());
+    QCOMPARE(shownErrorBoxes(), QStringList());
     QVERIFY(!bench_->shownResults()->sweep.isEmpty());
     window_->showPage(bench_->comparison());
     QVERIFY(std::isfinite(bench_->comparison()->value(bench_->comparison()->rowOf("ucb1"),
@@ -620,8 +676,8 @@ void TestGuiWorkbench::clusterScriptsRunAsShardsAndMerge() {
 
     // The merged result opens like a local run.
     window_->openResultFile(result);
-    QVERIFY(window_->findChildren<QMessageBox*>().isEmpty() ||
-            !window_->findChildren<QMessageBox*>().first()->isVisible());
+    QCOMPARE(takeErrors(), QStringList());
+    QCOMPARE(shownErrorBoxes(), QStringList());
     QVERIFY(!bench_->shownResults()->sweep.isEmpty());
     window_->showPage(bench_->comparison());
     QVERIFY(bench_->comparison()->rowOf("pickllm-ga") >= 0);
@@ -648,12 +704,12 @@ void TestGuiWorkbench::badFilesEndInMessages() {
     QVERIFY2(error.contains("no-such-router"), qPrintable(error));
 
     window_->openResultFile(garbage);
-    QTRY_VERIFY(!window_->findChildren<QMessageBox*>().isEmpty());
-    closeErrorBoxes();
+    QString problem = expectErrorBox("Could not open the result " + garbage, "garbage.json");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     // A file that is not a SQLite workspace: refused with a message, nothing touched.
     window_->openWorkspace(garbage);
-    QTRY_VERIFY(!window_->findChildren<QMessageBox*>().isEmpty());
-    closeErrorBoxes();
+    problem = expectErrorBox("Could not open the workspace " + garbage, "garbage.json");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QVERIFY(window_->isVisible());
 }
 
@@ -661,5 +717,5 @@ void TestGuiWorkbench::cleanupTestCase() {
     window_.reset();
 }
 
-QTEST_MAIN(TestGuiWorkbench)
+ROUTERLAB_TEST_MAIN(TestGuiWorkbench)
 #include "test_gui_workbench.moc"

@@ -2,6 +2,7 @@
 // known IRT model, and on the sample data (and RouterBench when ../shared/data is present).
 #include "common/random.h"
 #include "features/prompt_features.h"
+#include "formats/csv_reader.h"
 #include "formats/dataset_loader.h"
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
@@ -11,9 +12,11 @@
 #include "irt/set_policy.h"
 #include "sim/simulation.h"
 #include "sweep_support.h"
+#include "test_main.h"
 #include "test_support.h"
 
 #include <QDir>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 #include <cstdlib>
@@ -151,6 +154,39 @@ const std::vector<int> kQuizBudgets{30};
 const std::vector<int> kQuizBudgets{5, 10, 20, 30, 50, 100};
 #endif
 
+// The RouterBench checks' scale: all of it in the release build, a quarter in the sanitizer
+// build (see routerBench()). Learning is judged on all of it: on a quarter, the fit over 512
+// features overfits (held-out log-likelihood -0.619 against base rates' -0.599), the policy
+// trails the best single model, a 30-prompt quiz recovers 29% of the gain; there the checks
+// are bounds any working fit meets, so that the code runs on real records under the sanitizers
+// and can still fail.
+#if defined(ROUTERLAB_SANITIZED)
+constexpr int kRouterBenchSubset = 4; // every 4th record; 0: all of them
+constexpr int kRouterBenchSweep = 3;
+#else
+constexpr int kRouterBenchSubset = 0;
+constexpr int kRouterBenchSweep = 11;
+#endif
+
+// Every `step`-th record of a CSV file (and its header), written under the same name into
+// `folder`: the sanitizer build's smaller RouterBench.
+QString everyNthRecord(const QString& file, int step, const QDir& folder) {
+    CsvReader reader(file, qint64(64) << 20);
+    QByteArray out;
+    const auto append = [&out](const auto& fields) {
+        for (std::size_t f = 0; f < fields.size(); ++f) {
+            const QByteArray field(fields[f].data(), qsizetype(fields[f].size()));
+            out += (f ? ",\"" : "\"") + QByteArray(field).replace("\"", "\"\"") + "\"";
+        }
+        out += "\n";
+    };
+    append(reader.readHeader());
+    for (int n = 0; reader.next(); ++n)
+        if (n % step == 0)
+            append(reader.fields());
+    return testing::writeFile(folder, QFileInfo(file).fileName(), out);
+}
+
 const QuizGain& atBudget30(const std::vector<QuizGain>& gains) {
     const auto at = std::find(kQuizBudgets.begin(), kQuizBudgets.end(), 30);
     return gains[static_cast<std::size_t>(at - kQuizBudgets.begin())];
@@ -170,13 +206,11 @@ class TestIrt : public QObject {
     Q_OBJECT
 
 private:
-    // RouterBench's train files fitted, its test files scored; null when the records are absent
-    // and in the sanitizer build, where these checks would take minutes: they judge learning,
-    // which the release build does, on code paths the sample's checks already run.
+    // RouterBench's train files fitted, its test files scored; null when the records are
+    // absent. The sanitizer build, 5-10 times slower, takes every kRouterBenchSubset-th record
+    // of each file (all tasks and models, fewer prompts) and coarser sweeps, so that the
+    // real-data checks run there within about a minute; the release build takes all of it.
     const SimulationSetup* routerBench() {
-#if defined(__SANITIZE_ADDRESS__)
-        return nullptr;
-#endif
         if (routerBenchSetup_)
             return routerBenchSetup_.get();
         const QString root = testing::sharedDataDir();
@@ -186,6 +220,12 @@ private:
             return nullptr;
         QStringList train, test;
         testing::routerBenchFiles(dir, train, test);
+        if (kRouterBenchSubset) {
+            for (QString& file : train)
+                file = everyNthRecord(file, kRouterBenchSubset, QDir(subsetDir_.path()));
+            for (QString& file : test)
+                file = everyNthRecord(file, kRouterBenchSubset, QDir(subsetDir_.path()));
+        }
         routerBenchData_ = std::make_unique<PricedDataset>(loadPricedDataset(train + test, {}));
         SimulationOptions options;
         options.reward = RewardKind::Linear;
@@ -198,6 +238,7 @@ private:
         return routerBenchSetup_.get();
     }
 
+    QTemporaryDir subsetDir_;
     std::unique_ptr<PricedDataset> routerBenchData_;
     std::unique_ptr<SimulationSetup> routerBenchSetup_;
     PricedDataset sample_;
@@ -535,7 +576,7 @@ private slots:
     void routerBenchFitBeatsBaseRates() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
+            QSKIP("shared/data/routerbench is absent");
         const RoutingProblem& problem = setup->problem();
         const Eigen::MatrixXf& features = problem.features->matrix();
         IrtModel model(int(features.rows()), problem.modelCount(), IrtSettings{});
@@ -548,15 +589,20 @@ private slots:
         qInfo("RouterBench test files: held-out log-likelihood %.4f vs base rates %.4f; "
               "calibration error %.3f",
               irt, base, calibration);
-        QVERIFY(irt > base);
-        QVERIFY(calibration < 0.1);
+        if (kRouterBenchSubset) {
+            QVERIFY(irt > -std::log(2.0)); // better than a coin
+            QVERIFY(calibration < 0.15);
+        } else {
+            QVERIFY(irt > base);
+            QVERIFY(calibration < 0.1);
+        }
     }
 
     void routerBenchPolicyBeatsBaselinesAcrossSweep() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
-        const std::vector<Preference> preferences = testing::costSweep(11);
+            QSKIP("shared/data/routerbench is absent");
+        const std::vector<Preference> preferences = testing::costSweep(kRouterBenchSweep);
         const auto policy = testing::runSweep(*setup, QStringLiteral("irt-bandit"), preferences);
         const auto best = testing::runSweep(*setup, QStringLiteral("best-single"), preferences);
         const auto random = testing::runSweep(*setup, QStringLiteral("random"), preferences);
@@ -568,7 +614,8 @@ private slots:
         }
         qInfo("  mean  %.4f      %.4f       %.4f", policy.meanReward, best.meanReward,
               random.meanReward);
-        QVERIFY(policy.meanReward > best.meanReward);
+        if (!kRouterBenchSubset)
+            QVERIFY(policy.meanReward > best.meanReward);
     }
 
     // On real records, where the two models' full-data identities bring most of the gain, a
@@ -576,20 +623,21 @@ private slots:
     void routerBenchQuizzedModelHelpsRouting() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
-            QSKIP("shared/data/routerbench is absent (or a sanitizer build)");
+            QSKIP("shared/data/routerbench is absent");
         const QStringList& names = setup->problem().modelNames;
         std::vector<int> hidden;
         for (const char* name : {"gpt-4-1106-preview", "zero-one-ai/Yi-34B-Chat"})
             hidden.push_back(int(names.indexOf(QLatin1String(name))));
         QVERIFY(std::find(hidden.begin(), hidden.end(), -1) == hidden.end());
         const std::vector<QuizGain> gains =
-            quizGains(*setup, hidden, kQuizBudgets, testing::costSweep(5));
+            quizGains(*setup, hidden, kQuizBudgets, testing::costSweep(kRouterBenchSubset ? 3 : 5));
         reportQuizGains("RouterBench, two models hidden in turn", gains);
         const QuizGain& k30 = atBudget30(gains);
         QVERIFY(k30.full > 0);
-        QVERIFY2(k30.share() > 0.5, qPrintable(QString::number(k30.share())));
+        QVERIFY2(k30.share() > (kRouterBenchSubset ? 0.15 : 0.5),
+                 qPrintable(QString::number(k30.share())));
     }
 };
 
-QTEST_GUILESS_MAIN(TestIrt)
+ROUTERLAB_TEST_GUILESS_MAIN(TestIrt)
 #include "test_irt.moc"

@@ -1,12 +1,64 @@
 // Live sessions and runs against the replay server: they reproduce the simulation, survive
 // faults, keep keys secret, stream, cancel, stop at the budget and honour Retry-After.
 #include "live_fixture.h"
+#include "stall_meter.h"
+
+#include <QHash>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <chrono>
 
 using namespace routerlab;
 using namespace routerlab::testing::live;
 using routerlab::testing::readFile;
 using routerlab::testing::ReplayProcess;
 using routerlab::testing::writeFile;
+
+namespace {
+
+// A second, as the product promises for a cancel, scaled like the stall limit for the
+// sanitizer build and a loaded machine (stall_meter.h).
+qint64 steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+qint64 cancelLimitMs() {
+    return routerlab::testing::stallLimitMs(routerlab::testing::kSanitizerSlowdown, 1000);
+}
+
+// An endpoint on 127.0.0.1 that reads requests and never answers: each request it holds is a
+// call in flight, which a test can wait for instead of sleeping.
+class SilentProvider : public QObject {
+public:
+    SilentProvider() {
+        server_.listen(QHostAddress::LocalHost, 0);
+        connect(&server_, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = server_.nextPendingConnection()) {
+                socket->setParent(this);
+                connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+                    QByteArray& received = received_[socket];
+                    const bool headBefore = received.contains("\r\n\r\n");
+                    received += socket->readAll();
+                    // One request per connection: with no answer, none is ever reused.
+                    if (!headBefore && received.contains("\r\n\r\n"))
+                        ++held_;
+                });
+            }
+        });
+    }
+    int port() const { return server_.serverPort(); }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(port()); }
+    int held() const { return held_; } // requests received so far, on this thread
+
+private:
+    QTcpServer server_;
+    QHash<QTcpSocket*, QByteArray> received_;
+    int held_ = 0;
+};
+
+} // namespace
 
 class TestLive : public QObject, public routerlab::testing::LiveFixture {
     Q_OBJECT
@@ -306,55 +358,65 @@ private slots:
     }
 
     void cancellationEndsCallsWithinASecond() {
-        // Every answer's first byte comes 30 s late: only a cancel ends these calls.
-        ReplayProcess server({QStringLiteral("--dataset"), datasetPath_, QStringLiteral("--pool"),
-                              poolPath_, QStringLiteral("--fault-slow"), QStringLiteral("1"),
-                              QStringLiteral("--slow-first-byte"), QStringLiteral("30")});
-        QVERIFY(server.port() > 0);
+        // A provider that takes requests and never answers: only a cancel ends these calls,
+        // and the requests it holds say when calls are in flight.
+        SilentProvider provider;
+        QVERIFY(provider.port() > 0);
         const SimulationSetup setup(data_->dataset, data_->pool, SimulationOptions{});
         ChatClient client(fastClient_);
         LiveRunner runner(setup, data_->pool, client);
         LiveResult result;
-        std::atomic_bool finished{false};
+        std::atomic<qint64> endedAtMs{-1};
         std::thread worker([&] {
-            result = runner.run(replayOptions(server.baseUrl(), QStringLiteral("ucb1")));
-            finished = true;
+            result = runner.run(replayOptions(provider.baseUrl(), QStringLiteral("ucb1")));
+            endedAtMs = steadyMs();
         });
-        QThread::msleep(500);
-        QElapsedTimer timer;
-        timer.start();
+        const bool inFlight = QTest::qWaitFor([&] { return provider.held() >= 1; }, 10000);
+        const qint64 cancelledAtMs = steadyMs();
         runner.cancel();
-        while (!finished && timer.elapsed() < 10000)
-            QThread::msleep(5);
-        const qint64 ms = timer.elapsed();
+        QVERIFY(QTest::qWaitFor([&] { return endedAtMs >= 0; }, 10000));
         worker.join();
-        QVERIFY2(ms < 1000, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+        QVERIFY2(inFlight, "the runner's first call never reached the provider");
+        const qint64 ms = endedAtMs - cancelledAtMs;
+        QVERIFY2(ms >= 0 && ms < cancelLimitMs(),
+                 qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
         QCOMPARE(result.stopReason, QStringLiteral("cancelled"));
         QCOMPARE(result.summary.steps, 0);
 
-        // Many calls in flight at once, through a client alone (declared after the counters
+        // Sixteen calls in flight at once, through a client alone (declared after the counters
         // its callbacks touch, so it goes first).
+        constexpr int kCalls = 16;
         std::atomic<int> cancelled{0};
         std::atomic<int> done{0};
-        ChatClient many(fastClient_);
-        for (int i = 0; i < 16; ++i) {
+        std::atomic<qint64> allEndedAtMs{-1};
+        ClientOptions options = fastClient_;
+        options.concurrencyPerEndpoint = kCalls;
+        ChatClient many(options);
+        for (int i = 0; i < kCalls; ++i) {
             ChatCall call;
             call.modelId = QStringLiteral("tiny");
-            call.endpoint.baseUrl = server.baseUrl();
+            call.endpoint.baseUrl = provider.baseUrl();
             call.endpoint.remoteModel = QStringLiteral("tiny");
             call.prompt = data_->dataset.promptTexts[i];
             many.submit(call, [&](ChatResult r) {
                 cancelled += r.status == CallStatus::Cancelled;
-                ++done;
+                if (++done == kCalls)
+                    allEndedAtMs = steadyMs();
             });
         }
-        QThread::msleep(300);
-        timer.restart();
+        const int before = provider.held();
+        QVERIFY2(QTest::qWaitFor([&] { return provider.held() == before + kCalls; }, 10000),
+                 qPrintable(QStringLiteral("%1 of %2 calls reached the provider")
+                                .arg(provider.held() - before)
+                                .arg(kCalls)));
+        QCOMPARE(done.load(), 0);
+        const qint64 cancelAllAtMs = steadyMs();
         many.cancelAll();
-        while (done < 16 && timer.elapsed() < 10000)
-            QThread::msleep(5);
-        QVERIFY2(timer.elapsed() < 1000, "cancelAll took more than a second");
-        QCOMPARE(cancelled.load(), 16);
+        QVERIFY(QTest::qWaitFor([&] { return allEndedAtMs >= 0; }, 10000));
+        QVERIFY2(
+            allEndedAtMs - cancelAllAtMs < cancelLimitMs(),
+            qPrintable(QStringLiteral("cancelAll took %1 ms").arg(allEndedAtMs - cancelAllAtMs)));
+        QCOMPARE(cancelled.load(), kCalls);
     }
 
     void budgetStopsTheSession() {

@@ -2,6 +2,7 @@
 // ones their README computed independently. Skipped when the folder is absent.
 #include "data/dataset_summary.h"
 #include "formats/dataset_loader.h"
+#include "test_main.h"
 #include "test_support.h"
 
 #include <QtTest>
@@ -87,5 +88,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSharedData)
+ROUTERLAB_TEST_GUILESS_MAIN(TestSharedData)
 #include "test_shared_data.moc"

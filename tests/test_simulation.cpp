@@ -3,6 +3,7 @@
 #include "formats/dataset_loader.h"
 #include "routers/router_registry.h"
 #include "sim/simulation.h"
+#include "test_main.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
@@ -570,5 +571,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSimulation)
+ROUTERLAB_TEST_GUILESS_MAIN(TestSimulation)
 #include "test_simulation.moc"
