@@ -497,6 +497,20 @@ void TestGuiWorkbench::poolEditRepricesAndUndoes() {
     // Each refusal is the window's error too, with the pool's own words.
     QCOMPARE(takeErrors(),
              QStringList({refused.at(0).at(0).toString(), refused.at(1).at(0).toString()}));
+    // A key in the URL is refused without echoing it; a plain URL passes the same check.
+    QVERIFY(!model->setData(model->index(row, PoolTableModel::BaseUrlColumn),
+                            "https://user:sk-secret@api.example.com/v1"));
+    QVERIFY(!model->setData(model->index(row, PoolTableModel::BaseUrlColumn),
+                            "https://api.example.com/v1?api-key=sk-secret"));
+    QCOMPARE(refused.count(), 4);
+    for (const QList<QVariant>& args : refused)
+        QVERIFY2(!args.at(0).toString().contains(QLatin1String("sk-")),
+                 qPrintable(args.at(0).toString()));
+    QVERIFY(PoolTableModel::validate(PoolTableModel::BaseUrlColumn,
+                                     QStringLiteral("https://api.example.com/v1"))
+                .isEmpty());
+    QCOMPARE(takeErrors(),
+             QStringList({refused.at(2).at(0).toString(), refused.at(3).at(0).toString()}));
     QCOMPARE(pool->undoStack()->count(), 0);
     // Ten times the output price: the dataset's mean cost follows.
     QVERIFY(model->setData(model->index(row, PoolTableModel::OutputPriceColumn),

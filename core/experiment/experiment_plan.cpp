@@ -40,8 +40,10 @@ std::vector<Preference> sweepPreferences(const QJsonObject& context) {
     const double latency = context.value(QStringLiteral("latency_weight")).toDouble();
     std::vector<Preference> out;
     for (int i = 0; i < count; ++i) {
+        // Both weights as quotients, not 1 - cost: 1 - 0.7 prints as 0.30000000000000004.
         const double cost = static_cast<double>(i) / (count - 1);
-        out.push_back({1.0 - cost, cost, latency});
+        const double quality = static_cast<double>(count - 1 - i) / (count - 1);
+        out.push_back({quality, cost, latency});
     }
     return out;
 }

@@ -87,10 +87,11 @@ qint64 claimedCellCount(const QJsonObject& context) {
                            (sweep ? 1 : simulateReferenceRouters().size());
     const qint64 preferences = sweep ? context.value(QStringLiteral("points")).toInteger() : 1;
     const qint64 seeds = context.value(QStringLiteral("seeds")).toInteger();
-    // Each factor bounded first, so that the product cannot overflow.
-    if (preferences > kMaxMergedCells || seeds > kMaxMergedCells)
-        return std::numeric_limits<qint64>::max();
-    return routers * std::max<qint64>(preferences, 0) * std::max<qint64>(seeds, 0);
+    // In double, so that no claim overflows the product; exact far beyond any bound used.
+    const double cells = static_cast<double>(routers) *
+                         static_cast<double>(std::max<qint64>(preferences, 0)) *
+                         static_cast<double>(std::max<qint64>(seeds, 0));
+    return cells >= 9.0e18 ? std::numeric_limits<qint64>::max() : static_cast<qint64>(cells);
 }
 
 ShardFile readShard(const QString& path) {

@@ -128,11 +128,12 @@ QString PoolTableModel::validate(int column, const QString& text) {
     case BaseUrlColumn: {
         if (t.isEmpty())
             return {};
+        // The URL is never echoed: it may hold the very key the check refuses.
         const QUrl url(t, QUrl::StrictMode);
-        if (!url.isValid() ||
-            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
-            url.host().isEmpty())
-            return tr("the base URL must be an http or https URL, got '%1'").arg(t);
+        if (!url.isValid() || url.host().isEmpty())
+            return tr("the base URL must be an http or https URL");
+        if (const QString problem = baseUrlProblem(t); !problem.isEmpty())
+            return tr("the base URL %1").arg(problem);
         return {};
     }
     case KeyVariableColumn: {

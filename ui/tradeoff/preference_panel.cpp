@@ -97,7 +97,8 @@ PreferencePanel::PreferencePanel(QWidget* parent)
 Preference PreferencePanel::preference() const {
     const double cost = static_cast<double>(cost_->value()) / kSteps;
     const double latency = static_cast<double>(latency_->value()) / kSteps;
-    return Preference{1.0 - cost, cost, latency};
+    const double quality = static_cast<double>(kSteps - cost_->value()) / kSteps;
+    return Preference{quality, cost, latency};
 }
 
 void PreferencePanel::setPreference(const Preference& preference) {
