@@ -2,6 +2,7 @@
 // server, run as a separate routerlab-cli process on 127.0.0.1, and a workspace per test.
 #pragma once
 
+#include "cli_process.h"
 #include "features/embedding_api_featurizer.h"
 #include "features/prompt_features.h"
 #include "formats/dataset_loader.h"
@@ -82,21 +83,8 @@ inline QByteArray syntheticPool() {
         .replace("BASEURL", "http://127.0.0.1:9/v1");
 }
 
-struct CliRun {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-inline CliRun cli(const QStringList& args, const QProcessEnvironment& env) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(ROUTERLAB_CLI_PATH), args);
-    if (!p.waitForFinished(120000))
-        qFatal("routerlab-cli did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using routerlab::testing::cli;
+using routerlab::testing::CliRun;
 
 inline QProcessEnvironment environmentWithKey() {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

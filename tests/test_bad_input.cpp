@@ -1,6 +1,6 @@
 // Every kind of malformed input named in the foundation issue: each must give a message with
 // file, line and field, and leave the workspace exactly as it was.
-#include "cli/cli.h"
+#include "cli_in_process.h"
 #include "test_support.h"
 
 #include <QTemporaryDir>
@@ -17,20 +17,8 @@ const QByteArray kHeader =
 const QByteArray kGoodRows = "p1,hello,chat,small,0.5,3,4,0.2\n"
                              "p1,hello,chat,large,0.9,3,6,0.9\n";
 
-struct CliResult {
-    int code;
-    QString out;
-    QString err;
-};
-
-CliResult runCliInProcess(const QStringList& args) {
-    QString out, err;
-    QTextStream o(&out), e(&err);
-    const int code = runCli(QStringList{QStringLiteral("routerlab-cli")} + args, o, e);
-    o.flush();
-    e.flush();
-    return {code, out, err};
-}
+using routerlab::testing::CliResult;
+using routerlab::testing::runCliInProcess;
 
 } // namespace
 

@@ -1,4 +1,5 @@
 // Runs the real routerlab-cli executable, as a user or a script would.
+#include "cli_process.h"
 #include "common/paths.h"
 #include "formats/dataset_loader.h"
 #include "store/workspace_store.h"
@@ -18,20 +19,8 @@ using routerlab::testing::writeFile;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(ROUTERLAB_CLI_PATH), args);
-    if (!p.waitForFinished(120000))
-        qFatal("routerlab-cli did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using Run = routerlab::testing::CliRun;
+using routerlab::testing::cli;
 
 const QByteArray kDataset =
     "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"

@@ -2,8 +2,8 @@
 // commands' own option tables, refuses NaN, infinity, negatives, huge values and (where it
 // counts something) fractions with exit code 2, a message naming the option, the value and
 // the range, and nothing written.
-#include "cli/cli.h"
 #include "cli/cli_command.h"
+#include "cli_in_process.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
 
@@ -19,20 +19,8 @@ using namespace routerlab;
 
 namespace {
 
-struct CliResult {
-    int code;
-    QString out;
-    QString err;
-};
-
-CliResult runCliInProcess(const QStringList& args) {
-    QString out, err;
-    QTextStream o(&out), e(&err);
-    const int code = runCli(QStringList{QStringLiteral("routerlab-cli")} + args, o, e);
-    o.flush();
-    e.flush();
-    return {code, out, err};
-}
+using routerlab::testing::CliResult;
+using routerlab::testing::runCliInProcess;
 
 // The options of a command that take a value, as its --help lists them.
 QStringList valueOptions(const QString& commandName) {

@@ -1,6 +1,7 @@
 // Kills real `routerlab-cli sweep --workspace` processes part-way and resumes them: the result
 // must be the bytes an uninterrupted run gives. Also: a workspace that cannot take the runs
 // fails before anything is computed.
+#include "cli_process.h"
 #include "store/sqlite_database.h"
 #include "store/workspace_store.h"
 
@@ -20,20 +21,8 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(ROUTERLAB_CLI_PATH), args);
-    if (!p.waitForFinished(120000))
-        qFatal("routerlab-cli did not finish");
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using Run = routerlab::testing::CliRun;
+using routerlab::testing::cli;
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
