@@ -72,6 +72,14 @@ const QSet<QString> kTextOptions = {QStringLiteral("experiment"),
                                     QStringLiteral("system"),
                                     QStringLiteral("new-model")};
 
+// One prompt answered by the tiny pool's two models.
+QString writeOnePromptDataset(const QDir& folder) {
+    return testing::writeFile(
+        folder, QStringLiteral("d.csv"),
+        "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
+        "p1,hello,chat,small,0.5,3,4,0.2\np1,hello,chat,large,0.9,3,6,0.9\n");
+}
+
 // Values the option must refuse: not numbers, not finite, negative, beyond any range, and
 // for counts a fraction; plus the values just outside its own range.
 QStringList hostileValues(const NumberOption& o) {
@@ -242,10 +250,7 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QDir folder(dir.path());
-        const QString dataset = testing::writeFile(
-            folder, QStringLiteral("d.csv"),
-            "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
-            "p1,hello,chat,small,0.5,3,4,0.2\np1,hello,chat,large,0.9,3,6,0.9\n");
+        const QString dataset = writeOnePromptDataset(folder);
         const QString goodPool =
             testing::writeFile(folder, QStringLiteral("good.pool.json"), testing::kTinyPool);
         QByteArray keyed = testing::kTinyPool;
@@ -318,10 +323,7 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QDir folder(dir.path());
-        const QString dataset = testing::writeFile(
-            folder, QStringLiteral("d.csv"),
-            "prompt_id,prompt,category,model,quality,input_tokens,output_tokens,latency_s\n"
-            "p1,hello,chat,small,0.5,3,4,0.2\np1,hello,chat,large,0.9,3,6,0.9\n");
+        const QString dataset = writeOnePromptDataset(folder);
         const QString pool =
             testing::writeFile(folder, QStringLiteral("tiny.pool.json"), testing::kTinyPool);
         const QString workspace = folder.filePath(QStringLiteral("ws.routerlab"));

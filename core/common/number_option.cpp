@@ -7,12 +7,8 @@ namespace routerlab {
 
 NumberOption NumberOption::whole(QString name, QString description, QString valueName,
                                  QString defaultValue, quint64 minimum, quint64 maximum) {
-    NumberOption o;
-    o.name_ = std::move(name);
-    o.valueName_ = std::move(valueName);
-    o.description_ = std::move(description);
-    o.defaultValue_ = std::move(defaultValue);
-    o.whole_ = true;
+    NumberOption o(std::move(name), std::move(description), std::move(valueName),
+                   std::move(defaultValue), true);
     o.wholeMinimum_ = minimum;
     o.wholeMaximum_ = maximum;
     return o;
@@ -20,12 +16,8 @@ NumberOption NumberOption::whole(QString name, QString description, QString valu
 
 NumberOption NumberOption::real(QString name, QString description, QString valueName,
                                 QString defaultValue, double minimum, double maximum) {
-    NumberOption o;
-    o.name_ = std::move(name);
-    o.valueName_ = std::move(valueName);
-    o.description_ = std::move(description);
-    o.defaultValue_ = std::move(defaultValue);
-    o.whole_ = false;
+    NumberOption o(std::move(name), std::move(description), std::move(valueName),
+                   std::move(defaultValue), false);
     o.realMinimum_ = minimum;
     o.realMaximum_ = maximum;
     return o;

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace routerlab {
@@ -43,7 +44,11 @@ public:
     double toReal(const QString& text) const;
 
 private:
-    NumberOption() = default;
+    NumberOption(QString name, QString description, QString valueName, QString defaultValue,
+                 bool whole)
+        : name_(std::move(name)), valueName_(std::move(valueName)),
+          description_(std::move(description)), defaultValue_(std::move(defaultValue)),
+          whole_(whole) {}
     QString valueProblem(const QString& text) const;
     QString bounds() const; // "1..100000"
 
