@@ -105,8 +105,7 @@ bool readServeOptions(const QCommandLineParser& p, int& port, ReplayOptions& o, 
     o.requireKeyEnv = p.value(QStringLiteral("require-key-env"));
     o.embeddingDimension =
         static_cast<int>(wholeValue(numbers, p, QStringLiteral("embedding-dimension")));
-    o.maxConnections =
-        static_cast<int>(wholeValue(numbers, p, QStringLiteral("max-connections")));
+    o.maxConnections = static_cast<int>(wholeValue(numbers, p, QStringLiteral("max-connections")));
     o.idleTimeoutS = realValue(numbers, p, QStringLiteral("idle-timeout"));
     return true;
 }
