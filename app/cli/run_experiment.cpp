@@ -38,11 +38,12 @@ struct Outcome {
     qint64 experimentId = 0;
 };
 
-QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSummary>& cells) {
+QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSummary>& cells,
+                     const ResultOptions& options) {
     std::vector<const CellSummary*> summaries;
     for (const CellSummary& s : cells)
         summaries.push_back(&s);
-    return buildResult(experiment.context, summaries);
+    return buildResult(experiment.context, summaries, options);
 }
 
 // Every cell is committed as it finishes, so a kill loses only the cells that were running.
@@ -70,7 +71,8 @@ Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
         stopForTestAt(stored.fetch_add(1) + 1);
     };
     runCells(setup, cells, a.threads, nullptr, {}, false, finished);
-    return {resultOf(experiment, recorded.summaries()), experiment.cells.size(), recorded.id()};
+    return {resultOf(experiment, recorded.summaries(), a.result), experiment.cells.size(),
+            recorded.id()};
 }
 
 int runShard(const SimulationArguments& a, const ShardSpec& shard, const SimulationSetup& setup,
@@ -153,7 +155,7 @@ int runExperiment(
         std::vector<CellSummary> summaries;
         for (const CellResult& r : results)
             summaries.push_back(r.summary);
-        outcome.json = resultOf(experiment, summaries);
+        outcome.json = resultOf(experiment, summaries, a.result);
     }
     QJsonObject json = outcome.json;
     if (!a.out.isEmpty())
