@@ -368,20 +368,30 @@ void TestGuiOverlay::metricDifferencesAreTheResultsDifferences() {
     QCOMPARE(std::count_if(differences.begin(), differences.end(),
                            [](const MetricDifference& d) { return d.metric == "mean_quality"; }),
              static_cast<long>(routers.size()));
-    // The page shows each: the quality difference of ucb1 leads its cell.
+    // The page shows each: the quality difference leads its cell; a difference at the last
+    // bits of the figures (sums over 2 and 3 seeds of a router that draws nothing at random
+    // round differently) shows as 0.
     QTableWidget* table = bench_->runsPanel()->differencesTable();
-    const double quality = rowNamed(b, "ucb1").value("mean_quality").toDouble() -
-                           rowNamed(a, "ucb1").value("mean_quality").toDouble();
-    bool found = false;
-    for (int r = 0; r < table->rowCount(); ++r)
-        if (table->item(r, 0)->text() == "ucb1") {
-            QCOMPARE(table->item(r, 1)->text(), QString("B − A"));
-            QVERIFY2(table->item(r, 2)->text().startsWith((quality > 0 ? "+" : "") +
-                                                          QString::number(quality, 'g', 3)),
-                     qPrintable(table->item(r, 2)->text()));
-            found = true;
-        }
-    QVERIFY(found);
+    int checked = 0, moved = 0;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const QString router = table->item(r, 0)->text();
+        const QString other = router.contains(" ↔ ") ? router.section(" ↔ ", 1) : router;
+        const QJsonObject x = rowNamed(a, router.section(" ↔ ", 0, 0));
+        const QJsonObject y = rowNamed(b, other);
+        const double qa = x.value("mean_quality").toDouble();
+        const double qb = y.value("mean_quality").toDouble();
+        const double quality = qb - qa;
+        const QString text = table->item(r, 2)->text();
+        QCOMPARE(table->item(r, 1)->text(), QString("B − A"));
+        if (std::abs(quality) <= 1e-9 * std::max(std::abs(qa), std::abs(qb)))
+            QVERIFY2(text == "0" || text.startsWith("0 ["), qPrintable(router + ": " + text));
+        else if (++moved)
+            QVERIFY2(text.startsWith((quality > 0 ? "+" : "") + QString::number(quality, 'g', 3)),
+                     qPrintable(router + ": " + text));
+        ++checked;
+    }
+    QCOMPARE(checked, static_cast<int>(routers.size()));
+    QVERIFY(moved > 0); // epsilon-greedy's parameter changed its figures
 }
 
 void TestGuiOverlay::dialogFromMenuAndTreeComparesRuns() {

@@ -217,6 +217,9 @@ void ExperimentWorkbench::showUntrained(std::shared_ptr<const ExperimentResults>
     shownExperiment_.reset();
     evaluator_->setExperiment(nullptr, {});
     preferences_->setAvailable(false, why);
+    // The slider's points belong to the run shown before: not to these results.
+    preferences_->showPoints({});
+    pareto_->setOperatingPoints({});
     showResults(std::move(results));
 }
 

@@ -242,20 +242,22 @@ void addDifferences(RunComparison& out, const ExperimentResults& baseline,
     }
 }
 
-// Items of every run, renamed "label · name", those of the same name next to each other.
+// Items of every run, renamed "label · name", those of the same router type next to each
+// other (in tables, legends and colours), in the order the runs list them.
 template <typename T, typename NameOf, typename Rename>
 std::vector<T> interleave(const std::vector<std::vector<T>>& perRun, const QStringList& labels,
                           NameOf nameOf, Rename rename) {
-    QStringList order;
+    QStringList types;
     for (const std::vector<T>& items : perRun)
         for (const T& item : items)
-            if (!order.contains(nameOf(item)))
-                order << nameOf(item);
+            if (!types.contains(specOf(nameOf(item)).type))
+                types << specOf(nameOf(item)).type;
     std::vector<T> out;
-    for (const QString& name : order)
+    for (const QString& type : types)
         for (std::size_t run = 0; run < perRun.size(); ++run)
             for (const T& item : perRun[run])
-                if (nameOf(item) == name) {
+                if (specOf(nameOf(item)).type == type) {
+                    const QString name = nameOf(item);
                     out.push_back(item);
                     rename(out.back(), overlayName(labels[static_cast<qsizetype>(run)], name));
                 }

@@ -6,6 +6,8 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace routerlab {
@@ -55,7 +57,11 @@ QTableWidgetItem* differenceItem(const MetricDifference& d, const RunComparison&
     const ComparedMetric* m = metricOf(d.metric);
     const double scale = m ? m->scale : 1.0;
     const int digits = m ? m->significant : 3;
-    QString text = signedNumber(d.difference * scale, digits);
+    // Sums over different seed counts round differently: a difference at the last bits of
+    // the figures is no difference.
+    const double noise = 1e-9 * std::max(std::abs(d.baseline), std::abs(d.other));
+    QString text =
+        signedNumber(std::abs(d.difference) <= noise ? 0.0 : d.difference * scale, digits);
     const QString pair = QStringLiteral("%1 − %2").arg(c.labels.value(d.run), c.labels.value(0));
     QString tip = RunsPanel::tr("%1: %2 = %3, %4 = %5, %6 = %7")
                       .arg(m ? m->label : d.metric, c.labels.value(d.run),
@@ -98,11 +104,11 @@ RunsPanel::RunsPanel(QWidget* parent)
     controls()->insertWidget(1, showAll_);
     auto* configurationHeading = new QLabel(tr("<b>Configuration</b>"), canvas());
     canvasLayout()->addWidget(configurationHeading);
-    canvasLayout()->addWidget(configuration_, 3);
+    canvasLayout()->addWidget(configuration_, 2);
     differencesHeading_->setWordWrap(true);
     differencesHeading_->setToolTip(intervalNote());
     canvasLayout()->addWidget(differencesHeading_);
-    canvasLayout()->addWidget(differences_, 2);
+    canvasLayout()->addWidget(differences_, 3);
     setNote(tr("Choose Experiment ▸ Compare Runs… to set stored runs side by side."));
     fillConfiguration();
     fillDifferences();
@@ -170,6 +176,12 @@ void RunsPanel::fillConfiguration() {
         configuration_->setItem(0, 0, textItem(tr("The runs agree on every recorded field.")));
         configuration_->setSpan(0, 0, 1, configuration_->columnCount());
     }
+    // No taller than its rows: the differences below take the rest.
+    int height = configuration_->horizontalHeader()->sizeHint().height() +
+                 2 * configuration_->frameWidth() + 4;
+    for (int r = 0; r < configuration_->rowCount(); ++r)
+        height += configuration_->rowHeight(r);
+    configuration_->setMaximumHeight(std::max(height, 80));
 }
 
 void RunsPanel::fillDifferences() {
