@@ -5,6 +5,8 @@
 
 #include "cli_process.h"
 #include "experiment/experiment_file.h"
+#include "experiment/experiment_plan.h"
+#include "store/workspace_store.h"
 #include "test_main.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/experiment/compare_runs_dialog.h"
@@ -163,6 +165,18 @@ void TestGuiOverlay::initTestCase() {
     simulateWithCli({"ucb1", "epsilon-greedy:epsilon=0.2"}, 3, "b.json");
     sweepWithCli({"ucb1", "epsilon-greedy"}, "sweep-a.json");
     sweepWithCli({"ucb1", "epsilon-greedy:epsilon=0.2"}, "sweep-b.json");
+
+    // The recorded configuration carries the fingerprint of the files the runs read.
+    {
+        WorkspaceStore store(workspace_);
+        const std::vector<ExperimentRecord> experiments = store.experiments();
+        QCOMPARE(experiments.size(), std::size_t(2));
+        const QString expected =
+            fingerprintFiles({sampleFile("sample.csv"), sampleFile("sample.pool.json")});
+        for (const ExperimentRecord& e : experiments)
+            QCOMPARE(QJsonDocument::fromJson(e.configJson).object().value("data_sha256").toString(),
+                     expected);
+    }
 
     window_ = std::make_unique<MainWindow>();
     window_->resize(1400, 860);
