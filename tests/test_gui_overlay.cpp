@@ -78,6 +78,8 @@ private slots:
     void configurationListsWhatDiffers_data();
     void configurationListsWhatDiffers();
     void metricDifferencesAreTheResultsDifferences();
+    void intervalsShowInTheirCells_data();
+    void intervalsShowInTheirCells();
     void dialogFromMenuAndTreeComparesRuns();
     void unreadableRunChangesNothing();
     void cleanupTestCase();
@@ -406,6 +408,61 @@ void TestGuiOverlay::metricDifferencesAreTheResultsDifferences() {
     }
     QCOMPARE(checked, static_cast<int>(routers.size()));
     QVERIFY(moved > 0); // epsilon-greedy's parameter changed its figures
+}
+
+void TestGuiOverlay::intervalsShowInTheirCells_data() {
+    QTest::addColumn<double>("halfWidth");
+    QTest::addColumn<bool>("leavesOutZero");
+    QTest::newRow("narrow") << 1e-7 << true;
+    QTest::newRow("wide") << 0.5 << false;
+}
+
+// The two result files with mean_quality_ci95 on every row, as a bootstrap writes it (the
+// figure ± halfWidth): each difference's cell shows its interval, bold when zero is outside.
+void TestGuiOverlay::intervalsShowInTheirCells() {
+    QFETCH(double, halfWidth);
+    QFETCH(bool, leavesOutZero);
+    QStringList files;
+    for (const QString& name : {QStringLiteral("a.json"), QStringLiteral("b.json")}) {
+        QJsonObject result = readJson(dir_.filePath(name));
+        const auto withInterval = [&](QJsonObject row) {
+            const double q = row.value("mean_quality").toDouble();
+            row.insert("mean_quality_ci95", QJsonArray{q - halfWidth, q + halfWidth});
+            return row;
+        };
+        QJsonArray routers;
+        for (const QJsonValue& v : result.value("routers").toArray())
+            routers.append(withInterval(v.toObject()));
+        result.insert("routers", routers);
+        for (const QString& key :
+             {QStringLiteral("oracle"), QStringLiteral("random"), QStringLiteral("best_single")})
+            result.insert(key, withInterval(result.value(key).toObject()));
+        const QString file = QStringLiteral("ci-%1").arg(name);
+        QFile out(dir_.filePath(file));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(result).toJson());
+        files << "file:" + file;
+    }
+    QString error;
+    QVERIFY2(bench_->compareRuns(choices(files), error), qPrintable(error));
+    QTableWidget* table = bench_->runsPanel()->differencesTable();
+    const std::vector<MetricDifference>& differences =
+        bench_->runsPanel()->comparison().differences;
+    int row = 0;
+    for (const MetricDifference& d : differences) {
+        if (d.metric != "mean_quality")
+            continue;
+        QVERIFY(d.interval.valid());
+        // Both intervals symmetric: d ± sqrt(2) · halfWidth.
+        QVERIFY(std::abs(d.interval.high - d.difference - std::sqrt(2.0) * halfWidth) < 1e-12);
+        QTableWidgetItem* cell = table->item(row++, 2);
+        QVERIFY2(cell->text().contains(" [") && cell->text().endsWith("]"),
+                 qPrintable(cell->text()));
+        if (d.router.startsWith("epsilon-greedy")) // its parameter moved its quality
+            QCOMPARE(cell->font().bold(), leavesOutZero);
+        QCOMPARE(cell->font().bold(), d.interval.low > 0 || d.interval.high < 0);
+    }
+    QCOMPARE(row, table->rowCount());
 }
 
 void TestGuiOverlay::dialogFromMenuAndTreeComparesRuns() {
