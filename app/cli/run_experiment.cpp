@@ -47,10 +47,15 @@ QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSum
 }
 
 // Every cell is committed as it finishes, so a kill loses only the cells that were running.
+// The recorded configuration carries the data's fingerprint, so runs compared side by side
+// show whether they read the same files.
 Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
                     const SimulationSetup& setup, const PricedDataset& data,
-                    const ExperimentPlan& experiment, QTextStream& err) {
-    const QByteArray config = QJsonDocument(a.toJson(setup)).toJson(QJsonDocument::Compact);
+                    const ExperimentPlan& experiment, const QString& fingerprint,
+                    QTextStream& err) {
+    QJsonObject json = a.toJson(setup);
+    json.insert(QStringLiteral("data_sha256"), fingerprint);
+    const QByteArray config = QJsonDocument(json).toJson(QJsonDocument::Compact);
     RecordedExperiment recorded(store, experiment,
                                 QStringLiteral("%1 %2").arg(a.command, data.dataset.name), config,
                                 a.resume);
@@ -141,7 +146,7 @@ int runExperiment(
     Outcome outcome;
     if (store) {
         try {
-            outcome = runRecorded(*store, a, setup, data, experiment, err);
+            outcome = runRecorded(*store, a, setup, data, experiment, fingerprint, err);
         } catch (const PartialRunExists& e) {
             err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
                 << "' holds an unfinished run of this experiment (experiment " << e.progress().id
