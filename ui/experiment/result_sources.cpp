@@ -78,6 +78,35 @@ bool readResultFile(const QString& path, ExperimentResults& out, QString& error)
     return true;
 }
 
+namespace {
+
+// The stored runs in cell order (null: a cell with no run). Runs recorded cell by cell keep
+// the exact summary too: its block totals give the result its intervals (the run's summary
+// JSON has none).
+std::vector<const CellSummary*> summariesOfCells(const std::vector<Cell>& cells,
+                                                 std::map<QString, CellSummary>& byCell,
+                                                 const std::map<qint64, QByteArray>& exact) {
+    std::vector<const CellSummary*> summaries;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        const Cell& c = cells[i];
+        const auto it = byCell.find(QStringLiteral("%1|%2|%3")
+                                        .arg(c.router.toString(), c.preference.toString())
+                                        .arg(c.seed));
+        if (it != byCell.end()) {
+            if (const auto cell = exact.find(static_cast<qint64>(i)); cell != exact.end()) {
+                const CellSummary stored =
+                    cellSummaryFromJson(QJsonDocument::fromJson(cell->second).object());
+                it->second.blocks = stored.blocks;
+                it->second.sessionConvergenceStep = stored.sessionConvergenceStep;
+            }
+        }
+        summaries.push_back(it == byCell.end() ? nullptr : &it->second);
+    }
+    return summaries;
+}
+
+} // namespace
+
 ExperimentResults readStoredExperiment(WorkspaceStore& store, const ExperimentRecord& experiment,
                                        qint64 onlyRun) {
     const QJsonObject config = QJsonDocument::fromJson(experiment.configJson).object();
@@ -136,26 +165,9 @@ ExperimentResults readStoredExperiment(WorkspaceStore& store, const ExperimentRe
     } catch (const std::invalid_argument&) {
         return results; // a configuration this version cannot read: show the title only
     }
-    // Runs recorded cell by cell keep the exact summary too: its block totals give the
-    // result its intervals (the run's summary JSON has none).
-    const std::map<qint64, QByteArray> exact =
-        onlyRun > 0 ? std::map<qint64, QByteArray>{} : store.storedCells(experiment.id);
-    std::vector<const CellSummary*> summaries;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-        const Cell& c = cells[i];
-        const auto it = byCell.find(QStringLiteral("%1|%2|%3")
-                                        .arg(c.router.toString(), c.preference.toString())
-                                        .arg(c.seed));
-        if (it != byCell.end()) {
-            if (const auto cell = exact.find(static_cast<qint64>(i)); cell != exact.end()) {
-                const CellSummary stored =
-                    cellSummaryFromJson(QJsonDocument::fromJson(cell->second).object());
-                it->second.blocks = stored.blocks;
-                it->second.sessionConvergenceStep = stored.sessionConvergenceStep;
-            }
-        }
-        summaries.push_back(it == byCell.end() ? nullptr : &it->second);
-    }
+    const std::vector<const CellSummary*> summaries = summariesOfCells(
+        cells, byCell,
+        onlyRun > 0 ? std::map<qint64, QByteArray>{} : store.storedCells(experiment.id));
     (command == QLatin1String("sweep") ? results.sweep : results.simulate) =
         buildResult(context, summaries);
 
