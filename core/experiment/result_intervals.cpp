@@ -74,24 +74,35 @@ ExperimentBootstrap::ExperimentBootstrap(const std::vector<const CellSummary*>& 
       sessions_(options.resamples > 0 ? firstBlockCount(summaries, true) : 0, seeds, options),
       active_(options.resamples > 0 && firstBlockCount(summaries, false) > 0) {}
 
-FigureReplicates
-ExperimentBootstrap::simulateRow(const std::vector<const CellSummary*>& runs) const {
+FigureReplicates ExperimentBootstrap::replicatesOf(const std::vector<const CellSummary*>& runs,
+                                                   const std::vector<RowFigure>& wanted) const {
     FigureReplicates out;
     if (!active_ || !allCarryBlocks(runs))
         return out;
-    const double steps = runs.front()->steps;
-    out[QStringLiteral("mean_quality")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::quality));
-    out[QStringLiteral("mean_reward")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::reward));
-    out[QStringLiteral("mean_cost_usd")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::cost));
-    out[QStringLiteral("total_cost_usd")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::cost), steps);
-    out[QStringLiteral("mean_latency_s")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::latency));
-    out[QStringLiteral("regret")] =
-        steps_.meanReplicates(seriesOf(runs, &BlockTotals::regret), steps);
+    std::vector<std::vector<const BlockSeries*>> figures;
+    std::vector<double> scales;
+    for (const RowFigure& f : wanted) {
+        figures.push_back(seriesOf(runs, f.series));
+        scales.push_back(f.perStep ? 1.0 : static_cast<double>(runs.front()->steps));
+    }
+    std::vector<std::vector<double>> replicates = steps_.meanReplicates(figures, scales);
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+        out[wanted[i].field] = std::move(replicates[i]);
+    return out;
+}
+
+FigureReplicates
+ExperimentBootstrap::simulateRow(const std::vector<const CellSummary*>& runs) const {
+    static const std::vector<RowFigure> figures{
+        {QStringLiteral("mean_quality"), &BlockTotals::quality, true},
+        {QStringLiteral("mean_reward"), &BlockTotals::reward, true},
+        {QStringLiteral("mean_cost_usd"), &BlockTotals::cost, true},
+        {QStringLiteral("total_cost_usd"), &BlockTotals::cost, false},
+        {QStringLiteral("mean_latency_s"), &BlockTotals::latency, true},
+        {QStringLiteral("regret"), &BlockTotals::regret, false}};
+    FigureReplicates out = replicatesOf(runs, figures);
+    if (out.empty() || sessions_.blocks() == 0)
+        return out;
     // Convergence is a figure per session: its resampling unit is the session.
     std::vector<BlockSeries> sessions;
     for (const CellSummary* r : runs)
@@ -99,21 +110,18 @@ ExperimentBootstrap::simulateRow(const std::vector<const CellSummary*>& runs) co
     std::vector<const BlockSeries*> sessionRuns;
     for (const BlockSeries& s : sessions)
         sessionRuns.push_back(&s);
-    if (sessions_.blocks() > 0)
-        out[QStringLiteral("convergence_step")] = sessions_.meanReplicates(sessionRuns);
+    out[QStringLiteral("convergence_step")] = sessions_.meanReplicates(sessionRuns);
     return out;
 }
 
 FigureReplicates
 ExperimentBootstrap::sweepPoint(const std::vector<const CellSummary*>& runs) const {
-    FigureReplicates out;
-    if (!active_ || !allCarryBlocks(runs))
-        return out;
-    out[QStringLiteral("cost_usd")] = steps_.meanReplicates(seriesOf(runs, &BlockTotals::cost));
-    out[QStringLiteral("quality")] = steps_.meanReplicates(seriesOf(runs, &BlockTotals::quality));
-    out[QStringLiteral("latency_s")] = steps_.meanReplicates(seriesOf(runs, &BlockTotals::latency));
-    out[QStringLiteral("reward")] = steps_.meanReplicates(seriesOf(runs, &BlockTotals::reward));
-    return out;
+    static const std::vector<RowFigure> figures{
+        {QStringLiteral("cost_usd"), &BlockTotals::cost, true},
+        {QStringLiteral("quality"), &BlockTotals::quality, true},
+        {QStringLiteral("latency_s"), &BlockTotals::latency, true},
+        {QStringLiteral("reward"), &BlockTotals::reward, true}};
+    return replicatesOf(runs, figures);
 }
 
 void insertIntervals(QJsonObject& row, const FigureReplicates& replicates) {

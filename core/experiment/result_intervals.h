@@ -32,6 +32,16 @@ public:
     FigureReplicates sweepPoint(const std::vector<const CellSummary*>& runs) const;
 
 private:
+    // A figure of a row: its JSON field, its block series, and whether it is a mean per step
+    // (else a total over the run's steps).
+    struct RowFigure {
+        QString field;
+        BlockSeries BlockTotals::*series;
+        bool perStep;
+    };
+    FigureReplicates replicatesOf(const std::vector<const CellSummary*>& runs,
+                                  const std::vector<RowFigure>& wanted) const;
+
     BootstrapOptions options_;
     BootstrapPlan steps_;
     BootstrapPlan sessions_;

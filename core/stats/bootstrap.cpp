@@ -1,7 +1,6 @@
 #include "stats/bootstrap.h"
 
 #include "common/random.h"
-#include "metrics/series_stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -92,42 +91,76 @@ BootstrapPlan::BootstrapPlan(int blocks, int seeds, const BootstrapOptions& opti
 
 std::vector<double> BootstrapPlan::meanReplicates(const std::vector<const BlockSeries*>& runs,
                                                   double scale) const {
+    return meanReplicates(std::vector<std::vector<const BlockSeries*>>{runs}, {scale}).front();
+}
+
+std::vector<std::vector<double>>
+BootstrapPlan::meanReplicates(const std::vector<std::vector<const BlockSeries*>>& figures,
+                              const std::vector<double>& scales) const {
     const int count = resamples();
-    std::vector<double> out(static_cast<std::size_t>(count),
-                            std::numeric_limits<double>::quiet_NaN());
-    if (runs.empty() || count == 0)
+    const auto figureCount = static_cast<Eigen::Index>(figures.size());
+    std::vector<std::vector<double>> out(
+        figures.size(), std::vector<double>(static_cast<std::size_t>(count),
+                                            std::numeric_limits<double>::quiet_NaN()));
+    const std::size_t runCount = figures.empty() ? 0 : figures.front().size();
+    if (runCount == 0 || count == 0)
         return out;
-    // ratio(b, r): run r's mean under resample b's block weights.
-    Eigen::MatrixXd ratio(count, static_cast<Eigen::Index>(runs.size()));
-    for (std::size_t r = 0; r < runs.size(); ++r) {
-        const BlockSeries& s = *runs[r];
-        if (static_cast<int>(s.sum.size()) != blocks() ||
-            static_cast<int>(s.count.size()) != blocks())
-            return out; // a run over other prompts: no paired interval
-        const Eigen::Map<const Eigen::VectorXf> sum(s.sum.data(), blocks());
-        const Eigen::Map<const Eigen::VectorXf> n(s.count.data(), blocks());
-        const Eigen::VectorXf num = weights_ * sum;
-        const Eigen::VectorXf den = weights_ * n;
-        for (int b = 0; b < count; ++b)
-            ratio(b, static_cast<Eigen::Index>(r)) =
-                den(b) > 0 ? scale * static_cast<double>(num(b)) / static_cast<double>(den(b))
-                           : std::numeric_limits<double>::quiet_NaN();
-    }
-    const int runCount = static_cast<int>(runs.size());
-    for (int b = 0; b < count; ++b) {
-        if (runCount == 1) {
-            out[static_cast<std::size_t>(b)] = ratio(b, 0);
-            continue;
+    // ratio[f](b, r): run r's mean of figure f under resample b's block weights.
+    std::vector<Eigen::MatrixXd> ratio(figures.size(),
+                                       Eigen::MatrixXd(count, static_cast<Eigen::Index>(runCount)));
+    // One product for every figure of every run, so the weights are read once. The runs of a
+    // row share their prompts, so a count column usually repeats: it is multiplied once.
+    std::vector<const std::vector<float>*> columns;
+    auto columnOf = [&](const std::vector<float>& values) {
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            if (*columns[c] == values)
+                return static_cast<Eigen::Index>(c);
+        columns.push_back(&values);
+        return static_cast<Eigen::Index>(columns.size() - 1);
+    };
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> sumAndCount; // per (run, figure)
+    for (std::size_t r = 0; r < runCount; ++r)
+        for (Eigen::Index f = 0; f < figureCount; ++f) {
+            const BlockSeries& s = *figures[static_cast<std::size_t>(f)][r];
+            if (static_cast<int>(s.sum.size()) != blocks() ||
+                static_cast<int>(s.count.size()) != blocks())
+                return out; // a run over other prompts: no paired interval
+            const Eigen::Index sum = columnOf(s.sum);
+            sumAndCount.emplace_back(sum, columnOf(s.count));
         }
-        // The seeds are resampled too: a router that learns online varies from seed to seed.
-        // A row with fewer runs than the plan's seeds (a partial merge) folds the draws onto
-        // the runs it has.
-        const int* draw = seedDraw(b);
-        double sum = 0;
-        for (int j = 0; j < runCount; ++j)
-            sum += ratio(b, draw[j % seeds_] % runCount);
-        out[static_cast<std::size_t>(b)] = sum / runCount;
-    }
+    Eigen::MatrixXf totals(blocks(), static_cast<Eigen::Index>(columns.size()));
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        totals.col(static_cast<Eigen::Index>(c)) =
+            Eigen::Map<const Eigen::VectorXf>(columns[c]->data(), blocks());
+    const Eigen::MatrixXf weighted = weights_ * totals;
+    for (std::size_t r = 0; r < runCount; ++r)
+        for (Eigen::Index f = 0; f < figureCount; ++f) {
+            const auto [sum, n] = sumAndCount[r * static_cast<std::size_t>(figureCount) +
+                                              static_cast<std::size_t>(f)];
+            const double scale = scales[static_cast<std::size_t>(f)];
+            for (int b = 0; b < count; ++b) {
+                const double den = weighted(b, n);
+                ratio[static_cast<std::size_t>(f)](b, static_cast<Eigen::Index>(r)) =
+                    den > 0 ? scale * static_cast<double>(weighted(b, sum)) / den
+                            : std::numeric_limits<double>::quiet_NaN();
+            }
+        }
+    for (std::size_t f = 0; f < figures.size(); ++f)
+        for (int b = 0; b < count; ++b) {
+            if (runCount == 1) {
+                out[f][static_cast<std::size_t>(b)] = ratio[f](b, 0);
+                continue;
+            }
+            // The seeds are resampled too: a router that learns online varies from seed to
+            // seed. A row with fewer runs than the plan's seeds (a partial merge) folds the
+            // draws onto the runs it has.
+            const int* draw = seedDraw(b);
+            double sum = 0;
+            for (std::size_t j = 0; j < runCount; ++j)
+                sum += ratio[f](b, draw[j % static_cast<std::size_t>(seeds_)] %
+                                       static_cast<int>(runCount));
+            out[f][static_cast<std::size_t>(b)] = sum / static_cast<double>(runCount);
+        }
     return out;
 }
 
@@ -138,9 +171,21 @@ Interval percentileInterval(std::vector<double> replicates, double level) {
     for (const double v : replicates)
         if (std::isnan(v))
             return out;
-    const double tail = 50.0 * (1.0 - level);
-    out.low = percentile(replicates, tail);
-    out.high = percentile(std::move(replicates), 100.0 - tail);
+    // Each end interpolates between its two closest ranks, as percentile() does; a partial
+    // selection finds them without sorting (a result asks for thousands of intervals).
+    auto at = [&](double p) {
+        const double rank = (static_cast<double>(replicates.size()) - 1) * p;
+        const auto below = static_cast<std::size_t>(std::floor(rank));
+        const auto nth = replicates.begin() + static_cast<std::ptrdiff_t>(below);
+        std::nth_element(replicates.begin(), nth, replicates.end());
+        const double low = *nth;
+        const double high =
+            below + 1 < replicates.size() ? *std::min_element(nth + 1, replicates.end()) : low;
+        return low + (rank - static_cast<double>(below)) * (high - low);
+    };
+    const double tail = (1.0 - level) / 2;
+    out.low = at(tail);
+    out.high = at(1.0 - tail);
     return out;
 }
 

@@ -75,6 +75,11 @@ public:
     // (the step count for totals such as regret or total cost).
     std::vector<double> meanReplicates(const std::vector<const BlockSeries*>& runs,
                                        double scale = 1.0) const;
+    // The same for several figures of the same runs, `figures[f][r]` (run r's series of figure
+    // f), in one matrix product per run: what a result row asks for.
+    std::vector<std::vector<double>>
+    meanReplicates(const std::vector<std::vector<const BlockSeries*>>& figures,
+                   const std::vector<double>& scales) const;
 
 private:
     Eigen::MatrixXf weights_;
