@@ -35,3 +35,11 @@ target_compile_definitions(test_gui_quiz PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_quiz test_gui_quiz LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Intervals on the charts: bands over seeds, error bars, box plots, significance marks.
+add_executable(test_gui_intervals test_gui_intervals.cpp)
+target_link_libraries(test_gui_intervals PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_intervals PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_intervals test_gui_intervals LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -4,12 +4,16 @@
 
 class QAreaSeries;
 class QComboBox;
+class QLineSeries;
 class QTimer;
 class QValueAxis;
 
 namespace routerlab {
 
-// Convergence: cumulative regret (or reward) per router over the steps, and below it one
+struct BandedCurve;
+
+// Convergence: cumulative regret (or reward) per router over the steps, in a band of the 95%
+// interval of its mean over seeds (none with one seed), and below it one
 // router's model mix over the steps as stacked areas: the probabilities the router reports,
 // or, for routers that report none, the share of each model among its recent choices.
 class ConvergencePanel : public ChartPanel {
@@ -30,6 +34,8 @@ protected:
 
 private:
     void drawLines();
+    // Adds router `index`'s line and its band over seeds (a translucent area in its colour).
+    void addCurve(int index, const BandedCurve& curve);
     void drawMix();
 
     std::shared_ptr<const ExperimentResults> results_ = std::make_shared<ExperimentResults>();
@@ -42,6 +48,8 @@ private:
     QTimer* mixTimer_;
     QStringList drawnNames_;
     std::vector<int> drawnSeeds_; // per drawn line: the seeds its points average
+    std::vector<QLineSeries*> drawnLines_;
+    std::vector<QAreaSeries*> drawnBands_; // one per line, empty while one seed is in
     QString drawnMixFor_;
     bool drawnMixFromRouter_ = false;
 };

@@ -1,6 +1,7 @@
 #include "ui/tradeoff/operating_point_evaluator.h"
 
 #include "routers/router_registry.h"
+#include "ui/charts/interval_text.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -34,6 +35,8 @@ RouterOperatingPoint nearestSweepPoint(const QString& name, const Preference& pr
                 best = distance;
                 out.meanQuality = p.value(QStringLiteral("quality")).toDouble();
                 out.meanCostUsd = p.value(QStringLiteral("cost_usd")).toDouble();
+                out.qualityCi = intervalOf(p, QStringLiteral("quality"));
+                out.costCi = intervalOf(p, QStringLiteral("cost_usd"));
             }
         }
     }

@@ -1,6 +1,7 @@
 #include "ui/tradeoff/preference_panel.h"
 
 #include "ui/charts/chart_panel.h"
+#include "ui/charts/interval_text.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -62,7 +63,11 @@ PreferencePanel::PreferencePanel(QWidget* parent)
     table_->setObjectName(QStringLiteral("operatingPointTable"));
     table_->setHorizontalHeaderLabels(
         {tr("Router"), tr("$ / 1k"), tr("Quality"), tr("p95 s"), tr("Model mix")});
-    table_->horizontalHeaderItem(CostColumn)->setToolTip(tr("Expected USD per 1,000 queries"));
+    table_->horizontalHeaderItem(CostColumn)
+        ->setToolTip(tr("Expected USD per 1,000 queries [95% interval]"));
+    table_->horizontalHeaderItem(QualityColumn)
+        ->setToolTip(tr("Mean quality [95% interval of the mean over the test prompts, or of "
+                        "the sweep point]"));
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -139,13 +144,8 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
                                      : tr("Learns online from the run: shown at the nearest "
                                           "point of its sweep."));
         table_->setItem(r, RouterColumn, name);
-        table_->setItem(r, CostColumn,
-                        cell(std::isfinite(p.meanCostUsd)
-                                 ? QString::number(p.meanCostUsd * 1000, 'g', 3)
-                                 : QStringLiteral("–")));
-        table_->setItem(r, QualityColumn,
-                        cell(std::isfinite(p.meanQuality) ? QString::number(p.meanQuality, 'f', 3)
-                                                          : QStringLiteral("–")));
+        table_->setItem(r, CostColumn, cell(withInterval(p.meanCostUsd, p.costCi, 'g', 3, 1000)));
+        table_->setItem(r, QualityColumn, cell(withInterval(p.meanQuality, p.qualityCi, 'f', 3)));
         table_->setItem(
             r, P95Column,
             cell(p.evaluated ? QString::number(p.p95LatencyS, 'f', 2) : QStringLiteral("–")));
