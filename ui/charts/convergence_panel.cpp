@@ -89,9 +89,8 @@ void ConvergencePanel::setResults(std::shared_ptr<const ExperimentResults> resul
     mixTimer_->start();
     const bool any = std::any_of(results_->series.begin(), results_->series.end(),
                                  [](const RouterSeries& s) { return s.seeds > 0; });
-    setNote(any ? tr("Mean over the seeds finished so far, in a band of its 95% interval over "
-                     "the seeds (with two or more); regret is the reward the oracle would have "
-                     "added. Lower and flatter is better.")
+    setNote(any ? tr("Mean over seeds; band: its 95% interval (two or more seeds). Regret: the "
+                     "reward the oracle would have added. Lower and flatter is better.")
                 : tr("Run an experiment to see how each router learns."));
 }
 
@@ -181,25 +180,43 @@ void ConvergencePanel::drawLines() {
                      meanMin >= 0 ? std::max(0.0, yMin - pad) : yMin - pad, yMax + pad);
     }
 
-    for (std::size_t n = 0; n < shown.size(); ++n) {
-        const int index = shown[n];
-        const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
-        if (n < static_cast<std::size_t>(drawnNames_.size())) {
-            // A line changes only when one of its seeds finishes.
-            if (drawnSeeds_[n] != s.seeds) {
-                drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
-                drawBand(drawnBands_[n], bandedCurve(s, regret), s.steps);
-                drawnSeeds_[n] = s.seeds;
-            }
-            continue;
+    const std::size_t drawn = static_cast<std::size_t>(drawnNames_.size());
+    for (std::size_t n = 0; n < std::min(drawn, shown.size()); ++n) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
+        // A line changes only when one of its seeds finishes.
+        if (drawnSeeds_[n] != s.seeds) {
+            drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
+            drawBand(drawnBands_[n], bandedCurve(s, regret), s.steps);
+            drawnSeeds_[n] = s.seeds;
         }
-        addCurve(index, bandedCurve(s, regret));
+    }
+    if (shown.size() <= drawn)
+        return;
+    // New routers: their bands, then every line again on top, so that no band veils a line.
+    for (std::size_t n = drawn; n < shown.size(); ++n)
+        addBand(shown[n],
+                bandedCurve(results_->series[static_cast<std::size_t>(shown[n])], regret));
+    for (QLineSeries* line : drawnLines_) {
+        lines_->removeSeries(line);
+        attach(line);
+    }
+    for (std::size_t n = drawn; n < shown.size(); ++n) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
+        addLine(shown[n], valuesOf(s));
     }
 }
 
-void ConvergencePanel::addCurve(int index, const BandedCurve& curve) {
+// Joins the chart empty where it can, so adding it and attaching the axes compute no outline;
+// the points then cost one geometry pass.
+void ConvergencePanel::attach(QAbstractSeries* series) {
+    lines_->addSeries(series);
+    for (QAbstractAxis* axis : lines_->axes())
+        series->attachAxis(axis);
+}
+
+void ConvergencePanel::addBand(int index, const BandedCurve& curve) {
     const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
-    // The band first, so the line draws over it; it stays empty while one seed is in.
+    // Empty while one seed is in.
     auto* lower = new QLineSeries;
     auto* upper = new QLineSeries;
     auto* band = new QAreaSeries(upper, lower);
@@ -210,31 +227,29 @@ void ConvergencePanel::addCurve(int index, const BandedCurve& curve) {
     band->setProperty("router", s.name);
     band->setName(tr("%1: 95% interval over seeds").arg(s.name));
     QColor fill = routerColor(index);
-    fill.setAlpha(s.reference ? 28 : 48);
+    fill.setAlpha(48);
     band->setColor(fill);
     band->setPen(Qt::NoPen);
+    attach(band);
+    for (QLegendMarker* marker : lines_->legend()->markers(band))
+        marker->setVisible(false);
+    drawBand(band, curve, s.steps);
+    drawnBands_.push_back(band);
+}
+
+void ConvergencePanel::addLine(int index, const std::vector<double>& values) {
+    const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
     auto* line = new QLineSeries(lines_);
     line->setName(s.name);
     QPen pen(routerColor(index), s.reference ? 1.5 : 2.2);
     if (s.reference)
         pen.setStyle(Qt::DashLine);
     line->setPen(pen);
-    // Both join the chart empty, so adding them and attaching the axes compute no outline;
-    // the points then cost one geometry pass.
-    for (QAbstractSeries* series :
-         {static_cast<QAbstractSeries*>(band), static_cast<QAbstractSeries*>(line)}) {
-        lines_->addSeries(series);
-        for (QAbstractAxis* axis : lines_->axes())
-            series->attachAxis(axis);
-    }
-    for (QLegendMarker* marker : lines_->legend()->markers(band))
-        marker->setVisible(false);
-    line->replace(chartPoints(curve.mean, s.steps, kMaxPoints));
-    drawBand(band, curve, s.steps);
+    attach(line);
+    line->replace(chartPoints(values, s.steps, kMaxPoints));
     drawnNames_ << s.name;
     drawnSeeds_.push_back(s.seeds);
     drawnLines_.push_back(line);
-    drawnBands_.push_back(band);
 }
 
 void ConvergencePanel::finishDrawing() {

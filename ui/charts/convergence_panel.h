@@ -2,6 +2,7 @@
 
 #include "ui/charts/chart_panel.h"
 
+class QAbstractSeries;
 class QAreaSeries;
 class QComboBox;
 class QLineSeries;
@@ -34,8 +35,10 @@ protected:
 
 private:
     void drawLines();
-    // Adds router `index`'s line and its band over seeds (a translucent area in its colour).
-    void addCurve(int index, const BandedCurve& curve);
+    void attach(QAbstractSeries* series);
+    // Router `index`'s band over seeds (a translucent area in its colour), and its line.
+    void addBand(int index, const BandedCurve& curve);
+    void addLine(int index, const std::vector<double>& values);
     void drawMix();
 
     std::shared_ptr<const ExperimentResults> results_ = std::make_shared<ExperimentResults>();
