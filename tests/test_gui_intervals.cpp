@@ -313,6 +313,22 @@ void TestGuiIntervals::sweepPointsHaveErrorBars() {
         QCOMPARE(e.yMin, qualityIntervals ? qualityCi.at(0).toDouble() : quality);
         QCOMPARE(e.yMax, qualityIntervals ? qualityCi.at(1).toDouble() : quality);
     }
+    // The CSV export carries the same ends, blank where the result has none.
+    const QString csv = panel.table().toText();
+    for (const QJsonValue& v : points) {
+        const QJsonObject p = v.toObject();
+        const auto ends = [&](const char* key) {
+            const QJsonArray ci = p.value(QLatin1String(key)).toArray();
+            return ci.isEmpty() ? QStringList{QString(), QString()}
+                                : QStringList{CsvTable::number(ci.at(0).toDouble()),
+                                              CsvTable::number(ci.at(1).toDouble())};
+        };
+        const QString figures = (QStringList{CsvTable::number(p.value("cost_usd").toDouble()),
+                                             CsvTable::number(p.value("quality").toDouble())} +
+                                 ends("cost_usd_ci95") + ends("quality_ci95"))
+                                    .join(',');
+        QVERIFY2(csv.contains(figures), qPrintable(figures + " not in\n" + csv));
+    }
 }
 
 void TestGuiIntervals::operatingPointsHaveErrorBars() {
@@ -435,6 +451,12 @@ void TestGuiIntervals::comparisonShowsIntervalsAndSignificantLeaders() {
              QStringLiteral("10.0 [8.0, 12.5]"));
     QCOMPARE(panel.item(b, ComparisonPanel::QualityColumn)->text(), QStringLiteral("0.580"));
     QCOMPARE(panel.value(a, ComparisonPanel::QualityColumn), 0.612); // sorts by the value
+    const QStringList csv = panel.table().toText().split('\n');
+    QVERIFY(csv.first().contains("mean_quality_ci95_low,mean_quality_ci95_high"));
+    const QString qualityEnds =
+        QStringLiteral(",%1,%2,").arg(CsvTable::number(0.598), CsvTable::number(0.627));
+    QVERIFY2(csv.at(1).startsWith("alpha,") && csv.at(1).contains(qualityEnds),
+             qPrintable(csv.at(1)));
 
     // The mark: only the significant lead, and only there.
     int marks = 0;

@@ -185,13 +185,22 @@ CsvTable ComparisonPanel::table() const {
                        QStringLiteral("aiq"),
                        QStringLiteral("convergence_step"),
                        QStringLiteral("seeds")};
+    // Then each figure's 95% interval, blank where the result has none.
+    const QStringList figures = header.mid(1, SeedsColumn - 1);
+    for (const QString& figure : figures)
+        header << figure + QStringLiteral("_ci95_low") << figure + QStringLiteral("_ci95_high");
     CsvTable csv(header);
+    const auto number = [](const QVariant& v) {
+        return v.isValid() && std::isfinite(v.toDouble()) ? CsvTable::number(v.toDouble())
+                                                          : QString();
+    };
     for (int r = 0; r < model_->rowCount(); ++r) {
         QStringList row{model_->item(r, RouterColumn)->text()};
-        for (int c = 1; c < ColumnCount; ++c) {
-            const double v = model_->item(r, c)->data(kValueRole).toDouble();
-            row << (std::isfinite(v) ? CsvTable::number(v) : QString());
-        }
+        for (int c = 1; c < ColumnCount; ++c)
+            row << number(model_->item(r, c)->data(kValueRole));
+        for (int c = 1; c < SeedsColumn; ++c)
+            row << number(model_->item(r, c)->data(LowRole))
+                << number(model_->item(r, c)->data(HighRole));
         csv.addRow(row);
     }
     return csv;

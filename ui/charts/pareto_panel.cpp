@@ -400,40 +400,42 @@ void ParetoPanel::redraw() {
 CsvTable ParetoPanel::table() const {
     CsvTable csv({QStringLiteral("kind"), QStringLiteral("name"), QStringLiteral("quality_weight"),
                   QStringLiteral("cost_weight"), QStringLiteral("latency_weight"),
-                  QStringLiteral("cost_usd"), QStringLiteral("quality")});
+                  QStringLiteral("cost_usd"), QStringLiteral("quality"),
+                  QStringLiteral("cost_usd_ci95_low"), QStringLiteral("cost_usd_ci95_high"),
+                  QStringLiteral("quality_ci95_low"), QStringLiteral("quality_ci95_high")});
+    // The point and its intervals' ends, blank where there are none.
+    const auto figures = [](const BarredPoint& p) {
+        const auto number = [](double v) {
+            return std::isfinite(v) ? CsvTable::number(v) : QString();
+        };
+        return QStringList{number(p.point.cost), number(p.point.quality), number(p.cost.low),
+                           number(p.cost.high),  number(p.quality.low),   number(p.quality.high)};
+    };
     for (const NamedPoint& m : singleModels(results_->sweep))
-        csv.addRow({QStringLiteral("model"),
-                    m.name,
-                    {},
-                    {},
-                    {},
-                    CsvTable::number(m.point.cost),
-                    CsvTable::number(m.point.quality)});
+        csv.addRow(QStringList{QStringLiteral("model"), m.name, {}, {}, {}} +
+                   figures({m.point, {}, {}}));
     const QString upperBound = RouterRegistry::instance().upperBound().name;
     for (const QJsonObject& c : results_->sweepCurves()) {
         const QString name = c.value(QStringLiteral("name")).toString();
+        const std::vector<BarredPoint> barred = barredCurvePoints(c);
+        std::size_t next = 0;
         for (const QJsonValue& v : c.value(QStringLiteral("points")).toArray()) {
             const QJsonObject o = v.toObject();
             if (!o.contains(QStringLiteral("cost_usd")))
                 continue;
             const QJsonObject w = o.value(QStringLiteral("preference")).toObject();
             // The upper bound is a kind of its own, spelled by its name.
-            csv.addRow({name == upperBound ? name : QStringLiteral("router"), name,
-                        CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
-                        CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
-                        CsvTable::number(w.value(QStringLiteral("latency")).toDouble()),
-                        CsvTable::number(o.value(QStringLiteral("cost_usd")).toDouble()),
-                        CsvTable::number(o.value(QStringLiteral("quality")).toDouble())});
+            csv.addRow(
+                QStringList{name == upperBound ? name : QStringLiteral("router"), name,
+                            CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
+                            CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
+                            CsvTable::number(w.value(QStringLiteral("latency")).toDouble())} +
+                figures(barred[next++]));
         }
     }
     for (const OperatingPoint& p : operatingPoints_)
-        csv.addRow({QStringLiteral("operating_point"),
-                    p.router,
-                    {},
-                    {},
-                    {},
-                    CsvTable::number(p.costUsd),
-                    CsvTable::number(p.quality)});
+        csv.addRow(QStringList{QStringLiteral("operating_point"), p.router, {}, {}, {}} +
+                   figures(barredOf(p)));
     return csv;
 }
 
