@@ -16,12 +16,13 @@ namespace {
 
 constexpr int kValueRole = Qt::UserRole + 1;
 
-// A figure and, when the result has it, its 95% interval; `scale` converts both for display
+// A figure and, when the result has it, its 95% interval on a line of its own (eleven columns
+// of "value [low, high]" would not fit a window's width); `scale` converts both for display
 // (USD per call to USD per 1,000 calls). The value sorts, the text shows.
 QStandardItem* numberItem(double value, int decimals, bool significant = false,
                           const Interval& interval = {}, double scale = 1.0) {
-    auto* item =
-        new QStandardItem(withInterval(value, interval, significant ? 'g' : 'f', decimals, scale));
+    auto* item = new QStandardItem(withInterval(value, interval, significant ? 'g' : 'f', decimals,
+                                                scale, QStringLiteral("\n")));
     item->setData(std::isfinite(value) ? value * scale : -INFINITY, kValueRole);
     if (interval.valid()) {
         item->setData(interval.low * scale, ComparisonPanel::LowRole);
@@ -63,6 +64,8 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     view_->setSortingEnabled(true);
     view_->sortByColumn(-1, Qt::AscendingOrder);
     view_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Rows as tall as their text: one line, or two with intervals.
+    view_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view_->verticalHeader()->hide();
     view_->setAlternatingRowColors(true);
     canvasLayout()->addWidget(view_);

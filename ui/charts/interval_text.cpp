@@ -22,13 +22,14 @@ Interval intervalFrom(const QJsonValue& value) {
 }
 
 QString withInterval(double value, const Interval& interval, char format, int precision,
-                     double scale) {
+                     double scale, const QString& separator) {
     if (!std::isfinite(value))
         return QStringLiteral("–");
     const auto text = [&](double v) { return QString::number(v * scale, format, precision); };
     if (!interval.valid())
         return text(value);
-    return QStringLiteral("%1 [%2, %3]").arg(text(value), text(interval.low), text(interval.high));
+    return QStringLiteral("%1%2[%3, %4]")
+        .arg(text(value), separator, text(interval.low), text(interval.high));
 }
 
 double studentT975(int df) {

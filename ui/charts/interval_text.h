@@ -18,10 +18,10 @@ Interval intervalFrom(const QJsonValue& pair);
 // The interval stored under `key` + "_ci95" in `object`; invalid when absent or malformed.
 Interval intervalOf(const QJsonObject& object, const QString& key);
 
-// "0.612 [0.598, 0.627]": the value and, when valid, its interval, every number printed
-// with QString::number(v * scale, format, precision).
+// "0.612 [0.598, 0.627]": the value and, when valid, its interval after `separator`, every
+// number printed with QString::number(v * scale, format, precision).
 QString withInterval(double value, const Interval& interval, char format, int precision,
-                     double scale = 1.0);
+                     double scale = 1.0, const QString& separator = QStringLiteral(" "));
 
 // The 97.5% quantile of Student's t with `df` degrees of freedom: the half-width of a 95%
 // interval of a mean over few seeds is this many standard errors (1.96 needs many seeds).

@@ -144,8 +144,12 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
                                      : tr("Learns online from the run: shown at the nearest "
                                           "point of its sweep."));
         table_->setItem(r, RouterColumn, name);
-        table_->setItem(r, CostColumn, cell(withInterval(p.meanCostUsd, p.costCi, 'g', 3, 1000)));
-        table_->setItem(r, QualityColumn, cell(withInterval(p.meanQuality, p.qualityCi, 'f', 3)));
+        // The interval on a line of its own: the dock is narrow.
+        const QString newline = QStringLiteral("\n");
+        table_->setItem(r, CostColumn,
+                        cell(withInterval(p.meanCostUsd, p.costCi, 'g', 3, 1000, newline)));
+        table_->setItem(r, QualityColumn,
+                        cell(withInterval(p.meanQuality, p.qualityCi, 'f', 3, 1.0, newline)));
         table_->setItem(
             r, P95Column,
             cell(p.evaluated ? QString::number(p.p95LatencyS, 'f', 2) : QStringLiteral("–")));
@@ -153,6 +157,7 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
     }
     for (int c = 0; c < MixColumn; ++c)
         table_->resizeColumnToContents(c);
+    table_->resizeRowsToContents();
     drawMix();
 }
 
