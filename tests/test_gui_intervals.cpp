@@ -378,9 +378,12 @@ void TestGuiIntervals::costAndLatencyAreBoxesPerRouter() {
     const int routers = static_cast<int>(results->series.size());
     QVERIFY(routers > static_cast<int>(testRouters().size())); // the references too
     for (QChart* chart : {cost.boxChart(), latency.chart()}) {
-        QCOMPARE(chart->series().size(), 1);
-        auto* boxes = qobject_cast<QBoxPlotSeries*>(chart->series().first());
-        QVERIFY(boxes);
+        std::vector<QBoxPlotSeries*> all;
+        for (QAbstractSeries* series : chart->series())
+            if (auto* b = qobject_cast<QBoxPlotSeries*>(series))
+                all.push_back(b);
+        QCOMPARE(all.size(), std::size_t(1));
+        const QBoxPlotSeries* boxes = all.front();
         QCOMPARE(boxes->count(), routers);
         for (int i = 0; i < routers; ++i) {
             const QBoxSet* box = boxes->boxSets().at(i);
@@ -389,6 +392,23 @@ void TestGuiIntervals::costAndLatencyAreBoxesPerRouter() {
                 QVERIFY(box->at(k) <= box->at(k + 1));
         }
     }
+    // Beside each latency box, the result's mean latency and, when it has one, its interval.
+    int bars = 0;
+    for (const QJsonObject& row : results->simulateRows()) {
+        const QString name = row.value("name").toString();
+        const Interval ci = intervalOf(row, QStringLiteral("mean_latency_s"));
+        const auto found = seriesNamed<QLineSeries>(latency.chart(), "meanLatencyInterval", name);
+        QCOMPARE(found.size(), std::size_t(ci.valid() ? 1 : 0));
+        if (!ci.valid())
+            continue;
+        const Extent e = extentOf(found.front());
+        QCOMPARE(e.yMin, ci.low);
+        QCOMPARE(e.yMax, ci.high);
+        QVERIFY(ci.low <= row.value("mean_latency_s").toDouble() &&
+                row.value("mean_latency_s").toDouble() <= ci.high);
+        ++bars;
+    }
+    Q_UNUSED(bars);
     // A session-cost box summarises every session of every seed.
     QCOMPARE(static_cast<int>(cost.stats().size()), routers);
     for (int i = 0; i < routers; ++i) {

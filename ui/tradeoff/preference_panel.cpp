@@ -157,7 +157,6 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
     }
     for (int c = 0; c < MixColumn; ++c)
         table_->resizeColumnToContents(c);
-    table_->resizeRowsToContents();
     drawMix();
 }
 
