@@ -184,6 +184,7 @@ private slots:
     void costAndLatencyAreBoxesPerRouter();
     void comparisonShowsIntervalsAndSignificantLeaders_data();
     void comparisonShowsIntervalsAndSignificantLeaders();
+    void tradeOffTableShowsIntervals();
 
 private:
     QTemporaryDir dir_;
@@ -408,7 +409,21 @@ void TestGuiIntervals::costAndLatencyAreBoxesPerRouter() {
                 row.value("mean_latency_s").toDouble() <= ci.high);
         ++bars;
     }
-    Q_UNUSED(bars);
+    QVERIFY(bars > 0); // the run's result has them: buildResult bootstraps by default
+
+    // And the Comparison table of the same run shows every router's quality with its interval.
+    ComparisonPanel comparison;
+    comparison.setResults(results);
+    for (const RouterSeries& s : results->series) {
+        const int row = comparison.rowOf(s.name);
+        QVERIFY(row >= 0);
+        const QStandardItem* quality = comparison.item(row, ComparisonPanel::QualityColumn);
+        const double value = comparison.value(row, ComparisonPanel::QualityColumn);
+        QVERIFY2(quality->data(ComparisonPanel::LowRole).toDouble() <= value &&
+                     value <= quality->data(ComparisonPanel::HighRole).toDouble() &&
+                     quality->text().contains('['),
+                 qPrintable(s.name + ": " + quality->text()));
+    }
     // A session-cost box summarises every session of every seed.
     QCOMPARE(static_cast<int>(cost.stats().size()), routers);
     for (int i = 0; i < routers; ++i) {
@@ -493,6 +508,56 @@ void TestGuiIntervals::comparisonShowsIntervalsAndSignificantLeaders() {
                  quality->toolTip().contains("p = 0.004") && quality->toolTip().contains("beta"),
              qPrintable(quality->toolTip()));
     QVERIFY(panel.item(a, ComparisonPanel::RegretColumn)->toolTip().contains("p = 0.3"));
+}
+
+void TestGuiIntervals::tradeOffTableShowsIntervals() {
+    const GuiExperiment experiment = smallExperiment(1);
+    const auto prepared = prepareExperiment(experiment, {}, nullptr);
+    QVERIFY(prepared);
+    // thompson learns online: it comes from the sweep, with the sweep point's intervals.
+    const QJsonObject sweep = sweepFixture(QStringLiteral("thompson"), true, true);
+    const OperatingPoints points =
+        evaluateOperatingPoints(*prepared, Preference{0.5, 0.5, 0.0}, sweep);
+    PreferencePanel panel;
+    panel.showPoints(points);
+    QTableWidget* table = panel.table();
+    QCOMPARE(table->rowCount(), static_cast<int>(points.routers.size()));
+    const QRegularExpression shape(QStringLiteral("^(\\S+)\\n\\[(\\S+), (\\S+)\\]$"));
+    int evaluated = 0, fromSweep = 0;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const RouterOperatingPoint& p = points.routers[static_cast<std::size_t>(r)];
+        if (p.router == QLatin1String("ucb1"))
+            continue; // not in the sweep fixture: no figures at all
+        for (const int column : {1, 2}) {
+            const QRegularExpressionMatch m = shape.match(table->item(r, column)->text());
+            QVERIFY2(m.hasMatch(), qPrintable(p.router + ": " + table->item(r, column)->text()));
+            const double value = m.captured(1).toDouble(), low = m.captured(2).toDouble(),
+                         high = m.captured(3).toDouble();
+            QVERIFY2(low <= value && value <= high, qPrintable(table->item(r, column)->text()));
+        }
+        if (p.evaluated) {
+            // An interval of a mean over hundreds of prompts: narrower than the figure.
+            QVERIFY(p.qualityCi.valid() && p.qualityCi.high - p.qualityCi.low < 0.2);
+            QVERIFY(p.costCi.valid() && p.costCi.low <= p.meanCostUsd &&
+                    p.meanCostUsd <= p.costCi.high);
+            ++evaluated;
+        } else {
+            const Interval expected = intervalOf(sweep.value("routers")
+                                                     .toArray()
+                                                     .at(0)
+                                                     .toObject()
+                                                     .value("points")
+                                                     .toArray()
+                                                     .at(1)
+                                                     .toObject(),
+                                                 QStringLiteral("quality"));
+            QCOMPARE(p.qualityCi.low, expected.low);
+            QCOMPARE(p.qualityCi.high, expected.high);
+            ++fromSweep;
+        }
+    }
+    QCOMPARE(evaluated, 1); // the oracle
+    QCOMPARE(fromSweep, 1);
 }
 
 QTEST_MAIN(TestGuiIntervals)
