@@ -194,9 +194,14 @@ void ConvergencePanel::drawLines() {
     if (shown.size() <= drawn)
         return;
     // New routers: their bands, then every line again on top, so that no band veils a line.
+    // Fainter bands when many overlap (runs side by side), so the lines stay readable.
+    const int banded = static_cast<int>(std::count_if(shown.begin(), shown.end(), [&](int i) {
+        return !results_->series[static_cast<std::size_t>(i)].reference;
+    }));
+    const int alpha = std::clamp(240 / std::max(1, banded), 18, 48);
     for (std::size_t n = drawn; n < shown.size(); ++n)
-        addBand(shown[n],
-                bandedCurve(results_->series[static_cast<std::size_t>(shown[n])], regret));
+        addBand(shown[n], bandedCurve(results_->series[static_cast<std::size_t>(shown[n])], regret),
+                alpha);
     for (QLineSeries* line : drawnLines_) {
         lines_->removeSeries(line);
         attach(line);
@@ -215,7 +220,7 @@ void ConvergencePanel::attach(QAbstractSeries* series) {
         series->attachAxis(axis);
 }
 
-void ConvergencePanel::addBand(int index, const BandedCurve& curve) {
+void ConvergencePanel::addBand(int index, const BandedCurve& curve, int alpha) {
     const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
     // Empty while one seed is in.
     auto* lower = new QLineSeries;
@@ -228,7 +233,7 @@ void ConvergencePanel::addBand(int index, const BandedCurve& curve) {
     band->setProperty("router", s.name);
     band->setName(tr("%1: 95% interval over seeds").arg(s.name));
     QColor fill = routerColor(index);
-    fill.setAlpha(48);
+    fill.setAlpha(alpha);
     band->setColor(fill);
     band->setPen(Qt::NoPen);
     attach(band);

@@ -37,7 +37,7 @@ private:
     void drawLines();
     void attach(QAbstractSeries* series);
     // Router `index`'s band over seeds (a translucent area in its colour), and its line.
-    void addBand(int index, const BandedCurve& curve);
+    void addBand(int index, const BandedCurve& curve, int alpha);
     void addLine(int index, const std::vector<double>& values);
     void drawMix();
 

@@ -72,11 +72,11 @@ int CostPanel::drawBoxes() {
     auto* usd = new QValueAxis(boxes_);
     usd->setTitleText(tr("USD per session"));
     usd->setLabelFormat(QStringLiteral("%.3g"));
-    usd->setRange(0, top > 0 ? top * 1.1 : 1);
     boxes_->addAxis(categories, Qt::AlignBottom);
     boxes_->addAxis(usd, Qt::AlignLeft);
     series->attachAxis(categories);
     series->attachAxis(usd);
+    setNiceRange(usd, 0, top > 0 ? top * 1.05 : 1);
     return sessions;
 }
 

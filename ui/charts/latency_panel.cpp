@@ -70,11 +70,11 @@ void LatencyPanel::setResults(std::shared_ptr<const ExperimentResults> results) 
     chart_->addSeries(boxes);
     auto* seconds = new QValueAxis(chart_);
     seconds->setTitleText(tr("latency per call, s (whiskers p5 and p95)"));
-    seconds->setRange(0, top > 0 ? top * 1.1 : 1);
     chart_->addAxis(categories, Qt::AlignBottom);
     chart_->addAxis(seconds, Qt::AlignLeft);
     boxes->attachAxis(categories);
     boxes->attachAxis(seconds);
+    setNiceRange(seconds, 0, top > 0 ? top * 1.05 : 1);
     drawMeanIntervals(categories->categories(), seconds);
     setNote(top > 0 ? tr("Every call of every finished seed; box p25–p75, line p50, whiskers "
                          "p5 and p95; black square: the mean, with its 95% interval when the "
@@ -116,7 +116,8 @@ void LatencyPanel::drawMeanIntervals(const QStringList& categories, QValueAxis* 
         bar->setPen(QPen(Qt::black, 2));
         attach(bar);
         bar->replace({QPointF(i, ci.low), QPointF(i, ci.high)});
-        seconds->setMax(std::max(seconds->max(), ci.high * 1.05));
+        if (ci.high * 1.05 > seconds->max())
+            setNiceRange(seconds, 0, ci.high * 1.05);
     }
     attach(dots);
 }

@@ -138,7 +138,8 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
     table_->setRowCount(static_cast<int>(points.routers.size()));
     for (int r = 0; r < static_cast<int>(points.routers.size()); ++r) {
         const RouterOperatingPoint& p = points.routers[static_cast<std::size_t>(r)];
-        auto* name = cell(p.evaluated ? p.router : tr("%1 (sweep)").arg(p.router), false);
+        // "(sweep)" under the name: the dock is narrow.
+        auto* name = cell(p.evaluated ? p.router : tr("%1\n(sweep)").arg(p.router), false);
         name->setToolTip(p.evaluated ? tr("Evaluated at this preference on the test prompts, "
                                           "without re-training.")
                                      : tr("Learns online from the run: shown at the nearest "
