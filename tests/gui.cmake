@@ -36,6 +36,14 @@ target_compile_definitions(test_gui_quiz PRIVATE
 routerlab_add_qt_tests(gui_quiz test_gui_quiz LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 
+# Intervals on the charts: bands over seeds, error bars, box plots, significance marks.
+add_executable(test_gui_intervals test_gui_intervals.cpp)
+target_link_libraries(test_gui_intervals PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_intervals PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_intervals test_gui_intervals LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
 # Runs side by side: runs of routerlab-cli (a workspace, result files) and of the window
 # overlaid on every page, with the Runs page's configuration and metric differences.
 add_executable(test_gui_overlay test_gui_overlay.cpp)

@@ -1,6 +1,7 @@
 #include "ui/charts/convergence_panel.h"
 
 #include "routers/router_registry.h"
+#include "ui/charts/interval_text.h"
 #include "ui/charts/series_sampling.h"
 
 #include <QAreaSeries>
@@ -8,6 +9,8 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QTimer>
 #include <QValueAxis>
@@ -86,10 +89,46 @@ void ConvergencePanel::setResults(std::shared_ptr<const ExperimentResults> resul
     mixTimer_->start();
     const bool any = std::any_of(results_->series.begin(), results_->series.end(),
                                  [](const RouterSeries& s) { return s.seeds > 0; });
-    setNote(any ? tr("Mean over the seeds finished so far; regret is the reward the oracle would "
-                     "have added. Lower and flatter is better.")
+    setNote(any ? tr("Mean over seeds; band: its 95% interval (two or more seeds). Regret: the "
+                     "reward the oracle would have added. Lower and flatter is better.")
                 : tr("Run an experiment to see how each router learns."));
 }
+
+// One router's curve and the band of the 95% interval of its mean over seeds.
+struct BandedCurve {
+    const std::vector<double>& mean;
+    std::vector<double> half; // empty: one seed, no band
+
+    double low(std::size_t i) const { return mean[i] - (half.empty() ? 0.0 : half[i]); }
+    double high(std::size_t i) const { return mean[i] + (half.empty() ? 0.0 : half[i]); }
+    // The band's lower (sign -1) or upper (+1) edge over the steps; empty without a band.
+    std::vector<double> edge(double sign) const {
+        std::vector<double> out(half.size());
+        for (std::size_t i = 0; i < half.size(); ++i)
+            out[i] = mean[i] + sign * half[i];
+        return out;
+    }
+};
+
+namespace {
+
+BandedCurve bandedCurve(const RouterSeries& s, bool regret) {
+    const std::vector<double>& mean = regret ? s.cumulativeRegret : s.cumulativeReward;
+    const std::vector<double>& m2 = regret ? s.cumulativeRegretM2 : s.cumulativeRewardM2;
+    BandedCurve out{mean, {}};
+    // The references' bands would bury the routers' in overlap; their spread is in the
+    // Comparison page's intervals.
+    if (!s.reference && m2.size() == mean.size())
+        out.half = seedHalfWidths(m2, s.seeds);
+    return out;
+}
+
+void drawBand(QAreaSeries* band, const BandedCurve& curve, const std::vector<int>& steps) {
+    band->lowerSeries()->replace(chartPoints(curve.edge(-1), steps, kMaxPoints));
+    band->upperSeries()->replace(chartPoints(curve.edge(+1), steps, kMaxPoints));
+}
+
+} // namespace
 
 void ConvergencePanel::drawLines() {
     const bool regret = measure_->currentIndex() == 0;
@@ -113,6 +152,8 @@ void ConvergencePanel::drawLines() {
         lines_->removeAllSeries();
         drawnNames_.clear();
         drawnSeeds_.clear();
+        drawnLines_.clear();
+        drawnBands_.clear();
         lines_->axes(Qt::Vertical)
             .first()
             ->setTitleText(regret ? tr("cumulative regret") : tr("cumulative reward"));
@@ -120,50 +161,101 @@ void ConvergencePanel::drawLines() {
 
     // The axes first and only when their rounded range moves: a range change recomputes every
     // series on the chart, so the series' own updates below are then the only other cost.
-    double xMax = 1, yMin = INFINITY, yMax = -INFINITY;
+    double xMax = 1, yMin = INFINITY, yMax = -INFINITY, meanMin = INFINITY;
     for (const int i : shown) {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
-        const std::vector<double>& values = valuesOf(s);
-        const auto [low, high] = std::minmax_element(values.begin(), values.end());
-        yMin = std::min(yMin, *low);
-        yMax = std::max(yMax, *high);
-        xMax = std::max(xMax, double(s.stepAt(values.size() - 1)));
+        const BandedCurve curve = bandedCurve(s, regret);
+        for (std::size_t k = 0; k < curve.mean.size(); ++k) {
+            yMin = std::min(yMin, curve.low(k));
+            yMax = std::max(yMax, curve.high(k));
+            meanMin = std::min(meanMin, curve.mean[k]);
+        }
+        xMax = std::max(xMax, double(s.stepAt(curve.mean.size() - 1)));
     }
     if (!shown.empty()) {
-        // Padded, but not below zero when nothing is: cumulative values start there.
+        // Padded, but not below zero when no curve is: cumulative values start there, and a
+        // band reaching below zero early on says only that few steps are known.
         const double pad = (yMax - yMin) * 0.04;
         setNiceRange(static_cast<QValueAxis*>(lines_->axes(Qt::Horizontal).first()), 0, xMax);
         setNiceRange(static_cast<QValueAxis*>(lines_->axes(Qt::Vertical).first()),
-                     yMin >= 0 ? std::max(0.0, yMin - pad) : yMin - pad, yMax + pad);
+                     meanMin >= 0 ? std::max(0.0, yMin - pad) : yMin - pad, yMax + pad);
     }
 
-    for (std::size_t n = 0; n < shown.size(); ++n) {
-        const int index = shown[n];
-        const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
-        if (n < static_cast<std::size_t>(drawnNames_.size())) {
-            // A line changes only when one of its seeds finishes.
-            if (drawnSeeds_[n] != s.seeds) {
-                static_cast<QLineSeries*>(lines_->series().at(static_cast<int>(n)))
-                    ->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
-                drawnSeeds_[n] = s.seeds;
-            }
-            continue;
+    const std::size_t drawn = static_cast<std::size_t>(drawnNames_.size());
+    for (std::size_t n = 0; n < std::min(drawn, shown.size()); ++n) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
+        // A line changes only when one of its seeds finishes.
+        if (drawnSeeds_[n] != s.seeds) {
+            drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
+            drawBand(drawnBands_[n], bandedCurve(s, regret), s.steps);
+            drawnSeeds_[n] = s.seeds;
         }
-        auto* line = new QLineSeries(lines_);
-        line->setName(s.name);
-        QPen pen(routerColor(index), s.reference ? 1.5 : 2.2);
-        if (s.reference)
-            pen.setStyle(Qt::DashLine);
-        line->setPen(pen);
-        // Joins the chart empty, so adding it and attaching the axes compute no outline; the
-        // points then cost one geometry pass.
-        lines_->addSeries(line);
-        for (QAbstractAxis* axis : lines_->axes())
-            line->attachAxis(axis);
-        line->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
-        drawnNames_ << s.name;
-        drawnSeeds_.push_back(s.seeds);
     }
+    if (shown.size() <= drawn)
+        return;
+    // New routers: their bands, then every line again on top, so that no band veils a line.
+    // Fainter bands when many overlap (runs side by side), so the lines stay readable.
+    const int banded = static_cast<int>(std::count_if(shown.begin(), shown.end(), [&](int i) {
+        return !results_->series[static_cast<std::size_t>(i)].reference;
+    }));
+    const int alpha = std::clamp(240 / std::max(1, banded), 18, 48);
+    for (std::size_t n = drawn; n < shown.size(); ++n)
+        addBand(shown[n], bandedCurve(results_->series[static_cast<std::size_t>(shown[n])], regret),
+                alpha);
+    for (QLineSeries* line : drawnLines_) {
+        lines_->removeSeries(line);
+        attach(line);
+    }
+    for (std::size_t n = drawn; n < shown.size(); ++n) {
+        const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
+        addLine(shown[n], valuesOf(s));
+    }
+}
+
+// Joins the chart empty where it can, so adding it and attaching the axes compute no outline;
+// the points then cost one geometry pass.
+void ConvergencePanel::attach(QAbstractSeries* series) {
+    lines_->addSeries(series);
+    for (QAbstractAxis* axis : lines_->axes())
+        series->attachAxis(axis);
+}
+
+void ConvergencePanel::addBand(int index, const BandedCurve& curve, int alpha) {
+    const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
+    // Empty while one seed is in.
+    auto* lower = new QLineSeries;
+    auto* upper = new QLineSeries;
+    auto* band = new QAreaSeries(upper, lower);
+    // The area does not own its lines; parented to it, they go when the chart drops it.
+    lower->setParent(band);
+    upper->setParent(band);
+    band->setObjectName(QStringLiteral("seedBand"));
+    band->setProperty("router", s.name);
+    band->setName(tr("%1: 95% interval over seeds").arg(s.name));
+    QColor fill = routerColor(index);
+    fill.setAlpha(alpha);
+    band->setColor(fill);
+    band->setPen(Qt::NoPen);
+    attach(band);
+    for (QLegendMarker* marker : lines_->legend()->markers(band))
+        marker->setVisible(false);
+    drawBand(band, curve, s.steps);
+    drawnBands_.push_back(band);
+}
+
+void ConvergencePanel::addLine(int index, const std::vector<double>& values) {
+    const RouterSeries& s = results_->series[static_cast<std::size_t>(index)];
+    auto* line = new QLineSeries(lines_);
+    line->setName(s.name);
+    QPen pen(routerColor(index), s.reference ? 1.5 : 2.2);
+    if (s.reference)
+        pen.setStyle(Qt::DashLine);
+    line->setPen(pen);
+    attach(line);
+    line->replace(chartPoints(values, s.steps, kMaxPoints));
+    drawnNames_ << s.name;
+    drawnSeeds_.push_back(s.seeds);
+    drawnLines_.push_back(line);
 }
 
 void ConvergencePanel::finishDrawing() {
@@ -235,8 +327,16 @@ CsvTable ConvergencePanel::table() const {
                 csv.addRow({what, s.name, QString::number(qint64(p.x())), QString(),
                             CsvTable::number(p.y())});
         };
-        add(QStringLiteral("cumulative_reward"), s.cumulativeReward);
-        add(QStringLiteral("cumulative_regret"), s.cumulativeRegret);
+        for (const bool regret : {false, true}) {
+            const QString what =
+                regret ? QStringLiteral("cumulative_regret") : QStringLiteral("cumulative_reward");
+            const BandedCurve curve = bandedCurve(s, regret);
+            add(what, curve.mean);
+            if (curve.half.empty())
+                continue;
+            add(what + QStringLiteral("_ci95_low"), curve.edge(-1));
+            add(what + QStringLiteral("_ci95_high"), curve.edge(+1));
+        }
         const QString what = s.selection.fromRouter ? QStringLiteral("selection_probability")
                                                     : QStringLiteral("selection_share");
         for (std::size_t i = 0; i < s.selection.steps.size(); ++i)

@@ -1,10 +1,11 @@
 #include "ui/charts/cost_panel.h"
 
+#include "metrics/series_stats.h"
 #include "ui/charts/series_sampling.h"
 
 #include <QBarCategoryAxis>
-#include <QBarSeries>
-#include <QBarSet>
+#include <QBoxPlotSeries>
+#include <QBoxSet>
 #include <QChart>
 #include <QLineSeries>
 #include <QValueAxis>
@@ -15,70 +16,71 @@ namespace {
 
 constexpr int kMaxPoints = 300;
 
-// Sessions [begin, end) of each bar when there are more sessions than bars.
-std::vector<std::pair<int, int>> sessionGroups(int sessions, int maxGroups) {
-    std::vector<std::pair<int, int>> groups;
-    const int width = std::max(1, (sessions + maxGroups - 1) / maxGroups);
-    for (int begin = 0; begin < sessions; begin += width)
-        groups.emplace_back(begin, std::min(sessions, begin + width));
-    return groups;
-}
-
 } // namespace
 
 CostPanel::CostPanel(QWidget* parent)
-    : ChartPanel(tr("Cost"), QStringLiteral("cost"), parent), bars_(new QChart),
+    : ChartPanel(tr("Cost"), QStringLiteral("cost"), parent), boxes_(new QChart),
       cumulative_(new QChart) {
-    bars_->legend()->setAlignment(Qt::AlignRight);
+    boxes_->legend()->hide(); // the category axis names each box
     cumulative_->legend()->setAlignment(Qt::AlignRight);
-    addChartView(bars_, 1);
+    addChartView(boxes_, 1);
     addChartView(cumulative_, 1);
     setNote(tr("Run an experiment to see what each session costs."));
 }
 
 void CostPanel::setResults(std::shared_ptr<const ExperimentResults> results) {
     results_ = std::move(results);
-    // Bars: rebuilt whole (a few dozen values); the categories may change as cells arrive.
-    clearChart(bars_);
+    const int sessions = drawBoxes();
+    drawCumulative();
+    setNote(sessions > 0 ? tr("Top: each session of each finished seed; box p25–p75, line p50, "
+                              "whiskers p5 and p95. Bottom: mean over the seeds finished so far; "
+                              "dashed: reference routers.")
+                         : tr("Run an experiment to see what each session costs."));
+}
+
+int CostPanel::drawBoxes() {
+    // Rebuilt whole: a box per router, a few numbers each.
+    clearChart(boxes_);
+    stats_.clear();
+    auto* series = new QBoxPlotSeries(boxes_);
+    auto* categories = new QBarCategoryAxis(boxes_);
+    double top = 0;
     int sessions = 0;
-    for (const RouterSeries& s : results_->series)
-        sessions = std::max(sessions, static_cast<int>(s.sessionCost.size()));
-    const auto groups = sessionGroups(sessions, kMaxGroups);
-    auto* barSeries = new QBarSeries(bars_);
-    double maxBar = 0;
     for (int i = 0; i < static_cast<int>(results_->series.size()); ++i) {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
-        if (s.seeds == 0 || s.sessionCost.empty())
+        if (s.seeds == 0 || s.sessionCosts.empty())
             continue;
-        auto* set = new QBarSet(s.name, barSeries);
-        set->setColor(routerColor(i));
-        for (const auto& [begin, end] : groups) {
-            double cost = 0;
-            for (int j = begin; j < end && j < static_cast<int>(s.sessionCost.size()); ++j)
-                cost += s.sessionCost[static_cast<std::size_t>(j)];
-            cost /= (end - begin);
-            set->append(cost);
-            maxBar = std::max(maxBar, cost);
-        }
-        barSeries->append(set);
+        std::vector<double> sorted = s.sessionCosts;
+        std::sort(sorted.begin(), sorted.end());
+        const SessionCostStats st{s.name,
+                                  static_cast<int>(sorted.size()),
+                                  percentile(sorted, 5),
+                                  percentile(sorted, 25),
+                                  percentile(sorted, 50),
+                                  percentile(sorted, 75),
+                                  percentile(sorted, 95)};
+        stats_.push_back(st);
+        auto* box = new QBoxSet(st.p5, st.p25, st.p50, st.p75, st.p95, s.name, series);
+        box->setBrush(routerColor(i).lighter(150));
+        box->setPen(QPen(routerColor(i).darker(120), 1.5));
+        series->append(box);
+        categories->append(s.name);
+        top = std::max(top, st.p95);
+        sessions = std::max(sessions, st.sessions);
     }
-    bars_->addSeries(barSeries);
-    auto* categories = new QBarCategoryAxis(bars_);
-    for (const auto& [begin, end] : groups)
-        categories->append(end - begin == 1 ? QString::number(begin + 1)
-                                            : QStringLiteral("%1–%2").arg(begin + 1).arg(end));
-    categories->setTitleText(groups.size() == static_cast<std::size_t>(sessions)
-                                 ? tr("session")
-                                 : tr("sessions (mean per session in each group)"));
-    auto* usd = new QValueAxis(bars_);
+    boxes_->addSeries(series);
+    auto* usd = new QValueAxis(boxes_);
     usd->setTitleText(tr("USD per session"));
     usd->setLabelFormat(QStringLiteral("%.3g"));
-    usd->setRange(0, maxBar > 0 ? maxBar * 1.08 : 1);
-    bars_->addAxis(categories, Qt::AlignBottom);
-    bars_->addAxis(usd, Qt::AlignLeft);
-    barSeries->attachAxis(categories);
-    barSeries->attachAxis(usd);
+    boxes_->addAxis(categories, Qt::AlignBottom);
+    boxes_->addAxis(usd, Qt::AlignLeft);
+    series->attachAxis(categories);
+    series->attachAxis(usd);
+    setNiceRange(usd, 0, top > 0 ? top * 1.05 : 1);
+    return sessions;
+}
 
+void CostPanel::drawCumulative() {
     clearChart(cumulative_);
     auto* steps = new QValueAxis(cumulative_);
     steps->setTitleText(tr("step"));
@@ -108,8 +110,6 @@ void CostPanel::setResults(std::shared_ptr<const ExperimentResults> results) {
     }
     setNiceRange(steps, 0, maxX);
     setNiceRange(total, 0, maxY > 0 ? maxY * 1.05 : 1);
-    setNote(sessions > 0 ? tr("Mean over the seeds finished so far. Dashed: reference routers.")
-                         : tr("Run an experiment to see what each session costs."));
 }
 
 CsvTable CostPanel::table() const {
@@ -119,6 +119,10 @@ CsvTable CostPanel::table() const {
         for (std::size_t j = 0; j < s.sessionCost.size(); ++j)
             csv.addRow({QStringLiteral("session_cost"), s.name, QString::number(j + 1),
                         CsvTable::number(s.sessionCost[j])});
+        // Every session of every seed, in seed order: what the box plot summarises.
+        for (std::size_t j = 0; j < s.sessionCosts.size(); ++j)
+            csv.addRow({QStringLiteral("session_cost_each_seed"), s.name, QString::number(j + 1),
+                        CsvTable::number(s.sessionCosts[j])});
         for (const QPointF& p : chartPoints(s.cumulativeCost, s.steps, 2000))
             csv.addRow({QStringLiteral("cumulative_cost"), s.name, QString::number(qint64(p.x())),
                         CsvTable::number(p.y())});

@@ -1,12 +1,17 @@
 #include "ui/charts/latency_panel.h"
 
 #include "metrics/series_stats.h"
+#include "ui/charts/interval_text.h"
 
 #include <QBarCategoryAxis>
 #include <QBoxPlotSeries>
 #include <QBoxSet>
 #include <QChart>
+#include <QLineSeries>
+#include <QScatterSeries>
 #include <QValueAxis>
+#include <cmath>
+#include <map>
 
 namespace routerlab {
 
@@ -65,15 +70,56 @@ void LatencyPanel::setResults(std::shared_ptr<const ExperimentResults> results) 
     chart_->addSeries(boxes);
     auto* seconds = new QValueAxis(chart_);
     seconds->setTitleText(tr("latency per call, s (whiskers p5 and p95)"));
-    seconds->setRange(0, top > 0 ? top * 1.1 : 1);
     chart_->addAxis(categories, Qt::AlignBottom);
     chart_->addAxis(seconds, Qt::AlignLeft);
     boxes->attachAxis(categories);
     boxes->attachAxis(seconds);
+    setNiceRange(seconds, 0, top > 0 ? top * 1.05 : 1);
+    drawMeanIntervals(categories->categories(), seconds);
     setNote(top > 0 ? tr("Every call of every finished seed; box p25–p75, line p50, whiskers "
-                         "p5 and p95. %1.")
+                         "p5 and p95; black square: the mean, with its 95% interval when the "
+                         "result has one. %1.")
                           .arg(markers.join(QStringLiteral(" · ")))
                     : tr("Run an experiment to see how long each router makes users wait."));
+}
+
+void LatencyPanel::drawMeanIntervals(const QStringList& categories, QValueAxis* seconds) {
+    // The result's mean latency per router and its 95% interval, by name.
+    std::map<QString, std::pair<double, Interval>> means;
+    for (const QJsonObject& row : results_->simulateRows())
+        means[row.value(QStringLiteral("name")).toString()] = {
+            row.value(QStringLiteral("mean_latency_s")).toDouble(NAN),
+            intervalOf(row, QStringLiteral("mean_latency_s"))};
+    auto* dots = new QScatterSeries(chart_);
+    dots->setObjectName(QStringLiteral("meanLatency"));
+    dots->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    dots->setMarkerSize(7);
+    dots->setColor(Qt::black);
+    dots->setBorderColor(Qt::white);
+    const auto attach = [&](QAbstractSeries* series) {
+        chart_->addSeries(series);
+        for (QAbstractAxis* axis : chart_->axes())
+            series->attachAxis(axis);
+    };
+    // On a category axis the boxes sit at x = 0, 1, 2...
+    for (int i = 0; i < categories.size(); ++i) {
+        const auto at = means.find(categories[i]);
+        if (at == means.end() || !std::isfinite(at->second.first))
+            continue;
+        dots->append(i, at->second.first);
+        const Interval& ci = at->second.second;
+        if (!ci.valid())
+            continue;
+        auto* bar = new QLineSeries(chart_);
+        bar->setObjectName(QStringLiteral("meanLatencyInterval"));
+        bar->setProperty("router", categories[i]);
+        bar->setPen(QPen(Qt::black, 2));
+        attach(bar);
+        bar->replace({QPointF(i, ci.low), QPointF(i, ci.high)});
+        if (ci.high * 1.05 > seconds->max())
+            setNiceRange(seconds, 0, ci.high * 1.05);
+    }
+    attach(dots);
 }
 
 CsvTable LatencyPanel::table() const {

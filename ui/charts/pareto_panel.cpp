@@ -2,6 +2,7 @@
 
 #include "metrics/pareto.h"
 #include "routers/router_registry.h"
+#include "ui/charts/interval_text.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -16,6 +17,12 @@
 namespace routerlab {
 
 namespace {
+
+// A point of the plane with its 95% intervals on both axes (invalid when unknown).
+struct BarredPoint {
+    CostQualityPoint point;
+    Interval cost, quality;
+};
 
 struct NamedPoint {
     QString name;
@@ -40,6 +47,19 @@ std::vector<CostQualityPoint> curvePoints(const QJsonObject& curve) {
         if (o.contains(QStringLiteral("cost_usd")))
             out.push_back({o.value(QStringLiteral("cost_usd")).toDouble(),
                            o.value(QStringLiteral("quality")).toDouble()});
+    }
+    return out;
+}
+
+std::vector<BarredPoint> barredCurvePoints(const QJsonObject& curve) {
+    std::vector<BarredPoint> out;
+    for (const QJsonValue& v : curve.value(QStringLiteral("points")).toArray()) {
+        const QJsonObject o = v.toObject();
+        if (o.contains(QStringLiteral("cost_usd")))
+            out.push_back({{o.value(QStringLiteral("cost_usd")).toDouble(),
+                            o.value(QStringLiteral("quality")).toDouble()},
+                           intervalOf(o, QStringLiteral("cost_usd")),
+                           intervalOf(o, QStringLiteral("quality"))});
     }
     return out;
 }
@@ -87,8 +107,54 @@ struct PlaneExtent {
         qualityMin = std::min(qualityMin, p.quality);
         qualityMax = std::max(qualityMax, p.quality);
     }
+    void extend(const BarredPoint& p) {
+        extend(p.point);
+        using Point = CostQualityPoint;
+        if (p.cost.valid()) {
+            extend(Point{p.cost.low, p.point.quality});
+            extend(Point{p.cost.high, p.point.quality});
+        }
+        if (p.quality.valid()) {
+            extend(Point{p.point.cost, p.quality.low});
+            extend(Point{p.point.cost, p.quality.high});
+        }
+    }
     bool empty() const { return !(costMax > 0); }
 };
+
+// The error bars of a point as one polyline: across the cost interval, back to the point,
+// then along the quality interval (retraced segments draw once). Empty without intervals.
+QList<QPointF> errorBarPath(const BarredPoint& p) {
+    QList<QPointF> path;
+    const double x = p.point.cost, y = p.point.quality;
+    if (!(x > 0))
+        return path;
+    // A log axis cannot show a cost of zero: the bar then stops at the point.
+    if (p.cost.valid())
+        path << QPointF(p.cost.low > 0 ? p.cost.low : x, y) << QPointF(p.cost.high, y);
+    if (p.quality.valid())
+        path << QPointF(x, y) << QPointF(x, p.quality.low) << QPointF(x, p.quality.high);
+    return path;
+}
+
+// Error bars in `color`, one series per point (Qt Charts has no bar series for them), kept
+// out of the legend; named so tests and the slider can find them.
+void drawErrorBars(const PlaneAxes& axes, const std::vector<BarredPoint>& points,
+                   const QColor& color, const QString& objectName, const QString& router) {
+    for (const BarredPoint& p : points) {
+        const QList<QPointF> path = errorBarPath(p);
+        if (path.isEmpty())
+            continue;
+        auto* bar = new QLineSeries(axes.chart);
+        bar->setObjectName(objectName);
+        bar->setProperty("router", router);
+        bar->setPen(QPen(color, 1.2));
+        bar->setName(ParetoPanel::tr("95% intervals"));
+        axes.attach(bar);
+        hideFromLegend(axes.chart, bar);
+        bar->replace(path);
+    }
+}
 
 // Where the axes end: the hull's area reaches the right edge and the bottom.
 struct PlaneRange {
@@ -156,6 +222,8 @@ void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
             if (p.cost > 0)
                 line->append(p.cost, p.quality);
         axes.attach(line);
+        drawErrorBars(axes, barredCurvePoints(c), pen.color(), QStringLiteral("sweepErrorBar"),
+                      name);
     }
 }
 
@@ -181,6 +249,10 @@ void drawSingleModels(const PlaneAxes& axes, const std::vector<NamedPoint>& mode
     }
 }
 
+BarredPoint barredOf(const ParetoPanel::OperatingPoint& p) {
+    return {{p.costUsd, p.quality}, p.costCi, p.qualityCi};
+}
+
 // A square per router in its curve's colour, named so that a slider move can replace its
 // point without a redraw.
 void drawOperatingPoints(const PlaneAxes& axes,
@@ -204,6 +276,8 @@ void drawOperatingPoints(const PlaneAxes& axes,
         marker->setColor(routerColor(colorIndex));
         marker->setBorderColor(Qt::black);
         marker->append(p.costUsd, p.quality);
+        drawErrorBars(axes, {barredOf(p)}, routerColor(colorIndex).darker(140),
+                      QStringLiteral("operatingPointBar"), p.router);
         axes.attach(marker);
         if (i > 0)
             hideFromLegend(axes.chart, marker);
@@ -236,27 +310,43 @@ void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) 
         stale_ = true;
         return;
     }
-    // Only the slider's markers move: replace their points, keep the rest of the chart.
-    for (QAbstractSeries* s : chart_->series()) {
-        if (s->objectName() != QLatin1String("operatingPoint"))
-            continue;
-        auto* scatter = static_cast<QScatterSeries*>(s);
-        QList<QPointF> replaced;
+    // Only the slider's markers and their error bars move: replace their points, keep the rest
+    // of the chart. Anything that does not match one to one is drawn again.
+    const auto pointOf = [&](const QAbstractSeries* s) -> const OperatingPoint* {
+        const QString router = s->property("router").toString();
+        const OperatingPoint* found = nullptr;
         for (const OperatingPoint& p : operatingPoints_)
-            if (p.router == scatter->property("router").toString() && p.costUsd > 0)
-                replaced.append(QPointF(p.costUsd, p.quality));
-        if (scatter->property("router").toString().isEmpty() || replaced.size() != 1) {
+            if (p.router == router && p.costUsd > 0) {
+                if (found)
+                    return nullptr;
+                found = &p;
+            }
+        return found;
+    };
+    int markers = 0, bars = 0;
+    for (QAbstractSeries* s : chart_->series()) {
+        const bool marker = s->objectName() == QLatin1String("operatingPoint");
+        const bool bar = s->objectName() == QLatin1String("operatingPointBar");
+        if (!marker && !bar)
+            continue;
+        const OperatingPoint* p = pointOf(s);
+        const QList<QPointF> path = p ? errorBarPath(barredOf(*p)) : QList<QPointF>{};
+        if (!p || (bar && path.isEmpty())) {
             redraw();
             return;
         }
-        scatter->replace(replaced);
+        if (marker)
+            static_cast<QScatterSeries*>(s)->replace({QPointF(p->costUsd, p->quality)});
+        else
+            static_cast<QLineSeries*>(s)->replace(path);
+        (marker ? markers : bars) += 1;
     }
-    // series() returns a copy: one list, not two temporaries, for begin() and end().
-    const QList<QAbstractSeries*> series = chart_->series();
-    if (!operatingPoints_.empty() &&
-        std::none_of(series.begin(), series.end(), [](QAbstractSeries* s) {
-            return s->objectName() == QLatin1String("operatingPoint");
-        }))
+    int wantMarkers = 0, wantBars = 0;
+    for (const OperatingPoint& p : operatingPoints_) {
+        wantMarkers += p.costUsd > 0;
+        wantBars += !errorBarPath(barredOf(p)).isEmpty();
+    }
+    if (markers != wantMarkers || bars != wantBars)
         redraw();
 }
 
@@ -286,13 +376,13 @@ void ParetoPanel::redraw() {
     }
     for (const QJsonObject& c : curves) {
         const std::vector<CostQualityPoint> points = curvePoints(c);
-        for (const CostQualityPoint& p : points)
+        for (const BarredPoint& p : barredCurvePoints(c))
             extent.extend(p);
         if (routerOfName(c.value(QStringLiteral("name")).toString()) != upperBound)
             achievable.insert(achievable.end(), points.begin(), points.end());
     }
     for (const OperatingPoint& p : operatingPoints_)
-        extent.extend({p.costUsd, p.quality});
+        extent.extend(barredOf(p));
 
     const PlaneRange range = fitAxes(axes, extent);
     // The shaded hull first, so points and curves draw over it.
@@ -310,40 +400,42 @@ void ParetoPanel::redraw() {
 CsvTable ParetoPanel::table() const {
     CsvTable csv({QStringLiteral("kind"), QStringLiteral("name"), QStringLiteral("quality_weight"),
                   QStringLiteral("cost_weight"), QStringLiteral("latency_weight"),
-                  QStringLiteral("cost_usd"), QStringLiteral("quality")});
+                  QStringLiteral("cost_usd"), QStringLiteral("quality"),
+                  QStringLiteral("cost_usd_ci95_low"), QStringLiteral("cost_usd_ci95_high"),
+                  QStringLiteral("quality_ci95_low"), QStringLiteral("quality_ci95_high")});
+    // The point and its intervals' ends, blank where there are none.
+    const auto figures = [](const BarredPoint& p) {
+        const auto number = [](double v) {
+            return std::isfinite(v) ? CsvTable::number(v) : QString();
+        };
+        return QStringList{number(p.point.cost), number(p.point.quality), number(p.cost.low),
+                           number(p.cost.high),  number(p.quality.low),   number(p.quality.high)};
+    };
     for (const NamedPoint& m : singleModels(results_->sweep))
-        csv.addRow({QStringLiteral("model"),
-                    m.name,
-                    {},
-                    {},
-                    {},
-                    CsvTable::number(m.point.cost),
-                    CsvTable::number(m.point.quality)});
+        csv.addRow(QStringList{QStringLiteral("model"), m.name, {}, {}, {}} +
+                   figures({m.point, {}, {}}));
     const QString upperBound = RouterRegistry::instance().upperBound().name;
     for (const QJsonObject& c : results_->sweepCurves()) {
         const QString name = c.value(QStringLiteral("name")).toString();
+        const std::vector<BarredPoint> barred = barredCurvePoints(c);
+        std::size_t next = 0;
         for (const QJsonValue& v : c.value(QStringLiteral("points")).toArray()) {
             const QJsonObject o = v.toObject();
             if (!o.contains(QStringLiteral("cost_usd")))
                 continue;
             const QJsonObject w = o.value(QStringLiteral("preference")).toObject();
             // The upper bound is a kind of its own, spelled by its name.
-            csv.addRow({routerOfName(name) == upperBound ? upperBound : QStringLiteral("router"),
-                        name, CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
-                        CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
-                        CsvTable::number(w.value(QStringLiteral("latency")).toDouble()),
-                        CsvTable::number(o.value(QStringLiteral("cost_usd")).toDouble()),
-                        CsvTable::number(o.value(QStringLiteral("quality")).toDouble())});
+            csv.addRow(QStringList{
+                           routerOfName(name) == upperBound ? upperBound : QStringLiteral("router"),
+                           name, CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
+                           CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
+                           CsvTable::number(w.value(QStringLiteral("latency")).toDouble())} +
+                       figures(barred[next++]));
         }
     }
     for (const OperatingPoint& p : operatingPoints_)
-        csv.addRow({QStringLiteral("operating_point"),
-                    p.router,
-                    {},
-                    {},
-                    {},
-                    CsvTable::number(p.costUsd),
-                    CsvTable::number(p.quality)});
+        csv.addRow(QStringList{QStringLiteral("operating_point"), p.router, {}, {}, {}} +
+                   figures(barredOf(p)));
     return csv;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "stats/bootstrap.h"
 #include "ui/charts/chart_panel.h"
 
 #include <QJsonArray>
@@ -12,6 +13,8 @@ namespace routerlab {
 // The cost-quality plane: every single model as a labelled point, each router's sweep as a
 // curve (AIQ in the legend), the oracle dashed, the non-dominated hull of the single models
 // and router points shaded, and the operating point the preference slider picks per router.
+// Sweep points and operating points carry error bars on both axes (their 95% intervals) when
+// the result has them.
 class ParetoPanel : public ChartPanel {
     Q_OBJECT
 
@@ -20,6 +23,7 @@ public:
         QString router;
         double costUsd = 0;
         double quality = 0;
+        Interval costCi, qualityCi; // 95%; invalid: no error bar
     };
 
     explicit ParetoPanel(QWidget* parent = nullptr);

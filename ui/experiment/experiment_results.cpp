@@ -6,6 +6,29 @@
 
 namespace routerlab {
 
+void foldSeed(std::vector<double>& mean, std::vector<double>& m2, const std::vector<double>& values,
+              int n) {
+    if (n <= 1 || mean.size() != values.size() || m2.size() != values.size()) {
+        mean = values;
+        m2.assign(values.size(), 0.0);
+        return;
+    }
+    for (std::size_t i = 0; i < mean.size(); ++i) {
+        const double delta = values[i] - mean[i];
+        mean[i] += delta / n;
+        m2[i] += delta * (values[i] - mean[i]);
+    }
+}
+
+void foldSeedMean(std::vector<double>& mean, const std::vector<double>& values, int n) {
+    if (n <= 1 || mean.size() != values.size()) {
+        mean = values;
+        return;
+    }
+    for (std::size_t i = 0; i < mean.size(); ++i)
+        mean[i] += (values[i] - mean[i]) / n;
+}
+
 namespace {
 
 QString runSeparator() {

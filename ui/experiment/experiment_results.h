@@ -27,12 +27,24 @@ struct RouterSeries {
     std::vector<double> cumulativeReward;
     std::vector<double> cumulativeRegret;
     std::vector<double> cumulativeCost;
-    std::vector<double> sessionCost; // USD per session
-    std::vector<float> latency;      // every call of every seed, seconds
+    // Per step, the sum of squared deviations of the seeds' values from their mean (Welford's
+    // M2): the band over seeds around the curve. Empty when unknown.
+    std::vector<double> cumulativeRewardM2;
+    std::vector<double> cumulativeRegretM2;
+    std::vector<double> sessionCost;  // USD per session, mean over seeds
+    std::vector<double> sessionCosts; // USD, every session of every seed: the distribution
+    std::vector<float> latency;       // every call of every seed, seconds
     SelectionTrace selection;
 
     int stepAt(std::size_t i) const { return steps.empty() ? static_cast<int>(i) : steps[i]; }
 };
+
+// Folds seed number `n` (1 for the first) of a per-step series into the running mean and M2
+// (Welford's update). A series of another length than the mean's starts over.
+void foldSeed(std::vector<double>& mean, std::vector<double>& m2, const std::vector<double>& values,
+              int n);
+// The same for the mean alone.
+void foldSeedMean(std::vector<double>& mean, const std::vector<double>& values, int n);
 
 // What every chart reads: the result JSON the CLI prints for the simulate part and for the
 // sweep part (either may be empty), and the per-router series. A live run fills it cell by

@@ -63,14 +63,15 @@ ExperimentWorkbench::ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget*
     connect(runs_, &RunController::finished, this, &ExperimentWorkbench::onRunFinished);
     connect(preferences_, &PreferencePanel::preferenceChanged, evaluator_,
             &OperatingPointEvaluator::request);
-    connect(evaluator_, &OperatingPointEvaluator::evaluated, this,
-            [this](const OperatingPoints& points) {
-                preferences_->showPoints(points);
-                std::vector<ParetoPanel::OperatingPoint> marks;
-                for (const RouterOperatingPoint& p : points.routers)
-                    marks.push_back({p.router, p.meanCostUsd, p.meanQuality});
-                pareto_->setOperatingPoints(marks);
-            });
+    connect(
+        evaluator_, &OperatingPointEvaluator::evaluated, this,
+        [this](const OperatingPoints& points) {
+            preferences_->showPoints(points);
+            std::vector<ParetoPanel::OperatingPoint> marks;
+            for (const RouterOperatingPoint& p : points.routers)
+                marks.push_back({p.router, p.meanCostUsd, p.meanQuality, p.costCi, p.qualityCi});
+            pareto_->setOperatingPoints(marks);
+        });
 }
 
 ExperimentWorkbench::~ExperimentWorkbench() = default;

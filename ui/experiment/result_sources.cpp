@@ -38,6 +38,49 @@ QString preferenceKey(const QJsonObject& w) {
         .toString();
 }
 
+// Each router's stored (down-sampled) cumulative series, folded over every stored seed into a
+// mean and a spread, and its sessions' costs from every seed's summary.
+std::vector<RouterSeries> storedSeries(WorkspaceStore& store, const std::vector<RunRecord>& runs,
+                                       const std::vector<Cell>& cells, qsizetype asked) {
+    std::map<QString, int> order;
+    for (const Cell& c : cells)
+        order.emplace(c.router.toString(), static_cast<int>(order.size()));
+    std::vector<RouterSeries> out;
+    for (const RunRecord& r : runs) {
+        std::vector<double> reward = store.series(r.id, QStringLiteral("cumulative_reward"));
+        std::vector<double> regret = store.series(r.id, QStringLiteral("cumulative_regret"));
+        std::vector<int> steps;
+        for (const double step : store.series(r.id, QStringLiteral("cumulative_regret.step")))
+            steps.push_back(static_cast<int>(step));
+        if (steps.size() != regret.size() || reward.size() != regret.size())
+            continue; // damaged series: leave the run out of the charts
+        auto s = std::find_if(out.begin(), out.end(),
+                              [&](const RouterSeries& o) { return o.name == r.router; });
+        if (s == out.end()) {
+            RouterSeries fresh;
+            fresh.name = r.router;
+            const auto at = order.find(r.router);
+            fresh.reference = at != order.end() && at->second >= asked;
+            fresh.steps = steps;
+            s = out.insert(out.end(), std::move(fresh));
+        } else if (s->steps != steps) {
+            continue; // sampled at other steps (another run length): cannot be averaged
+        }
+        const int n = ++s->seeds;
+        foldSeed(s->cumulativeReward, s->cumulativeRewardM2, reward, n);
+        foldSeed(s->cumulativeRegret, s->cumulativeRegretM2, regret, n);
+        std::vector<double> sessionCost;
+        for (const QJsonValue& v : QJsonDocument::fromJson(r.summaryJson)
+                                       .object()
+                                       .value(QStringLiteral("session_cost_usd"))
+                                       .toArray())
+            sessionCost.push_back(v.toDouble());
+        foldSeedMean(s->sessionCost, sessionCost, n);
+        s->sessionCosts.insert(s->sessionCosts.end(), sessionCost.begin(), sessionCost.end());
+    }
+    return out;
+}
+
 } // namespace
 
 bool readResultFile(const QString& path, ExperimentResults& out, QString& error) {
@@ -171,31 +214,9 @@ ExperimentResults readStoredExperiment(WorkspaceStore& store, const ExperimentRe
     (command == QLatin1String("sweep") ? results.sweep : results.simulate) =
         buildResult(context, summaries);
 
-    if (command != QLatin1String("sweep")) {
-        const int asked =
-            static_cast<int>(config.value(QStringLiteral("routers")).toArray().size());
-        std::map<QString, int> order;
-        for (const Cell& c : cells)
-            order.emplace(c.router.toString(), static_cast<int>(order.size()));
-        for (const RunRecord& r : runs) {
-            if (std::any_of(results.series.begin(), results.series.end(),
-                            [&](const RouterSeries& s) { return s.name == r.router; }))
-                continue; // the first stored seed stands for the router
-            RouterSeries s;
-            s.name = r.router;
-            s.seeds = 1;
-            const auto at = order.find(r.router);
-            s.reference = at != order.end() && at->second >= asked;
-            s.cumulativeReward = store.series(r.id, QStringLiteral("cumulative_reward"));
-            s.cumulativeRegret = store.series(r.id, QStringLiteral("cumulative_regret"));
-            for (const double step : store.series(r.id, QStringLiteral("cumulative_regret.step")))
-                s.steps.push_back(static_cast<int>(step));
-            if (s.steps.size() != s.cumulativeRegret.size() ||
-                s.cumulativeReward.size() != s.cumulativeRegret.size())
-                continue; // damaged series: leave the router out of the charts
-            results.series.push_back(std::move(s));
-        }
-    }
+    if (command != QLatin1String("sweep"))
+        results.series = storedSeries(store, runs, cells,
+                                      config.value(QStringLiteral("routers")).toArray().size());
     return results;
 }
 

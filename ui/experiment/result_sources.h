@@ -11,7 +11,8 @@ namespace routerlab {
 bool readResultFile(const QString& path, ExperimentResults& out, QString& error);
 
 // The stored experiment's runs folded back into result JSONs through core's buildResult, and
-// each router's stored (down-sampled) cumulative series from its first seed. With
+// each router's stored (down-sampled) cumulative series, averaged over every stored seed with
+// their spread (the band over seeds), and its sessions' costs. With
 // `onlyRun` > 0, that run alone. Throws what the store throws (InputError, SqliteError).
 ExperimentResults readStoredExperiment(WorkspaceStore& store, const ExperimentRecord& experiment,
                                        qint64 onlyRun = 0);

@@ -2,21 +2,6 @@
 
 namespace routerlab {
 
-namespace {
-
-// mean += (x - mean) / n, element-wise; the first seed is taken as it is.
-template <typename T>
-void foldMean(std::vector<double>& mean, const std::vector<T>& values, int n) {
-    if (n == 1 || mean.size() != values.size()) {
-        mean.assign(values.begin(), values.end());
-        return;
-    }
-    for (std::size_t i = 0; i < mean.size(); ++i)
-        mean[i] += (static_cast<double>(values[i]) - mean[i]) / n;
-}
-
-} // namespace
-
 ResultsAccumulator::ResultsAccumulator(std::shared_ptr<const PreparedExperiment> prepared,
                                        const QString& title)
     : prepared_(std::move(prepared)) {
@@ -55,10 +40,12 @@ void ResultsAccumulator::add(CellDigest digest) {
 
 void ResultsAccumulator::addToSeries(RouterSeries& series, CellDigest& digest) {
     const int n = ++series.seeds;
-    foldMean(series.cumulativeReward, digest.cumulativeReward, n);
-    foldMean(series.cumulativeRegret, digest.cumulativeRegret, n);
-    foldMean(series.cumulativeCost, digest.cumulativeCost, n);
-    foldMean(series.sessionCost, digest.summary.sessionCostUsd, n);
+    foldSeed(series.cumulativeReward, series.cumulativeRewardM2, digest.cumulativeReward, n);
+    foldSeed(series.cumulativeRegret, series.cumulativeRegretM2, digest.cumulativeRegret, n);
+    foldSeedMean(series.cumulativeCost, digest.cumulativeCost, n);
+    foldSeedMean(series.sessionCost, digest.summary.sessionCostUsd, n);
+    series.sessionCosts.insert(series.sessionCosts.end(), digest.summary.sessionCostUsd.begin(),
+                               digest.summary.sessionCostUsd.end());
     series.latency.insert(series.latency.end(), digest.latency.begin(), digest.latency.end());
     if (!digest.selection.steps.empty())
         series.selection = std::move(digest.selection);

@@ -1,6 +1,7 @@
 #include "ui/tradeoff/operating_point_evaluator.h"
 
 #include "routers/router_registry.h"
+#include "ui/charts/interval_text.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -10,6 +11,10 @@
 namespace routerlab {
 
 namespace {
+
+// The slider asks for an evaluation many times a second: fewer resamples than a run's
+// thousand keep each one short, and 400 still place the 95% bounds within a few percent.
+const BootstrapOptions kOperatingPointBootstrap{400, 1};
 
 RouterOperatingPoint nearestSweepPoint(const QString& name, const Preference& preference,
                                        const QJsonObject& sweep) {
@@ -34,6 +39,8 @@ RouterOperatingPoint nearestSweepPoint(const QString& name, const Preference& pr
                 best = distance;
                 out.meanQuality = p.value(QStringLiteral("quality")).toDouble();
                 out.meanCostUsd = p.value(QStringLiteral("cost_usd")).toDouble();
+                out.qualityCi = intervalOf(p, QStringLiteral("quality"));
+                out.costCi = intervalOf(p, QStringLiteral("cost_usd"));
             }
         }
     }
@@ -64,6 +71,10 @@ OperatingPoints evaluateOperatingPoints(const PreparedExperiment& prepared,
         p.meanQuality = result.summary.meanQuality;
         p.meanCostUsd = result.summary.meanCostUsd;
         p.p95LatencyS = result.summary.p95LatencyS;
+        p.qualityCi = meanInterval({result.log.quality.begin(), result.log.quality.end()},
+                                   kOperatingPointBootstrap);
+        p.costCi = meanInterval({result.log.cost.begin(), result.log.cost.end()},
+                                kOperatingPointBootstrap);
         p.share = result.summary.selectionShare;
         out.routers.push_back(std::move(p));
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "stats/bootstrap.h"
 #include "ui/experiment/prepared_experiment.h"
 
 #include <QFutureWatcher>
@@ -20,6 +21,9 @@ struct RouterOperatingPoint {
     double meanQuality = 0;
     double meanCostUsd = 0;
     double p95LatencyS = 0;
+    // 95% intervals: of the mean over the prompts (meanInterval) when evaluated, the sweep
+    // point's own when taken from the sweep; invalid when unknown.
+    Interval qualityCi, costCi;
     std::vector<double> share; // per model; empty when unknown
 };
 

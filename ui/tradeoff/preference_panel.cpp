@@ -1,6 +1,7 @@
 #include "ui/tradeoff/preference_panel.h"
 
 #include "ui/charts/chart_panel.h"
+#include "ui/charts/interval_text.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -62,7 +63,11 @@ PreferencePanel::PreferencePanel(QWidget* parent)
     table_->setObjectName(QStringLiteral("operatingPointTable"));
     table_->setHorizontalHeaderLabels(
         {tr("Router"), tr("$ / 1k"), tr("Quality"), tr("p95 s"), tr("Model mix")});
-    table_->horizontalHeaderItem(CostColumn)->setToolTip(tr("Expected USD per 1,000 queries"));
+    table_->horizontalHeaderItem(CostColumn)
+        ->setToolTip(tr("Expected USD per 1,000 queries [95% interval]"));
+    table_->horizontalHeaderItem(QualityColumn)
+        ->setToolTip(tr("Mean quality [95% interval of the mean over the test prompts, or of "
+                        "the sweep point]"));
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -133,19 +138,19 @@ void PreferencePanel::showPoints(const OperatingPoints& points) {
     table_->setRowCount(static_cast<int>(points.routers.size()));
     for (int r = 0; r < static_cast<int>(points.routers.size()); ++r) {
         const RouterOperatingPoint& p = points.routers[static_cast<std::size_t>(r)];
-        auto* name = cell(p.evaluated ? p.router : tr("%1 (sweep)").arg(p.router), false);
+        // "(sweep)" under the name: the dock is narrow.
+        auto* name = cell(p.evaluated ? p.router : tr("%1\n(sweep)").arg(p.router), false);
         name->setToolTip(p.evaluated ? tr("Evaluated at this preference on the test prompts, "
                                           "without re-training.")
                                      : tr("Learns online from the run: shown at the nearest "
                                           "point of its sweep."));
         table_->setItem(r, RouterColumn, name);
+        // The interval on a line of its own: the dock is narrow.
+        const QString newline = QStringLiteral("\n");
         table_->setItem(r, CostColumn,
-                        cell(std::isfinite(p.meanCostUsd)
-                                 ? QString::number(p.meanCostUsd * 1000, 'g', 3)
-                                 : QStringLiteral("–")));
+                        cell(withInterval(p.meanCostUsd, p.costCi, 'g', 3, 1000, newline)));
         table_->setItem(r, QualityColumn,
-                        cell(std::isfinite(p.meanQuality) ? QString::number(p.meanQuality, 'f', 3)
-                                                          : QStringLiteral("–")));
+                        cell(withInterval(p.meanQuality, p.qualityCi, 'f', 3, 1.0, newline)));
         table_->setItem(
             r, P95Column,
             cell(p.evaluated ? QString::number(p.p95LatencyS, 'f', 2) : QStringLiteral("–")));

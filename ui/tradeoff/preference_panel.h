@@ -13,7 +13,7 @@ namespace routerlab {
 
 // The trade-off dock: a quality <-> cost slider and a latency-weight slider. Each move asks
 // for the routers' operating points at the new preference and shows, per router, the expected
-// cost per 1,000 queries, quality, p95 latency and the model mix.
+// cost per 1,000 queries and quality, each with its 95% interval, p95 latency and the model mix.
 class PreferencePanel : public QWidget {
     Q_OBJECT
 
