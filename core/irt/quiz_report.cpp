@@ -39,6 +39,57 @@ BudgetPoint pointOf(int budget, const QuizOutcome& quiz) {
     return point;
 }
 
+// The means over a budget's draws, with their intervals.
+BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
+                          const BootstrapOptions& bootstrap) {
+    BudgetPoint point;
+    point.budget = drawn.front().budget;
+    point.draws = int(drawn.size());
+    point.reward = point.recovery = point.predictionRecovery = 0;
+    for (const BudgetPoint& d : drawn) {
+        point.rewardDraws.push_back(d.reward);
+        point.recoveryDraws.push_back(d.recovery);
+        point.predictionRecoveryDraws.push_back(d.predictionRecovery);
+        point.reward += d.reward / point.draws;
+        point.recovery += d.recovery / point.draws;
+        point.predictionRecovery += d.predictionRecovery / point.draws;
+        point.identitySd += d.identitySd / point.draws;
+    }
+    point.rewardCi95 = drawInterval(point.rewardDraws, bootstrap);
+    point.recoveryCi95 = drawInterval(point.recoveryDraws, bootstrap);
+    point.predictionRecoveryCi95 = drawInterval(point.predictionRecoveryDraws, bootstrap);
+    return point;
+}
+
+// The curve of a model with records: every budget quizzed with each draw's seed, the draws on
+// worker threads (the study is only read), the chosen budget's first draw the report's quiz.
+std::vector<BudgetPoint> drawnCurve(const QuizStudy& study, const Dataset& dataset,
+                                    const std::vector<int>& budgets, const QuizReport& report,
+                                    const std::function<void()>& beforeEachPoint,
+                                    const QuizDrawOptions& options) {
+    const int draws = int(report.drawSeeds.size());
+    std::vector<std::vector<BudgetPoint>> drawn(budgets.size(), std::vector<BudgetPoint>(draws));
+    runQuizTasks(int(budgets.size()) * draws, options.threads, [&](int task) {
+        const std::size_t b = std::size_t(task / draws);
+        const int d = task % draws;
+        const int k = budgets[b];
+        if (k == budgets.back() && d == 0) {
+            drawn[b][0] = pointOf(k, report.outcome);
+            return;
+        }
+        if (beforeEachPoint)
+            beforeEachPoint();
+        const QuizOutcome quiz = study.quiz(
+            k, dataset.promptCategory, [&](int row) { return study.recordedAnswer(row); },
+            report.drawSeeds[d]);
+        drawn[b][std::size_t(d)] = pointOf(k, quiz);
+    });
+    std::vector<BudgetPoint> curve;
+    for (const std::vector<BudgetPoint>& points : drawn)
+        curve.push_back(meanOverDraws(points, options.bootstrap));
+    return curve;
+}
+
 // A shorter quiz of a model without records: its identity from the first k answers.
 BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
     std::vector<std::pair<int, float>> answers;
@@ -116,15 +167,33 @@ QJsonArray stepsJson(const std::vector<QuizStep>& steps, const Dataset& dataset)
     return out;
 }
 
+QJsonValue toJson(const Interval& interval) {
+    return interval.valid() ? QJsonValue(QJsonArray{interval.low, interval.high}) : QJsonValue();
+}
+
+QJsonArray toJson(const std::vector<double>& values) {
+    QJsonArray a;
+    for (const double x : values)
+        a.append(orNull(x));
+    return a;
+}
+
 QJsonArray curveJson(const std::vector<BudgetPoint>& curve) {
     QJsonArray out;
     for (const BudgetPoint& p : curve)
-        out.append(
-            QJsonObject{{QStringLiteral("budget"), p.budget},
-                        {QStringLiteral("mean_reward"), orNull(p.reward)},
-                        {QStringLiteral("recovery"), orNull(p.recovery)},
-                        {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
-                        {QStringLiteral("identity_sd"), p.identitySd}});
+        out.append(QJsonObject{
+            {QStringLiteral("budget"), p.budget},
+            {QStringLiteral("draws"), p.draws},
+            {QStringLiteral("mean_reward"), orNull(p.reward)},
+            {QStringLiteral("mean_reward_ci95"), toJson(p.rewardCi95)},
+            {QStringLiteral("mean_reward_draws"), toJson(p.rewardDraws)},
+            {QStringLiteral("recovery"), orNull(p.recovery)},
+            {QStringLiteral("recovery_ci95"), toJson(p.recoveryCi95)},
+            {QStringLiteral("recovery_draws"), toJson(p.recoveryDraws)},
+            {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
+            {QStringLiteral("prediction_recovery_ci95"), toJson(p.predictionRecoveryCi95)},
+            {QStringLiteral("prediction_recovery_draws"), toJson(p.predictionRecoveryDraws)},
+            {QStringLiteral("identity_sd"), p.identitySd}});
     return out;
 }
 
@@ -148,6 +217,11 @@ void insertQuiz(const QuizReport& report, const Dataset& dataset, QJsonObject& j
     json.insert(QStringLiteral("prediction_recovery"), orNull(quiz.predictionRecovery));
     json.insert(QStringLiteral("predicted_quality_per_category"), categories);
     json.insert(QStringLiteral("budget_curve"), curveJson(report.curve));
+    // Seeds as text: JSON numbers lose 64-bit integers.
+    QJsonArray seeds;
+    for (const std::uint64_t seed : report.drawSeeds)
+        seeds.append(QString::number(seed));
+    json.insert(QStringLiteral("draw_seeds"), seeds);
 }
 
 // What the quiz is judged between: routing without the model and with its full-data identity.
@@ -183,23 +257,28 @@ std::vector<int> curveBudgets(int budget) {
 
 QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
                            const std::vector<int>& budgets, const std::function<float(int)>& answer,
-                           std::uint64_t seed, const std::function<void()>& beforeEachPoint) {
+                           std::uint64_t seed, const std::function<void()>& beforeEachPoint,
+                           const QuizDrawOptions& draws) {
     QuizReport report;
     const int chosen = budgets.back();
+    if (beforeEachPoint)
+        beforeEachPoint();
     report.outcome = study.quiz(chosen, dataset.promptCategory, answer, seed);
     report.priorSd = rootMeanVariance(study.prior().covariance.diagonal());
-    for (const int k : budgets) {
-        if (beforeEachPoint)
-            beforeEachPoint();
-        if (k == chosen)
-            report.curve.push_back(pointOf(k, report.outcome));
-        else if (study.hasRecords())
-            report.curve.push_back(
-                pointOf(k, study.quiz(
-                               k, dataset.promptCategory,
-                               [&](int row) { return study.recordedAnswer(row); }, seed)));
-        else
-            report.curve.push_back(prefixPoint(k, study, report.outcome));
+    if (study.hasRecords()) {
+        const int count = std::max(1, draws.draws);
+        for (int d = 0; d < count; ++d)
+            report.drawSeeds.push_back(quizDrawSeed(seed, d));
+        report.curve = drawnCurve(study, dataset, budgets, report, beforeEachPoint, draws);
+    } else {
+        report.drawSeeds = {seed};
+        for (const int k : budgets) {
+            if (beforeEachPoint)
+                beforeEachPoint();
+            const BudgetPoint point =
+                k == chosen ? pointOf(k, report.outcome) : prefixPoint(k, study, report.outcome);
+            report.curve.push_back(meanOverDraws({point}, draws.bootstrap));
+        }
     }
     addCategoryQuality(study, dataset, report);
     return report;
