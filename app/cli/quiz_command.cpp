@@ -60,21 +60,6 @@ QuizArguments readQuizArguments(const QCommandLineParser& p) {
     return q;
 }
 
-// A whole percentage; "0", not "-0", for a fraction just below zero.
-QString percent(double fraction) {
-    return QStringLiteral("%1%").arg(std::round(100 * fraction) + 0.0, 0, 'f', 0);
-}
-
-// "53% [41%, 66%]"; the interval only when there is one.
-QString percentWithInterval(double fraction, const Interval& interval) {
-    if (std::isnan(fraction))
-        return QStringLiteral("n/a");
-    if (!interval.valid())
-        return percent(fraction);
-    return QStringLiteral("%1 [%2, %3]")
-        .arg(percent(fraction), percent(interval.low), percent(interval.high));
-}
-
 void printRouting(QTextStream& out, const QString& label, const QString& name,
                   const QuizRouting& f) {
     out << QStringLiteral("%1 reward %2  quality %3  cost $%4  %5 share %6%\n")

@@ -49,6 +49,19 @@ Interval drawInterval(const std::vector<double>& values, const BootstrapOptions&
     return bootstrapMean(values, options);
 }
 
+QString percentWithInterval(double fraction, const Interval& interval) {
+    // "0%", not "-0%", for a fraction just below zero.
+    auto percent = [](double f) {
+        return QStringLiteral("%1%").arg(std::round(100 * f) + 0.0, 0, 'f', 0);
+    };
+    if (std::isnan(fraction))
+        return QStringLiteral("n/a");
+    if (!interval.valid())
+        return percent(fraction);
+    return QStringLiteral("%1 [%2, %3]")
+        .arg(percent(fraction), percent(interval.low), percent(interval.high));
+}
+
 void runQuizTasks(int count, int threads, const std::function<void(int)>& task) {
     std::atomic<int> next{0};
     std::atomic_bool failed{false};

@@ -2,6 +2,7 @@
 
 #include "stats/bootstrap.h"
 
+#include <QString>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -23,6 +24,10 @@ std::uint64_t quizDrawSeed(std::uint64_t seed, int draw);
 // The 95% percentile-bootstrap interval of the mean over the draws' values; invalid for fewer
 // than two values or when any is NaN (a recovery with no gain to recover).
 Interval drawInterval(const std::vector<double>& values, const BootstrapOptions& options);
+
+// "53% [41%, 66%]": a fraction as a whole percentage with its interval when it has one; "n/a"
+// for NaN. The quiz command and the wizard print recoveries alike.
+QString percentWithInterval(double fraction, const Interval& interval);
 
 // Runs task(i) for every i in [0, count) on up to `threads` threads, this one among them. Once
 // a task throws no new one starts; the first exception is rethrown after all have stopped.

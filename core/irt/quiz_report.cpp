@@ -50,11 +50,16 @@ BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
         point.rewardDraws.push_back(d.reward);
         point.recoveryDraws.push_back(d.recovery);
         point.predictionRecoveryDraws.push_back(d.predictionRecovery);
-        point.reward += d.reward / point.draws;
-        point.recovery += d.recovery / point.draws;
-        point.predictionRecovery += d.predictionRecovery / point.draws;
-        point.identitySd += d.identitySd / point.draws;
+        point.reward += d.reward;
+        point.recovery += d.recovery;
+        point.predictionRecovery += d.predictionRecovery;
+        point.identitySd += d.identitySd;
     }
+    // Sums over n, as the bootstrap's resampled means are: equal draws give the draw itself.
+    point.reward /= point.draws;
+    point.recovery /= point.draws;
+    point.predictionRecovery /= point.draws;
+    point.identitySd /= point.draws;
     point.rewardCi95 = drawInterval(point.rewardDraws, bootstrap);
     point.recoveryCi95 = drawInterval(point.recoveryDraws, bootstrap);
     point.predictionRecoveryCi95 = drawInterval(point.predictionRecoveryDraws, bootstrap);
