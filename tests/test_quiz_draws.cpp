@@ -138,20 +138,28 @@ private slots:
         QCOMPARE(r.curve.back().predictionRecoveryDraws.front(), r.outcome.predictionRecovery);
     }
 
-    // Draw d is the quiz of seed quizDrawSeed(seed, d): other seeds ask other prompts.
+    // Draw d is the quiz of seed quizDrawSeed(seed, d), at every budget (a smaller budget is
+    // judged on the first answers of the largest, which its own quiz would ask): other seeds ask
+    // other prompts.
     void drawsAskDifferentPrompts() {
         constexpr int kDraws = 10, kBudget = 20;
-        const QuizReport r = report({kBudget}, kDraws);
-        const BudgetPoint& point = r.curve.front();
+        const std::vector<int> budgets{7, kBudget};
+        const QuizReport r = report(budgets, kDraws);
+        const BudgetPoint& point = r.curve.back();
         std::vector<std::set<int>> asked;
         for (int d = 0; d < kDraws; ++d) {
             QCOMPARE(r.drawSeeds[std::size_t(d)], quizDrawSeed(1, d));
-            const QuizOutcome quiz = study_->quiz(
-                kBudget, sample_.dataset.promptCategory,
-                [&](int row) { return study_->recordedAnswer(row); }, r.drawSeeds[std::size_t(d)]);
-            QCOMPARE(point.predictionRecoveryDraws[std::size_t(d)], quiz.predictionRecovery);
-            QCOMPARE(point.rewardDraws[std::size_t(d)], quiz.routing.reward);
-            asked.push_back(rowsAsked(quiz));
+            for (std::size_t b = 0; b < budgets.size(); ++b) {
+                const QuizOutcome quiz = study_->quiz(
+                    budgets[b], sample_.dataset.promptCategory,
+                    [&](int row) { return study_->recordedAnswer(row); },
+                    r.drawSeeds[std::size_t(d)]);
+                QCOMPARE(r.curve[b].predictionRecoveryDraws[std::size_t(d)],
+                         quiz.predictionRecovery);
+                QCOMPARE(r.curve[b].rewardDraws[std::size_t(d)], quiz.routing.reward);
+                if (budgets[b] == kBudget)
+                    asked.push_back(rowsAsked(quiz));
+            }
             QCOMPARE(asked.back().size(), std::size_t(kBudget));
         }
         for (int a = 0; a < kDraws; ++a)

@@ -66,28 +66,49 @@ BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
     return point;
 }
 
-// The curve of a model with records: every budget quizzed with each draw's seed, the draws on
-// worker threads (the study is only read), the chosen budget's first draw the report's quiz.
+// The identity of a quiz's first `budget` answers: what the quiz of that budget with the same
+// seed places, since each round's draw and posterior depend only on the rounds before it.
+Identity prefixIdentity(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
+    std::vector<std::pair<int, float>> answers;
+    for (const QuizStep& step : quiz.steps)
+        answers.emplace_back(step.row, step.answer);
+    answers.resize(std::min<std::size_t>(std::size_t(budget), answers.size()));
+    return fitIdentity(study.items(), answers, study.prior()).diagonal();
+}
+
+// The curve of a model with records: each draw one quiz of the largest budget (the chosen
+// budget's first draw is the report's quiz), each smaller budget judged on its first answers.
+// The draws run on worker threads; the study is only read.
 std::vector<BudgetPoint> drawnCurve(const QuizStudy& study, const Dataset& dataset,
                                     const std::vector<int>& budgets, const QuizReport& report,
                                     const std::function<void()>& beforeEachPoint,
                                     const QuizDrawOptions& options) {
     const int draws = int(report.drawSeeds.size());
+    const int largest = *std::max_element(budgets.begin(), budgets.end());
+    const bool reuseFirst = budgets.back() == largest;
     std::vector<std::vector<BudgetPoint>> drawn(budgets.size(), std::vector<BudgetPoint>(draws));
-    runQuizTasks(int(budgets.size()) * draws, options.threads, [&](int task) {
-        const std::size_t b = std::size_t(task / draws);
-        const int d = task % draws;
-        const int k = budgets[b];
-        if (k == budgets.back() && d == 0) {
-            drawn[b][0] = pointOf(k, report.outcome);
-            return;
+    runQuizTasks(draws, options.threads, [&](int d) {
+        QuizOutcome longest;
+        if (d == 0 && reuseFirst) {
+            longest = report.outcome;
+        } else {
+            if (beforeEachPoint)
+                beforeEachPoint();
+            longest = study.quiz(
+                largest, dataset.promptCategory, [&](int row) { return study.recordedAnswer(row); },
+                report.drawSeeds[d]);
         }
-        if (beforeEachPoint)
-            beforeEachPoint();
-        const QuizOutcome quiz = study.quiz(
-            k, dataset.promptCategory, [&](int row) { return study.recordedAnswer(row); },
-            report.drawSeeds[d]);
-        drawn[b][std::size_t(d)] = pointOf(k, quiz);
+        for (std::size_t b = 0; b < budgets.size(); ++b) {
+            const int k = budgets[b];
+            if (k == largest) {
+                drawn[b][std::size_t(d)] = pointOf(k, longest);
+                continue;
+            }
+            const std::size_t asked = std::min<std::size_t>(std::size_t(k), longest.steps.size());
+            std::vector<QuizStep> prefix(longest.steps.begin(), longest.steps.begin() + asked);
+            drawn[b][std::size_t(d)] =
+                pointOf(k, study.judge(std::move(prefix), prefixIdentity(k, study, longest)));
+        }
     });
     std::vector<BudgetPoint> curve;
     for (const std::vector<BudgetPoint>& points : drawn)
@@ -97,16 +118,10 @@ std::vector<BudgetPoint> drawnCurve(const QuizStudy& study, const Dataset& datas
 
 // A shorter quiz of a model without records: its identity from the first k answers.
 BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
-    std::vector<std::pair<int, float>> answers;
-    for (const QuizStep& step : quiz.steps)
-        answers.emplace_back(step.row, step.answer);
-    const std::vector<std::pair<int, float>> prefix(
-        answers.begin(), answers.begin() + std::min<std::size_t>(budget, answers.size()));
-    const Identity fitted = fitIdentity(study.items(), prefix, study.prior()).diagonal();
     BudgetPoint point;
     point.budget = budget;
     point.reward = point.recovery = point.predictionRecovery = kUnknown;
-    point.identitySd = rootMeanVariance(fitted.variance);
+    point.identitySd = rootMeanVariance(prefixIdentity(budget, study, quiz).variance);
     return point;
 }
 
