@@ -35,3 +35,14 @@ target_compile_definitions(test_gui_quiz PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_quiz test_gui_quiz LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Runs side by side: runs of routerlab-cli (a workspace, result files) and of the window
+# overlaid on every page, with the Runs page's configuration and metric differences.
+add_executable(test_gui_overlay test_gui_overlay.cpp)
+target_link_libraries(test_gui_overlay PRIVATE routerlab_ui Qt6::Test)
+add_dependencies(test_gui_overlay routerlab-cli)
+target_compile_definitions(test_gui_overlay PRIVATE
+  ROUTERLAB_CLI_PATH="$<TARGET_FILE:routerlab-cli>"
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_overlay test_gui_overlay LABEL gui TIMEOUT 300
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -421,6 +421,124 @@ private slots:
         QVERIFY(unknown.err.contains("gpt-4o-mini"));
     }
 
+    // Every figure of every row carries an interval around it; the sweep's points and AIQ too.
+    void simulateIntervals_data() {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<bool>("intervals");
+        QTest::newRow("default bootstrap") << QStringList() << true;
+        QTest::newRow("bootstrap off")
+            << QStringList{QStringLiteral("--bootstrap"), QStringLiteral("0")} << false;
+    }
+    void simulateIntervals() {
+        QFETCH(QStringList, extra);
+        QFETCH(bool, intervals);
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QStringList args = QStringList{QStringLiteral("simulate"),
+                                             QStringLiteral("--dataset"),
+                                             sample.filePath(QStringLiteral("sample.csv")),
+                                             QStringLiteral("--pool"),
+                                             sample.filePath(QStringLiteral("sample.pool.json")),
+                                             QStringLiteral("--router"),
+                                             QStringLiteral("barp"),
+                                             QStringLiteral("--router"),
+                                             QStringLiteral("pickllm-q"),
+                                             QStringLiteral("--preference"),
+                                             QStringLiteral("quality=0.7,cost=0.3"),
+                                             QStringLiteral("--seeds"),
+                                             QStringLiteral("2"),
+                                             QStringLiteral("--json")} +
+                                 extra;
+        const Run r = cli(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        std::vector<QJsonObject> rows;
+        for (const QJsonValue v : j.value("routers").toArray())
+            rows.push_back(v.toObject());
+        for (const char* reference : {"oracle", "random", "best_single"})
+            rows.push_back(j.value(reference).toObject());
+        QCOMPARE(rows.size(), std::size_t{5});
+        for (const QJsonObject& row : rows)
+            for (const char* field :
+                 {"mean_quality", "mean_reward", "mean_cost_usd", "total_cost_usd",
+                  "mean_latency_s", "regret", "convergence_step"}) {
+                const QString key = QString::fromLatin1(field) + QStringLiteral("_ci95");
+                const QString where = row.value("name").toString() + QLatin1Char(' ') + key;
+                QCOMPARE(row.contains(key), intervals);
+                if (!intervals)
+                    continue;
+                const QJsonArray ci = row.value(key).toArray();
+                const double value = row.value(QLatin1String(field)).toDouble();
+                QVERIFY2(ci.size() == 2 && ci[0].toDouble() <= value + 1e-9 &&
+                             value <= ci[1].toDouble() + 1e-9,
+                         qPrintable(where));
+            }
+        QCOMPARE(j.contains("leaders"), intervals);
+        if (!intervals)
+            return;
+        // The learned routers are not one another's equal on every figure of the sample.
+        const QJsonObject reward = j.value("leaders").toObject().value("mean_reward").toObject();
+        QCOMPARE(reward.value("router").toString(), QStringLiteral("barp"));
+        QVERIFY(reward.value("p_value").toDouble() > 0);
+        QCOMPARE(reward.value("significant").toBool(), reward.value("p_value").toDouble() < 0.05);
+        // Deterministic: the same command prints the same bytes.
+        QCOMPARE(cli(args).out, r.out);
+    }
+
+    void simulateCompare_data() {
+        QTest::addColumn<QString>("pair");
+        QTest::addColumn<int>("code");
+        QTest::newRow("two routers") << "pickllm-q:alpha=0.2,epsilon=0.1,barp" << 0;
+        QTest::newRow("router and reference") << "barp,best-single" << 0;
+        QTest::newRow("unknown router") << "barp,linucb" << 2;
+        QTest::newRow("one name") << "barp" << 2;
+        QTest::newRow("the same twice") << "barp,barp" << 2;
+    }
+    void simulateCompare() {
+        QFETCH(QString, pair);
+        QFETCH(int, code);
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const Run r =
+            cli({QStringLiteral("simulate"), QStringLiteral("--dataset"),
+                 sample.filePath(QStringLiteral("sample.csv")), QStringLiteral("--pool"),
+                 sample.filePath(QStringLiteral("sample.pool.json")), QStringLiteral("--router"),
+                 QStringLiteral("barp"), QStringLiteral("--router"),
+                 QStringLiteral("pickllm-q:alpha=0.2,epsilon=0.1"), QStringLiteral("--seeds"),
+                 QStringLiteral("1"), QStringLiteral("--compare"), pair, QStringLiteral("--json")});
+        QCOMPARE(r.code, code);
+        if (code != 0) {
+            QVERIFY2(r.err.contains("--compare") && r.out.isEmpty(), r.err.constData());
+            return;
+        }
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject comparison = j.value("comparison").toObject();
+        const QString a = comparison.value("a").toString();
+        const QString b = comparison.value("b").toString();
+        auto rowOf = [&](const QString& name) {
+            for (const QJsonValue v : j.value("routers").toArray())
+                if (v.toObject().value("name").toString() == name)
+                    return v.toObject();
+            return j.value(QString(name).replace(QLatin1Char('-'), QLatin1Char('_'))).toObject();
+        };
+        QVERIFY(!rowOf(a).isEmpty() && !rowOf(b).isEmpty());
+        const QJsonObject metrics = comparison.value("metrics").toObject();
+        for (const char* field :
+             {"mean_reward", "mean_quality", "mean_cost_usd", "mean_latency_s", "regret"}) {
+            const QJsonObject m = metrics.value(QLatin1String(field)).toObject();
+            const double difference = rowOf(a).value(QLatin1String(field)).toDouble() -
+                                      rowOf(b).value(QLatin1String(field)).toDouble();
+            QVERIFY2(closeTo(m.value("difference").toDouble(), difference, 1e-12), field);
+            const QJsonArray ci = m.value("ci95").toArray();
+            QVERIFY2(ci.size() == 2 && ci[0].toDouble() <= difference &&
+                         difference <= ci[1].toDouble(),
+                     field);
+            const double p = m.value("p_value").toDouble();
+            QVERIFY2(p > 0 && p <= 1, field);
+            // An interval that leaves out zero and a p-value under 5% say the same thing.
+            const bool excludesZero = ci[0].toDouble() > 0 || ci[1].toDouble() < 0;
+            QVERIFY2(excludesZero == (p < 0.05) || std::abs(p - 0.05) < 0.01, field);
+        }
+    }
+
     void sweepJson() {
         const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
         const Run r =

@@ -38,18 +38,24 @@ struct Outcome {
     qint64 experimentId = 0;
 };
 
-QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSummary>& cells) {
+QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSummary>& cells,
+                     const ResultOptions& options) {
     std::vector<const CellSummary*> summaries;
     for (const CellSummary& s : cells)
         summaries.push_back(&s);
-    return buildResult(experiment.context, summaries);
+    return buildResult(experiment.context, summaries, options);
 }
 
 // Every cell is committed as it finishes, so a kill loses only the cells that were running.
+// The recorded configuration carries the data's fingerprint, so runs compared side by side
+// show whether they read the same files.
 Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
                     const SimulationSetup& setup, const PricedDataset& data,
-                    const ExperimentPlan& experiment, QTextStream& err) {
-    const QByteArray config = QJsonDocument(a.toJson(setup)).toJson(QJsonDocument::Compact);
+                    const ExperimentPlan& experiment, const QString& fingerprint,
+                    QTextStream& err) {
+    QJsonObject json = a.toJson(setup);
+    json.insert(QStringLiteral("data_sha256"), fingerprint);
+    const QByteArray config = QJsonDocument(json).toJson(QJsonDocument::Compact);
     RecordedExperiment recorded(store, experiment,
                                 QStringLiteral("%1 %2").arg(a.command, data.dataset.name), config,
                                 a.resume);
@@ -70,7 +76,8 @@ Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
         stopForTestAt(stored.fetch_add(1) + 1);
     };
     runCells(setup, cells, a.threads, nullptr, {}, false, finished);
-    return {resultOf(experiment, recorded.summaries()), experiment.cells.size(), recorded.id()};
+    return {resultOf(experiment, recorded.summaries(), a.result), experiment.cells.size(),
+            recorded.id()};
 }
 
 int runShard(const SimulationArguments& a, const ShardSpec& shard, const SimulationSetup& setup,
@@ -139,7 +146,7 @@ int runExperiment(
     Outcome outcome;
     if (store) {
         try {
-            outcome = runRecorded(*store, a, setup, data, experiment, err);
+            outcome = runRecorded(*store, a, setup, data, experiment, fingerprint, err);
         } catch (const PartialRunExists& e) {
             err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
                 << "' holds an unfinished run of this experiment (experiment " << e.progress().id
@@ -153,7 +160,7 @@ int runExperiment(
         std::vector<CellSummary> summaries;
         for (const CellResult& r : results)
             summaries.push_back(r.summary);
-        outcome.json = resultOf(experiment, summaries);
+        outcome.json = resultOf(experiment, summaries, a.result);
     }
     QJsonObject json = outcome.json;
     if (!a.out.isEmpty())

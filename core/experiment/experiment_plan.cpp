@@ -1,6 +1,7 @@
 #include "experiment/experiment_plan.h"
 
 #include "common/version.h"
+#include "experiment/result_intervals.h"
 #include "metrics/apgr.h"
 #include "metrics/pareto.h"
 #include "routers/router_registry.h"
@@ -99,33 +100,68 @@ QJsonObject listMissingCells(const std::vector<Cell>& cells,
     return result;
 }
 
+// The rows a significant lead is looked for among: not the routers that see the outcomes.
+std::vector<int> leaderCandidates(const QStringList& names) {
+    std::vector<int> out;
+    const RouterRegistry& registry = RouterRegistry::instance();
+    for (int i = 0; i < names.size(); ++i) {
+        const RouterSpec spec = RouterSpec::parse(names[i]);
+        if (!registry.can(spec, Capability::Hindsight) &&
+            !registry.can(spec, Capability::UpperBound))
+            out.push_back(i);
+    }
+    return out;
+}
+
 QJsonObject simulateResult(const QJsonObject& context,
-                           const std::vector<const CellSummary*>& summaries) {
+                           const std::vector<const CellSummary*>& summaries,
+                           const ResultOptions& options) {
     const QStringList models = stringsOf(context.value(QStringLiteral("model_names")));
     const int seeds = context.value(QStringLiteral("seeds")).toInt();
     const QStringList routers = stringsOf(context.value(QStringLiteral("routers")));
-    auto summaryOf = [&](int r, const QString& name) {
+    const QStringList names = QStringList(routers) << simulateReferenceRouters();
+    const ExperimentBootstrap bootstrap(summaries, seeds, options.bootstrap);
+    std::vector<QJsonObject> rows;
+    std::vector<FigureReplicates> replicates;
+    for (int r = 0; r < names.size(); ++r) {
         std::vector<const CellSummary*> runs;
         for (int s = 0; s < seeds; ++s)
             if (const CellSummary* c = summaries[static_cast<std::size_t>(r * seeds + s)])
                 runs.push_back(c);
         QJsonObject o = averageSummaries(runs, static_cast<int>(models.size())).toJson(models);
-        o.insert(QStringLiteral("name"), name);
+        o.insert(QStringLiteral("name"), names[r]);
         if (static_cast<int>(runs.size()) < seeds)
             o.insert(QStringLiteral("seeds_run"), static_cast<int>(runs.size()));
-        return o;
-    };
+        replicates.push_back(bootstrap.simulateRow(runs));
+        insertIntervals(o, replicates.back());
+        rows.push_back(o);
+    }
     QJsonArray routerArray;
     for (int r = 0; r < routers.size(); ++r)
-        routerArray.append(summaryOf(r, routers[r]));
+        routerArray.append(rows[static_cast<std::size_t>(r)]);
     QJsonObject json{{QStringLiteral("routers"), routerArray},
                      {QStringLiteral("preference"), context.value(QStringLiteral("preference"))},
                      {QStringLiteral("seeds"), seeds},
                      {QStringLiteral("setup"), context.value(QStringLiteral("setup"))}};
-    const QStringList references = simulateReferenceRouters();
-    for (int i = 0; i < references.size(); ++i)
-        json.insert(resultKeyOf(references[i]),
-                    summaryOf(static_cast<int>(routers.size()) + i, references[i]));
+    for (int i = static_cast<int>(routers.size()); i < names.size(); ++i)
+        json.insert(resultKeyOf(names[i]), rows[static_cast<std::size_t>(i)]);
+    if (!bootstrap.active())
+        return json;
+    json.insert(QStringLiteral("bootstrap"),
+                QJsonObject{{QStringLiteral("resamples"), options.bootstrap.resamples},
+                            {QStringLiteral("seed"), static_cast<double>(options.bootstrap.seed)},
+                            {QStringLiteral("blocks"), bootstrap.blocks()}});
+    json.insert(QStringLiteral("leaders"), leadersOf(rows, replicates, leaderCandidates(names)));
+    if (options.compare.size() == 2) {
+        const auto a = static_cast<std::size_t>(names.indexOf(options.compare[0]));
+        const auto b = static_cast<std::size_t>(names.indexOf(options.compare[1]));
+        if (a < rows.size() && b < rows.size())
+            json.insert(QStringLiteral("comparison"),
+                        QJsonObject{{QStringLiteral("a"), names[static_cast<int>(a)]},
+                                    {QStringLiteral("b"), names[static_cast<int>(b)]},
+                                    {QStringLiteral("metrics"),
+                                     compareRows(rows[a], replicates[a], rows[b], replicates[b])}});
+    }
     return json;
 }
 
@@ -153,8 +189,26 @@ QJsonValue finiteOrNull(double v) {
     return std::isfinite(v) ? QJsonValue(v) : QJsonValue();
 }
 
+// AIQ under each resample: the plane rebuilt from the points' replicates.
+std::vector<double> aiqReplicates(const std::vector<FigureReplicates>& points, double costMin,
+                                  double costMax) {
+    std::vector<double> out;
+    if (points.empty() || points.front().empty())
+        return out;
+    const std::size_t resamples = points.front().at(QStringLiteral("cost_usd")).size();
+    for (std::size_t b = 0; b < resamples; ++b) {
+        std::vector<CostQualityPoint> plane;
+        for (const FigureReplicates& p : points)
+            plane.push_back(
+                {p.at(QStringLiteral("cost_usd"))[b], p.at(QStringLiteral("quality"))[b]});
+        out.push_back(aiq(plane, costMin, costMax));
+    }
+    return out;
+}
+
 QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& context,
-                       const std::vector<const CellSummary*>& summaries) {
+                       const std::vector<const CellSummary*>& summaries,
+                       const ExperimentBootstrap& bootstrap) {
     const std::vector<Preference> preferences = sweepPreferences(context);
     const int seeds = context.value(QStringLiteral("seeds")).toInt();
     const QJsonArray range = context.value(QStringLiteral("cost_range_usd")).toArray();
@@ -165,6 +219,8 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
     std::vector<CostQualityPoint> plane;
     std::vector<int> planeIndex; // point index of each plane entry (absent points left out)
     std::vector<ApgrCurvePoint> gapCurve;
+    std::vector<FigureReplicates> pointReplicates; // of the plane's points, when all have them
+    bool everyPointResampled = true;
     for (int i = 0; i < count; ++i) {
         std::vector<const CellSummary*> runs;
         for (int s = 0; s < seeds; ++s)
@@ -196,6 +252,10 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
         point.insert(QStringLiteral("quality"), quality);
         point.insert(QStringLiteral("latency_s"), latency);
         point.insert(QStringLiteral("reward"), reward);
+        FigureReplicates replicates = bootstrap.sweepPoint(runs);
+        insertIntervals(point, replicates);
+        everyPointResampled = everyPointResampled && !replicates.empty();
+        pointReplicates.push_back(std::move(replicates));
         if (sw.strong >= 0) {
             point.insert(QStringLiteral("strong_share"), strongShare);
             gapCurve.push_back(
@@ -213,6 +273,12 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
         {QStringLiteral("points"), points},
         {QStringLiteral("pareto"), pareto},
         {QStringLiteral("aiq"), aiq(plane, range[0].toDouble(), range[1].toDouble())}};
+    if (everyPointResampled) {
+        const Interval interval = percentileInterval(
+            aiqReplicates(pointReplicates, range[0].toDouble(), range[1].toDouble()));
+        if (interval.valid())
+            curve.insert(QStringLiteral("aiq_ci95"), QJsonArray{interval.low, interval.high});
+    }
     if (sw.strong >= 0) {
         const ApgrResult gap = apgrFromOperatingPoints(gapCurve);
         curve.insert(QStringLiteral("apgr"), finiteOrNull(gap.apgr));
@@ -223,20 +289,30 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
 }
 
 QJsonObject sweepResult(const QJsonObject& context,
-                        const std::vector<const CellSummary*>& summaries) {
+                        const std::vector<const CellSummary*>& summaries,
+                        const ResultOptions& options) {
     const QStringList routers = stringsOf(context.value(QStringLiteral("routers")));
+    const ExperimentBootstrap bootstrap(summaries, context.value(QStringLiteral("seeds")).toInt(),
+                                        options.bootstrap);
     QJsonArray curves;
     for (int r = 0; r < routers.size(); ++r)
-        curves.append(sweepCurve(routers[r], r, context, summaries));
+        curves.append(sweepCurve(routers[r], r, context, summaries, bootstrap));
     QJsonObject json{
         {QStringLiteral("points"), context.value(QStringLiteral("points"))},
         {QStringLiteral("seeds"), context.value(QStringLiteral("seeds"))},
         {QStringLiteral("cost_range_usd"), context.value(QStringLiteral("cost_range_usd"))},
         {QStringLiteral("models"), context.value(QStringLiteral("models"))},
         {QStringLiteral("routers"), curves},
-        {sweepUpperBoundKey(), sweepCurve(RouterRegistry::instance().upperBound().name,
-                                          static_cast<int>(routers.size()), context, summaries)},
+        {sweepUpperBoundKey(),
+         sweepCurve(RouterRegistry::instance().upperBound().name, static_cast<int>(routers.size()),
+                    context, summaries, bootstrap)},
         {QStringLiteral("setup"), context.value(QStringLiteral("setup"))}};
+    if (bootstrap.active())
+        json.insert(
+            QStringLiteral("bootstrap"),
+            QJsonObject{{QStringLiteral("resamples"), options.bootstrap.resamples},
+                        {QStringLiteral("seed"), static_cast<double>(options.bootstrap.seed)},
+                        {QStringLiteral("blocks"), bootstrap.blocks()}});
     const StrongWeak sw = strongWeakOf(context);
     if (sw.strong >= 0)
         json.insert(QStringLiteral("strong_model"),
@@ -349,23 +425,26 @@ QString configHashOf(const QJsonObject& context, const QString& dataFingerprint)
 }
 
 QJsonObject buildResult(const QJsonObject& context,
-                        const std::vector<const CellSummary*>& summaries) {
+                        const std::vector<const CellSummary*>& summaries,
+                        const ResultOptions& options) {
     const std::vector<Cell> cells = cellsOf(context);
     if (summaries.size() != cells.size())
         throw std::invalid_argument("buildResult: one summary slot per cell expected");
     const QJsonObject result =
         context.value(QStringLiteral("command")).toString() == QLatin1String("simulate")
-            ? simulateResult(context, summaries)
-            : sweepResult(context, summaries);
+            ? simulateResult(context, summaries, options)
+            : sweepResult(context, summaries, options);
     return listMissingCells(cells, summaries, result);
 }
 
 QJsonObject cellSummaryToJson(const CellSummary& s) {
-    QJsonArray share, sessionCost;
+    QJsonArray share, sessionCost, sessionConvergence;
     for (const double v : s.selectionShare)
         share.append(exactNumber(v));
     for (const double v : s.sessionCostUsd)
         sessionCost.append(exactNumber(v));
+    for (const double v : s.sessionConvergenceStep)
+        sessionConvergence.append(exactNumber(v));
     return {{QStringLiteral("mean_quality"), exactNumber(s.meanQuality)},
             {QStringLiteral("total_cost_usd"), exactNumber(s.totalCostUsd)},
             {QStringLiteral("mean_cost_usd"), exactNumber(s.meanCostUsd)},
@@ -376,6 +455,8 @@ QJsonObject cellSummaryToJson(const CellSummary& s) {
             {QStringLiteral("convergence_step"), exactNumber(s.meanConvergenceStep)},
             {QStringLiteral("selection"), share},
             {QStringLiteral("session_cost_usd"), sessionCost},
+            {QStringLiteral("session_convergence_step"), sessionConvergence},
+            {QStringLiteral("blocks"), blockTotalsToJson(s.blocks)},
             {QStringLiteral("steps"), s.steps},
             {QStringLiteral("complete"), s.complete}};
 }
@@ -394,6 +475,9 @@ CellSummary cellSummaryFromJson(const QJsonObject& j) {
         s.selectionShare.push_back(exactNumber(v));
     for (const QJsonValue& v : j.value(QStringLiteral("session_cost_usd")).toArray())
         s.sessionCostUsd.push_back(exactNumber(v));
+    for (const QJsonValue& v : j.value(QStringLiteral("session_convergence_step")).toArray())
+        s.sessionConvergenceStep.push_back(exactNumber(v));
+    s.blocks = blockTotalsFromJson(j.value(QStringLiteral("blocks")).toObject());
     s.steps = j.value(QStringLiteral("steps")).toInt();
     s.complete = j.value(QStringLiteral("complete")).toBool(true);
     return s;

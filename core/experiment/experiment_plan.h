@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/simulation.h"
+#include "stats/bootstrap.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -44,10 +45,20 @@ QString resultKeyOf(const QString& router);
 // The key of a sweep result's upper-bound curve: the oracle's.
 QString sweepUpperBoundKey();
 
+// How a result is built beyond its cells: the bootstrap behind its intervals, and for a
+// simulate result the two routers (by result name) whose paired difference it reports.
+struct ResultOptions {
+    BootstrapOptions bootstrap;
+    QStringList compare; // empty, or two router names
+};
+
 // The result JSON. `summaries` is aligned with cellsOf(context); a null entry is a cell that
-// did not run (a partial merge): the result then lists it under "missing_cells".
+// did not run (a partial merge): the result then lists it under "missing_cells". With
+// resamples > 0 every figure X the runs carry block totals for gains "X_ci95" (README,
+// "Intervals and comparisons").
 QJsonObject buildResult(const QJsonObject& context,
-                        const std::vector<const CellSummary*>& summaries);
+                        const std::vector<const CellSummary*>& summaries,
+                        const ResultOptions& options = {});
 
 // A cell summary as shards store it, losslessly (doubles round-trip exactly through JSON).
 QJsonObject cellSummaryToJson(const CellSummary& summary);

@@ -134,6 +134,12 @@ std::vector<NumberOption> simulationNumberOptions(const QString& command) {
         NumberOption::whole(QStringLiteral("threads"),
                             QStringLiteral("Worker threads (default: all cores)."),
                             QStringLiteral("T"), {}, 1, 1024)};
+    if (command == QLatin1String("simulate") || command == QLatin1String("sweep"))
+        options.push_back(NumberOption::whole(
+            QStringLiteral("bootstrap"),
+            QStringLiteral("Bootstrap resamples behind each 95% interval (default 1000; 0: no "
+                           "intervals)."),
+            QStringLiteral("N"), QStringLiteral("1000"), 0, kMaxBootstrapResamples));
     if (command == QLatin1String("sweep")) {
         options.push_back(
             NumberOption::whole(QStringLiteral("points"),
@@ -220,7 +226,67 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                                 "for shard files)."),
                  QStringLiteral("path")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON on stdout.")});
+    if (command == QLatin1String("simulate") || command == QLatin1String("sweep"))
+        addNumber("bootstrap");
+    if (command == QLatin1String("simulate"))
+        p.addOption({QStringLiteral("compare"),
+                     QStringLiteral("Two routers (or oracle, random, best-single) whose paired "
+                                    "difference to report, with its interval and p-value."),
+                     QStringLiteral("A,B")});
 }
+
+namespace {
+
+// "A,B" where a router spec may hold commas itself ("knn:k=100,metric=cosine"): the one cut
+// that leaves two known names.
+QStringList splitComparedPair(const QString& text, const QStringList& known) {
+    const QStringList parts = text.split(QLatin1Char(','));
+    for (int cut = 1; cut < parts.size(); ++cut) {
+        const QString a = parts.mid(0, cut).join(QLatin1Char(','));
+        const QString b = parts.mid(cut).join(QLatin1Char(','));
+        if (known.contains(a) && known.contains(b))
+            return {a, b};
+    }
+    return {};
+}
+
+bool parseResultOptions(const QCommandLineParser& parser, const QString& command,
+                        SimulationArguments& a, QTextStream& err) {
+    if (command != QLatin1String("simulate") && command != QLatin1String("sweep"))
+        return true;
+    if (parser.isSet(QStringLiteral("bootstrap"))) {
+        const NumberOption* option =
+            findNumberOption(simulationNumberOptions(command), QStringLiteral("bootstrap"));
+        const QString problem = option->problem(parser.value(QStringLiteral("bootstrap")));
+        if (!problem.isEmpty()) {
+            err << "routerlab-cli " << command << ": " << problem << "\n";
+            return false;
+        }
+        a.result.bootstrap.resamples =
+            static_cast<int>(option->toWhole(parser.value(QStringLiteral("bootstrap"))));
+    }
+    if (command != QLatin1String("simulate") || !parser.isSet(QStringLiteral("compare")))
+        return true;
+    QStringList known;
+    for (const RouterSpec& r : a.routers)
+        known << r.toString();
+    known << simulateReferenceRouters();
+    const QString text = parser.value(QStringLiteral("compare"));
+    a.result.compare = splitComparedPair(text, known);
+    if (a.result.compare.size() != 2 || a.result.compare[0] == a.result.compare[1]) {
+        err << "routerlab-cli simulate: --compare '" << text
+            << "': give two different routers of this run as A,B; known: "
+            << known.join(QStringLiteral(", ")) << "\n";
+        return false;
+    }
+    if (a.result.bootstrap.resamples == 0) {
+        err << "routerlab-cli simulate: --compare needs the bootstrap: drop --bootstrap 0\n";
+        return false;
+    }
+    return true;
+}
+
+} // namespace
 
 bool parseSimulationArguments(const QCommandLineParser& parser, const QString& command,
                               SimulationArguments& a, QTextStream& err) {
@@ -294,6 +360,8 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
         err << "routerlab-cli " << command << ": " << e.what() << "\n";
         return false;
     }
+    if (!parseResultOptions(parser, command, a, err))
+        return false;
     a.workspace = parser.value(QStringLiteral("workspace"));
     // An embeddings endpoint's vectors are cached in the workspace the run records into.
     if (a.options.features.startsWith(QLatin1String("embeddings-api:")) && !a.workspace.isEmpty() &&

@@ -30,10 +30,11 @@ struct SimulationArguments {
     int points = 11;          // sweep
     double latencyWeight = 0; // sweep
     int threads = 1;
-    QString workspace;   // where runs are recorded; empty: not recorded
-    bool resume = false; // continue the workspace's unfinished run of the same experiment
-    QString shard;       // --shard text; empty: the whole experiment
-    QString out;         // --out: result file, or the shard folder with --shard
+    QString workspace;    // where runs are recorded; empty: not recorded
+    bool resume = false;  // continue the workspace's unfinished run of the same experiment
+    QString shard;        // --shard text; empty: the whole experiment
+    QString out;          // --out: result file, or the shard folder with --shard
+    ResultOptions result; // --bootstrap, --compare: how the result is summarised
 
     // Training files then test files: what the loader reads as one dataset.
     QStringList allDatasets() const { return datasets + testDatasets; }

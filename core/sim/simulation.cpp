@@ -343,6 +343,14 @@ CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& session
     s.p95LatencyS = percentile(latencies, 95.0);
     s.meanReward = r / s.steps;
     s.regret = regret;
+    s.blocks.quality = blockSeries(log.quality);
+    s.blocks.cost = blockSeries(log.cost);
+    s.blocks.latency = blockSeries(log.latency);
+    s.blocks.reward = blockSeries(log.reward);
+    std::vector<float> stepRegret(log.reward.size());
+    for (std::size_t t = 0; t < stepRegret.size(); ++t)
+        stepRegret[t] = log.oracleReward[t] - log.reward[t];
+    s.blocks.regret = blockSeries(stepRegret);
 
     // Per session: cost, and the step after which the pick no longer changes.
     double convergence = 0;
@@ -358,7 +366,9 @@ CellSummary summariseStepLog(const StepLog& log, const std::vector<int>& session
             sessionCost += log.cost[t];
         s.sessionCostUsd.push_back(sessionCost);
         const std::vector<int> picks(log.model.begin() + begin, log.model.begin() + end);
-        convergence += convergenceStep(picks);
+        const int converged = convergenceStep(picks);
+        s.sessionConvergenceStep.push_back(converged);
+        convergence += converged;
         ++sessions;
     }
     s.meanConvergenceStep = sessions > 0 ? convergence / sessions : 0;

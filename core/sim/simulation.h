@@ -5,6 +5,7 @@
 #include "reward/reward_function.h"
 #include "routers/router_registry.h"
 #include "routing/router.h"
+#include "stats/bootstrap.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -120,6 +121,8 @@ struct CellSummary {
     std::vector<double> selectionShare; // per model
     double meanConvergenceStep = 0;     // per-session convergence step, averaged over sessions
     std::vector<double> sessionCostUsd; // per session
+    std::vector<double> sessionConvergenceStep; // per session
+    BlockTotals blocks; // per-block totals of the steps: the intervals' input
     int steps = 0;
     bool complete = true; // false when cancelled part-way
 

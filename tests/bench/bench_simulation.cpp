@@ -1,5 +1,6 @@
 // Simulation throughput on 100,000 prompts x 10 models: steps per second per router on one
 // thread, and a whole set of cells on 1 and 2 threads. Prints figures; asserts nothing.
+#include "experiment/experiment_plan.h"
 #include "sim/simulation.h"
 #include "synthetic_outcomes.h"
 
@@ -9,6 +10,39 @@
 #include <string>
 
 using namespace routerlab;
+
+namespace {
+
+// What the intervals add to a sweep: the run, then its result with and without the bootstrap
+// (computed from the cells' block totals, never by running again).
+void benchBootstrap(const SimulationSetup& setup) {
+    const std::vector<RouterSpec> routers{RouterSpec::parse(QStringLiteral("pickllm-q")),
+                                          RouterSpec::parse(QStringLiteral("thompson"))};
+    const ExperimentPlan plan = planSweep(routers, 11, 0.0, 3, setup, QString());
+    QElapsedTimer runTimer;
+    runTimer.start();
+    const std::vector<CellResult> results = runCells(setup, plan.cells, 1, nullptr, {}, false);
+    const double run = runTimer.nsecsElapsed() * 1e-9;
+    std::vector<const CellSummary*> summaries;
+    for (const CellResult& r : results)
+        summaries.push_back(&r.summary);
+    auto timeResult = [&](int resamples) {
+        ResultOptions options;
+        options.bootstrap.resamples = resamples;
+        QElapsedTimer timer;
+        timer.start();
+        const QJsonObject json = buildResult(plan.context, summaries, options);
+        return json.isEmpty() ? 0.0 : timer.nsecsElapsed() * 1e-9;
+    };
+    const double plain = timeResult(0);
+    const double withIntervals = timeResult(1000);
+    std::printf("bootstrap: sweep of %zu cells run in %.2f s (1 thread); result %.3f s without "
+                "intervals, %.3f s with 1000 resamples (%.1f%% of the run)\n",
+                plan.cells.size(), run, plain, withIntervals,
+                100.0 * (withIntervals - plain) / run);
+}
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
@@ -65,6 +99,7 @@ int main(int argc, char* argv[]) {
         std::printf("PickLLM, %zu cells on %d thread(s): %.0f steps/s\n", pickllm.size(), threads,
                     static_cast<double>(pickllm.size()) * results[0].summary.steps / seconds);
     }
+    benchBootstrap(setup);
     std::printf("peak resident memory %.0f MiB\n", bench::peakRssMiB());
     return 0;
 }

@@ -102,7 +102,8 @@ void ConvergencePanel::drawLines() {
     std::vector<int> shown; // indices into results_->series, in the order of `names`
     for (int i = 0; i < static_cast<int>(results_->series.size()); ++i) {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(i)];
-        if (s.seeds > 0 && !valuesOf(s).empty() && !(regret && s.name == upperBound)) {
+        if (s.seeds > 0 && !valuesOf(s).empty() &&
+            !(regret && routerOfName(s.name) == upperBound)) {
             names << s.name;
             shown.push_back(i);
         }

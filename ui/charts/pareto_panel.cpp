@@ -141,7 +141,7 @@ void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
     for (int i = 0; i < static_cast<int>(curves.size()); ++i) {
         const QJsonObject& c = curves[static_cast<std::size_t>(i)];
         const QString name = c.value(QStringLiteral("name")).toString();
-        const bool bound = name == upperBound;
+        const bool bound = routerOfName(name) == upperBound;
         auto* line = new QLineSeries(axes.chart);
         const double aiqValue = c.value(QStringLiteral("aiq")).toDouble(NAN);
         line->setName(std::isfinite(aiqValue)
@@ -288,7 +288,7 @@ void ParetoPanel::redraw() {
         const std::vector<CostQualityPoint> points = curvePoints(c);
         for (const CostQualityPoint& p : points)
             extent.extend(p);
-        if (c.value(QStringLiteral("name")).toString() != upperBound)
+        if (routerOfName(c.value(QStringLiteral("name")).toString()) != upperBound)
             achievable.insert(achievable.end(), points.begin(), points.end());
     }
     for (const OperatingPoint& p : operatingPoints_)
@@ -328,8 +328,8 @@ CsvTable ParetoPanel::table() const {
                 continue;
             const QJsonObject w = o.value(QStringLiteral("preference")).toObject();
             // The upper bound is a kind of its own, spelled by its name.
-            csv.addRow({name == upperBound ? name : QStringLiteral("router"), name,
-                        CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
+            csv.addRow({routerOfName(name) == upperBound ? upperBound : QStringLiteral("router"),
+                        name, CsvTable::number(w.value(QStringLiteral("quality")).toDouble()),
                         CsvTable::number(w.value(QStringLiteral("cost")).toDouble()),
                         CsvTable::number(w.value(QStringLiteral("latency")).toDouble()),
                         CsvTable::number(o.value(QStringLiteral("cost_usd")).toDouble()),

@@ -6,6 +6,25 @@
 
 namespace routerlab {
 
+namespace {
+
+QString runSeparator() {
+    return QStringLiteral(" · ");
+}
+
+} // namespace
+
+QString overlayName(const QString& runLabel, const QString& router) {
+    return runLabel + runSeparator() + router;
+}
+
+QString routerOfName(const QString& name) {
+    // Router specs never hold the separator (name:key=value,...), so its first place is the
+    // end of the label.
+    const qsizetype at = name.indexOf(runSeparator());
+    return at < 0 ? name : name.mid(at + runSeparator().size());
+}
+
 std::vector<QJsonObject> ExperimentResults::simulateRows() const {
     std::vector<QJsonObject> rows;
     for (const QJsonValue& v : simulate.value(QStringLiteral("routers")).toArray())

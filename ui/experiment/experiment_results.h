@@ -5,9 +5,17 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <vector>
 
 namespace routerlab {
+
+struct RunComparison;
+
+// An overlay of several runs names each router "<run label> · <router>" ("B · barp").
+QString overlayName(const QString& runLabel, const QString& router);
+// The router a row, curve or series stands for, without an overlay's run label.
+QString routerOfName(const QString& name);
 
 // One router's series from the simulate part, averaged over the seeds finished so far.
 struct RouterSeries {
@@ -37,6 +45,13 @@ struct ExperimentResults {
     std::vector<RouterSeries> series;
     int cellsDone = 0;
     int cellCount = 0;
+    // What the run was configured with, beyond what the result JSONs carry: the configuration
+    // a workspace recorded with a stored experiment, or this window's experiment for its runs
+    // (datasets, pool, router specs, version); empty for a result file.
+    QJsonObject config;
+    // Set when these results are several runs overlaid (run_overlay.h): their labels,
+    // configurations and metric differences, for the Runs page.
+    std::shared_ptr<const RunComparison> comparison;
 
     bool isEmpty() const { return simulate.isEmpty() && sweep.isEmpty() && series.empty(); }
     // Router rows of the simulate result: the routers asked for, then the references.

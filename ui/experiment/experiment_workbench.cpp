@@ -12,7 +12,9 @@
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/result_sources.h"
 #include "ui/experiment/run_controller.h"
+#include "ui/experiment/run_overlay.h"
 #include "ui/experiment/run_panel.h"
+#include "ui/experiment/runs_panel.h"
 #include "ui/tradeoff/preference_panel.h"
 
 #include <QFileInfo>
@@ -41,14 +43,16 @@ ExperimentWorkbench::ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget*
       evaluator_(new OperatingPointEvaluator(this)),
       convergence_(new ConvergencePanel(parentWidget)), cost_(new CostPanel(parentWidget)),
       latency_(new LatencyPanel(parentWidget)), pareto_(new ParetoPanel(parentWidget)),
-      comparison_(new ComparisonPanel(parentWidget)) {
-    panels_ = {convergence_, cost_, latency_, pareto_, comparison_};
+      comparison_(new ComparisonPanel(parentWidget)), runsPanel_(new RunsPanel(parentWidget)) {
+    panels_ = {convergence_, cost_, latency_, pareto_, comparison_, runsPanel_};
     for (ChartPanel* panel : panels_) {
         connect(panel, &ChartPanel::exported, this,
                 [this](const QString& path) { emit message(tr("Exported %1").arg(path), false); });
         connect(panel, &ChartPanel::exportFailed, this,
                 [this](const QString& text) { emit message(text, true); });
     }
+    connect(navigator_, &WorkspaceNavigator::compareRequested, this,
+            &ExperimentWorkbench::chooseRunsToCompare);
     connect(designer_, &ExperimentDesigner::runRequested, this, &ExperimentWorkbench::run);
     connect(designer_, &ExperimentDesigner::clusterRequested, this,
             &ExperimentWorkbench::runOnCluster);
@@ -208,20 +212,28 @@ void ExperimentWorkbench::repriceSingleModels() {
     pareto_->setRepricedModels(models);
 }
 
+void ExperimentWorkbench::showUntrained(std::shared_ptr<const ExperimentResults> results,
+                                        const QString& why) {
+    shownExperiment_.reset();
+    evaluator_->setExperiment(nullptr, {});
+    preferences_->setAvailable(false, why);
+    // The slider's points belong to the run shown before: not to these results.
+    preferences_->showPoints({});
+    pareto_->setOperatingPoints({});
+    showResults(std::move(results));
+}
+
 bool ExperimentWorkbench::openResultFile(const QString& path, QString& error) {
     auto results = std::make_shared<ExperimentResults>();
     if (!readResultFile(path, *results, error))
         return false;
-    shownExperiment_.reset();
-    evaluator_->setExperiment(nullptr, {});
-    preferences_->setAvailable(false, tr("A result file holds no trained routers: run the "
-                                         "experiment to use the slider."));
     sessionResults_.push_back(results);
     sessionExperiments_.push_back(nullptr);
     const int id = static_cast<int>(sessionResults_.size()) - 1;
     navigator_->setEntry(WorkspaceNavigator::Kind::Result, id, results->title, path);
     navigator_->selectEntry(WorkspaceNavigator::Kind::Result, id);
-    showResults(results);
+    showUntrained(results, tr("A result file holds no trained routers: run the experiment to "
+                              "use the slider."));
     emit pageRequested(results->sweep.isEmpty() ? static_cast<QWidget*>(comparison_) : pareto_);
     return true;
 }
@@ -298,6 +310,100 @@ void ExperimentWorkbench::showEntry(WorkspaceNavigator::Kind kind, int id) {
     } catch (...) {
         emit message(tr("Could not read the workspace: %1").arg(currentErrorMessage()), true);
     }
+}
+
+std::vector<RunChoice> ExperimentWorkbench::runChoices() const {
+    std::vector<RunChoice> choices;
+    for (std::size_t i = 0; i < sessionResults_.size(); ++i) {
+        const ExperimentResults& r = *sessionResults_[i];
+        if (!r.comparison) // an overlay is not a run
+            choices.push_back({RunChoice::Source::Session,
+                               static_cast<qint64>(i),
+                               {},
+                               r.title,
+                               tr("%1 of %2 cells").arg(r.cellsDone).arg(r.cellCount)});
+    }
+    if (workspacePath_.isEmpty())
+        return choices;
+    try {
+        WorkspaceStore store(workspacePath_);
+        for (const ExperimentRecord& e : store.experiments())
+            choices.push_back(
+                {RunChoice::Source::Stored, e.id, workspacePath_,
+                 tr("%1 (experiment %2)").arg(e.name).arg(e.id),
+                 tr("%1, recorded %2").arg(workspacePath_, e.createdAt.toString(Qt::ISODate))});
+    } catch (...) {
+        // The workspace went away since it was opened: offer what this window holds.
+    }
+    return choices;
+}
+
+void ExperimentWorkbench::chooseRunsToCompare(WorkspaceNavigator::Kind kind, int id) {
+    CompareRunsDialog dialog(runChoices(), designer_);
+    if (kind == WorkspaceNavigator::Kind::Result)
+        dialog.check(RunChoice::Source::Session, id);
+    else if (kind == WorkspaceNavigator::Kind::Experiment)
+        dialog.check(RunChoice::Source::Stored, id);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (!compareRuns(dialog.chosen(), error))
+        emit message(tr("Could not compare the runs: %1").arg(error), true);
+}
+
+std::shared_ptr<const ExperimentResults> ExperimentWorkbench::readChoice(const RunChoice& choice,
+                                                                         QString& error) {
+    auto results = std::make_shared<ExperimentResults>();
+    switch (choice.source) {
+    case RunChoice::Source::Session:
+        if (choice.id >= 0 && choice.id < static_cast<qint64>(sessionResults_.size()))
+            return sessionResults_[static_cast<std::size_t>(choice.id)];
+        error = tr("%1: no longer in this window").arg(choice.title);
+        return nullptr;
+    case RunChoice::Source::File:
+        return readResultFile(choice.path, *results, error) ? results : nullptr;
+    case RunChoice::Source::Stored:
+        break;
+    }
+    try {
+        WorkspaceStore store(choice.path);
+        for (const ExperimentRecord& e : store.experiments())
+            if (e.id == choice.id)
+                return std::make_shared<ExperimentResults>(readStoredExperiment(store, e));
+        error = tr("%1: no experiment %2").arg(choice.path).arg(choice.id);
+    } catch (...) {
+        error = currentErrorMessage();
+    }
+    return nullptr;
+}
+
+bool ExperimentWorkbench::compareRuns(const std::vector<RunChoice>& chosen, QString& error) {
+    if (chosen.size() < 2) {
+        error = tr("choose two or more results");
+        return false;
+    }
+    std::vector<OverlayRun> runs;
+    for (const RunChoice& choice : chosen) {
+        auto results = readChoice(choice, error);
+        if (!results)
+            return false;
+        runs.push_back({runLabel(static_cast<int>(runs.size())), choice.title, results});
+    }
+    auto overlay = std::make_shared<const ExperimentResults>(overlayRuns(runs));
+    sessionResults_.push_back(overlay);
+    sessionExperiments_.push_back(nullptr);
+    const int id = static_cast<int>(sessionResults_.size()) - 1;
+    QStringList labels;
+    for (const OverlayRun& run : runs)
+        labels << run.label;
+    navigator_->setEntry(WorkspaceNavigator::Kind::Result, id,
+                         tr("Runs %1 side by side").arg(labels.join(QStringLiteral(", "))),
+                         overlay->title);
+    navigator_->selectEntry(WorkspaceNavigator::Kind::Result, id);
+    showUntrained(overlay, tr("Runs side by side hold no trained routers: run an experiment to "
+                              "use the slider."));
+    emit pageRequested(runsPanel_);
+    return true;
 }
 
 } // namespace routerlab

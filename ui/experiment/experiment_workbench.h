@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/experiment/compare_runs_dialog.h"
 #include "ui/experiment/experiment_results.h"
 #include "ui/experiment/prepared_experiment.h"
 #include "ui/shell/workspace_navigator.h"
@@ -23,6 +24,7 @@ class ParetoPanel;
 class PreferencePanel;
 class RunController;
 class RunPanel;
+class RunsPanel;
 
 // Everything about experiments, owned by the main window: the designer, the run and its
 // panel, the result pages, the preference slider, and results from elsewhere (this
@@ -45,6 +47,7 @@ public:
     LatencyPanel* latency() const { return latency_; }
     ParetoPanel* pareto() const { return pareto_; }
     ComparisonPanel* comparison() const { return comparison_; }
+    RunsPanel* runsPanel() const { return runsPanel_; }
     std::shared_ptr<const ExperimentResults> shownResults() const { return shown_; }
 
     // The data the window shows, reused by a run over the same files (with the pool as
@@ -63,6 +66,17 @@ public:
     bool openWorkspace(const QString& path, QString& error);
     void showEntry(WorkspaceNavigator::Kind kind, int id);
 
+    // What Compare Runs offers: this window's results (not overlays) and the open workspace's
+    // stored experiments.
+    std::vector<RunChoice> runChoices() const;
+    // Experiment ▸ Compare Runs… (modal), with the workspace tree's entry `kind`/`id` ticked
+    // when it is a result or a stored experiment; shows the overlay when accepted.
+    void chooseRunsToCompare(WorkspaceNavigator::Kind kind, int id);
+    // Reads the chosen results, overlays them, lists the overlay under Results and shows it
+    // on the Runs page. False with `error` (naming the file or experiment) when one cannot be
+    // read; then nothing changes.
+    bool compareRuns(const std::vector<RunChoice>& chosen, QString& error);
+
 signals:
     void message(const QString& text, bool error);
     void runFinished(bool cancelled, const QString& error);
@@ -77,6 +91,10 @@ private:
     void onRunUpdated();
     void onRunFinished(bool cancelled, const QString& error);
     void repriceSingleModels();
+    // Shows results that hold no trained routers (stored, a file, an overlay): the slider
+    // says why it is off.
+    void showUntrained(std::shared_ptr<const ExperimentResults> results, const QString& why);
+    std::shared_ptr<const ExperimentResults> readChoice(const RunChoice& choice, QString& error);
 
     WorkspaceNavigator* navigator_;
     ExperimentDesigner* designer_;
@@ -89,6 +107,7 @@ private:
     LatencyPanel* latency_;
     ParetoPanel* pareto_;
     ComparisonPanel* comparison_;
+    RunsPanel* runsPanel_;
     std::vector<ChartPanel*> panels_;
 
     LoadedData windowData_;

@@ -87,6 +87,7 @@ ExperimentResults readStoredExperiment(WorkspaceStore& store, const ExperimentRe
 
     ExperimentResults results;
     results.title = experiment.name;
+    results.config = config;
     // Model order: the summaries key the selection by name, so any order is faithful.
     for (const RunRecord& r : runs) {
         const QJsonObject selection = QJsonDocument::fromJson(r.summaryJson)

@@ -24,6 +24,10 @@ ResultsAccumulator::ResultsAccumulator(std::shared_ptr<const PreparedExperiment>
     results_->title = title;
     results_->models = prepared_->modelNames();
     results_->cellCount = prepared_->cellCount();
+    // Both parts' options, for the Runs page (the sweep's keys, the simulate's preference).
+    results_->config = prepared_->experiment.sweep().toJson(*prepared_->setup);
+    results_->config.insert(QStringLiteral("preference"),
+                            prepared_->experiment.simulate.preference.toString());
     const int seeds = std::max(1, prepared_->experiment.simulate.seeds);
     const int routers = prepared_->simulateCellCount() / seeds;
     const int asked = static_cast<int>(prepared_->experiment.simulate.routers.size());

@@ -127,6 +127,8 @@ void MainWindow::createCentral() {
     connect(actions_.cancelRun, &QAction::triggered, workbench_->runs(), &RunController::cancel);
     connect(actions_.runOnCluster, &QAction::triggered, workbench_,
             &ExperimentWorkbench::runOnCluster);
+    connect(actions_.compareRuns, &QAction::triggered, workbench_,
+            [this] { workbench_->chooseRunsToCompare(WorkspaceNavigator::Kind::Result, -1); });
     connect(workbench_->runs(), &RunController::runningChanged, this, [this](bool running) {
         actions_.run->setEnabled(!running);
         actions_.cancelRun->setEnabled(running);

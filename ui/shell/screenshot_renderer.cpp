@@ -3,10 +3,14 @@
 #include "experiment/experiment_file.h"
 #include "formats/dataset_loader.h"
 #include "replay/replay_server.h"
+#include "ui/charts/comparison_panel.h"
+#include "ui/charts/convergence_panel.h"
+#include "ui/charts/pareto_panel.h"
 #include "ui/cluster/cluster_script_dialog.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/experiment/run_controller.h"
+#include "ui/experiment/runs_panel.h"
 #include "ui/live/live_console.h"
 #include "ui/quiz/quiz_wizard.h"
 #include "ui/shell/main_window.h"
@@ -15,6 +19,7 @@
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
@@ -96,9 +101,12 @@ public:
         return true;
     }
 
+    // Every page but Runs, which shows two runs side by side in saveOverlay.
     bool savePages() {
         QTabWidget* pages = window_.pages();
         for (int i = 0; i < pages->count(); ++i) {
+            if (pages->widget(i) == window_.workbench()->runsPanel())
+                continue;
             pages->setCurrentIndex(i);
             window_.arrangeDocks(); // a page's minimum width must not squeeze the docks
             settle();
@@ -106,7 +114,7 @@ public:
                                      .toLower()
                                      .remove(QLatin1Char('&'))
                                      .replace(QLatin1Char(' '), QLatin1Char('-'));
-            if (!save(window_, i + 1, name))
+            if (!save(window_, ++pagesSaved_, name))
                 return false;
         }
         return true;
@@ -186,8 +194,53 @@ public:
         return saved;
     }
 
+    // Two runs of the sample side by side: the ready-made experiment against a variant with
+    // more seeds and a last router (BaRP) that explores more.
+    bool saveOverlay() {
+        ExperimentWorkbench* bench = window_.workbench();
+        GuiExperiment variant = sampleExperiment(dataset_, pool_);
+        variant.simulate.seeds = 5;
+        variant.simulate.routers.back().parameters[QStringLiteral("entropy")] =
+            QStringLiteral("0.3");
+        bench->designer()->setExperiment(variant);
+        bool finished = false;
+        QObject::connect(bench, &ExperimentWorkbench::runFinished, &window_,
+                         [&] { finished = true; });
+        bench->run();
+        if (!waitUntil([&] { return finished; }, 300000))
+            return fail(QStringLiteral("the sample's variant did not finish"));
+        std::vector<RunChoice> runs = bench->runChoices();
+        std::erase_if(runs,
+                      [](const RunChoice& c) { return c.source != RunChoice::Source::Session; });
+        if (runs.size() < 2 || !bench->compareRuns({runs[0], runs[1]}, error_))
+            return fail(QStringLiteral("the two sample runs did not overlay: %1").arg(error_));
+        const std::vector<std::pair<QWidget*, QString>> pages{
+            {bench->runsPanel(), QStringLiteral("overlay-runs")},
+            {bench->comparison(), QStringLiteral("overlay-comparison")},
+            {bench->convergence(), QStringLiteral("overlay-convergence")},
+            {bench->pareto(), QStringLiteral("overlay-pareto")}};
+        // Without the Run dock and the Trade-off dock (its slider is off for stored runs):
+        // the pages get the room for both runs' legends and columns.
+        const QList<QDockWidget*> docks{
+            window_.findChild<QDockWidget*>(QStringLiteral("runDock")),
+            window_.findChild<QDockWidget*>(QStringLiteral("tradeOffDock"))};
+        for (QDockWidget* dock : docks)
+            dock->hide();
+        int number = pageCount() + 4;
+        bool saved = true;
+        for (const auto& [page, name] : pages) {
+            window_.showPage(page);
+            window_.arrangeDocks();
+            settle();
+            saved = saved && save(window_, number++, name);
+        }
+        for (QDockWidget* dock : docks)
+            dock->show();
+        return saved;
+    }
+
 private:
-    int pageCount() const { return window_.pages()->count(); }
+    int pageCount() const { return pagesSaved_; }
 
     // DIR/NN-name.png
     bool save(QWidget& widget, int number, const QString& name) {
@@ -210,6 +263,7 @@ private:
     QString dataset_; // relative to the current folder, as the images show them
     QString pool_;
     QStringList written_;
+    int pagesSaved_ = 0;
 };
 
 } // namespace
@@ -219,8 +273,9 @@ QStringList renderScreenshots(MainWindow& window, const QString& dir, const QStr
     ScreenshotSession session(window, dir, error);
     // Each step runs only if the ones before it succeeded.
     if (session.prepare(datasetPath, poolPath) && session.runSampleExperiment() &&
-        session.savePages() && session.saveClusterDialog() && session.saveLiveConsole())
-        session.saveQuizWizard();
+        session.savePages() && session.saveClusterDialog() && session.saveLiveConsole() &&
+        session.saveQuizWizard())
+        session.saveOverlay();
     return session.written();
 }
 

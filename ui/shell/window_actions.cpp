@@ -18,6 +18,7 @@ WindowActions::WindowActions(QWidget* window)
       run(new QAction(tr("&Run Experiment"), window)),
       cancelRun(new QAction(tr("&Cancel Run"), window)),
       runOnCluster(new QAction(tr("Run on a C&luster…"), window)),
+      compareRuns(new QAction(tr("Compare R&uns…"), window)),
       liveConsole(new QAction(tr("&Live Console…"), window)),
       quiz(new QAction(tr("Cold-start &Quiz…"), window)),
       about(new QAction(tr("&About RouterLab"), window)) {
@@ -30,6 +31,9 @@ WindowActions::WindowActions(QWidget* window)
     run->setShortcut(QKeySequence(Qt::Key_F5));
     cancelRun->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     cancelRun->setEnabled(false);
+    compareRuns->setObjectName(QStringLiteral("compareRunsAction"));
+    compareRuns->setToolTip(tr("Overlay two or more stored results in every chart, with their "
+                               "configuration and metric differences"));
     // Tests find the tool windows' actions by name.
     liveConsole->setObjectName(QStringLiteral("liveConsoleAction"));
     liveConsole->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
@@ -56,6 +60,8 @@ RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidg
     experiment->addAction(run);
     experiment->addAction(cancelRun);
     experiment->addAction(runOnCluster);
+    experiment->addSeparator();
+    experiment->addAction(compareRuns);
     QMenu* tools = bar->addMenu(tr("&Tools"));
     tools->addAction(liveConsole);
     tools->addAction(quiz);

@@ -34,6 +34,7 @@ public:
     QAction* run;
     QAction* cancelRun;
     QAction* runOnCluster;
+    QAction* compareRuns;
     QAction* liveConsole;
     QAction* quiz;
     QAction* about;

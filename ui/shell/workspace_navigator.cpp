@@ -1,6 +1,7 @@
 #include "ui/shell/workspace_navigator.h"
 
 #include <QHeaderView>
+#include <QMenu>
 #include <QStandardItemModel>
 
 namespace routerlab {
@@ -38,6 +39,8 @@ WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
     expandAll();
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { onCurrentChanged(current); });
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, &WorkspaceNavigator::showContextMenu);
 }
 
 QStandardItem* WorkspaceNavigator::heading(Kind kind) const {
@@ -116,6 +119,20 @@ void WorkspaceNavigator::onCurrentChanged(const QModelIndex& current) {
         return;
     emit entrySelected(static_cast<Kind>(current.data(kKindRole).toInt()),
                        current.data(kIdRole).toInt());
+}
+
+void WorkspaceNavigator::showContextMenu(const QPoint& at) {
+    const QModelIndex index = indexAt(at);
+    if (!index.isValid() || !index.parent().isValid())
+        return;
+    const auto kind = static_cast<Kind>(index.data(kKindRole).toInt());
+    if (kind != Kind::Result && kind != Kind::Experiment)
+        return;
+    QMenu menu(this);
+    const int id = index.data(kIdRole).toInt();
+    connect(menu.addAction(tr("Compare Runs…")), &QAction::triggered, this,
+            [this, kind, id] { emit compareRequested(kind, id); });
+    menu.exec(viewport()->mapToGlobal(at));
 }
 
 } // namespace routerlab

@@ -30,11 +30,14 @@ public:
 
 signals:
     void entrySelected(routerlab::WorkspaceNavigator::Kind kind, int id);
+    // "Compare Runs…" from a result's or a stored experiment's context menu.
+    void compareRequested(routerlab::WorkspaceNavigator::Kind kind, int id);
 
 private:
     QStandardItem* heading(Kind kind) const;
     QStandardItem* find(Kind kind, int id) const;
     void onCurrentChanged(const QModelIndex& current);
+    void showContextMenu(const QPoint& at);
 
     QStandardItemModel* model_;
     QStandardItem* pools_;
