@@ -11,33 +11,6 @@
 
 namespace routerlab {
 
-namespace {
-
-// The value at quantile q of sorted values, interpolated between neighbours.
-double quantileOfSorted(const std::vector<double>& sorted, double q) {
-    const double at = q * double(sorted.size() - 1);
-    const std::size_t below = std::size_t(std::floor(at));
-    const std::size_t above = std::min(below + 1, sorted.size() - 1);
-    return sorted[below] + (at - double(below)) * (sorted[above] - sorted[below]);
-}
-
-// A plain percentile bootstrap of the mean (resampling the values with replacement).
-Interval bootstrapMean(const std::vector<double>& values, const BootstrapOptions& options) {
-    Random random(Random::mix(options.seed, 0x9d2a));
-    const int n = int(values.size());
-    std::vector<double> means(std::size_t(options.resamples));
-    for (double& mean : means) {
-        double sum = 0;
-        for (int i = 0; i < n; ++i)
-            sum += values[std::size_t(random.uniformInt(n))];
-        mean = sum / n;
-    }
-    std::sort(means.begin(), means.end());
-    return {quantileOfSorted(means, 0.025), quantileOfSorted(means, 0.975)};
-}
-
-} // namespace
-
 std::uint64_t quizDrawSeed(std::uint64_t seed, int draw) {
     return draw == 0 ? seed : Random::mix(seed, std::uint64_t(draw));
 }
@@ -46,7 +19,7 @@ Interval drawInterval(const std::vector<double>& values, const BootstrapOptions&
     if (values.size() < 2 || options.resamples <= 0 ||
         std::any_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }))
         return {};
-    return bootstrapMean(values, options);
+    return meanInterval(values, options);
 }
 
 QString percentWithInterval(double fraction, const Interval& interval) {

@@ -21,8 +21,9 @@ struct QuizDrawOptions {
 // The seed of draw `draw` (0-based): the first draw is the quiz of `seed` itself.
 std::uint64_t quizDrawSeed(std::uint64_t seed, int draw);
 
-// The 95% percentile-bootstrap interval of the mean over the draws' values; invalid for fewer
-// than two values or when any is NaN (a recovery with no gain to recover).
+// The 95% interval of the mean over the draws' values (meanInterval: a percentile bootstrap
+// over them); invalid for fewer than two values or when any is NaN (a recovery with no gain to
+// recover).
 Interval drawInterval(const std::vector<double>& values, const BootstrapOptions& options);
 
 // "53% [41%, 66%]": a fraction as a whole percentage with its interval when it has one; "n/a"
