@@ -365,16 +365,27 @@ private slots:
                             (j.value("log_likelihood_full").toDouble() - prior)));
         const QJsonArray curve = j.value("budget_curve").toArray();
         QCOMPARE(curve.size(), 2);
-        // The one report schema (the wizard saves it too): the chosen quiz is the curve's last
-        // point, and its steps are the prompts asked.
+        // The one report schema (the wizard saves it too): the chosen quiz is the first draw of
+        // the curve's last point, and its steps are the prompts asked.
         QCOMPARE(j.value("budget").toInt(), 30);
         QVERIFY(j.value("simulated").toBool());
         const QJsonObject chosen = curve.last().toObject();
         QCOMPARE(chosen.value("budget").toInt(), 30);
-        QCOMPARE(chosen.value("mean_reward").toDouble(),
+        QCOMPARE(chosen.value("draws").toInt(), 10); // the default
+        QCOMPARE(chosen.value("mean_reward_draws").toArray().size(), 10);
+        QCOMPARE(chosen.value("mean_reward_draws")[0].toDouble(),
                  j.value("routing_quiz").toObject().value("mean_reward").toDouble());
-        QCOMPARE(chosen.value("prediction_recovery").toDouble(),
+        QCOMPARE(chosen.value("prediction_recovery_draws")[0].toDouble(),
                  j.value("prediction_recovery").toDouble());
+        // The point is the mean over its draws, inside its interval.
+        double meanOfDraws = 0;
+        for (const QJsonValue& v : chosen.value("prediction_recovery_draws").toArray())
+            meanOfDraws += v.toDouble() / 10;
+        QVERIFY(closeTo(chosen.value("prediction_recovery").toDouble(), meanOfDraws));
+        const QJsonArray interval = chosen.value("prediction_recovery_ci95").toArray();
+        QCOMPARE(interval.size(), 2);
+        QVERIFY(interval[0].toDouble() <= meanOfDraws && meanOfDraws <= interval[1].toDouble());
+        QCOMPARE(j.value("draw_seeds").toArray().size(), 10);
         for (const QJsonValue& point : curve)
             QVERIFY(point.toObject().value("identity_sd").toDouble() > 0);
         const QJsonArray steps = j.value("steps").toArray();

@@ -13,6 +13,7 @@
 
 #include <QAbstractSeries>
 #include <QAction>
+#include <QAreaSeries>
 #include <QChart>
 #include <QComboBox>
 #include <QDir>
@@ -34,6 +35,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -64,6 +66,13 @@ QLineSeries* seriesNamed(QChart* chart, const QString& name) {
     for (QAbstractSeries* s : chart->series())
         if (s->name() == name)
             return qobject_cast<QLineSeries*>(s);
+    return nullptr;
+}
+
+QAreaSeries* areaNamed(QChart* chart, const QString& name) {
+    for (QAbstractSeries* s : chart->series())
+        if (s->name() == name)
+            return qobject_cast<QAreaSeries*>(s);
     return nullptr;
 }
 
@@ -219,12 +228,37 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
     QCOMPARE(budgets, (QList<double>{5, 10, 20, 30}));
     QVERIFY(seriesNamed(wizard_->curveChart(), QStringLiteral("without the model")));
     QVERIFY(seriesNamed(wizard_->curveChart(), QStringLiteral("full-data identity")));
+    // Each budget quizzed over ten draws: the curve is their mean, inside its 95% band.
+    QAreaSeries* band =
+        areaNamed(wizard_->curveChart(), QStringLiteral("95% interval over 10 draws"));
+    QVERIFY(band);
+    const QList<QPointF> upper = band->upperSeries()->points();
+    const QList<QPointF> lower = band->lowerSeries()->points();
+    QCOMPARE(upper.size(), quizzed->points().size());
+    QCOMPARE(lower.size(), quizzed->points().size());
+    for (int i = 0; i < upper.size(); ++i) {
+        const QPointF mean = quizzed->points().at(i);
+        QCOMPARE(upper.at(i).x(), mean.x());
+        // (the bootstrap sums in single precision: equal draws give an interval of one value
+        // that the mean meets up to that rounding)
+        constexpr double kRounding = 1e-5;
+        QVERIFY(lower.at(i).y() - kRounding <= mean.y() && mean.y() <= upper.at(i).y() + kRounding);
+    }
 
     const QuizReport* report = wizard_->report();
     QVERIFY(report);
     QVERIFY(std::isfinite(report->outcome.predictionRecovery));
+    QCOMPARE(report->curve.back().draws, 10);
+    const Interval shown = report->curve.back().predictionRecoveryCi95;
+    QVERIFY(shown.valid());
     const QString figures = wizard_->figuresLabel()->text();
     QVERIFY2(figures.contains(QLatin1String("recovers")) && figures.contains(QLatin1String("%")),
+             qPrintable(figures));
+    // The prediction gain with its interval, as "54% [41%, 66%]", over the ten draws.
+    QVERIFY2(figures.contains(QLatin1String("Over 10 draws")), qPrintable(figures));
+    QVERIFY2(figures.contains(QStringLiteral("[%1%, %2%]")
+                                  .arg(std::round(100 * shown.low) + 0.0, 0, 'f', 0)
+                                  .arg(std::round(100 * shown.high) + 0.0, 0, 'f', 0)),
              qPrintable(figures));
     QVERIFY(figures.contains(kHeldOut));
     QVERIFY(!wizard_->addToPoolButton()->isEnabled());
@@ -246,6 +280,10 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
     QCOMPARE(json.value("routing_quiz").toObject().value("mean_reward").toDouble(),
              report->outcome.routing.reward);
     QCOMPARE(json.value("budget_curve").toArray().size(), int(report->curve.size()));
+    const QJsonObject chosen = json.value("budget_curve").toArray().last().toObject();
+    QCOMPARE(chosen.value("draws").toInt(), 10);
+    QCOMPARE(chosen.value("prediction_recovery_ci95").toArray().size(), 2);
+    QCOMPARE(chosen.value("prediction_recovery_draws").toArray().size(), 10);
 }
 
 void TestGuiQuiz::anotherBudgetReusesThePreparation() {

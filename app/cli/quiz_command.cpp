@@ -25,7 +25,12 @@ std::vector<NumberOption> quizNumbers() {
                 .acceptingList(),
             NumberOption::whole(QStringLiteral("dimension"),
                                 QStringLiteral("Size of the identity vectors (default 8)."),
-                                QStringLiteral("d"), QStringLiteral("8"), 1, 64)};
+                                QStringLiteral("d"), QStringLiteral("8"), 1, 64),
+            NumberOption::whole(QStringLiteral("draws"),
+                                QStringLiteral("Quizzes per budget with other draws of their "
+                                               "prompts, reported as the mean with a 95% "
+                                               "interval (default 10; 1: one quiz, no interval)."),
+                                QStringLiteral("N"), QStringLiteral("10"), 1, 1000)};
 }
 
 void describeQuizOptions(QCommandLineParser& p) {
@@ -41,6 +46,7 @@ void describeQuizOptions(QCommandLineParser& p) {
 struct QuizArguments {
     std::vector<int> budgets; // the last one is the quiz reported in full
     int dimension = 8;
+    int draws = 10;
 };
 
 QuizArguments readQuizArguments(const QCommandLineParser& p) {
@@ -50,6 +56,7 @@ QuizArguments readQuizArguments(const QCommandLineParser& p) {
     for (const QString& part : p.value(QStringLiteral("budget")).split(QLatin1Char(',')))
         q.budgets.push_back(static_cast<int>(budget.toWhole(part.trimmed())));
     q.dimension = static_cast<int>(wholeValue(numbers, p, QStringLiteral("dimension")));
+    q.draws = static_cast<int>(wholeValue(numbers, p, QStringLiteral("draws")));
     return q;
 }
 
@@ -76,16 +83,15 @@ void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
                .arg(preference.toString());
     printRouting(out, QStringLiteral("without it"), name, study.withoutNewModel());
     printRouting(out, QStringLiteral("full-data identity"), name, study.withFullIdentity());
-    for (const BudgetPoint& point : report.curve) {
-        out << QStringLiteral("quiz of %1 prompts            reward %2  recovers %3 of the "
-                              "routing gain, %4 of the prediction gain\n")
+    for (const BudgetPoint& point : report.curve)
+        out << QStringLiteral("quiz of %1 prompts            reward %2  recovery %3, "
+                              "prediction recovery %4 %5\n")
                    .arg(point.budget, 3)
                    .arg(point.reward, 0, 'f', 4)
-                   .arg(std::isnan(point.recovery)
-                            ? QStringLiteral("n/a")
-                            : QStringLiteral("%1%").arg(100 * point.recovery, 0, 'f', 0))
-                   .arg(QStringLiteral("%1%").arg(100 * point.predictionRecovery, 0, 'f', 0));
-    }
+                   .arg(percentWithInterval(point.recovery, point.recoveryCi95),
+                        percentWithInterval(point.predictionRecovery, point.predictionRecoveryCi95),
+                        point.draws == 1 ? QStringLiteral("(one draw)")
+                                         : QStringLiteral("over %1 draws").arg(point.draws));
 }
 
 int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
@@ -108,8 +114,12 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     QuizStudySettings settings;
     settings.dimension = q.dimension;
     const QuizStudy study(setup.problem(), newModel, a.preference, settings);
-    const QuizReport report = buildQuizReport(study, data.dataset, q.budgets,
-                                              [&](int row) { return study.recordedAnswer(row); });
+    QuizDrawOptions draws;
+    draws.draws = q.draws;
+    draws.threads = a.threads;
+    const QuizReport report = buildQuizReport(
+        study, data.dataset, q.budgets, [&](int row) { return study.recordedAnswer(row); }, 1, {},
+        draws);
     if (p.isSet(QStringLiteral("json"))) {
         const QuizReportLabels labels{name, a.preference, setup.describe(), {}, {}};
         out << QJsonDocument(quizReportJson(report, study, data.dataset, labels))

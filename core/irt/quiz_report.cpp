@@ -39,18 +39,89 @@ BudgetPoint pointOf(int budget, const QuizOutcome& quiz) {
     return point;
 }
 
-// A shorter quiz of a model without records: its identity from the first k answers.
-BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
+// The means over a budget's draws, with their intervals.
+BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
+                          const BootstrapOptions& bootstrap) {
+    BudgetPoint point;
+    point.budget = drawn.front().budget;
+    point.draws = int(drawn.size());
+    point.reward = point.recovery = point.predictionRecovery = 0;
+    for (const BudgetPoint& d : drawn) {
+        point.rewardDraws.push_back(d.reward);
+        point.recoveryDraws.push_back(d.recovery);
+        point.predictionRecoveryDraws.push_back(d.predictionRecovery);
+        point.reward += d.reward;
+        point.recovery += d.recovery;
+        point.predictionRecovery += d.predictionRecovery;
+        point.identitySd += d.identitySd;
+    }
+    // Sums over n, as the bootstrap's resampled means are: equal draws give the draw itself.
+    point.reward /= point.draws;
+    point.recovery /= point.draws;
+    point.predictionRecovery /= point.draws;
+    point.identitySd /= point.draws;
+    point.rewardCi95 = drawInterval(point.rewardDraws, bootstrap);
+    point.recoveryCi95 = drawInterval(point.recoveryDraws, bootstrap);
+    point.predictionRecoveryCi95 = drawInterval(point.predictionRecoveryDraws, bootstrap);
+    return point;
+}
+
+// The identity of a quiz's first `budget` answers: what the quiz of that budget with the same
+// seed places, since each round's draw and posterior depend only on the rounds before it.
+Identity prefixIdentity(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
     std::vector<std::pair<int, float>> answers;
     for (const QuizStep& step : quiz.steps)
         answers.emplace_back(step.row, step.answer);
-    const std::vector<std::pair<int, float>> prefix(
-        answers.begin(), answers.begin() + std::min<std::size_t>(budget, answers.size()));
-    const Identity fitted = fitIdentity(study.items(), prefix, study.prior()).diagonal();
+    answers.resize(std::min<std::size_t>(std::size_t(budget), answers.size()));
+    return fitIdentity(study.items(), answers, study.prior()).diagonal();
+}
+
+// The curve of a model with records: each draw one quiz of the largest budget (the chosen
+// budget's first draw is the report's quiz), each smaller budget judged on its first answers.
+// The draws run on worker threads; the study is only read.
+std::vector<BudgetPoint> drawnCurve(const QuizStudy& study, const Dataset& dataset,
+                                    const std::vector<int>& budgets, const QuizReport& report,
+                                    const std::function<void()>& beforeEachPoint,
+                                    const QuizDrawOptions& options) {
+    const int draws = int(report.drawSeeds.size());
+    const int largest = *std::max_element(budgets.begin(), budgets.end());
+    const bool reuseFirst = budgets.back() == largest;
+    std::vector<std::vector<BudgetPoint>> drawn(budgets.size(), std::vector<BudgetPoint>(draws));
+    runQuizTasks(draws, options.threads, [&](int d) {
+        QuizOutcome longest;
+        if (d == 0 && reuseFirst) {
+            longest = report.outcome;
+        } else {
+            if (beforeEachPoint)
+                beforeEachPoint();
+            longest = study.quiz(
+                largest, dataset.promptCategory, [&](int row) { return study.recordedAnswer(row); },
+                report.drawSeeds[d]);
+        }
+        for (std::size_t b = 0; b < budgets.size(); ++b) {
+            const int k = budgets[b];
+            if (k == largest) {
+                drawn[b][std::size_t(d)] = pointOf(k, longest);
+                continue;
+            }
+            const std::size_t asked = std::min<std::size_t>(std::size_t(k), longest.steps.size());
+            std::vector<QuizStep> prefix(longest.steps.begin(), longest.steps.begin() + asked);
+            drawn[b][std::size_t(d)] =
+                pointOf(k, study.judge(std::move(prefix), prefixIdentity(k, study, longest)));
+        }
+    });
+    std::vector<BudgetPoint> curve;
+    for (const std::vector<BudgetPoint>& points : drawn)
+        curve.push_back(meanOverDraws(points, options.bootstrap));
+    return curve;
+}
+
+// A shorter quiz of a model without records: its identity from the first k answers.
+BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& quiz) {
     BudgetPoint point;
     point.budget = budget;
     point.reward = point.recovery = point.predictionRecovery = kUnknown;
-    point.identitySd = rootMeanVariance(fitted.variance);
+    point.identitySd = rootMeanVariance(prefixIdentity(budget, study, quiz).variance);
     return point;
 }
 
@@ -116,15 +187,33 @@ QJsonArray stepsJson(const std::vector<QuizStep>& steps, const Dataset& dataset)
     return out;
 }
 
+QJsonValue toJson(const Interval& interval) {
+    return interval.valid() ? QJsonValue(QJsonArray{interval.low, interval.high}) : QJsonValue();
+}
+
+QJsonArray toJson(const std::vector<double>& values) {
+    QJsonArray a;
+    for (const double x : values)
+        a.append(orNull(x));
+    return a;
+}
+
 QJsonArray curveJson(const std::vector<BudgetPoint>& curve) {
     QJsonArray out;
     for (const BudgetPoint& p : curve)
-        out.append(
-            QJsonObject{{QStringLiteral("budget"), p.budget},
-                        {QStringLiteral("mean_reward"), orNull(p.reward)},
-                        {QStringLiteral("recovery"), orNull(p.recovery)},
-                        {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
-                        {QStringLiteral("identity_sd"), p.identitySd}});
+        out.append(QJsonObject{
+            {QStringLiteral("budget"), p.budget},
+            {QStringLiteral("draws"), p.draws},
+            {QStringLiteral("mean_reward"), orNull(p.reward)},
+            {QStringLiteral("mean_reward_ci95"), toJson(p.rewardCi95)},
+            {QStringLiteral("mean_reward_draws"), toJson(p.rewardDraws)},
+            {QStringLiteral("recovery"), orNull(p.recovery)},
+            {QStringLiteral("recovery_ci95"), toJson(p.recoveryCi95)},
+            {QStringLiteral("recovery_draws"), toJson(p.recoveryDraws)},
+            {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
+            {QStringLiteral("prediction_recovery_ci95"), toJson(p.predictionRecoveryCi95)},
+            {QStringLiteral("prediction_recovery_draws"), toJson(p.predictionRecoveryDraws)},
+            {QStringLiteral("identity_sd"), p.identitySd}});
     return out;
 }
 
@@ -148,6 +237,11 @@ void insertQuiz(const QuizReport& report, const Dataset& dataset, QJsonObject& j
     json.insert(QStringLiteral("prediction_recovery"), orNull(quiz.predictionRecovery));
     json.insert(QStringLiteral("predicted_quality_per_category"), categories);
     json.insert(QStringLiteral("budget_curve"), curveJson(report.curve));
+    // Seeds as text: JSON numbers lose 64-bit integers.
+    QJsonArray seeds;
+    for (const std::uint64_t seed : report.drawSeeds)
+        seeds.append(QString::number(seed));
+    json.insert(QStringLiteral("draw_seeds"), seeds);
 }
 
 // What the quiz is judged between: routing without the model and with its full-data identity.
@@ -183,23 +277,28 @@ std::vector<int> curveBudgets(int budget) {
 
 QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
                            const std::vector<int>& budgets, const std::function<float(int)>& answer,
-                           std::uint64_t seed, const std::function<void()>& beforeEachPoint) {
+                           std::uint64_t seed, const std::function<void()>& beforeEachPoint,
+                           const QuizDrawOptions& draws) {
     QuizReport report;
     const int chosen = budgets.back();
+    if (beforeEachPoint)
+        beforeEachPoint();
     report.outcome = study.quiz(chosen, dataset.promptCategory, answer, seed);
     report.priorSd = rootMeanVariance(study.prior().covariance.diagonal());
-    for (const int k : budgets) {
-        if (beforeEachPoint)
-            beforeEachPoint();
-        if (k == chosen)
-            report.curve.push_back(pointOf(k, report.outcome));
-        else if (study.hasRecords())
-            report.curve.push_back(
-                pointOf(k, study.quiz(
-                               k, dataset.promptCategory,
-                               [&](int row) { return study.recordedAnswer(row); }, seed)));
-        else
-            report.curve.push_back(prefixPoint(k, study, report.outcome));
+    if (study.hasRecords()) {
+        const int count = std::max(1, draws.draws);
+        for (int d = 0; d < count; ++d)
+            report.drawSeeds.push_back(quizDrawSeed(seed, d));
+        report.curve = drawnCurve(study, dataset, budgets, report, beforeEachPoint, draws);
+    } else {
+        report.drawSeeds = {seed};
+        for (const int k : budgets) {
+            if (beforeEachPoint)
+                beforeEachPoint();
+            const BudgetPoint point =
+                k == chosen ? pointOf(k, report.outcome) : prefixPoint(k, study, report.outcome);
+            report.curve.push_back(meanOverDraws({point}, draws.bootstrap));
+        }
     }
     addCategoryQuality(study, dataset, report);
     return report;

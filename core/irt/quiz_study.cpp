@@ -125,11 +125,16 @@ double QuizStudy::heldOutLogLikelihood(const Identity& identity) const {
 
 QuizOutcome QuizStudy::quiz(int budget, const std::vector<int>& categoryOfRow,
                             const std::function<float(int)>& answer, std::uint64_t seed) const {
-    QuizOutcome outcome;
     IdentityPosterior posterior;
-    outcome.steps = runQuiz(items_, prior_, problem_.trainingRows, categoryOfRow, budget, answer,
-                            posterior, seed);
-    outcome.identity = posterior.diagonal();
+    std::vector<QuizStep> steps = runQuiz(items_, prior_, problem_.trainingRows, categoryOfRow,
+                                          budget, answer, posterior, seed);
+    return judge(std::move(steps), posterior.diagonal());
+}
+
+QuizOutcome QuizStudy::judge(std::vector<QuizStep> steps, const Identity& identity) const {
+    QuizOutcome outcome;
+    outcome.steps = std::move(steps);
+    outcome.identity = identity;
     outcome.routing = route(&outcome.identity);
     if (!hasRecords())
         return outcome;

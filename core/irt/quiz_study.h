@@ -59,6 +59,10 @@ public:
     // `categoryOfRow` spreads the quiz across categories.
     QuizOutcome quiz(int budget, const std::vector<int>& categoryOfRow,
                      const std::function<float(int row)>& answer, std::uint64_t seed = 1) const;
+    // Judges the identity a quiz placed from `steps`: routing with it and, with records, both
+    // recoveries. quiz() ends with it; a shorter quiz is judged on a prefix of a longer one's
+    // answers, which the same seed asks in the same order.
+    QuizOutcome judge(std::vector<QuizStep> steps, const Identity& identity) const;
     // The new model's recorded answer; a missing one counts as a failure.
     float recordedAnswer(int row) const;
     // Routing with `identity` as the new model's (or without it when null), at the study's

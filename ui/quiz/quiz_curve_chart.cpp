@@ -3,6 +3,7 @@
 #include "irt/quiz_report.h"
 #include "ui/charts/chart_panel.h"
 
+#include <QAreaSeries>
 #include <QChart>
 #include <QCoreApplication>
 #include <QLineSeries>
@@ -26,10 +27,36 @@ QValueAxis* axis(const QString& title, QChart* chart, Qt::Alignment alignment) {
     return a;
 }
 
-void attach(QChart* chart, QXYSeries* series, QValueAxis* x, QValueAxis* y) {
+void attach(QChart* chart, QAbstractSeries* series, QValueAxis* x, QValueAxis* y) {
     chart->addSeries(series);
     series->attachAxis(x);
     series->attachAxis(y);
+}
+
+// The 95% interval of the mean reward over each budget's draws, as a band behind the curve;
+// none when the quiz was drawn once. Widens [low, high] to hold it.
+void drawRewardBand(QChart* chart, const std::vector<BudgetPoint>& curve, QValueAxis* x,
+                    QValueAxis* y, double& low, double& high) {
+    if (std::any_of(curve.begin(), curve.end(),
+                    [](const BudgetPoint& p) { return !p.rewardCi95.valid(); }))
+        return;
+    auto* band = new QAreaSeries;
+    auto* upper = new QLineSeries(band);
+    auto* lower = new QLineSeries(band);
+    for (const BudgetPoint& p : curve) {
+        *upper << QPointF(p.budget, p.rewardCi95.high);
+        *lower << QPointF(p.budget, p.rewardCi95.low);
+        low = std::min(low, p.rewardCi95.low);
+        high = std::max(high, p.rewardCi95.high);
+    }
+    band->setUpperSeries(upper);
+    band->setLowerSeries(lower);
+    band->setName(tr("95% interval over %1 draws").arg(curve.front().draws));
+    QColor fill = routerColor(0);
+    fill.setAlpha(60);
+    band->setBrush(fill);
+    band->setPen(Qt::NoPen);
+    attach(chart, band, x, y);
 }
 
 void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& study,
@@ -37,7 +64,11 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     const std::vector<BudgetPoint>& curve = report.curve;
     const double firstK = curve.front().budget;
     const double lastK = curve.back().budget;
-    chart->setTitle(tr("Routing reward on the scored prompts vs quiz budget"));
+    chart->setTitle(curve.front().draws > 1
+                        ? tr("Routing reward on the scored prompts vs quiz budget (mean over "
+                             "%1 draws of the quiz's prompts)")
+                              .arg(curve.front().draws)
+                        : tr("Routing reward on the scored prompts vs quiz budget"));
     QValueAxis* y = axis(tr("mean reward"), chart, Qt::AlignLeft);
     auto* without = new QLineSeries;
     without->setName(tr("without the model"));
@@ -51,11 +82,12 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     without->setPen(dashed);
     dashed.setColor(QColor(46, 125, 50));
     full->setPen(dashed);
+    double low = std::min(withoutReward, fullReward), high = std::max(withoutReward, fullReward);
+    drawRewardBand(chart, curve, x, y, low, high);
     auto* quizzed = new QLineSeries;
     quizzed->setName(tr("quizzed identity"));
     quizzed->setPointsVisible(true);
     quizzed->setPen(QPen(routerColor(0), 2.5));
-    double low = std::min(withoutReward, fullReward), high = std::max(withoutReward, fullReward);
     for (const BudgetPoint& p : curve) {
         *quizzed << QPointF(p.budget, p.reward);
         low = std::min(low, p.reward);

@@ -6,6 +6,7 @@
 #include "sim/simulation.h"
 
 #include <QCoreApplication>
+#include <QThread>
 #include <cmath>
 
 namespace routerlab {
@@ -92,8 +93,12 @@ void QuizJob::prepareUnlessServed() {
 }
 
 QuizReport QuizJob::askAndReport(const QuizStudy& study, const std::function<float(int)>& answer) {
-    return buildQuizReport(study, *request.dataset, curveBudgets(request.budget), answer,
-                           request.seed, [this] { throwIfCancelled(); });
+    QuizDrawOptions draws;
+    draws.draws = request.draws;
+    draws.threads = QThread::idealThreadCount();
+    return buildQuizReport(
+        study, *request.dataset, curveBudgets(request.budget), answer, request.seed,
+        [this] { throwIfCancelled(); }, draws);
 }
 
 QuizReport QuizJob::quizEndpoint(const QuizStudy& study) {

@@ -32,6 +32,9 @@ struct QuizRequest {
     Preference preference;
     int budget = 30;
     std::uint64_t seed = 1;
+    // Quizzes per budget with other draws of their prompts, for a model with records (an
+    // endpoint's is asked once: each draw would pay for its answers).
+    int draws = 10;
 };
 
 // The slow part of a quiz (the IRT fit and the set policy of the other models), kept between

@@ -1,6 +1,7 @@
 #include "ui/quiz/quiz_placement_page.h"
 
 #include "http/chat_protocol.h"
+#include "irt/quiz_draws.h"
 #include "sim/simulation.h"
 #include "ui/quiz/quiz_curve_chart.h"
 #include "ui/quiz/quiz_widgets.h"
@@ -199,13 +200,13 @@ void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest&
         well += s.answer >= 0.5f;
     if (study.hasRecords()) {
         const QString name = request.dataset->modelNames[request.heldOut];
+        const BudgetPoint& point = report.curve.back(); // the chosen budget, over its draws
         figures_->setText(
             tr("<b>%1</b>, held out and quizzed on %2 prompts (answered %3 well). Routing "
-               "reward on %4 scored prompts: <b>%5</b> without it, <b>%6</b> with the quizzed "
-               "identity, <b>%7</b> with its full-data identity. The quiz recovers <b>%8</b> of "
-               "the routing gain%14 and <b>%9</b> of the prediction gain (held-out "
-               "log-likelihood %10; prior %11, full data %12); the router sends it %13 of the "
-               "prompts.")
+               "reward on %4 scored prompts: <b>%5</b> without it, <b>%6</b> with the identity of "
+               "the quiz shown, <b>%7</b> with its full-data identity; the router sends it %8 of "
+               "the prompts. %9 the quiz recovers <b>%10</b> of the routing gain%11 and <b>%12</b> "
+               "of the prediction gain (held-out log-likelihood %13; prior %14, full data %15).")
                 .arg(name.toHtmlEscaped())
                 .arg(k)
                 .arg(well)
@@ -213,15 +214,19 @@ void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest&
                 .arg(study.withoutNewModel().reward, 0, 'f', 4)
                 .arg(o.routing.reward, 0, 'f', 4)
                 .arg(study.withFullIdentity().reward, 0, 'f', 4)
-                .arg(percent(o.recovery), percent(o.predictionRecovery))
-                .arg(o.logLikelihood, 0, 'f', 3)
-                .arg(study.priorLogLikelihood(), 0, 'f', 3)
-                .arg(study.fullLogLikelihood(), 0, 'f', 3)
-                .arg(percent(o.routing.newModelShare))
-                .arg(std::isnan(o.recovery)
+                .arg(percent(o.routing.newModelShare),
+                     point.draws > 1
+                         ? tr("Over %1 draws of its prompts (mean, 95% interval)").arg(point.draws)
+                         : tr("Drawn once,"),
+                     percentWithInterval(point.recovery, point.recoveryCi95),
+                     std::isnan(point.recovery)
                          ? tr(" (undefined here: its full-data identity does not improve "
                               "routing either)")
-                         : QString()));
+                         : QString(),
+                     percentWithInterval(point.predictionRecovery, point.predictionRecoveryCi95))
+                .arg(o.logLikelihood, 0, 'f', 3)
+                .arg(study.priorLogLikelihood(), 0, 'f', 3)
+                .arg(study.fullLogLikelihood(), 0, 'f', 3));
         return;
     }
     const PoolModel& m = *request.endpointModel;
