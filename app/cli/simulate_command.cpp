@@ -10,6 +10,11 @@ namespace routerlab {
 
 namespace {
 
+// The smallest p-value 1,000 resamples can give is 1/1001: below 0.001 says all there is.
+QString pValueText(double p) {
+    return p < 0.001 ? QStringLiteral("p < 0.001") : QStringLiteral("p = %1").arg(p, 0, 'g', 3);
+}
+
 // "0.504 [0.492, 0.517]", or the value alone when the result has no interval for it.
 QString withInterval(const QJsonObject& row, const QString& field, char format, int precision) {
     QString text = QString::number(row.value(field).toDouble(), format, precision);
@@ -29,12 +34,12 @@ void printComparison(const QJsonObject& comparison, QTextStream& text) {
     for (const ComparedFigure& f : comparedFigures()) {
         const QJsonObject m = metrics.value(f.field).toObject();
         const QJsonArray ci = m.value(QStringLiteral("ci95")).toArray();
-        text << QStringLiteral("  %1 %2 [%3, %4]  p = %5\n")
+        text << QStringLiteral("  %1 %2 [%3, %4]  %5\n")
                     .arg(f.field, -16)
                     .arg(m.value(QStringLiteral("difference")).toDouble(), 11, 'g', 4)
                     .arg(ci.at(0).toDouble(), 0, 'g', 4)
                     .arg(ci.at(1).toDouble(), 0, 'g', 4)
-                    .arg(m.value(QStringLiteral("p_value")).toDouble(), 0, 'g', 3);
+                    .arg(pValueText(m.value(QStringLiteral("p_value")).toDouble()));
     }
 }
 
@@ -70,11 +75,11 @@ void printSimulateTable(const QJsonObject& json, const SimulationSetup& setup,
     const QJsonObject leaders = json.value(QStringLiteral("leaders")).toObject();
     const QJsonObject best = leaders.value(QStringLiteral("mean_reward")).toObject();
     if (!best.isEmpty())
-        text << QStringLiteral("\nbest reward: %1, ahead of %2 by %3 (p = %4)%5\n")
+        text << QStringLiteral("\nbest reward: %1, ahead of %2 by %3 (%4)%5\n")
                     .arg(best.value(QStringLiteral("router")).toString(),
                          best.value(QStringLiteral("runner_up")).toString())
                     .arg(best.value(QStringLiteral("difference")).toDouble(), 0, 'g', 3)
-                    .arg(best.value(QStringLiteral("p_value")).toDouble(), 0, 'g', 3)
+                    .arg(pValueText(best.value(QStringLiteral("p_value")).toDouble()))
                     .arg(best.value(QStringLiteral("significant")).toBool()
                              ? QString()
                              : QStringLiteral(": not significant at 5%"));

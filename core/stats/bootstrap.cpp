@@ -30,6 +30,20 @@ private:
     std::uint64_t state_;
 };
 
+static_assert(kBootstrapBlocks <= 256, "a block index is kept in one byte");
+
+// The hashed block of each step up to `steps`, computed once per thread and extended as runs
+// grow: every run of a sweep sums five series over the same grouping. Null for runs of at most
+// kBootstrapBlocks steps, where each step is its own block.
+const std::uint8_t* hashedBlocks(std::size_t steps) {
+    if (steps <= static_cast<std::size_t>(kBootstrapBlocks))
+        return nullptr;
+    thread_local std::vector<std::uint8_t> blocks;
+    for (std::size_t t = blocks.size(); t < steps; ++t)
+        blocks.push_back(static_cast<std::uint8_t>(Random::mix(kBlockSalt, t) % kBootstrapBlocks));
+    return blocks.data();
+}
+
 template <typename T> BlockSeries totalsOf(const std::vector<T>& values) {
     BlockSeries out;
     const int blocks = blockCount(values.size());
@@ -38,11 +52,12 @@ template <typename T> BlockSeries totalsOf(const std::vector<T>& values) {
     // Summed in double per block, then stored as float: a block of 10,000 steps keeps its
     // digits, and the stored totals stay small.
     std::vector<double> sum(static_cast<std::size_t>(blocks), 0.0);
+    const std::uint8_t* blockOf = hashedBlocks(values.size());
     for (std::size_t t = 0; t < values.size(); ++t) {
         const double v = static_cast<double>(values[t]);
         if (std::isnan(v))
             continue;
-        const auto b = static_cast<std::size_t>(blockOfStep(t, values.size()));
+        const auto b = blockOf ? static_cast<std::size_t>(blockOf[t]) : t;
         sum[b] += v;
         out.count[b] += 1.0f;
     }
