@@ -481,7 +481,7 @@ void TestGuiIntervals::comparisonShowsIntervalsAndSignificantLeaders() {
     QCOMPARE(panel.item(a, ComparisonPanel::QualityColumn)->text(),
              QStringLiteral("0.612\n[0.598, 0.627]"));
     QCOMPARE(panel.item(a, ComparisonPanel::CostPerThousandColumn)->text(),
-             QStringLiteral("1.2\n[1.1, 1.3]"));
+             QStringLiteral("1.200\n[1.100, 1.300]"));
     QCOMPARE(panel.item(a, ComparisonPanel::RegretColumn)->text(),
              QStringLiteral("10.0\n[8.0, 12.5]"));
     QCOMPARE(panel.item(b, ComparisonPanel::QualityColumn)->text(), QStringLiteral("0.580"));
@@ -504,7 +504,7 @@ void TestGuiIntervals::comparisonShowsIntervalsAndSignificantLeaders() {
     QCOMPARE(marks, significant ? 1 : 0);
     const QStandardItem* quality = panel.item(a, ComparisonPanel::QualityColumn);
     QCOMPARE(quality->data(ComparisonPanel::LeaderRole).toBool(), significant);
-    QVERIFY2(quality->toolTip().contains("0.032 [0.01, 0.05]") &&
+    QVERIFY2(quality->toolTip().contains("0.0320 [0.0100, 0.0500]") &&
                  quality->toolTip().contains("p = 0.004") && quality->toolTip().contains("beta"),
              qPrintable(quality->toolTip()));
     QVERIFY(panel.item(a, ComparisonPanel::RegretColumn)->toolTip().contains("p = 0.3"));

@@ -1,6 +1,7 @@
 #include "ui/charts/interval_text.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -25,9 +26,15 @@ QString withInterval(double value, const Interval& interval, char format, int pr
                      double scale, const QString& separator) {
     if (!std::isfinite(value))
         return QStringLiteral("–");
-    const auto text = [&](double v) { return QString::number(v * scale, format, precision); };
     if (!interval.valid())
-        return text(value);
+        return QString::number(value * scale, format, precision);
+    // The ends at the value's decimals: "1.120 [0.950, 1.320]", not "1.12 [0.9497, 1.32]".
+    if (format == 'g' && value != 0) {
+        const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(value * scale))));
+        precision = std::clamp(precision - 1 - magnitude, 0, 12);
+        format = 'f';
+    }
+    const auto text = [&](double v) { return QString::number(v * scale, format, precision); };
     return QStringLiteral("%1%2[%3, %4]")
         .arg(text(value), separator, text(interval.low), text(interval.high));
 }
