@@ -12,6 +12,7 @@
 #include "ui/charts/cost_panel.h"
 #include "ui/charts/interval_text.h"
 #include "ui/charts/latency_panel.h"
+#include "ui/charts/paired_comparison_view.h"
 #include "ui/charts/pareto_panel.h"
 #include "ui/experiment/experiment_run_job.h"
 #include "ui/experiment/result_sources.h"
@@ -23,6 +24,7 @@
 #include <QBoxPlotSeries>
 #include <QBoxSet>
 #include <QChart>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -185,6 +187,7 @@ private slots:
     void comparisonShowsIntervalsAndSignificantLeaders_data();
     void comparisonShowsIntervalsAndSignificantLeaders();
     void tradeOffTableShowsIntervals();
+    void pairedTestOfAnyTwoRouters();
 
 private:
     QTemporaryDir dir_;
@@ -561,4 +564,51 @@ void TestGuiIntervals::tradeOffTableShowsIntervals() {
 }
 
 QTEST_MAIN(TestGuiIntervals)
+// Any two rows of a run, in either order: the difference of their figures with the paired
+// interval the result computed, bold exactly when the test rejects at 5%.
+void TestGuiIntervals::pairedTestOfAnyTwoRouters() {
+    FinalRegrets finals;
+    const auto results = liveResults(2, finals);
+    QVERIFY(results);
+    ComparisonPanel panel;
+    panel.setResults(results);
+    PairedComparisonView* paired = panel.pairedView();
+    QVERIFY(!paired->isHidden());
+    const std::vector<QJsonObject> rows = results->simulateRows();
+    QCOMPARE(paired->firstBox()->count(), static_cast<int>(rows.size()));
+    const QString a = rows.front().value("name").toString();
+    const QString b = QStringLiteral("random");
+    for (const auto& [first, second] : {std::pair{a, b}, std::pair{b, a}}) {
+        QVERIFY(paired->choose(first, second));
+        QTableWidget* table = paired->table();
+        QCOMPARE(table->rowCount(), 5);
+        const auto rowNamed = [&](const QString& name) {
+            for (const QJsonObject& r : rows)
+                if (r.value("name").toString() == name)
+                    return r;
+            return QJsonObject{};
+        };
+        // Row 1 of the table is quality: its difference leads the cell.
+        const double difference = rowNamed(first).value("mean_quality").toDouble() -
+                                  rowNamed(second).value("mean_quality").toDouble();
+        const QString text = table->item(1, 1)->text();
+        // Three significant digits of a difference under 1 in size: within half a thousandth.
+        QVERIFY2(std::abs(text.section(' ', 0, 0).toDouble() - difference) <= 5e-4,
+                 qPrintable(text));
+        const QStringList ends = text.section('[', 1).chopped(1).split(QStringLiteral(", "));
+        QCOMPARE(ends.size(), 2);
+        QVERIFY2(ends[0].toDouble() <= text.section(' ', 0, 0).toDouble() &&
+                     text.section(' ', 0, 0).toDouble() <= ends[1].toDouble(),
+                 qPrintable(text));
+        const bool rejects = table->item(1, 2)->text() == QStringLiteral("< 0.001") ||
+                             table->item(1, 2)->text().toDouble() < 0.05;
+        QCOMPARE(table->item(1, 1)->font().bold(), rejects);
+    }
+    // Without the bootstrap there is no pair to test, and no picker.
+    auto plain = std::make_shared<ExperimentResults>(*results);
+    plain->simulate.remove(QStringLiteral("pairs"));
+    panel.setResults(plain);
+    QVERIFY(paired->isHidden());
+}
+
 #include "test_gui_intervals.moc"

@@ -18,6 +18,8 @@ namespace routerlab {
 
 namespace {
 
+constexpr int kMaxPairedRows = 20;
+
 QStringList stringsOf(const QJsonValue& value) {
     QStringList out;
     for (const QJsonValue& v : value.toArray())
@@ -152,6 +154,19 @@ QJsonObject simulateResult(const QJsonObject& context,
                             {QStringLiteral("seed"), static_cast<double>(options.bootstrap.seed)},
                             {QStringLiteral("blocks"), bootstrap.blocks()}});
     json.insert(QStringLiteral("leaders"), leadersOf(rows, replicates, leaderCandidates(names)));
+    // Every pair, for the workbench's paired test of any two rows; past a score of rows the
+    // pairs would outgrow the rest of the result.
+    if (names.size() <= kMaxPairedRows) {
+        QJsonArray pairs;
+        for (std::size_t a = 0; a < rows.size(); ++a)
+            for (std::size_t b = a + 1; b < rows.size(); ++b)
+                pairs.append(
+                    QJsonObject{{QStringLiteral("a"), names[static_cast<int>(a)]},
+                                {QStringLiteral("b"), names[static_cast<int>(b)]},
+                                {QStringLiteral("metrics"),
+                                 compareRows(rows[a], replicates[a], rows[b], replicates[b])}});
+        json.insert(QStringLiteral("pairs"), pairs);
+    }
     if (options.compare.size() == 2) {
         const auto a = static_cast<std::size_t>(names.indexOf(options.compare[0]));
         const auto b = static_cast<std::size_t>(names.indexOf(options.compare[1]));

@@ -1,6 +1,7 @@
 #include "ui/charts/comparison_panel.h"
 
 #include "ui/charts/interval_text.h"
+#include "ui/charts/paired_comparison_view.h"
 
 #include <QHeaderView>
 #include <QJsonArray>
@@ -52,7 +53,7 @@ constexpr LeaderColumn kLeaderColumns[] = {
 ComparisonPanel::ComparisonPanel(QWidget* parent)
     : ChartPanel(tr("Comparison"), QStringLiteral("comparison"), parent),
       model_(new QStandardItemModel(0, ColumnCount, this)), proxy_(new QSortFilterProxyModel(this)),
-      view_(new QTableView(canvas())) {
+      view_(new QTableView(canvas())), paired_(new PairedComparisonView(canvas())) {
     model_->setHorizontalHeaderLabels({tr("Router"), tr("Quality"), tr("USD / 1k queries"),
                                        tr("Total USD"), tr("Latency s"), tr("p95 latency s"),
                                        tr("Reward"), tr("Regret"), tr("AIQ"),
@@ -68,7 +69,8 @@ ComparisonPanel::ComparisonPanel(QWidget* parent)
     view_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view_->verticalHeader()->hide();
     view_->setAlternatingRowColors(true);
-    canvasLayout()->addWidget(view_);
+    canvasLayout()->addWidget(view_, 3);
+    canvasLayout()->addWidget(paired_, 1);
     setNote(tr("Run an experiment or open a result to compare routers."));
 }
 
@@ -120,6 +122,7 @@ void ComparisonPanel::setResults(std::shared_ptr<const ExperimentResults> result
             addRow(c.value(QStringLiteral("name")).toString(), QJsonObject{});
     const QJsonObject leaders = results->simulate.value(QStringLiteral("leaders")).toObject();
     markLeaders(leaders);
+    paired_->setResult(results->simulate);
     const QString aiqNote = tr("AIQ is the area under the router's cost-quality hull over the "
                                "single models' cost range (from the sweep).");
     if (model_->rowCount() == 0)

@@ -9,6 +9,8 @@ class QTableView;
 
 namespace routerlab {
 
+class PairedComparisonView;
+
 // The comparison table: one row per router and reference (quality, cost per 1,000 queries,
 // total cost, latency mean and p95, reward, regret, AIQ from the sweep, convergence step),
 // each figure with its 95% interval when the result has one, sortable by any column. Numbers
@@ -42,6 +44,8 @@ public:
     CsvTable table() const override;
 
     QTableView* view() const { return view_; }
+    // The paired test of any two routers, under the table.
+    PairedComparisonView* pairedView() const { return paired_; }
     // Row of `router` in the unsorted model, -1 when absent; value of a cell there.
     int rowOf(const QString& router) const;
     double value(int row, Column column) const;
@@ -56,6 +60,7 @@ private:
     QStandardItemModel* model_;
     QSortFilterProxyModel* proxy_;
     QTableView* view_;
+    PairedComparisonView* paired_;
 };
 
 } // namespace routerlab
