@@ -43,6 +43,8 @@ std::vector<double> differenceOf(const std::vector<double>& a, const std::vector
 }
 
 QByteArray floatsToBytes(const std::vector<float>& values) {
+    if (values.empty())
+        return {}; // qToLittleEndian must not see the null data of an empty vector
     QByteArray bytes(static_cast<qsizetype>(values.size() * sizeof(float)), Qt::Uninitialized);
     qToLittleEndian<float>(values.data(), static_cast<qsizetype>(values.size()), bytes.data());
     return bytes.toBase64();
@@ -51,6 +53,8 @@ QByteArray floatsToBytes(const std::vector<float>& values) {
 std::vector<float> floatsFromBase64(const QJsonValue& value) {
     const QByteArray bytes = QByteArray::fromBase64(value.toString().toLatin1());
     std::vector<float> out(static_cast<std::size_t>(bytes.size()) / sizeof(float));
+    if (out.empty())
+        return out;
     qFromLittleEndian<float>(bytes.constData(), static_cast<qsizetype>(out.size()), out.data());
     return out;
 }

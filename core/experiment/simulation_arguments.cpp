@@ -255,8 +255,8 @@ bool parseResultOptions(const QCommandLineParser& parser, const QString& command
     if (command != QLatin1String("simulate") && command != QLatin1String("sweep"))
         return true;
     if (parser.isSet(QStringLiteral("bootstrap"))) {
-        const NumberOption* option =
-            findNumberOption(simulationNumberOptions(command), QStringLiteral("bootstrap"));
+        const std::vector<NumberOption> numbers = simulationNumberOptions(command);
+        const NumberOption* option = findNumberOption(numbers, QStringLiteral("bootstrap"));
         const QString problem = option->problem(parser.value(QStringLiteral("bootstrap")));
         if (!problem.isEmpty()) {
             err << "routerlab-cli " << command << ": " << problem << "\n";
