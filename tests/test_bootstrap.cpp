@@ -36,7 +36,7 @@ Interval intervalOf(const std::vector<const CellSummary*>& runs, const QString& 
                     std::uint64_t seed) {
     BootstrapOptions options;
     options.seed = seed;
-    const ExperimentBootstrap bootstrap(runs, static_cast<int>(runs.size()), options);
+    const ExperimentBootstrap bootstrap(runs, options);
     return percentileInterval(bootstrap.simulateRow(runs).at(field));
 }
 
@@ -119,7 +119,7 @@ private slots:
                 [](int) { return 1.0; });
             BootstrapOptions options;
             options.seed = static_cast<std::uint64_t>(rep) + 1;
-            const ExperimentBootstrap bootstrap({&a, &b}, 1, options);
+            const ExperimentBootstrap bootstrap({&a, &b}, options);
             const QJsonObject rowA{{QStringLiteral("mean_quality"), a.meanQuality}};
             const QJsonObject rowB{{QStringLiteral("mean_quality"), b.meanQuality}};
             const QJsonObject difference =

@@ -122,7 +122,7 @@ QJsonObject simulateResult(const QJsonObject& context,
     const int seeds = context.value(QStringLiteral("seeds")).toInt();
     const QStringList routers = stringsOf(context.value(QStringLiteral("routers")));
     const QStringList names = QStringList(routers) << simulateReferenceRouters();
-    const ExperimentBootstrap bootstrap(summaries, seeds, options.bootstrap);
+    const ExperimentBootstrap bootstrap(summaries, options.bootstrap);
     std::vector<QJsonObject> rows;
     std::vector<FigureReplicates> replicates;
     for (int r = 0; r < names.size(); ++r) {
@@ -307,8 +307,7 @@ QJsonObject sweepResult(const QJsonObject& context,
                         const std::vector<const CellSummary*>& summaries,
                         const ResultOptions& options) {
     const QStringList routers = stringsOf(context.value(QStringLiteral("routers")));
-    const ExperimentBootstrap bootstrap(summaries, context.value(QStringLiteral("seeds")).toInt(),
-                                        options.bootstrap);
+    const ExperimentBootstrap bootstrap(summaries, options.bootstrap);
     QJsonArray curves;
     for (int r = 0; r < routers.size(); ++r)
         curves.append(sweepCurve(routers[r], r, context, summaries, bootstrap));

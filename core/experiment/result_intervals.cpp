@@ -72,10 +72,10 @@ constexpr NamedSeries kSeries[] = {{"quality", &BlockTotals::quality},
 } // namespace
 
 ExperimentBootstrap::ExperimentBootstrap(const std::vector<const CellSummary*>& summaries,
-                                         int seeds, const BootstrapOptions& options)
+                                         const BootstrapOptions& options)
     : options_(options),
-      steps_(options.resamples > 0 ? firstBlockCount(summaries, false) : 0, seeds, options),
-      sessions_(options.resamples > 0 ? firstBlockCount(summaries, true) : 0, seeds, options),
+      steps_(options.resamples > 0 ? firstBlockCount(summaries, false) : 0, options),
+      sessions_(options.resamples > 0 ? firstBlockCount(summaries, true) : 0, options),
       active_(options.resamples > 0 && firstBlockCount(summaries, false) > 0) {}
 
 FigureReplicates ExperimentBootstrap::replicatesOf(const std::vector<const CellSummary*>& runs,

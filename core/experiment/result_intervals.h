@@ -20,7 +20,7 @@ class ExperimentBootstrap {
 public:
     // Sizes come from the first summary that carries block totals; none (intervals off, or
     // summaries from a version without them) leaves the bootstrap inactive.
-    ExperimentBootstrap(const std::vector<const CellSummary*>& summaries, int seeds,
+    ExperimentBootstrap(const std::vector<const CellSummary*>& summaries,
                         const BootstrapOptions& options);
     bool active() const { return active_; }
     const BootstrapOptions& options() const { return options_; }

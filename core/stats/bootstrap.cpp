@@ -86,21 +86,15 @@ BlockSeries blockSeries(const std::vector<double>& values) {
     return totalsOf(values);
 }
 
-BootstrapPlan::BootstrapPlan(int blocks, int seeds, const BootstrapOptions& options)
-    : seeds_(std::max(1, seeds)) {
+BootstrapPlan::BootstrapPlan(int blocks, const BootstrapOptions& options) : seed_(options.seed) {
     const int resamples = std::clamp(options.resamples, 0, kMaxBootstrapResamples);
     blocks = std::max(0, blocks);
     weights_ = Eigen::MatrixXf::Zero(resamples, blocks);
-    seedDraws_.resize(static_cast<std::size_t>(resamples) * seeds_);
     for (int b = 0; b < resamples; ++b) {
         // One stream per resample: the plan does not depend on how many were asked for.
         ResampleStream random(Random::mix(options.seed, static_cast<std::uint64_t>(b)));
         for (int i = 0; i < blocks; ++i)
             weights_(b, random.below(blocks)) += 1.0f;
-        ResampleStream seedRandom(
-            Random::mix(options.seed ^ kSeedDrawStream, static_cast<std::uint64_t>(b)));
-        for (int s = 0; s < seeds_; ++s)
-            seedDraws_[static_cast<std::size_t>(b) * seeds_ + s] = seedRandom.below(seeds_);
     }
 }
 
@@ -167,13 +161,12 @@ BootstrapPlan::meanReplicates(const std::vector<std::vector<const BlockSeries*>>
                 continue;
             }
             // The seeds are resampled too: a router that learns online varies from seed to
-            // seed. A row with fewer runs than the plan's seeds (a partial merge) folds the
-            // draws onto the runs it has.
-            const int* draw = seedDraw(b);
+            // seed. Every figure and every row with as many runs gets the same draws.
+            ResampleStream draw(
+                Random::mix(seed_ ^ kSeedDrawStream, static_cast<std::uint64_t>(b)));
             double sum = 0;
             for (std::size_t j = 0; j < runCount; ++j)
-                sum += ratio[f](b, draw[j % static_cast<std::size_t>(seeds_)] %
-                                       static_cast<int>(runCount));
+                sum += ratio[f](b, draw.below(static_cast<int>(runCount)));
             out[f][static_cast<std::size_t>(b)] = sum / static_cast<double>(runCount);
         }
     return out;
@@ -226,7 +219,7 @@ Interval meanInterval(const std::vector<double>& values, const BootstrapOptions&
         present += n > 0 ? 1 : 0;
     if (present < 2)
         return {};
-    const BootstrapPlan plan(static_cast<int>(series.sum.size()), 1, options);
+    const BootstrapPlan plan(static_cast<int>(series.sum.size()), options);
     return percentileInterval(plan.meanReplicates({&series}));
 }
 

@@ -57,17 +57,16 @@ BlockSeries blockSeries(const std::vector<float>& values);
 BlockSeries blockSeries(const std::vector<double>& values);
 
 // The resampling shared by every run of an experiment: for each resample, a weight per block
-// (how often the block was drawn) and a draw of seeds with replacement. Deterministic in
-// (blocks, seeds, options).
+// (how often the block was drawn) and a draw of seeds with replacement. The seed draws are
+// made as they are needed, from the resample's own stream and the row's run count, so rows
+// with as many runs get the same draws and a plan holds nothing per seed (a file may claim
+// billions). Deterministic in (blocks, options).
 class BootstrapPlan {
 public:
-    BootstrapPlan(int blocks, int seeds, const BootstrapOptions& options);
+    BootstrapPlan(int blocks, const BootstrapOptions& options);
     int resamples() const { return static_cast<int>(weights_.rows()); }
     int blocks() const { return static_cast<int>(weights_.cols()); }
-    int seeds() const { return seeds_; }
     const Eigen::MatrixXf& blockWeights() const { return weights_; } // resamples x blocks
-    // Seed draw of resample b: seeds() indexes in [0, seeds()).
-    const int* seedDraw(int b) const { return &seedDraws_[static_cast<std::size_t>(b) * seeds_]; }
 
     // Replicates of a figure's mean, one per resample: for each resample, the ratio of the
     // weighted sum to the weighted count in each seed's run, averaged over the drawn seeds.
@@ -83,8 +82,7 @@ public:
 
 private:
     Eigen::MatrixXf weights_;
-    std::vector<int> seedDraws_;
-    int seeds_ = 1;
+    std::uint64_t seed_ = 1;
 };
 
 // The central 95% of the replicates (percentile method); invalid when there are none or
