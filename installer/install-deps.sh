@@ -15,6 +15,7 @@ packages=(
   libeigen3-dev libsqlite3-dev libcurl4-openssl-dev
   clang libclang-rt-dev clang-format
   xvfb xauth fonts-dejavu-core
+  curl
   dpkg-dev file desktop-file-utils appstream
 )
 # The `cluster` test starts a one-node Slurm of its own (daemons run only during the test).

@@ -12,15 +12,16 @@
 
 namespace routerlab::testing {
 
-// `routerlab-cli serve` in its own process (ROUTERLAB_CLI_PATH), as a provider would be; the
-// port comes from its first line. Killed when it goes out of scope.
-class ReplayProcess {
+// A serving command of routerlab-cli (`serve`, `proxy`) in its own process
+// (ROUTERLAB_CLI_PATH), as a provider would be; the port comes from its first line. Killed
+// when it goes out of scope.
+class ServerProcess {
 public:
-    explicit ReplayProcess(const QStringList& args, const QProcessEnvironment& env =
-                                                        QProcessEnvironment::systemEnvironment()) {
+    ServerProcess(const QString& command, const QStringList& args,
+                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
         process_.setProcessEnvironment(env);
         process_.start(QStringLiteral(ROUTERLAB_CLI_PATH),
-                       QStringList{QStringLiteral("serve")} + args +
+                       QStringList{command} + args +
                            QStringList{QStringLiteral("--port"), QStringLiteral("0")});
         QElapsedTimer timer;
         timer.start();
@@ -35,14 +36,23 @@ public:
                 break;
         }
         if (port_ == 0)
-            qWarning("serve did not start: %s", process_.readAllStandardError().constData());
+            qWarning("%s did not start: %s", qPrintable(command),
+                     process_.readAllStandardError().constData());
     }
-    ~ReplayProcess() {
+    ~ServerProcess() {
         process_.kill();
         process_.waitForFinished(5000);
     }
-    ReplayProcess(const ReplayProcess&) = delete;
-    ReplayProcess& operator=(const ReplayProcess&) = delete;
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    // Asks the server to stop (SIGTERM) and waits; its exit code, -1 when it did not stop.
+    int stop() {
+        process_.terminate();
+        if (!process_.waitForFinished(15000))
+            return -1;
+        return process_.exitStatus() == QProcess::NormalExit ? process_.exitCode() : -1;
+    }
 
     int port() const { return port_; }
     qint64 pid() const { return process_.processId(); }
@@ -55,6 +65,14 @@ private:
     QProcess process_;
     QByteArray output_;
     int port_ = 0;
+};
+
+// `routerlab-cli serve`: the replay server.
+class ReplayProcess : public ServerProcess {
+public:
+    explicit ReplayProcess(const QStringList& args, const QProcessEnvironment& env =
+                                                        QProcessEnvironment::systemEnvironment())
+        : ServerProcess(QStringLiteral("serve"), args, env) {}
 };
 
 #ifdef ROUTERLAB_SOURCE_SAMPLE_DIR

@@ -3,7 +3,7 @@
 // Also the request parser on its own: the same bytes in any pieces give the same requests.
 #include "formats/dataset_loader.h"
 #include "raw_http.h"
-#include "replay/http_request_parser.h"
+#include "httpserver/http_request_parser.h"
 #include "replay_process.h"
 
 #include <QDir>

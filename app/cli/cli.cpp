@@ -18,7 +18,7 @@ const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {
         generateCommand(), infoCommand(),  importCommand(),        simulateCommand(),
         sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand(),
-        serveCommand(),    liveCommand(),  quizCommand()};
+        serveCommand(),    liveCommand(),  quizCommand(),          proxyCommand()};
     return commands;
 }
 

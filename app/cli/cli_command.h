@@ -51,5 +51,6 @@ CliCommand clusterScriptCommand();
 CliCommand serveCommand();
 CliCommand liveCommand();
 CliCommand quizCommand();
+CliCommand proxyCommand();
 
 } // namespace routerlab

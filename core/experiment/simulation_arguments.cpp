@@ -208,8 +208,11 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
         addNumber("latency");
     }
     p.addOption({QStringLiteral("workspace"),
-                 QStringLiteral("Record the runs (config, summaries, series) in this workspace, "
-                                "each cell as it finishes."),
+                 command == QLatin1String("proxy")
+                     ? QStringLiteral("Record every proxied call in this workspace, as a live "
+                                      "session.")
+                     : QStringLiteral("Record the runs (config, summaries, series) in this "
+                                      "workspace, each cell as it finishes."),
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("resume"),
                  QStringLiteral("Continue the --workspace's unfinished run of the same experiment "

@@ -185,6 +185,8 @@ struct ChatClient::Worker {
         release(tr);
         ChatResult& r = tr.result;
         r.httpStatus = static_cast<int>(tr.status);
+        if (!tr.call.clientRequest.isEmpty())
+            r.body = tr.responseBody;
         if (code != CURLE_OK) {
             const QString detail = tr.errorBuffer[0] ? QString::fromUtf8(tr.errorBuffer)
                                                      : QString::fromUtf8(curl_easy_strerror(code));

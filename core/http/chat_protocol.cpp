@@ -18,16 +18,43 @@ QString callStatusName(CallStatus status) {
     return QStringLiteral("failed");
 }
 
+QString lastUserMessage(const QJsonArray& messages) {
+    for (qsizetype i = messages.size() - 1; i >= 0; --i) {
+        const QJsonObject m = messages[i].toObject();
+        if (m.value(QLatin1String("role")).toString() != QLatin1String("user"))
+            continue;
+        const QJsonValue content = m.value(QLatin1String("content"));
+        if (content.isString())
+            return content.toString();
+        QString text;
+        for (const QJsonValue& part : content.toArray())
+            text += part.toObject().value(QLatin1String("text")).toString();
+        return text;
+    }
+    return {};
+}
+
 QByteArray chatRequestBody(const ChatCall& call) {
+    const QString model =
+        call.endpoint.remoteModel.isEmpty() ? call.modelId : call.endpoint.remoteModel;
+    if (!call.clientRequest.isEmpty()) {
+        QJsonObject body = call.clientRequest;
+        body.insert(QStringLiteral("model"), model);
+        body.insert(QStringLiteral("stream"), call.stream);
+        if (call.stream) {
+            QJsonObject options = body.value(QLatin1String("stream_options")).toObject();
+            options.insert(QStringLiteral("include_usage"), true);
+            body.insert(QStringLiteral("stream_options"), options);
+        }
+        return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
     QJsonArray messages;
     if (!call.system.isEmpty())
         messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
                                     {QStringLiteral("content"), call.system}});
     messages.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                                 {QStringLiteral("content"), call.prompt}});
-    QJsonObject body{{QStringLiteral("model"), call.endpoint.remoteModel.isEmpty()
-                                                   ? call.modelId
-                                                   : call.endpoint.remoteModel},
+    QJsonObject body{{QStringLiteral("model"), model},
                      {QStringLiteral("messages"), messages},
                      {QStringLiteral("stream"), call.stream}};
     // Without this, OpenAI-style servers leave usage out of a stream and the call is unpriced.

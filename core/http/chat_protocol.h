@@ -3,9 +3,11 @@
 #include "data/model_pool.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -21,6 +23,13 @@ struct ChatCall {
     bool stream = true;
     int maxTokens = 0;                                             // 0: not sent
     double temperature = std::numeric_limits<double>::quiet_NaN(); // NaN: not sent
+
+    // Pass-through, for the routing proxy: the client's own request, sent with every field it
+    // holds but "model" and "stream" as above (and usage asked for in a stream, to price it);
+    // each stream event's payload as it arrives, on the client's worker thread; the response
+    // body kept in ChatResult::body. Empty: the body is built from the fields above.
+    QJsonObject clientRequest;
+    std::function<void(const QByteArray& event)> onEvent;
 };
 
 enum class CallStatus { Ok, Failed, Cancelled };
@@ -43,10 +52,14 @@ struct ChatResult {
     QJsonObject replayInfo; // the replay server's "routerlab" object (recorded outcome)
     qint64 startedAtMs = 0;
     qint64 finishedAtMs = 0;
+    QByteArray body; // pass-through calls: the last plain response body (answer or error)
 
     bool ok() const { return status == CallStatus::Ok; }
     bool usageReported() const { return promptTokens >= 0 && completionTokens >= 0; }
 };
+
+// The text of a request's last user message; its content may be a string or a list of parts.
+QString lastUserMessage(const QJsonArray& messages);
 
 // The request body for `call`.
 QByteArray chatRequestBody(const ChatCall& call);

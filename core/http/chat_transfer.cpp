@@ -91,10 +91,13 @@ size_t ChatTransfer::onBody(char* data, size_t size, size_t count, void* self) {
         std::vector<QByteArray> events;
         t->sse.feed(bytes, events);
         for (const QByteArray& e : events) {
-            if (e.trimmed() == "[DONE]")
+            if (e.trimmed() == "[DONE]") {
                 t->sawDone = true;
-            else
-                t->absorb(parseChatJson(e));
+                continue;
+            }
+            t->absorb(parseChatJson(e));
+            if (t->call.onEvent && !t->malformed)
+                t->call.onEvent(e);
         }
     } else {
         // Kept to the same prefix however the body was split.

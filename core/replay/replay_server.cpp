@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <cmath>
@@ -23,60 +22,12 @@ constexpr qsizetype kMaxGeneratedChars = 64 * 1024;
 // request, as the request limits bound the request.
 constexpr qsizetype kMaxEmbeddingValues = 1 << 18;
 
-QByteArray reasonPhrase(int status) {
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 404:
-        return "Not Found";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Payload Too Large";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 429:
-        return "Too Many Requests";
-    default:
-        break;
-    }
-    return "Internal Server Error";
-}
-
-QByteArray errorBody(const QString& message, const QString& type) {
-    return QJsonDocument(QJsonObject{{QStringLiteral("error"),
-                                      QJsonObject{{QStringLiteral("message"), message},
-                                                  {QStringLiteral("type"), type}}}})
-        .toJson(QJsonDocument::Compact);
-}
-
 QByteArray chunked(const QByteArray& bytes) {
     return QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n";
 }
 
 QByteArray sseEvent(const QJsonObject& o) {
     return "data: " + QJsonDocument(o).toJson(QJsonDocument::Compact) + "\n\n";
-}
-
-// The text of the last user message; content may be a string or a list of parts.
-QString lastUserText(const QJsonArray& messages) {
-    for (qsizetype i = messages.size() - 1; i >= 0; --i) {
-        const QJsonObject m = messages[i].toObject();
-        if (m.value(QLatin1String("role")).toString() != QLatin1String("user"))
-            continue;
-        const QJsonValue content = m.value(QLatin1String("content"));
-        if (content.isString())
-            return content.toString();
-        QString text;
-        for (const QJsonValue& part : content.toArray())
-            text += part.toObject().value(QLatin1String("text")).toString();
-        return text;
-    }
-    return {};
 }
 
 // Filler of about `tokens` tokens (4 characters each) that ends in an answer line.
@@ -111,8 +62,8 @@ struct ReplayServer::Exchange {
 
 ReplayServer::ReplayServer(const Dataset& dataset, const ModelPool& pool, ReplayOptions options,
                            QObject* parent)
-    : QObject(parent), dataset_(dataset), pool_(pool), options_(std::move(options)),
-      latency_(dataset.latencyS(pool)), server_(std::make_unique<QTcpServer>()) {
+    : HttpServer(options, parent), dataset_(dataset), pool_(pool), options_(std::move(options)),
+      latency_(dataset.latencyS(pool)) {
     for (int i = 0; i < dataset.promptCount(); ++i)
         if (!rowOfPrompt_.contains(dataset.promptTexts[i]))
             rowOfPrompt_.insert(dataset.promptTexts[i], i);
@@ -121,34 +72,18 @@ ReplayServer::ReplayServer(const Dataset& dataset, const ModelPool& pool, Replay
     for (const PoolModel& m : pool.models)
         if (dataset.modelIndex(m.id) >= 0 && !m.endpoint.remoteModel.isEmpty())
             columnOfModel_.insert(m.endpoint.remoteModel, dataset.modelIndex(m.id));
-    connect(server_.get(), &QTcpServer::newConnection, this, &ReplayServer::accept);
 }
 
 ReplayServer::~ReplayServer() = default;
 
 bool ReplayServer::listen(quint16 port) {
-#if QT_VERSION >= QT_VERSION_CHECK(6, 3, 0)
-    // Connections beyond maxConnections wait here (the kernel caps it at somaxconn).
-    server_->setListenBacklogSize(4096);
-#endif
-    server_->setMaxPendingConnections(1); // so that at most one beyond maxConnections is open
-    clock_.start();
-    return server_->listen(QHostAddress::LocalHost, port);
+    return HttpServer::listen(QHostAddress::LocalHost, port);
 }
 
-quint16 ReplayServer::port() const {
-    return server_->serverPort();
-}
-
-QString ReplayServer::errorString() const {
-    return server_->errorString();
-}
-
-void ReplayServer::handle(QTcpSocket* socket, const HttpRequest& request) {
+void ReplayServer::handle(const Reply& to, const HttpRequest& request) {
     ++stats_.requests;
     const QByteArray& method = request.method;
     const QByteArray& path = request.target;
-    const Reply to{socket, request.keepAlive};
 
     if (!options_.requireKeyEnv.isEmpty()) {
         const QByteArray expected = "Bearer " + qgetenv(options_.requireKeyEnv.toLocal8Bit());
@@ -166,31 +101,29 @@ void ReplayServer::handle(QTcpSocket* socket, const HttpRequest& request) {
     answerChat(to, request.body);
 }
 
-void ReplayServer::reply(const Reply& to, int status, const QByteArray& json,
-                         const QByteArray& extraHeaders) {
-    to.socket->write(
-        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) +
-        "\r\n" + extraHeaders + (to.keepAlive ? "" : "Connection: close\r\n") + "\r\n" + json);
-    finishExchange(to.socket, to.keepAlive);
+void ReplayServer::refused(const Reply& to, int status, const QString& message) {
+    ++stats_.requests;
+    ++stats_.rejected;
+    HttpServer::refused(to, status, message);
 }
 
 void ReplayServer::reject(const Reply& to, int status, const QString& message) {
     ++stats_.rejected;
-    reply(to, status, errorBody(message, QStringLiteral("invalid_request_error")));
+    replyJson(to, status, errorJson(message, QStringLiteral("invalid_request_error")));
 }
 
 void ReplayServer::replyRateLimited(const Reply& to) {
     ++stats_.faults;
-    reply(to, 429,
-          errorBody(QStringLiteral("rate limited (injected)"), QStringLiteral("rate_limit_error")),
-          "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
+    replyJson(
+        to, 429,
+        errorJson(QStringLiteral("rate limited (injected)"), QStringLiteral("rate_limit_error")),
+        "Retry-After: " + QByteArray::number(options_.retryAfterS) + "\r\n");
 }
 
 void ReplayServer::replyServerError(const Reply& to) {
     ++stats_.faults;
-    reply(to, 500,
-          errorBody(QStringLiteral("server error (injected)"), QStringLiteral("server_error")));
+    replyJson(to, 500,
+              errorJson(QStringLiteral("server error (injected)"), QStringLiteral("server_error")));
 }
 
 void ReplayServer::answerModels(const Reply& to) {
@@ -198,10 +131,10 @@ void ReplayServer::answerModels(const Reply& to) {
     for (const QString& name : dataset_.modelNames)
         models.append(QJsonObject{{QStringLiteral("id"), name},
                                   {QStringLiteral("object"), QStringLiteral("model")}});
-    reply(to, 200,
-          QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
-                                    {QStringLiteral("data"), models}})
-              .toJson(QJsonDocument::Compact));
+    replyJson(to, 200,
+              QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                        {QStringLiteral("data"), models}})
+                  .toJson(QJsonDocument::Compact));
 }
 
 void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
@@ -241,7 +174,7 @@ void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
     }
     stats_.embedded += texts.size();
     ++stats_.answered;
-    reply(
+    replyJson(
         to, 200,
         QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
                                   {QStringLiteral("model"), request.value(QLatin1String("model"))},
@@ -263,7 +196,7 @@ void ReplayServer::answerChat(const Reply& to, const QByteArray& body) {
         return reject(to, 404,
                       QStringLiteral("model '%1' is not in the replayed dataset").arg(model));
     const bool stream = request.value(QLatin1String("stream")).toBool();
-    const QString prompt = lastUserText(request.value(QLatin1String("messages")).toArray());
+    const QString prompt = lastUserMessage(request.value(QLatin1String("messages")).toArray());
     if (const std::optional<ScoreInput> graded = parseJudgePrompt(prompt))
         return answerJudge(to, model, stream, prompt, *graded);
     const auto row = rowOfPrompt_.constFind(prompt);

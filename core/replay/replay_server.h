@@ -2,19 +2,15 @@
 
 #include "data/dataset.h"
 #include "data/model_pool.h"
-#include "replay/http_request_parser.h"
+#include "httpserver/http_server.h"
 
-#include <QElapsedTimer>
 #include <QHash>
-#include <QList>
-#include <QObject>
 #include <QString>
 #include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
 
-class QTcpServer;
 class QTcpSocket;
 
 namespace routerlab {
@@ -22,8 +18,9 @@ namespace routerlab {
 struct ScoreInput;
 
 // Faults and timing of the replay server. Fault rates are per request, drawn in this order
-// from one uniform number, so they add up (0.2 in total means one request in five).
-struct ReplayOptions {
+// from one uniform number, so they add up (0.2 in total means one request in five). The
+// connection and request limits are HttpServerLimits'.
+struct ReplayOptions : HttpServerLimits {
     double latencyScale = 1.0; // multiplies the recorded latency; 0 answers at once
     double rate429 = 0;        // 429 Too Many Requests with Retry-After
     double rate500 = 0;        // 500 Internal Server Error
@@ -36,14 +33,6 @@ struct ReplayOptions {
     QString requireKeyEnv;       // when set, requests must carry "Authorization: Bearer $VAR"
     int streamChunks = 8;        // content events per streamed answer, at most
     int embeddingDimension = 64; // of the vectors POST .../embeddings answers with
-
-    // Limits that keep a hostile or broken client from holding the server's memory or sockets.
-    int maxConnections = 4096; // beyond it the longest-idle connection goes, else accepting waits
-    double idleTimeoutS = 30;  // a request must arrive whole within this of the connection
-                               // opening or its last answer; a stuck reader is closed after it
-    HttpLimits requestLimits;  // one request's head and body
-    qsizetype maxQueuedBytes = 1 << 20;        // replies a client has not read; then reading waits
-    qsizetype maxBufferedBodyBytes = 64 << 20; // bodies being received, over all connections
 };
 
 struct ReplayStats {
@@ -63,7 +52,7 @@ struct ReplayStats {
 // latency) that the "replay" scorer reads. It is not a model: it knows only the dataset.
 // POST .../embeddings answers any text with its hashed-word vector (a deterministic function
 // of the words, not a learned embedding), so the embeddings-api featurizer runs offline.
-class ReplayServer : public QObject {
+class ReplayServer : public HttpServer {
     Q_OBJECT
 
 public:
@@ -72,32 +61,14 @@ public:
     ~ReplayServer() override;
 
     bool listen(quint16 port); // 0 picks a free port; loopback only
-    quint16 port() const;
-    QString errorString() const;
     const ReplayStats& stats() const { return stats_; }
 
+protected:
+    void handle(const Reply& to, const HttpRequest& request) override;
+    void refused(const Reply& to, int status, const QString& message) override;
+
 private:
-    struct Connection;
     struct Exchange;
-    void accept();
-    void open(QTcpSocket* socket);
-    int evictGraceMs() const;
-    bool evictIdlest();
-    void read(QTcpSocket* socket);
-    bool reserveBody(QTcpSocket* socket, Connection& c);
-    void releaseBody(Connection& c);
-    void refuse(QTcpSocket* socket, int status);
-    void becomeIdle(Connection& c);
-    void drop(QTcpSocket* socket);
-    void forget(QTcpSocket* socket);
-    // Where an answer goes: the socket, and whether the connection stays open after it.
-    struct Reply {
-        QTcpSocket* socket;
-        bool keepAlive;
-    };
-    void handle(QTcpSocket* socket, const HttpRequest& request);
-    void reply(const Reply& to, int status, const QByteArray& json,
-               const QByteArray& extraHeaders = {});
     void reject(const Reply& to, int status, const QString& message);
     void replyRateLimited(const Reply& to);
     void replyServerError(const Reply& to);
@@ -109,7 +80,6 @@ private:
     void answerRecorded(const Reply& to, const QString& model, bool stream, int i, int k);
     void fillRecorded(Exchange& x, int i, int k) const;
     void answer(QTcpSocket* socket, const Exchange& exchange);
-    void finishExchange(QTcpSocket* socket, bool keepAlive);
     void writePieces(QTcpSocket* socket,
                      std::shared_ptr<std::vector<std::pair<double, QByteArray>>> pieces,
                      std::size_t next, double nowMs, bool keepAlive);
@@ -120,12 +90,6 @@ private:
     Eigen::MatrixXd latency_;
     QHash<QString, int> rowOfPrompt_;
     QHash<QString, int> columnOfModel_;
-    std::unique_ptr<QTcpServer> server_;
-    QHash<QTcpSocket*, std::shared_ptr<Connection>> connections_;
-    QList<QTcpSocket*> waitingForBody_; // connections that wait for maxBufferedBodyBytes
-    qsizetype bodyBytesReserved_ = 0;
-    bool acceptRetryPending_ = false;
-    QElapsedTimer clock_;
     ReplayStats stats_;
     quint64 requestCounter_ = 0;
 };

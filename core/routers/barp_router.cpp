@@ -32,7 +32,7 @@ public:
             encodedFor_ = reward.weights();
             encoded_ = model_->encodePreference(encodedFor_);
         }
-        const Eigen::VectorXf p = model_->probabilities(features_.col(query.row), encoded_);
+        const Eigen::VectorXf p = model_->probabilities(featuresOf(query, features_), encoded_);
         int choice = 0;
         if (sample_) {
             double u = random_.uniform();

@@ -37,7 +37,10 @@ std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimensi
             p->quality.col(row) = irt->probabilities(features.col(row));
         return std::shared_ptr<const QualityPredictions>(p);
     });
-    return std::make_unique<PredictedRewardRouter>(predictions, Predictor());
+    const auto irt = fittedIrt(problem, dimension, epochs);
+    return std::make_unique<PredictedRewardRouter>(
+        predictions, Predictor(),
+        [irt](const Eigen::Ref<const Eigen::VectorXf>& x) { return irt->probabilities(x); });
 }
 
 struct TrainedSetPolicy {
@@ -53,7 +56,7 @@ public:
         : problem_(problem), trained_(std::move(trained)) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override {
-        const auto features = problem_.features->matrix().col(query.row);
+        const Eigen::VectorXf features = featuresOf(query, problem_.features->matrix());
         trained_->policy.forward(
             features, reward.weights(),
             SetPolicy::predictionInputs(*trained_->irt, features, trained_->tokens, reward),

@@ -22,7 +22,7 @@ public:
         theta_.assign(models_, Eigen::VectorXf::Zero(d));
     }
     Decision route(const Query& query, const RewardFunction&) override {
-        const auto x = features_.col(query.row);
+        const auto x = featuresOf(query, features_);
         int best = 0;
         double bestScore = -INFINITY;
         for (int k = 0; k < models_; ++k) {
@@ -36,7 +36,7 @@ public:
         return {best, std::nan("")};
     }
     void observe(const Query& query, int model, const Feedback& feedback) override {
-        const auto x = features_.col(query.row);
+        const auto x = featuresOf(query, features_);
         Eigen::MatrixXf& inverse = inverse_[model];
         const Eigen::VectorXf ax = inverse * x;
         inverse -= (ax * ax.transpose()) / (1.0f + x.dot(ax));

@@ -84,13 +84,17 @@ Eigen::VectorXf neighbourQuality(const RoutingProblem& problem, const NeighbourI
 std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, double lambda) {
     requireFeatures(problem, "quality-regression");
     const QString key = QStringLiteral("quality-regression|lambda=%1").arg(lambda, 0, 'g', 17);
+    const auto ridge = cachedTraining<RidgeModel>(problem, key + QStringLiteral("|weights"),
+                                                  [&] { return fitRidge(problem, lambda); });
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
-        const auto ridge = fitRidge(problem, lambda);
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
         p->quality.noalias() = ridge->weights.transpose() * problem.features->matrix();
         return std::shared_ptr<const QualityPredictions>(p);
     });
-    return std::make_unique<PredictedRewardRouter>(predictions, Predictor());
+    return std::make_unique<PredictedRewardRouter>(
+        predictions, Predictor(), [ridge](const Eigen::Ref<const Eigen::VectorXf>& x) {
+            return Eigen::VectorXf(ridge->weights.transpose() * x);
+        });
 }
 
 std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k) {
@@ -119,10 +123,15 @@ std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k) {
         });
     const RoutingProblem* problemPointer = &problem;
     return std::make_unique<PredictedRewardRouter>(
-        predictions, [problemPointer, index, k](int row) {
+        predictions,
+        [problemPointer, index, k](int row) {
             const Eigen::VectorXf query = problemPointer->features->matrix().col(row).normalized();
             const Eigen::VectorXf similarity = index->normalised.transpose() * query;
             return neighbourQuality(*problemPointer, *index, similarity, row, k);
+        },
+        [problemPointer, index, k](const Eigen::Ref<const Eigen::VectorXf>& x) {
+            const Eigen::VectorXf similarity = index->normalised.transpose() * x.normalized();
+            return neighbourQuality(*problemPointer, *index, similarity, -1, k);
         });
 }
 

@@ -7,14 +7,21 @@ namespace routerlab {
 
 Decision PredictedRewardRouter::route(const Query& query, const RewardFunction& reward) {
     const QualityPredictions& p = *predictions_;
-    Eigen::VectorXf q = p.quality.col(query.row);
-    if (std::isnan(q[0]))
-        q = predict_(query.row);
+    Eigen::VectorXf q;
+    if (query.features) {
+        q = predictFeatures_(*query.features);
+    } else {
+        q = p.quality.col(query.row);
+        if (std::isnan(q[0]))
+            q = predict_(query.row);
+    }
     int best = 0;
     double bestReward = -INFINITY;
+    lastRewards_.resize(static_cast<std::size_t>(q.size()));
     for (int k = 0; k < q.size(); ++k) {
         const double r = reward(std::clamp(static_cast<double>(q[k]), 0.0, 1.0), p.meanCost[k],
                                 p.meanLatency[k]);
+        lastRewards_[static_cast<std::size_t>(k)] = r;
         if (r > bestReward) {
             bestReward = r;
             best = k;

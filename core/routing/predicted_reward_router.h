@@ -22,20 +22,28 @@ struct QualityPredictions {
 };
 
 using Predictor = std::function<Eigen::VectorXf(int row)>;
+// Quality of every model on a prompt outside the dataset, from its features.
+using FeaturePredictor = std::function<Eigen::VectorXf(const Eigen::Ref<const Eigen::VectorXf>&)>;
 
 // Routes to the model with the best reward under the run's preference, from predicted quality
-// and mean cost and latency. Learns nothing online.
+// and mean cost and latency. Learns nothing online. Its snapshot is the last prompt's
+// predicted reward per model (the proxy's fallback order).
 class PredictedRewardRouter : public Router {
 public:
-    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict)
-        : predictions_(std::move(predictions)), predict_(std::move(predict)) {}
+    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict,
+                          FeaturePredictor predictFeatures)
+        : predictions_(std::move(predictions)), predict_(std::move(predict)),
+          predictFeatures_(std::move(predictFeatures)) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override;
     void observe(const Query&, int, const Feedback&) override {}
+    std::vector<double> snapshot() const override { return lastRewards_; }
 
 private:
     std::shared_ptr<const QualityPredictions> predictions_;
     Predictor predict_;
+    FeaturePredictor predictFeatures_;
+    std::vector<double> lastRewards_;
 };
 
 // NaN predictions, and the models' mean cost and latency over the training rows.

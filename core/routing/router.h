@@ -36,7 +36,19 @@ struct RoutingProblem {
 struct Query {
     int row = 0;      // prompt row in the dataset
     int category = 0; // index into the dataset's categories
+    // A prompt that is not a row of the dataset (a request to the routing proxy): its features
+    // from the problem's fitted featurizer, which contextual routers read instead of row's.
+    // Routers that need a row (the hindsight references) refuse such a query.
+    const Eigen::VectorXf* features = nullptr;
 };
+
+// The query's features: its own, else its row's column of `matrix` (features x rows).
+inline Eigen::Ref<const Eigen::VectorXf> featuresOf(const Query& query,
+                                                    const Eigen::MatrixXf& matrix) {
+    if (query.features)
+        return *query.features;
+    return matrix.col(query.row);
+}
 
 struct Decision {
     int model = 0;

@@ -1,7 +1,7 @@
 // Property: the request parser gives the same requests, the same end state and the same
 // refusal whether the bytes come whole, one at a time or split where the input says; and what
 // it gives is within its limits.
-#include "replay/http_request_parser.h"
+#include "httpserver/http_request_parser.h"
 
 #include <QByteArray>
 #include <cstdint>

@@ -1,8 +1,8 @@
-// The replay server's connections: accepting within the connection limit, reading requests
-// through HttpRequestParser within the size limits, the idle timeout and the bound on replies
-// a client has not read. Answering is in replay_server.cpp.
-#include "replay/replay_server.h"
+#include "httpserver/http_server.h"
 
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -34,7 +34,82 @@ QString failureMessage(int status) {
 
 } // namespace
 
-struct ReplayServer::Connection {
+HttpServer::HttpServer(HttpServerLimits limits, QObject* parent)
+    : QObject(parent), limits_(std::move(limits)), server_(std::make_unique<QTcpServer>()) {
+    connect(server_.get(), &QTcpServer::newConnection, this, &HttpServer::accept);
+}
+
+bool HttpServer::listen(const QHostAddress& address, quint16 port) {
+#if QT_VERSION >= QT_VERSION_CHECK(6, 3, 0)
+    // Connections beyond maxConnections wait here (the kernel caps it at somaxconn).
+    server_->setListenBacklogSize(4096);
+#endif
+    server_->setMaxPendingConnections(1); // so that at most one beyond maxConnections is open
+    clock_.start();
+    return server_->listen(address, port);
+}
+
+quint16 HttpServer::port() const {
+    return server_->serverPort();
+}
+
+QString HttpServer::errorString() const {
+    return server_->errorString();
+}
+
+QByteArray HttpServer::reasonPhrase(int status) {
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Payload Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        break;
+    }
+    return status >= 500 ? "Internal Server Error" : "Error";
+}
+
+QByteArray HttpServer::errorJson(const QString& message, const QString& type) {
+    return QJsonDocument(QJsonObject{{QStringLiteral("error"),
+                                      QJsonObject{{QStringLiteral("message"), message},
+                                                  {QStringLiteral("type"), type}}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+void HttpServer::replyJson(const Reply& to, int status, const QByteArray& json,
+                           const QByteArray& extraHeaders) {
+    to.socket->write(
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) +
+        "\r\n" + extraHeaders + (to.keepAlive ? "" : "Connection: close\r\n") + "\r\n" + json);
+    finishExchange(to.socket, to.keepAlive);
+}
+
+void HttpServer::refused(const Reply& to, int status, const QString& message) {
+    replyJson(to, status, errorJson(message, QStringLiteral("invalid_request_error")));
+}
+
+struct HttpServer::Connection {
     explicit Connection(const HttpLimits& limits) : parser(limits) {}
     HttpRequestParser parser;
     QByteArray inbox;       // read from the socket, not yet taken by the parser
@@ -46,9 +121,18 @@ struct ReplayServer::Connection {
     bool waitingForBody = false;
 };
 
-void ReplayServer::accept() {
+HttpServer::~HttpServer() {
+    // Sockets outlive this object's members (they are the QTcpServer's children): what they
+    // signal while being torn down must not reach a half-destroyed server.
+    for (auto it = connections_.cbegin(); it != connections_.cend(); ++it) {
+        it.key()->disconnect(this);
+        it.value()->idle->disconnect(this);
+    }
+}
+
+void HttpServer::accept() {
     while (server_->hasPendingConnections()) {
-        if (connections_.size() >= options_.maxConnections && !evictIdlest()) {
+        if (connections_.size() >= limits_.maxConnections && !evictIdlest()) {
             // forget() resumes once a connection ends; else try again when one may be evictable.
             server_->pauseAccepting();
             if (!acceptRetryPending_) {
@@ -65,20 +149,20 @@ void ReplayServer::accept() {
     }
 }
 
-void ReplayServer::open(QTcpSocket* socket) {
-    const auto c = std::make_shared<Connection>(options_.requestLimits);
+void HttpServer::open(QTcpSocket* socket) {
+    const auto c = std::make_shared<Connection>(limits_.requestLimits);
     connections_.insert(socket, c);
     socket->setReadBufferSize(kReadChunkBytes);
     c->idle = new QTimer(socket);
     c->idle->setSingleShot(true);
-    c->idle->setInterval(static_cast<int>(std::lround(options_.idleTimeoutS * 1000)));
+    c->idle->setInterval(static_cast<int>(std::lround(limits_.idleTimeoutS * 1000)));
     connect(c->idle, &QTimer::timeout, this, [this, socket] { drop(socket); });
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
     connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
         const std::shared_ptr<Connection> c = connections_.value(socket);
         if (c && !c->busy) {
             c->idle->start(); // the client reads: progress
-            if (socket->bytesToWrite() <= options_.maxQueuedBytes)
+            if (socket->bytesToWrite() <= limits_.maxQueuedBytes)
                 read(socket);
         }
     });
@@ -91,13 +175,13 @@ void ReplayServer::open(QTcpSocket* socket) {
 
 // A connection idle this long may make room for a new one: long enough for a client that has
 // just connected to send its request, short next to the idle timeout.
-int ReplayServer::evictGraceMs() const {
-    return static_cast<int>(std::lround(std::min(1.0, options_.idleTimeoutS / 10) * 1000));
+int HttpServer::evictGraceMs() const {
+    return static_cast<int>(std::lround(std::min(1.0, limits_.idleTimeoutS / 10) * 1000));
 }
 
 // Closes the connection that has waited longest with no answer being prepared for it, if it
 // has waited at least evictGraceMs().
-bool ReplayServer::evictIdlest() {
+bool HttpServer::evictIdlest() {
     QTcpSocket* idlest = nullptr;
     qint64 since = clock_.elapsed() - evictGraceMs();
     for (auto it = connections_.cbegin(); it != connections_.cend(); ++it)
@@ -110,18 +194,19 @@ bool ReplayServer::evictIdlest() {
     return idlest != nullptr;
 }
 
-void ReplayServer::read(QTcpSocket* socket) {
+void HttpServer::read(QTcpSocket* socket) {
     const std::shared_ptr<Connection> c = connections_.value(socket);
     if (!c)
         return;
-    while (!c->busy && !c->waitingForBody && socket->bytesToWrite() <= options_.maxQueuedBytes) {
+    while (!c->busy && !c->waitingForBody && socket->bytesToWrite() <= limits_.maxQueuedBytes) {
         if (c->inbox.isEmpty())
             c->inbox = socket->read(kReadChunkBytes);
         if (c->inbox.isEmpty())
             return;
         c->inbox.remove(0, c->parser.feed(c->inbox));
         if (c->parser.state() == HttpRequestParser::State::Failed)
-            return refuse(socket, c->parser.failureStatus());
+            return refused(Reply{socket, false}, c->parser.failureStatus(),
+                           failureMessage(c->parser.failureStatus()));
         if (c->parser.awaitingContinue() && !c->continueSent) {
             socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             c->continueSent = true;
@@ -135,7 +220,7 @@ void ReplayServer::read(QTcpSocket* socket) {
         c->continueSent = false;
         c->busy = true;
         c->idle->stop();
-        handle(socket, request);
+        handle(Reply{socket, request.keepAlive}, request);
         if (!connections_.contains(socket))
             return; // closed while answering
     }
@@ -143,11 +228,11 @@ void ReplayServer::read(QTcpSocket* socket) {
 
 // A body being received counts against maxBufferedBodyBytes from its head on; when the server
 // holds too much already, the connection is not read until another body is released.
-bool ReplayServer::reserveBody(QTcpSocket* socket, Connection& c) {
+bool HttpServer::reserveBody(QTcpSocket* socket, Connection& c) {
     if (c.parser.state() != HttpRequestParser::State::Body || c.reserved > 0)
         return true;
     const qsizetype need = c.parser.bodyLength();
-    if (bodyBytesReserved_ > 0 && bodyBytesReserved_ + need > options_.maxBufferedBodyBytes) {
+    if (bodyBytesReserved_ > 0 && bodyBytesReserved_ + need > limits_.maxBufferedBodyBytes) {
         c.waitingForBody = true;
         waitingForBody_.append(socket);
         return false;
@@ -157,7 +242,7 @@ bool ReplayServer::reserveBody(QTcpSocket* socket, Connection& c) {
     return true;
 }
 
-void ReplayServer::releaseBody(Connection& c) {
+void HttpServer::releaseBody(Connection& c) {
     if (c.reserved == 0)
         return;
     bodyBytesReserved_ -= c.reserved;
@@ -169,14 +254,7 @@ void ReplayServer::releaseBody(Connection& c) {
         }
 }
 
-// A request the parser refused: its status, then the connection closes (what follows the
-// refused bytes cannot be told apart from them).
-void ReplayServer::refuse(QTcpSocket* socket, int status) {
-    ++stats_.requests;
-    reject(Reply{socket, false}, status, failureMessage(status));
-}
-
-void ReplayServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
+void HttpServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
     const std::shared_ptr<Connection> c = connections_.value(socket);
     if (!c)
         return;
@@ -192,12 +270,12 @@ void ReplayServer::finishExchange(QTcpSocket* socket, bool keepAlive) {
         QTimer::singleShot(0, socket, [this, socket] { read(socket); });
 }
 
-void ReplayServer::becomeIdle(Connection& c) {
+void HttpServer::becomeIdle(Connection& c) {
     c.idleSinceMs = clock_.elapsed();
     c.idle->start();
 }
 
-void ReplayServer::drop(QTcpSocket* socket) {
+void HttpServer::drop(QTcpSocket* socket) {
     if (!connections_.contains(socket))
         return;
     forget(socket);
@@ -205,17 +283,17 @@ void ReplayServer::drop(QTcpSocket* socket) {
     socket->deleteLater(); // in case abort() emits no disconnected()
 }
 
-void ReplayServer::forget(QTcpSocket* socket) {
+void HttpServer::forget(QTcpSocket* socket) {
     const std::shared_ptr<Connection> c = connections_.take(socket);
     if (!c)
         return;
     c->idle->stop();
     waitingForBody_.removeAll(socket);
     releaseBody(*c);
-    if (connections_.size() < options_.maxConnections) {
+    if (connections_.size() < limits_.maxConnections) {
         server_->resumeAccepting();
         if (server_->hasPendingConnections())
-            QTimer::singleShot(0, this, &ReplayServer::accept);
+            QTimer::singleShot(0, this, &HttpServer::accept);
     }
 }
 

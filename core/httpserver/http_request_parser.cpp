@@ -1,4 +1,4 @@
-#include "replay/http_request_parser.h"
+#include "httpserver/http_request_parser.h"
 
 #include <algorithm>
 #include <cstring>
