@@ -230,7 +230,13 @@ private slots:
             QCOMPARE(bytes.size(), qsizetype(48 * sizeof(float)));
             for (int j = 0; j < 48; ++j) {
                 const float decoded = qFromLittleEndian<float>(bytes.constData() + 4 * j);
-                QCOMPARE(double(decoded), numbers[j].toDouble()); // exactly, not nearly
+                // Exactly, not nearly (QCOMPARE on doubles is a fuzzy compare).
+                QVERIFY2(double(decoded) == numbers[j].toDouble(),
+                         qPrintable(QStringLiteral("vector %1 value %2: %3 decoded, %4 as JSON")
+                                        .arg(i)
+                                        .arg(j)
+                                        .arg(double(decoded), 0, 'g', 17)
+                                        .arg(numbers[j].toDouble(), 0, 'g', 17)));
                 nonZero += decoded != 0.0f;
             }
         }
