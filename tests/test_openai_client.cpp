@@ -180,8 +180,10 @@ private slots:
         client.setWorkingDirectory(clientDir().path());
         client.start(node_, args);
         const bool finished = client.waitForFinished(60000 * kSlowdown);
-        if (!finished)
+        if (!finished) {
             client.kill();
+            client.waitForFinished(5000);
+        }
         const QString out = QString::fromUtf8(client.readAllStandardOutput());
         const QByteArray err = client.readAllStandardError();
         qInfo("%s%s", qPrintable(out), err.constData());
