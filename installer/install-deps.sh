@@ -24,6 +24,12 @@ if [ "${CI:-}" = true ] || [ "${ROUTERLAB_CLUSTER_TEST:-}" = 1 ]; then
   packages+=(slurm-wlm munge)
 fi
 
+# The openai_client test runs the official OpenAI client library on Node.js (18 or later).
+# A Node.js already installed is kept: one from elsewhere may bundle its own npm, which
+# Debian's npm package would conflict with.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -79,12 +79,12 @@ if(ROUTERLAB_BUILD_UI)
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
 endif()
 
-# `cpack --config CPackSourceConfig.cmake`: the sources without git metadata or build folders
-# (a build from it reports the version alone).
+# `cpack --config CPackSourceConfig.cmake`: the sources without git metadata, build folders or
+# installed npm packages (a build from it reports the version alone).
 string(REGEX REPLACE "([][+.*()^$?|\\])" "\\\\\\1" _source_re "${PROJECT_SOURCE_DIR}")
 set(CPACK_SOURCE_GENERATOR "TGZ")
 set(CPACK_SOURCE_PACKAGE_FILE_NAME "routerlab-${PROJECT_VERSION}")
 set(CPACK_SOURCE_IGNORE_FILES "^${_source_re}/\\.git" "^${_source_re}/build[^/]*/"
-                              "^${_source_re}/\\.cache/" "~$" "\\.swp$")
+                              "^${_source_re}/\\.cache/" "/node_modules/" "~$" "\\.swp$")
 
 include(CPack)

@@ -35,6 +35,10 @@ fi
 
 step "Installing Debian packages"
 bash "$root/installer/install-deps.sh"
+if [ "$mode" = test ]; then
+  step "Installing the official OpenAI client library (npm, for the openai_client test)"
+  bash "$root/installer/install-openai-client.sh"
+fi
 
 configure_and_build() { # build-dir, extra cmake args...
   local dir="$1"

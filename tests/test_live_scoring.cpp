@@ -1,8 +1,12 @@
 // Scorers, judges, human ratings and the embeddings endpoint, against the replay server.
 #include "live_fixture.h"
+#include "raw_http.h"
+
+#include <QtEndian>
 
 using namespace routerlab;
 using namespace routerlab::testing::live;
+using routerlab::testing::exchange;
 using routerlab::testing::readFile;
 using routerlab::testing::ReplayProcess;
 using routerlab::testing::writeFile;
@@ -181,6 +185,78 @@ private slots:
         QVERIFY2(run.code == 0, run.err.constData());
         QVERIFY(!run.out.contains(kFakeKey) && !run.err.contains(kFakeKey));
         QCOMPARE(cachedEmbeddingRows(workspace), qint64(data_->dataset.promptCount()));
+    }
+
+    // encoding_format as the OpenAI API takes it: "base64" carries the same float32 numbers
+    // as the default JSON array, bit for bit; any other value is refused and named.
+    void embeddingsEncodingFormats() {
+        ReplayProcess server({QStringLiteral("--dataset"), datasetPath_, QStringLiteral("--pool"),
+                              poolPath_, QStringLiteral("--embedding-dimension"),
+                              QStringLiteral("48")});
+        QVERIFY(server.port() > 0);
+        const QJsonArray texts{data_->dataset.promptTexts[0], data_->dataset.promptTexts[11],
+                               QStringLiteral("words never seen before")};
+        auto post = [&](const QJsonObject& extra) {
+            QJsonObject body{{QStringLiteral("model"), QStringLiteral("embedder")},
+                             {QStringLiteral("input"), texts}};
+            for (auto it = extra.begin(); it != extra.end(); ++it)
+                body.insert(it.key(), it.value());
+            const QByteArray answer =
+                exchange(server.port(), "POST", "/v1/embeddings", QJsonDocument(body).toJson());
+            const qsizetype end = answer.indexOf("\r\n\r\n");
+            return std::make_pair(answer.left(answer.indexOf(' ', 9)).mid(9).toInt(),
+                                  QJsonDocument::fromJson(answer.mid(end + 4)).object());
+        };
+        const auto [defaultStatus, byDefault] = post({});
+        const auto [floatStatus, asFloats] = post({{QStringLiteral("encoding_format"), "float"}});
+        const auto [base64Status, asBase64] = post({{QStringLiteral("encoding_format"), "base64"}});
+        QCOMPARE(defaultStatus, 200);
+        QCOMPARE(floatStatus, 200);
+        QCOMPARE(base64Status, 200);
+        QCOMPARE(asFloats, byDefault);
+        const QJsonArray floats = asFloats.value(QLatin1String("data")).toArray();
+        const QJsonArray encoded = asBase64.value(QLatin1String("data")).toArray();
+        QCOMPARE(floats.size(), texts.size());
+        QCOMPARE(encoded.size(), texts.size());
+        int nonZero = 0;
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            const QJsonArray numbers =
+                floats[i].toObject().value(QLatin1String("embedding")).toArray();
+            const QJsonValue text = encoded[i].toObject().value(QLatin1String("embedding"));
+            QVERIFY(text.isString());
+            const QByteArray bytes = QByteArray::fromBase64(
+                text.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+            QCOMPARE(numbers.size(), 48);
+            QCOMPARE(bytes.size(), qsizetype(48 * sizeof(float)));
+            for (int j = 0; j < 48; ++j) {
+                const float decoded = qFromLittleEndian<float>(bytes.constData() + 4 * j);
+                // Exactly, not nearly (QCOMPARE on doubles is a fuzzy compare).
+                QVERIFY2(double(decoded) == numbers[j].toDouble(),
+                         qPrintable(QStringLiteral("vector %1 value %2: %3 decoded, %4 as JSON")
+                                        .arg(i)
+                                        .arg(j)
+                                        .arg(double(decoded), 0, 'g', 17)
+                                        .arg(numbers[j].toDouble(), 0, 'g', 17)));
+                nonZero += decoded != 0.0f;
+            }
+        }
+        QVERIFY(nonZero > 3); // the vectors are not all zeros
+        QCOMPARE(asBase64.value(QLatin1String("usage")), asFloats.value(QLatin1String("usage")));
+
+        for (const QJsonValue& bad :
+             {QJsonValue(QStringLiteral("base32")), QJsonValue(QStringLiteral("FLOAT")),
+              QJsonValue(3), QJsonValue(QJsonValue::Null)}) {
+            const auto [status, refused] = post({{QStringLiteral("encoding_format"), bad}});
+            QCOMPARE(status, 400);
+            const QString message = refused.value(QLatin1String("error"))
+                                        .toObject()
+                                        .value(QLatin1String("message"))
+                                        .toString();
+            QVERIFY2(message.contains(QLatin1String("encoding_format")) &&
+                         message.contains(QLatin1String("\"float\"")) &&
+                         message.contains(QLatin1String("\"base64\"")),
+                     qPrintable(message));
+        }
     }
 
     void judgeScoresThroughAServer() {

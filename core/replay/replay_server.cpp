@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QtEndian>
 #include <cmath>
 
 namespace routerlab {
@@ -144,6 +145,18 @@ void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
     if (texts.isEmpty() || request.value(QLatin1String("model")).toString().isEmpty())
         return reject(to, 400,
                       QStringLiteral("expected {\"model\": ..., \"input\": text or [texts]}"));
+    // As the OpenAI API: "float" (the default) answers each vector as a JSON array, "base64" as
+    // its float32 values' little-endian bytes in base64, which official clients ask for.
+    const QJsonValue format = request.value(QLatin1String("encoding_format"));
+    const bool base64 = format.toString() == QLatin1String("base64");
+    if (!format.isUndefined() && !base64 && format.toString() != QLatin1String("float"))
+        return reject(
+            to, 400,
+            QStringLiteral("encoding_format must be \"float\" (the default) or "
+                           "\"base64\", not %1")
+                .arg(format.isString()
+                         ? QLatin1Char('"') + format.toString().left(40) + QLatin1Char('"')
+                         : QStringLiteral("a JSON value other than a string")));
     if (texts.size() * options_.embeddingDimension > kMaxEmbeddingValues)
         return reject(to, 400,
                       QStringLiteral("at most %1 inputs at dimension %2 in one request")
@@ -165,12 +178,20 @@ void ReplayServer::answerEmbeddings(const Reply& to, const QByteArray& body) {
         tokens += text.split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
         // The hashed buckets without the bias feature: a vector of the promised size.
         const Eigen::VectorXf v = words.transform(text).head(options_.embeddingDimension);
-        QJsonArray values;
-        for (const float x : v)
-            values.append(double(x));
+        QJsonValue embedding;
+        if (base64) {
+            QByteArray bytes(v.size() * qsizetype(sizeof(float)), Qt::Uninitialized);
+            qToLittleEndian<float>(v.data(), v.size(), bytes.data());
+            embedding = QString::fromLatin1(bytes.toBase64());
+        } else {
+            QJsonArray values;
+            for (const float x : v)
+                values.append(double(x));
+            embedding = values;
+        }
         data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
                                 {QStringLiteral("index"), i},
-                                {QStringLiteral("embedding"), values}});
+                                {QStringLiteral("embedding"), embedding}});
     }
     stats_.embedded += texts.size();
     ++stats_.answered;
