@@ -56,7 +56,7 @@ const QSet<QString> kTextOptions = {
     QStringLiteral("volume-claim"), QStringLiteral("require-key-env"),
     QStringLiteral("prompts"),      QStringLiteral("base-url"),
     QStringLiteral("scorer"),       QStringLiteral("system"),
-    QStringLiteral("new-model")};
+    QStringLiteral("new-model"),    QStringLiteral("traffic")};
 
 // One prompt answered by the tiny pool's two models.
 QString writeOnePromptDataset(const QDir& folder) {

@@ -1,7 +1,9 @@
 // Recorded traffic replayed into `simulate` and `sweep`: the live calls of a session in a real
 // workspace become the scored prompts, in arrival order, and train nothing.
 #include "cli_in_process.h"
+#include "experiment/experiment_file.h"
 #include "formats/dataset_loader.h"
+#include "replay_process.h"
 #include "sim/simulation.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
@@ -260,6 +262,44 @@ private slots:
         QVERIFY(closeTo(onScored.value("dataset_quality").toDouble(), recordedQuality));
     }
 
+    // A session recorded through `live` against the replay server: what it routed is what is
+    // scored, and the dataset rates and prices its choices as the server answered them.
+    void replaysASessionRecordedLive() {
+        const auto server = routerlab::testing::startSampleReplay();
+        QVERIFY(server->port() > 0);
+        const QString ws = dir_.filePath(QStringLiteral("live.routerlab"));
+        const CliResult live = runCliInProcess(
+            {QStringLiteral("live"), QStringLiteral("--dataset"), samplePath("sample.csv"),
+             QStringLiteral("--pool"), samplePath("sample.pool.json"), QStringLiteral("--base-url"),
+             server->baseUrl(), QStringLiteral("--scorer"), QStringLiteral("replay"),
+             QStringLiteral("--router"), QStringLiteral("pickllm-ga"), QStringLiteral("--sessions"),
+             QStringLiteral("single"), QStringLiteral("--limit"), QStringLiteral("40"),
+             QStringLiteral("--workspace"), ws});
+        QVERIFY2(live.code == 0, qPrintable(live.err));
+        const CliResult r = runCliInProcess(simulateArgs(ws) << QStringLiteral("--json"));
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject traffic = j.value("traffic").toObject();
+        QCOMPARE(traffic.value("scorer").toString(), QStringLiteral("replay"));
+        QCOMPARE(traffic.value("calls").toInt(), 40);
+        QCOMPARE(traffic.value("skipped").toInt(), 0);
+        QCOMPARE(j.value("setup").toObject().value("scored_prompts").toInt(), 40);
+        // The session's prompts, read back from the workspace, are the ones left out of training.
+        routerlab::WorkspaceStore store(ws);
+        QSet<QString> asked;
+        for (const routerlab::LiveCallRecord& c : store.liveCalls(1))
+            asked.insert(c.promptId);
+        QCOMPARE(j.value("setup").toObject().value("training_prompts").toInt(),
+                 sample_->dataset.promptCount() - int(asked.size()));
+        const QJsonObject recorded = traffic.value("recorded").toObject();
+        const QJsonObject onScored = traffic.value("recorded_on_scored").toObject();
+        QCOMPARE(recorded.value("rated_calls").toInt(), 40);
+        QVERIFY(closeTo(recorded.value("mean_quality").toDouble(),
+                        onScored.value("dataset_quality").toDouble()));
+        QVERIFY(closeTo(recorded.value("cost_usd").toDouble(),
+                        onScored.value("dataset_cost_usd").toDouble()));
+    }
+
     void textNamesTheRecordedRouter() {
         const CliResult r = runCliInProcess(simulateArgs(workspace_ + QStringLiteral(":1")));
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -272,6 +312,30 @@ private slots:
                  qPrintable(r.out));
         QVERIFY2(r.out.contains("pickllm-q"), qPrintable(r.out));
         QVERIFY2(!r.err.contains("warning"), qPrintable(r.err));
+    }
+
+    // An experiment file carries the traffic, relative to the file: the CLI replays it again;
+    // the workbench, which would score its split instead, refuses it.
+    void experimentFileCarriesTheTraffic() {
+        const QString file = dir_.filePath(QStringLiteral("replay.json"));
+        const CliResult save = runCliInProcess(simulateArgs(workspace_ + QStringLiteral(":2"))
+                                               << QStringLiteral("--save-experiment") << file);
+        QVERIFY2(save.code == 0, qPrintable(save.err));
+        const QJsonObject saved =
+            QJsonDocument::fromJson(routerlab::testing::readFile(file)).object();
+        QCOMPARE(saved.value("traffic").toString(), QStringLiteral("traffic.routerlab:2"));
+        const CliResult again = runCliInProcess(
+            {QStringLiteral("simulate"), QStringLiteral("--experiment"), file,
+             QStringLiteral("--bootstrap"), QStringLiteral("0"), QStringLiteral("--json")});
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        const QJsonObject traffic =
+            QJsonDocument::fromJson(again.out.toUtf8()).object().value("traffic").toObject();
+        QCOMPARE(traffic.value("session").toInteger(), 2);
+        QCOMPARE(traffic.value("matched").toInt(), 4);
+        routerlab::GuiExperiment experiment;
+        QString error;
+        QVERIFY(!routerlab::loadExperimentFile(file, experiment, error));
+        QVERIFY2(error.contains("field 'traffic'"), qPrintable(error));
     }
 
     void sweepReplaysToo() {
