@@ -113,6 +113,7 @@ private slots:
         const int third = top == 7 || bottom == 7 ? 8 : 7;
         proxyRows_ = {top, bottom, top, third};
 
+        routerlab::testing::writeFile(QDir(dir_.path()), QStringLiteral("empty.routerlab"), {});
         workspace_ = dir_.filePath(QStringLiteral("traffic.routerlab"));
         routerlab::WorkspaceStore store(workspace_);
         // An earlier `live` run, then the proxy's session, then another `live` run: the
@@ -358,6 +359,8 @@ private slots:
         QTest::addColumn<QStringList>("named");
         QTest::newRow("missing workspace")
             << QStringLiteral("absent.routerlab") << QStringList{"absent.routerlab", "no such"};
+        QTest::newRow("empty file")
+            << QStringLiteral("empty.routerlab") << QStringList{"empty.routerlab", "is empty"};
         QTest::newRow("unknown session")
             << QStringLiteral(":99") << QStringList{"no live session 99", "sessions: 1, 2, 3"};
         QTest::newRow("session not a number")
@@ -381,6 +384,7 @@ private slots:
             QVERIFY2(r.err.contains(workspace_), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(out));
         QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("absent.routerlab"))));
+        QCOMPARE(QFileInfo(dir_.filePath(QStringLiteral("empty.routerlab"))).size(), 0);
     }
 
     void trafficRefusesASplit() {

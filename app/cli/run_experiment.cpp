@@ -1,6 +1,7 @@
 #include "cli/run_experiment.h"
 
 #include "cli/cli_command.h"
+#include "common/input_error.h"
 #include "common/version.h"
 #include "experiment/recorded_experiment.h"
 #include "experiment/shard_files.h"
@@ -122,6 +123,46 @@ std::unique_ptr<SimulationSetup> setUp(const SimulationArguments& a, const Price
     }
 }
 
+// What a run reads before it computes anything.
+struct Prepared {
+    SimulationArguments args; // as given, with the recorded traffic read in when replayed
+    std::unique_ptr<PricedDataset> data;
+    std::unique_ptr<SimulationSetup> setup;
+    std::vector<int> callRows; // each recorded call's dataset row, or -1
+};
+
+// Reads it in an order that fails early and writes nothing on bad input: the recorded traffic,
+// then the workspace that records the runs, before the data is read (a folder, a missing
+// folder, another program's file, a read-only one fail now); a replay's workspace opens only
+// once the data has shown it can score the traffic. Null after a message.
+std::unique_ptr<Prepared> prepare(const SimulationArguments& a,
+                                  std::optional<WorkspaceStore>& store, QTextStream& err) {
+    auto prepared = std::make_unique<Prepared>();
+    SimulationArguments& args = prepared->args;
+    args = a;
+    if (args.trafficSource) {
+        try {
+            args.traffic = readRecordedTraffic(*args.trafficSource);
+        } catch (const InputError& e) {
+            err << "routerlab-cli " << a.command << ": --traffic: " << e.text() << "\n";
+            return nullptr;
+        }
+    }
+    auto openStore = [&] {
+        if (!a.workspace.isEmpty())
+            store.emplace(WorkspaceStore::openForRecording(a.workspace));
+    };
+    if (!args.traffic)
+        openStore();
+    prepared->data = std::make_unique<PricedDataset>(loadPricedDataset(a.allDatasets(), a.pool));
+    prepared->setup = setUp(args, *prepared->data, prepared->callRows, err);
+    if (!prepared->setup)
+        return nullptr;
+    if (args.traffic)
+        openStore();
+    return prepared;
+}
+
 // The traffic's part of the result; a warning when some of its calls could not be scored.
 QJsonObject describeReplay(const SimulationArguments& a, const std::vector<int>& callRows,
                            const SimulationSetup& setup, QTextStream& err) {
@@ -206,23 +247,12 @@ int runExperiment(
             return kExitUsage;
         }
     }
-    // Before the data is read or anything computed: a workspace that cannot take the runs
-    // (a folder, a missing folder, another program's file, read-only) fails now. Replayed
-    // traffic is matched to the data first, so traffic the data cannot score creates nothing.
     std::optional<WorkspaceStore> store;
-    auto openStore = [&] {
-        if (!a.workspace.isEmpty() && !store)
-            store.emplace(WorkspaceStore::openForRecording(a.workspace));
-    };
-    if (!a.traffic)
-        openStore();
-    const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
-    std::vector<int> callRows;
-    const std::unique_ptr<SimulationSetup> prepared = setUp(a, data, callRows, err);
+    const std::unique_ptr<Prepared> prepared = prepare(a, store, err);
     if (!prepared)
         return kExitUsage;
-    openStore();
-    const SimulationSetup& setup = *prepared;
+    const PricedDataset& data = *prepared->data;
+    const SimulationSetup& setup = *prepared->setup;
     // The data's fingerprint goes into the config hash that keeps shards, and the runs a
     // workspace resumes, of different experiments apart; hashing large files takes a moment.
     QString fingerprint;
@@ -239,7 +269,8 @@ int runExperiment(
     Outcome outcome;
     if (store) {
         try {
-            outcome = runRecorded(*store, a, setup, data, experiment, fingerprint, err);
+            outcome =
+                runRecorded(*store, prepared->args, setup, data, experiment, fingerprint, err);
         } catch (const PartialRunExists& e) {
             err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
                 << "' holds an unfinished run of this experiment (experiment " << e.progress().id
@@ -256,8 +287,9 @@ int runExperiment(
         outcome.json = resultOf(experiment, summaries, a.result);
     }
     QJsonObject json = outcome.json;
-    if (a.traffic)
-        json.insert(QStringLiteral("traffic"), describeReplay(a, callRows, setup, err));
+    if (prepared->args.traffic)
+        json.insert(QStringLiteral("traffic"),
+                    describeReplay(prepared->args, prepared->callRows, setup, err));
     if (!a.out.isEmpty())
         writeFileAtomically(a.out, QJsonDocument(json).toJson(QJsonDocument::Indented));
     if (store)
@@ -268,7 +300,7 @@ int runExperiment(
     if (p.isSet(QStringLiteral("json")))
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
     else {
-        if (a.traffic)
+        if (prepared->args.traffic)
             printTraffic(json.value(QStringLiteral("traffic")).toObject(), out);
         printText(json, setup, out);
     }

@@ -87,9 +87,14 @@ QString TrafficSource::toString() const {
 }
 
 RecordedTraffic readRecordedTraffic(const TrafficSource& source) {
-    // Opening a missing file would create an empty workspace.
-    if (!QFileInfo(source.workspace).isFile())
+    // Opening a missing file would create a workspace, and SQLite takes an empty one for a
+    // new database.
+    const QFileInfo file(source.workspace);
+    if (!file.isFile())
         throw InputError(source.workspace, 0, {}, QStringLiteral("no such workspace (not a file)"));
+    if (file.size() == 0)
+        throw InputError(source.workspace, 0, {},
+                         QStringLiteral("is empty: not a RouterLab workspace"));
     WorkspaceStore store(source.workspace);
     RecordedTraffic traffic;
     traffic.workspace = source.workspace;

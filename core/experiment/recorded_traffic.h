@@ -26,8 +26,8 @@ struct RecordedTraffic {
     std::vector<LiveCallRecord> calls; // role "answer", status "ok", by call id
 };
 
-// Reads the traffic without writing to the workspace. Throws InputError naming the workspace
-// when it is absent, not a workspace, has no such session or no session at all.
+// Reads the traffic; never creates a workspace. Throws InputError naming the workspace when it
+// is absent, empty, not a workspace, or has no such session or no session at all.
 RecordedTraffic readRecordedTraffic(const TrafficSource& source);
 
 // Each call's dataset row, or -1 when the dataset lacks its prompt. A call carries the

@@ -296,9 +296,8 @@ bool parseResultOptions(const QCommandLineParser& parser, const QString& command
     return true;
 }
 
-// --traffic: its workspace and session read now, so a wrong one stops the command before any
-// data is read or anything written. Sessions keep the arrival order: single unless a length
-// is given.
+// --traffic: where the recorded traffic is (the command reads it before anything else).
+// Sessions keep the arrival order: single unless a length is given.
 bool parseTraffic(const OptionValues& p, const QString& command, SimulationArguments& a,
                   QTextStream& err) {
     if (!takesTraffic(command) || !p.isSet(QStringLiteral("traffic")))
@@ -319,10 +318,6 @@ bool parseTraffic(const OptionValues& p, const QString& command, SimulationArgum
         a.options.sessions.kind = SessionRule::Kind::Single;
     try {
         a.trafficSource = TrafficSource::parse(p.value(QStringLiteral("traffic")));
-        a.traffic = readRecordedTraffic(*a.trafficSource);
-    } catch (const InputError& e) {
-        err << prefix << "--traffic: " << e.text() << "\n";
-        return false;
     } catch (const std::invalid_argument& e) {
         err << prefix << e.what() << "\n";
         return false;

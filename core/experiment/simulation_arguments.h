@@ -37,7 +37,8 @@ struct SimulationArguments {
     QString shard;        // --shard text; empty: the whole experiment
     QString out;          // --out: result file, or the shard folder with --shard
     ResultOptions result; // --bootstrap, --compare: how the result is summarised
-    // --traffic (simulate, sweep): the recorded calls whose prompts are scored, in order.
+    // --traffic (simulate, sweep): where the recorded calls whose prompts are scored are, and
+    // the calls, once the command has read them.
     std::optional<TrafficSource> trafficSource;
     std::optional<RecordedTraffic> traffic;
 
