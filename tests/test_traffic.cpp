@@ -305,7 +305,8 @@ private slots:
         const CliResult r = runCliInProcess(simulateArgs(workspace_ + QStringLiteral(":1")));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("traffic: live session 1 of ") + workspace_ +
-                                QStringLiteral(" (router pickllm-ga, scorer replay): 1 calls, 1 "
+                                QStringLiteral(" (router pickllm-ga, preference "
+                                               "quality=0.7,cost=0.3, scorer replay): 1 calls, 1 "
                                                "scored, 0 skipped")),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains("recorded router: $0.01 spent in all"), qPrintable(r.out));

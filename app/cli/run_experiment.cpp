@@ -193,11 +193,12 @@ QString sharesText(const QJsonObject& selection) {
 void printTraffic(const QJsonObject& traffic, QTextStream& text) {
     const QJsonObject recorded = traffic.value(QStringLiteral("recorded")).toObject();
     const QJsonObject onScored = traffic.value(QStringLiteral("recorded_on_scored")).toObject();
-    text << QStringLiteral("traffic: live session %1 of %2 (router %3, scorer %4): %5 calls, %6 "
-                           "scored, %7 skipped\n")
+    text << QStringLiteral("traffic: live session %1 of %2 (router %3, preference %4, scorer %5): "
+                           "%6 calls, %7 scored, %8 skipped\n")
                 .arg(traffic.value(QStringLiteral("session")).toInteger())
                 .arg(traffic.value(QStringLiteral("workspace")).toString(),
                      traffic.value(QStringLiteral("router")).toString(),
+                     traffic.value(QStringLiteral("preference")).toString(),
                      traffic.value(QStringLiteral("scorer")).toString())
                 .arg(traffic.value(QStringLiteral("calls")).toInt())
                 .arg(traffic.value(QStringLiteral("matched")).toInt())
