@@ -56,7 +56,8 @@ const QSet<QString> kTextOptions = {
     QStringLiteral("volume-claim"), QStringLiteral("require-key-env"),
     QStringLiteral("prompts"),      QStringLiteral("base-url"),
     QStringLiteral("scorer"),       QStringLiteral("system"),
-    QStringLiteral("new-model"),    QStringLiteral("listen")};
+    QStringLiteral("new-model"),    QStringLiteral("listen"),
+    QStringLiteral("traffic")};
 
 // One prompt answered by the tiny pool's two models.
 QString writeOnePromptDataset(const QDir& folder) {

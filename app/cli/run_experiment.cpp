@@ -1,6 +1,7 @@
 #include "cli/run_experiment.h"
 
 #include "cli/cli_command.h"
+#include "common/input_error.h"
 #include "common/version.h"
 #include "experiment/recorded_experiment.h"
 #include "experiment/shard_files.h"
@@ -8,8 +9,10 @@
 
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <optional>
 
 namespace routerlab {
@@ -94,6 +97,129 @@ int runShard(const SimulationArguments& a, const ShardSpec& shard, const Simulat
     return kExitOk;
 }
 
+// The setup, scored on the --traffic calls' prompts when given. Null, after a message naming
+// the workspace and the session, when the dataset has outcomes for none of them.
+std::unique_ptr<SimulationSetup> setUp(const SimulationArguments& a, const PricedDataset& data,
+                                       std::vector<int>& callRows, QTextStream& err) {
+    if (!a.traffic)
+        return std::make_unique<SimulationSetup>(data.dataset, data.pool, a.options);
+    const QString replaying = QStringLiteral("routerlab-cli %1: replaying live session %2 of '%3'")
+                                  .arg(a.command)
+                                  .arg(a.traffic->session.id)
+                                  .arg(a.traffic->workspace);
+    callRows = trafficRows(*a.traffic, data.dataset);
+    SimulationOptions options = a.options;
+    options.scoredRows = matchedRows(callRows);
+    if (options.scoredRows.empty()) {
+        err << replaying << ": none of its " << a.traffic->calls.size()
+            << " answered calls has a prompt of the dataset '" << data.dataset.name << "'\n";
+        return nullptr;
+    }
+    try {
+        return std::make_unique<SimulationSetup>(data.dataset, data.pool, options);
+    } catch (const std::invalid_argument& e) {
+        err << replaying << ": " << e.what() << "\n";
+        return nullptr;
+    }
+}
+
+// What a run reads before it computes anything.
+struct Prepared {
+    SimulationArguments args; // as given, with the recorded traffic read in when replayed
+    std::unique_ptr<PricedDataset> data;
+    std::unique_ptr<SimulationSetup> setup;
+    std::vector<int> callRows; // each recorded call's dataset row, or -1
+};
+
+// Reads it in an order that fails early and writes nothing on bad input: the recorded traffic,
+// then the workspace that records the runs, before the data is read (a folder, a missing
+// folder, another program's file, a read-only one fail now); a replay's workspace opens only
+// once the data has shown it can score the traffic. Null after a message.
+std::unique_ptr<Prepared> prepare(const SimulationArguments& a,
+                                  std::optional<WorkspaceStore>& store, QTextStream& err) {
+    auto prepared = std::make_unique<Prepared>();
+    SimulationArguments& args = prepared->args;
+    args = a;
+    if (args.trafficSource) {
+        try {
+            args.traffic = readRecordedTraffic(*args.trafficSource);
+        } catch (const InputError& e) {
+            err << "routerlab-cli " << a.command << ": --traffic: " << e.text() << "\n";
+            return nullptr;
+        }
+    }
+    auto openStore = [&] {
+        if (!a.workspace.isEmpty())
+            store.emplace(WorkspaceStore::openForRecording(a.workspace));
+    };
+    if (!args.traffic)
+        openStore();
+    prepared->data = std::make_unique<PricedDataset>(loadPricedDataset(a.allDatasets(), a.pool));
+    prepared->setup = setUp(args, *prepared->data, prepared->callRows, err);
+    if (!prepared->setup)
+        return nullptr;
+    if (args.traffic)
+        openStore();
+    return prepared;
+}
+
+// The traffic's part of the result; a warning when some of its calls could not be scored.
+QJsonObject describeReplay(const SimulationArguments& a, const std::vector<int>& callRows,
+                           const SimulationSetup& setup, QTextStream& err) {
+    const QJsonObject traffic = describeTraffic(*a.traffic, callRows, setup);
+    if (const int skipped = traffic.value(QStringLiteral("skipped")).toInt(); skipped > 0)
+        err << "routerlab-cli " << a.command << ": warning: " << skipped << " of "
+            << a.traffic->calls.size() << " calls of live session " << a.traffic->session.id
+            << " in '" << a.traffic->workspace
+            << "' skipped: the dataset has no outcomes for their prompts\n";
+    return traffic;
+}
+
+// "gpt-4o-mini 87%, claude-3-5-haiku 8%, ...": the most chosen first.
+QString sharesText(const QJsonObject& selection) {
+    std::vector<std::pair<double, QString>> shares;
+    for (auto s = selection.begin(); s != selection.end(); ++s)
+        shares.emplace_back(s.value().toDouble(), s.key());
+    std::stable_sort(shares.begin(), shares.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    QStringList parts;
+    for (const auto& [share, model] : shares)
+        parts << (share < 0.005 ? QStringLiteral("%1 <1%").arg(model)
+                                : QStringLiteral("%1 %2%").arg(model).arg(100 * share, 0, 'f', 0));
+    return parts.join(QStringLiteral(", "));
+}
+
+// What the replayed traffic was and what its recorded router did, above the simulated ones.
+void printTraffic(const QJsonObject& traffic, QTextStream& text) {
+    const QJsonObject recorded = traffic.value(QStringLiteral("recorded")).toObject();
+    const QJsonObject onScored = traffic.value(QStringLiteral("recorded_on_scored")).toObject();
+    text << QStringLiteral("traffic: live session %1 of %2 (router %3, preference %4, scorer %5): "
+                           "%6 calls, %7 scored, %8 skipped\n")
+                .arg(traffic.value(QStringLiteral("session")).toInteger())
+                .arg(traffic.value(QStringLiteral("workspace")).toString(),
+                     traffic.value(QStringLiteral("router")).toString(),
+                     traffic.value(QStringLiteral("preference")).toString(),
+                     traffic.value(QStringLiteral("scorer")).toString())
+                .arg(traffic.value(QStringLiteral("calls")).toInt())
+                .arg(traffic.value(QStringLiteral("matched")).toInt())
+                .arg(traffic.value(QStringLiteral("skipped")).toInt());
+    text << QStringLiteral("recorded router: $%1 spent in all")
+                .arg(recorded.value(QStringLiteral("cost_usd")).toDouble(), 0, 'g', 4);
+    if (const int rated = recorded.value(QStringLiteral("rated_calls")).toInt(); rated > 0)
+        text << QStringLiteral(", quality %1 as scored live (%2 calls)")
+                    .arg(recorded.value(QStringLiteral("mean_quality")).toDouble(), 0, 'f', 3)
+                    .arg(rated);
+    text << QStringLiteral("\n  on the %1 scored prompts: $%2 spent")
+                .arg(onScored.value(QStringLiteral("calls")).toInt())
+                .arg(onScored.value(QStringLiteral("cost_usd")).toDouble(), 0, 'g', 4);
+    if (const QJsonValue q = onScored.value(QStringLiteral("dataset_quality")); !q.isNull())
+        text << QStringLiteral("; by the dataset quality %1 at $%2")
+                    .arg(q.toDouble(), 0, 'f', 3)
+                    .arg(onScored.value(QStringLiteral("dataset_cost_usd")).toDouble(), 0, 'g', 4);
+    text << "; models " << sharesText(onScored.value(QStringLiteral("selection")).toObject())
+         << "\n\n";
+}
+
 } // namespace
 
 int runExperiment(
@@ -122,14 +248,12 @@ int runExperiment(
             return kExitUsage;
         }
     }
-    // Before the data is read or anything computed: a workspace that cannot take the runs
-    // (a folder, a missing folder, another program's file, read-only) fails now.
     std::optional<WorkspaceStore> store;
-    if (!a.workspace.isEmpty())
-        store.emplace(WorkspaceStore::openForRecording(a.workspace));
-
-    const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
-    const SimulationSetup setup(data.dataset, data.pool, a.options);
+    const std::unique_ptr<Prepared> prepared = prepare(a, store, err);
+    if (!prepared)
+        return kExitUsage;
+    const PricedDataset& data = *prepared->data;
+    const SimulationSetup& setup = *prepared->setup;
     // The data's fingerprint goes into the config hash that keeps shards, and the runs a
     // workspace resumes, of different experiments apart; hashing large files takes a moment.
     QString fingerprint;
@@ -146,7 +270,8 @@ int runExperiment(
     Outcome outcome;
     if (store) {
         try {
-            outcome = runRecorded(*store, a, setup, data, experiment, fingerprint, err);
+            outcome =
+                runRecorded(*store, prepared->args, setup, data, experiment, fingerprint, err);
         } catch (const PartialRunExists& e) {
             err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
                 << "' holds an unfinished run of this experiment (experiment " << e.progress().id
@@ -163,6 +288,9 @@ int runExperiment(
         outcome.json = resultOf(experiment, summaries, a.result);
     }
     QJsonObject json = outcome.json;
+    if (prepared->args.traffic)
+        json.insert(QStringLiteral("traffic"),
+                    describeReplay(prepared->args, prepared->callRows, setup, err));
     if (!a.out.isEmpty())
         writeFileAtomically(a.out, QJsonDocument(json).toJson(QJsonDocument::Indented));
     if (store)
@@ -172,8 +300,11 @@ int runExperiment(
                                 {QStringLiteral("runs"), static_cast<int>(outcome.runs)}});
     if (p.isSet(QStringLiteral("json")))
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
-    else
+    else {
+        if (prepared->args.traffic)
+            printTraffic(json.value(QStringLiteral("traffic")).toObject(), out);
         printText(json, setup, out);
+    }
     return kExitOk;
 }
 

@@ -54,6 +54,13 @@ bool loadExperimentFile(const QString& file, GuiExperiment& experiment, QString&
     GuiExperiment loaded;
     if (!parseAs(QStringLiteral("simulate"), file, loaded.simulate, error))
         return false;
+    // The designer's runs would ignore it and score the split instead: refuse, don't mislead.
+    if (loaded.simulate.trafficSource) {
+        error = QStringLiteral("%1: field 'traffic': recorded traffic is replayed by "
+                               "routerlab-cli simulate or sweep, not in the workbench")
+                    .arg(file);
+        return false;
+    }
     SimulationArguments sweep;
     if (!parseAs(QStringLiteral("sweep"), file, sweep, error))
         return false;

@@ -32,7 +32,11 @@ QString experimentKey(const QString& option) {
 
 bool isPathOption(const QString& option) {
     return option == QLatin1String("dataset") || option == QLatin1String("test-dataset") ||
-           option == QLatin1String("pool");
+           option == QLatin1String("pool") || option == QLatin1String("traffic");
+}
+
+bool takesTraffic(const QString& command) {
+    return command == QLatin1String("simulate") || command == QLatin1String("sweep");
 }
 
 // Option values from the command line, else from the experiment file, else the default.
@@ -194,6 +198,12 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                  QStringLiteral("Score on this file or folder (repeatable); routers that "
                                 "pre-train fit on --dataset."),
                  QStringLiteral("path")});
+    if (takesTraffic(command))
+        p.addOption({QStringLiteral("traffic"),
+                     QStringLiteral("Score the prompts of a live session recorded in workspace "
+                                    "WS (a proxy's, by default the latest), in arrival order; "
+                                    "train on the dataset's other prompts."),
+                     QStringLiteral("WS[:SESSION]")});
     p.addOption({QStringLiteral("features"),
                  QStringLiteral("Prompt features for contextual routers: %1.")
                      .arg(featurizerForms().join(QStringLiteral(", "))),
@@ -289,6 +299,35 @@ bool parseResultOptions(const QCommandLineParser& parser, const QString& command
     return true;
 }
 
+// --traffic: where the recorded traffic is (the command reads it before anything else).
+// Sessions keep the arrival order: single unless a length is given.
+bool parseTraffic(const OptionValues& p, const QString& command, SimulationArguments& a,
+                  QTextStream& err) {
+    if (!takesTraffic(command) || !p.isSet(QStringLiteral("traffic")))
+        return true;
+    const QString prefix = QStringLiteral("routerlab-cli %1: ").arg(command);
+    if (a.options.split.kind != SplitRule::Kind::None) {
+        err << prefix << "--traffic chooses the scored prompts: drop --split and --test-dataset\n";
+        return false;
+    }
+    if (p.isSet(QStringLiteral("sessions")) &&
+        a.options.sessions.kind != SessionRule::Kind::Single &&
+        a.options.sessions.kind != SessionRule::Kind::FixedLength) {
+        err << prefix
+            << "--traffic keeps the arrival order: --sessions must be single or length:N\n";
+        return false;
+    }
+    if (!p.isSet(QStringLiteral("sessions")) && !p.isSet(QStringLiteral("session-length")))
+        a.options.sessions.kind = SessionRule::Kind::Single;
+    try {
+        a.trafficSource = TrafficSource::parse(p.value(QStringLiteral("traffic")));
+    } catch (const std::invalid_argument& e) {
+        err << prefix << e.what() << "\n";
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 bool parseSimulationArguments(const QCommandLineParser& parser, const QString& command,
@@ -363,7 +402,7 @@ bool parseSimulationArguments(const QCommandLineParser& parser, const QString& c
         err << "routerlab-cli " << command << ": " << e.what() << "\n";
         return false;
     }
-    if (!parseResultOptions(parser, command, a, err))
+    if (!parseResultOptions(parser, command, a, err) || !parseTraffic(p, command, a, err))
         return false;
     a.workspace = parser.value(QStringLiteral("workspace"));
     // An embeddings endpoint's vectors are cached in the workspace the run records into.
@@ -402,6 +441,11 @@ QJsonObject SimulationArguments::toExperimentJson(const QString& folder) const {
         {QStringLiteral("features"), options.features}};
     if (!pool.isEmpty())
         json.insert(QStringLiteral("pool"), relativeTo(folder, pool));
+    if (trafficSource) {
+        TrafficSource relative = *trafficSource;
+        relative.workspace = relativeTo(folder, relative.workspace);
+        json.insert(QStringLiteral("traffic"), relative.toString());
+    }
     if (!testDatasets.isEmpty())
         json.insert(QStringLiteral("test_datasets"),
                     QJsonArray::fromStringList(relativeTo(folder, testDatasets)));
@@ -428,6 +472,10 @@ QJsonObject SimulationArguments::toJson(const SimulationSetup& setup) const {
                      {QStringLiteral("routers"), routerList},
                      {QStringLiteral("seeds"), seeds},
                      {QStringLiteral("setup"), setup.describe()}};
+    if (traffic)
+        json.insert(QStringLiteral("traffic"),
+                    QJsonObject{{QStringLiteral("workspace"), traffic->workspace},
+                                {QStringLiteral("session"), traffic->session.id}});
     if (command == QLatin1String("sweep")) {
         json.insert(QStringLiteral("points"), points);
         json.insert(QStringLiteral("latency_weight"), latencyWeight);

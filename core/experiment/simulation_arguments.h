@@ -2,6 +2,7 @@
 
 #include "common/number_option.h"
 #include "experiment/experiment_plan.h"
+#include "experiment/recorded_traffic.h"
 #include "formats/dataset_loader.h"
 #include "reward/preference.h"
 #include "routers/router_registry.h"
@@ -11,6 +12,7 @@
 #include <QJsonObject>
 #include <QTextStream>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace routerlab {
@@ -35,6 +37,10 @@ struct SimulationArguments {
     QString shard;        // --shard text; empty: the whole experiment
     QString out;          // --out: result file, or the shard folder with --shard
     ResultOptions result; // --bootstrap, --compare: how the result is summarised
+    // --traffic (simulate, sweep): where the recorded calls whose prompts are scored are, and
+    // the calls, once the command has read them.
+    std::optional<TrafficSource> trafficSource;
+    std::optional<RecordedTraffic> traffic;
 
     // Training files then test files: what the loader reads as one dataset.
     QStringList allDatasets() const { return datasets + testDatasets; }

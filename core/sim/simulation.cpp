@@ -4,7 +4,7 @@
 #include "features/prompt_features.h"
 #include "metrics/series_stats.h"
 
-#include <QFileInfo>
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <algorithm>
 #include <map>
@@ -13,93 +13,6 @@
 #include <thread>
 
 namespace routerlab {
-
-SessionRule SessionRule::parse(const QString& text) {
-    SessionRule r;
-    if (text == QLatin1String("category")) {
-        r.kind = Kind::Category;
-    } else if (text == QLatin1String("column")) {
-        r.kind = Kind::Column;
-    } else if (text == QLatin1String("single")) {
-        r.kind = Kind::Single;
-    } else if (text.startsWith(QLatin1String("length:"))) {
-        bool ok = false;
-        r.kind = Kind::FixedLength;
-        r.length = text.mid(7).toInt(&ok);
-        if (!ok || r.length < 1)
-            throw std::invalid_argument(
-                QStringLiteral("session rule '%1': length must be a whole number >= 1")
-                    .arg(text)
-                    .toStdString());
-    } else {
-        throw std::invalid_argument(
-            QStringLiteral("unknown session rule '%1' (category, length:N, column, single)")
-                .arg(text)
-                .toStdString());
-    }
-    return r;
-}
-
-QString SessionRule::toString() const {
-    switch (kind) {
-    case Kind::Category:
-        return QStringLiteral("category");
-    case Kind::FixedLength:
-        return QStringLiteral("length:%1").arg(length);
-    case Kind::Column:
-        return QStringLiteral("column");
-    case Kind::Single:
-        break;
-    }
-    return QStringLiteral("single");
-}
-
-SplitRule SplitRule::parse(const QString& text) {
-    SplitRule r;
-    if (text == QLatin1String("none"))
-        return r;
-    if (text.startsWith(QLatin1String("random:"))) {
-        bool ok = false;
-        r.kind = Kind::Random;
-        r.trainFraction = text.mid(7).toDouble(&ok);
-        // Written so that NaN, which fails every comparison, is refused too.
-        if (!ok || !(r.trainFraction > 0 && r.trainFraction < 1))
-            throw std::invalid_argument(
-                QStringLiteral("split '%1': the training fraction must be within (0, 1)")
-                    .arg(text)
-                    .toStdString());
-        return r;
-    }
-    if (text.startsWith(QLatin1String("category:"))) {
-        r.kind = Kind::Category;
-        r.testCategories = text.mid(9).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        if (r.testCategories.isEmpty())
-            throw std::invalid_argument(
-                QStringLiteral("split '%1': name the test categories").arg(text).toStdString());
-        return r;
-    }
-    throw std::invalid_argument(QStringLiteral("unknown split '%1' (none, random:F, category:A,B)")
-                                    .arg(text)
-                                    .toStdString());
-}
-
-QString SplitRule::toString() const {
-    switch (kind) {
-    case Kind::Random:
-        return QStringLiteral("random:%1").arg(trainFraction);
-    case Kind::Category:
-        return QStringLiteral("category:") + testCategories.join(QLatin1Char(','));
-    case Kind::Sources: { // file names only: a run's record must not depend on where data lives
-        QStringList names;
-        for (const QString& path : testSources)
-            names << QFileInfo(path).fileName();
-        return QStringLiteral("test-dataset:") + names.join(QLatin1Char(','));
-    }
-    case Kind::None:
-        break;
-    }
-    return QStringLiteral("none");
-}
 
 namespace {
 
@@ -147,14 +60,59 @@ SplitRows splitRows(const Dataset& dataset, const SplitRule& split, std::uint64_
     return {std::move(train), std::move(test)};
 }
 
+// Scored rows given in their order (replayed traffic): each scored as often as it is given,
+// none trained on. A given row the missing policy left out is skipped and counted.
+SplitRows givenRows(const std::vector<int>& given, const std::vector<int>& usable, int promptCount,
+                    int& skipped) {
+    std::vector<char> isUsable(static_cast<std::size_t>(promptCount), 0);
+    std::vector<char> isScored(static_cast<std::size_t>(promptCount), 0);
+    for (const int i : usable)
+        isUsable[i] = 1;
+    SplitRows rows;
+    for (const int i : given) {
+        if (i < 0 || i >= promptCount)
+            throw std::out_of_range(
+                QStringLiteral("scored row %1 is outside the dataset's %2 prompts")
+                    .arg(i)
+                    .arg(promptCount)
+                    .toStdString());
+        if (!isUsable[i]) {
+            ++skipped;
+            continue;
+        }
+        isScored[i] = 1;
+        rows.scored.push_back(i);
+    }
+    for (const int i : usable)
+        if (!isScored[i])
+            rows.training.push_back(i);
+    if (rows.scored.empty())
+        throw std::invalid_argument(
+            "none of the prompts to score has an outcome for every model (see --missing)");
+    if (rows.training.empty())
+        throw std::invalid_argument("every prompt of the dataset is to be scored: none is left "
+                                    "to train on, and a prompt is never both");
+    return rows;
+}
+
 } // namespace
 
 SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
                                  const SimulationOptions& options)
     : dataset_(dataset), options_(options) {
+    const bool given = !options.scoredRows.empty();
+    if (given && (options.sessions.kind == SessionRule::Kind::Category ||
+                  options.sessions.kind == SessionRule::Kind::Column))
+        throw std::invalid_argument(
+            QStringLiteral("session rule '%1' would reorder the given prompts: use single or "
+                           "length:N")
+                .arg(options.sessions.toString())
+                .toStdString());
     readOutcomes(pool);
     const std::vector<int> usable = usableRows();
-    const SplitRows split = splitRows(dataset, options.split, options.splitSeed, usable);
+    const SplitRows split =
+        given ? givenRows(options.scoredRows, usable, dataset.promptCount(), skippedGiven_)
+              : splitRows(dataset, options.split, options.splitSeed, usable);
     const std::vector<int> ordered = orderIntoSessions(split.scored);
     buildProblem(split.training, ordered);
 }
@@ -262,19 +220,31 @@ void SimulationSetup::tabulateSteps(const std::vector<int>& ordered) {
 }
 
 QJsonObject SimulationSetup::describe() const {
-    return {{QStringLiteral("reward"), rewardKindName(options_.reward)},
-            {QStringLiteral("reward_scales"), problem_.scales.toJson()},
-            {QStringLiteral("missing"), options_.missing == MissingPolicy::SkipPrompt
-                                            ? QStringLiteral("skip")
-                                            : QStringLiteral("failure")},
-            {QStringLiteral("sessions"), options_.sessions.toString()},
-            {QStringLiteral("session_count"), static_cast<int>(sessionStarts_.size())},
-            {QStringLiteral("split"), options_.split.toString()},
-            {QStringLiteral("split_seed"), QString::number(options_.splitSeed)},
-            {QStringLiteral("features"), options_.features},
-            {QStringLiteral("training_prompts"), static_cast<int>(problem_.trainingRows.size())},
-            {QStringLiteral("scored_prompts"), static_cast<int>(problem_.scoredRows.size())},
-            {QStringLiteral("skipped_prompts"), skipped_}};
+    QJsonObject json{
+        {QStringLiteral("reward"), rewardKindName(options_.reward)},
+        {QStringLiteral("reward_scales"), problem_.scales.toJson()},
+        {QStringLiteral("missing"), options_.missing == MissingPolicy::SkipPrompt
+                                        ? QStringLiteral("skip")
+                                        : QStringLiteral("failure")},
+        {QStringLiteral("sessions"), options_.sessions.toString()},
+        {QStringLiteral("session_count"), static_cast<int>(sessionStarts_.size())},
+        {QStringLiteral("split"), options_.split.toString()},
+        {QStringLiteral("split_seed"), QString::number(options_.splitSeed)},
+        {QStringLiteral("features"), options_.features},
+        {QStringLiteral("training_prompts"), static_cast<int>(problem_.trainingRows.size())},
+        {QStringLiteral("scored_prompts"), static_cast<int>(problem_.scoredRows.size())},
+        {QStringLiteral("skipped_prompts"), skipped_}};
+    if (!options_.scoredRows.empty()) {
+        // The rows themselves tell two replays of different traffic apart (a resumed run).
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        for (const int i : options_.scoredRows)
+            hash.addData(QByteArray::number(i).append(','));
+        json.insert(QStringLiteral("scored"), QStringLiteral("given"));
+        json.insert(QStringLiteral("given_rows_sha256"),
+                    QString::fromLatin1(hash.result().toHex()));
+        json.insert(QStringLiteral("given_rows_skipped"), skippedGiven_);
+    }
+    return json;
 }
 
 QJsonObject CellSummary::toJson(const QStringList& models) const {

@@ -52,6 +52,10 @@ struct SimulationOptions {
     SplitRule split;
     std::uint64_t splitSeed = 1;
     QString features = QStringLiteral("hashed-words:64"); // makeFeaturizer() form
+    // The scored prompts as dataset rows, in run order, a row once for each time it is scored
+    // (replayed traffic). Empty: the split chooses them. When given, the split is not used:
+    // every other usable row trains, and the sessions must keep the order (single, length:N).
+    std::vector<int> scoredRows;
 };
 
 // Everything a cell needs, computed once per experiment and shared read-only by all threads.
@@ -73,6 +77,8 @@ public:
     const std::vector<int>& scoredRows() const { return problem_.scoredRows; }
     const std::vector<int>& sessionStarts() const { return sessionStarts_; }
     int skippedPrompts() const { return skipped_; }
+    // Given scored rows left out because the missing policy dropped their prompt.
+    int skippedGivenRows() const { return skippedGiven_; }
     // Outcomes of the scored prompts in run order, row-major: entry t * K + k is step t's
     // outcome for model k. A step then reads one or two cache lines, whatever the model.
     const std::vector<double>& stepQuality() const { return stepQuality_; }
@@ -97,6 +103,7 @@ private:
     std::vector<int> sessionStarts_;
     std::vector<double> stepQuality_, stepCost_, stepLatency_;
     int skipped_ = 0;
+    int skippedGiven_ = 0;
 };
 
 // The step log of one cell, one entry per scored prompt. Floats keep 100k-step logs small.
