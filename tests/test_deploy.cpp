@@ -58,6 +58,7 @@ private slots:
     void shellWords();
     void proxyCommandSurvivesTheShell_data();
     void proxyCommandSurvivesTheShell();
+    void relativePathsResolveAgainstTheFolder();
     void refusesWhatCannotBePassed_data();
     void refusesWhatCannotBePassed();
     void trainedFileLoadsAsTheProxyLoadsIt();
@@ -184,6 +185,22 @@ void TestDeploy::proxyCommandSurvivesTheShell() {
     const QString command = proxyCommand(d);
     QVERIFY2(command.contains(fragment), qPrintable(command));
     QCOMPARE(wordsThroughShell(command), expected);
+}
+
+void TestDeploy::relativePathsResolveAgainstTheFolder() {
+    ProxyDeployment d;
+    d.folder = QStringLiteral("/home/analyst/lab");
+    d.pool = QStringLiteral("sample_data/sample.pool.json");
+    d.datasets = {QStringLiteral("../shared/a.csv")};
+    d.router = RouterSpec::parse(QStringLiteral("barp"));
+    d.routerFile = QStringLiteral("routers/barp.barp");
+    d.workspace = QStringLiteral("/elsewhere/ws.routerlab");
+    const QStringList args = proxyArguments(d);
+    QCOMPARE(args.at(args.indexOf("--pool") + 1), "/home/analyst/lab/sample_data/sample.pool.json");
+    QCOMPARE(args.at(args.indexOf("--router") + 1),
+             "barp:model=/home/analyst/lab/routers/barp.barp");
+    QCOMPARE(args.at(args.indexOf("--dataset") + 1), "/home/analyst/shared/a.csv");
+    QCOMPARE(args.at(args.indexOf("--workspace") + 1), "/elsewhere/ws.routerlab");
 }
 
 void TestDeploy::refusesWhatCannotBePassed_data() {

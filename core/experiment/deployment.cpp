@@ -2,8 +2,8 @@
 
 #include "experiment/cluster_values.h"
 
+#include <QDir>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <cmath>
@@ -21,10 +21,6 @@ const QStringList kRoutingParameters = {QStringLiteral("decode")};
 
 [[noreturn]] void refuse(const QString& field, const QString& why) {
     throw std::invalid_argument(QStringLiteral("%1: %2").arg(field, why).toStdString());
-}
-
-QString absolute(const QString& path) {
-    return QFileInfo(path).absoluteFilePath();
 }
 
 } // namespace
@@ -74,6 +70,11 @@ TrainedRouterFile trainRouterFile(const RoutingProblem& problem, const RouterSpe
     return trained;
 }
 
+QString ProxyDeployment::absolute(const QString& path) const {
+    return QDir::cleanPath(folder.isEmpty() ? QDir::current().absoluteFilePath(path)
+                                            : QDir(folder).absoluteFilePath(path));
+}
+
 RouterSpec deployedRouter(const ProxyDeployment& d) {
     if (!deploysAsTrainedFile(d.router))
         return d.router;
@@ -87,7 +88,7 @@ RouterSpec deployedRouter(const ProxyDeployment& d) {
                QStringLiteral("'%1' holds a comma or surrounding spaces, which a router spec "
                               "cannot carry: choose another name")
                    .arg(d.routerFile));
-    RouterSpec spec{d.router.name, {{kModelParameter, absolute(file)}}};
+    RouterSpec spec{d.router.name, {{kModelParameter, d.absolute(file)}}};
     for (const QString& keep : kRoutingParameters)
         if (d.router.parameters.count(keep))
             spec.parameters[keep] = d.router.parameters.at(keep);
@@ -104,16 +105,16 @@ QStringList proxyArguments(const ProxyDeployment& d) {
         refuse(QStringLiteral("port"), QStringLiteral("%1 is not a port").arg(d.port));
     if (d.fallbacks < 0)
         refuse(QStringLiteral("fallbacks"), QStringLiteral("%1 is negative").arg(d.fallbacks));
-    QStringList args{QStringLiteral("proxy"), QStringLiteral("--pool"), absolute(d.pool),
+    QStringList args{QStringLiteral("proxy"), QStringLiteral("--pool"), d.absolute(d.pool),
                      QStringLiteral("--router"), deployedRouter(d).toString()};
     for (const QString& dataset : d.datasets)
-        args << QStringLiteral("--dataset") << absolute(dataset);
+        args << QStringLiteral("--dataset") << d.absolute(dataset);
     args << QStringLiteral("--features") << d.features << QStringLiteral("--reward")
          << rewardKindName(d.reward) << QStringLiteral("--preference") << d.preference.toString()
          << QStringLiteral("--port") << QString::number(d.port) << QStringLiteral("--fallbacks")
          << QString::number(d.fallbacks);
     if (!d.workspace.trimmed().isEmpty())
-        args << QStringLiteral("--workspace") << absolute(d.workspace);
+        args << QStringLiteral("--workspace") << d.absolute(d.workspace);
     return args;
 }
 

@@ -46,7 +46,8 @@ TrainedRouterFile trainRouterFile(const RoutingProblem& problem, const RouterSpe
                                   const QString& path,
                                   const BarpModel::EpochCallback& afterEpoch = {});
 
-// What the proxy is started with. Paths may be relative: the command names them absolutely.
+// What the proxy is started with. Paths may be relative to `folder` (the current folder when
+// empty): the command names them absolutely.
 struct ProxyDeployment {
     QString cli = QStringLiteral("routerlab-cli");
     QString pool;
@@ -59,6 +60,10 @@ struct ProxyDeployment {
     int port = 8000;
     int fallbacks = 2;
     QString workspace; // empty: the proxy records nothing
+    QString folder;
+
+    // `path` as the command names it.
+    QString absolute(const QString& path) const;
 };
 
 // The router spec the proxy gets: barp:model=FILE (keeping how it decodes) for a trained
