@@ -233,6 +233,8 @@ void TestGuiLive::humanScorerLeavesAnswersToRate() {
 void TestGuiLive::trafficSummarizesTheRunAndItsRatings() {
     TrafficPanel* traffic = console_->trafficPanel();
     QCOMPARE(traffic->sessionId(), console_->sessionId());
+    QVERIFY2(traffic->sessionBox()->currentText().endsWith(QLatin1String("complete")),
+             qPrintable(traffic->sessionBox()->currentText()));
     const std::vector<LiveCallRecord> stored = storedCalls();
     QCOMPARE(stored.size(), std::size_t(4));
     std::map<QString, int> perModel;

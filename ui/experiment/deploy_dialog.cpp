@@ -197,8 +197,7 @@ QWidget* DeployDialog::createCommandBox() {
 }
 
 QString DeployDialog::defaultRouterFile() const {
-    const QStringList& datasets = input_.experiment->experiment.simulate.datasets;
-    const QFileInfo first(QDir(input_.folder).absoluteFilePath(datasets.value(0)));
+    const QFileInfo first(QDir(input_.folder).absoluteFilePath(input_.datasets.value(0)));
     const QDir dir(first.isDir() ? first.absoluteFilePath() : first.absolutePath());
     QString name = router_->currentData().toString();
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
@@ -294,11 +293,11 @@ void DeployDialog::updateCommand() {
     const GuiExperiment& e = input_.experiment->experiment;
     const QString spec = router_->currentData().toString();
     ProxyDeployment d;
-    d.cli = cliPath();
-    d.pool = e.simulate.pool;
+    d.cli = input_.cli.isEmpty() ? cliPath() : input_.cli;
+    d.pool = input_.pool;
     d.router = RouterSpec::parse(spec);
     d.routerFile = trainedFiles_.value(spec);
-    d.datasets = e.simulate.datasets;
+    d.datasets = input_.datasets;
     d.features = e.simulate.options.features;
     d.reward = e.simulate.options.reward;
     d.preference = Preference{quality_->value(), cost_->value(), latency_->value()};

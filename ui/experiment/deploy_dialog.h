@@ -32,10 +32,13 @@ public:
     struct Input {
         std::shared_ptr<const PreparedExperiment> experiment; // the run: data, setup, routers
         QJsonObject simulateResult;                           // for the reward leader
-        Preference preference;                                // the Trade-off dock's
-        QString workspace;                                    // the open workspace, if any
+        QStringList datasets;    // the files the run read (its training datasets)
+        QString pool;            // the pool file that priced them
+        Preference preference;   // the Trade-off dock's
+        QString workspace;       // the open workspace, if any
         bool poolEdited = false; // edited here but not saved: the proxy reads the file
         QString folder;          // relative paths are relative to it; empty: the current folder
+        QString cli; // the program the command runs; empty: routerlab-cli beside the workbench
     };
 
     explicit DeployDialog(const Input& input, QWidget* parent = nullptr);

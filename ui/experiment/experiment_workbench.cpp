@@ -415,6 +415,8 @@ bool ExperimentWorkbench::deployInput(DeployDialog::Input& input, QString& why) 
     }
     input.experiment = shownExperiment_;
     input.simulateResult = shown_->simulate;
+    input.datasets = shownExperiment_->experiment.simulate.datasets;
+    input.pool = shownExperiment_->experiment.simulate.pool;
     input.preference = preferences_->preference();
     input.workspace = workspacePath_;
     input.poolEdited = editedPool_ != nullptr;

@@ -472,6 +472,8 @@ void LiveConsole::onSessionFinished() {
     progress_->setValue(std::min(done, progress_->maximum()));
     setRunningState(false);
     setStatus(message, error);
+    if (sessionId_ > 0) // the session's status in the Traffic tab's list, and its last calls
+        traffic_->setWorkspace(sessionWorkspace_);
     emit finished(stopReason, message);
 }
 
