@@ -201,6 +201,13 @@ void TestDeploy::relativePathsResolveAgainstTheFolder() {
              "barp:model=/home/analyst/lab/routers/barp.barp");
     QCOMPARE(args.at(args.indexOf("--dataset") + 1), "/home/analyst/shared/a.csv");
     QCOMPARE(args.at(args.indexOf("--workspace") + 1), "/elsewhere/ws.routerlab");
+    // A BaRP router that loads a file already: the file named absolutely, and nothing trained.
+    d.router = RouterSpec::parse(QStringLiteral("barp:model=models/rb.barp,decode=sample"));
+    QCOMPARE(deployedRouter(d).toString(),
+             QStringLiteral("barp:decode=sample,model=/home/analyst/lab/models/rb.barp"));
+    // A model name is not a path.
+    d.router = RouterSpec::parse(QStringLiteral("fixed:model=gpt-4o"));
+    QCOMPARE(deployedRouter(d).toString(), QStringLiteral("fixed:model=gpt-4o"));
 }
 
 void TestDeploy::refusesWhatCannotBePassed_data() {

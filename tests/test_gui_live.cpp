@@ -308,6 +308,24 @@ void TestGuiLive::trafficFollowsAProxySessionAsItRecords() {
     QCOMPARE(s.models.front().calls, 2);
     QCOMPARE(traffic->modelTable()->item(0, 2)->text(), QStringLiteral("66.7%"));
     QVERIFY(traffic->figuresLabel()->text().contains(QLatin1String("2 answered, 1 failed")));
+
+    // A mistyped workspace is not created, a file that is no workspace is refused: either way
+    // the session shown stays.
+    const QString nowhere = dir_.filePath(QStringLiteral("nowhere.routerlab"));
+    traffic->setWorkspace(nowhere);
+    QVERIFY(!QFile::exists(nowhere));
+    QVERIFY(traffic->figuresLabel()->text().contains(QLatin1String("No workspace at")));
+    const QString notes = dir_.filePath(QStringLiteral("notes.txt"));
+    {
+        QFile f(notes);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a workspace\n");
+    }
+    traffic->setWorkspace(notes);
+    QVERIFY2(traffic->figuresLabel()->text().contains(QLatin1String("Cannot read the workspace")),
+             qPrintable(traffic->figuresLabel()->text()));
+    QCOMPARE(traffic->sessionId(), session);
+    QCOMPARE(traffic->summary().requests, 2);
 }
 
 void TestGuiLive::onePromptFromTheTextBox() {

@@ -76,6 +76,11 @@ QString ProxyDeployment::absolute(const QString& path) const {
 }
 
 RouterSpec deployedRouter(const ProxyDeployment& d) {
+    if (d.router.name == kTrainedRouter && d.router.parameters.count(kModelParameter)) {
+        RouterSpec spec = d.router; // a file it loads already: named absolutely
+        spec.parameters[kModelParameter] = d.absolute(spec.parameters[kModelParameter]);
+        return spec;
+    }
     if (!deploysAsTrainedFile(d.router))
         return d.router;
     const QString file = d.routerFile.trimmed();

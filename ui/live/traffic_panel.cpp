@@ -3,6 +3,7 @@
 #include "common/error_message.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -77,15 +78,24 @@ TrafficPanel::TrafficPanel(QWidget* parent)
 }
 
 void TrafficPanel::setWorkspace(const QString& path) {
+    // Looking must not create a workspace where a mistyped path points.
+    if (!QFileInfo::exists(path)) {
+        figures_->setText(tr("No workspace at %1 yet.").arg(path));
+        return;
+    }
+    std::unique_ptr<WorkspaceStore> opened;
     std::vector<LiveSessionRecord> sessions;
     try {
         if (!store_ || store_->path() != path)
-            store_ = std::make_unique<WorkspaceStore>(path);
-        sessions = store_->liveSessions();
+            opened = std::make_unique<WorkspaceStore>(path);
+        sessions = (opened ? *opened : *store_).liveSessions();
     } catch (...) {
-        store_.reset();
         figures_->setText(tr("Cannot read the workspace: %1").arg(currentErrorMessage()));
         return;
+    }
+    if (opened) {
+        store_ = std::move(opened);
+        shownSession_ = -1; // ids are per workspace: the same number is another session
     }
     const QSignalBlocker block(sessions_);
     sessions_->clear();
