@@ -115,10 +115,10 @@ void TestDeploy::proxyCommandSurvivesTheShell_data() {
     QTest::addColumn<QString>("fragment");       // how the command spells it
     QTest::newRow("barp trained into a file with a space and a quote")
         << "barp:epochs=5,decode=sample"
-        << "/tmp/my routers/it's.barp" << QStringList{"/data/a b.csv"} << "/p/pool.json"
+        << "/srv/my routers/it's.barp" << QStringList{"/data/a b.csv"} << "/p/pool.json"
         << "/w/$HOME ws.routerlab"
-        << "barp:decode=sample,model=/tmp/my routers/it's.barp"
-        << "--router 'barp:decode=sample,model=/tmp/my routers/it'\\''s.barp'";
+        << "barp:decode=sample,model=/srv/my routers/it's.barp"
+        << "--router 'barp:decode=sample,model=/srv/my routers/it'\\''s.barp'";
     QTest::newRow("barp loading its file already")
         << "barp:model=/models/rb.barp"
         << "" << QStringList{"/data/a.csv"} << "/p/pool.json"
