@@ -54,3 +54,11 @@ target_compile_definitions(test_gui_overlay PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_overlay test_gui_overlay LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Experiment ▸ Deploy… on a run of the sample: the trained router file and the proxy command.
+add_executable(test_gui_deploy test_gui_deploy.cpp)
+target_link_libraries(test_gui_deploy PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_deploy PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_deploy test_gui_deploy LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -31,6 +31,7 @@
 #include <QTimer>
 #include <QToolButton>
 #include <cmath>
+#include <map>
 #include <memory>
 
 using namespace routerlab;
@@ -57,6 +58,8 @@ private slots:
     void runsToCompletionWithoutStalling();
     void ratingsAreStoredAndReplaceEachOther();
     void humanScorerLeavesAnswersToRate();
+    void trafficSummarizesTheRunAndItsRatings();
+    void trafficFollowsAProxySessionAsItRecords();
     void onePromptFromTheTextBox();
     void cancelStopsAndKeepsFinishedCalls();
     void unreachableEndpointEndsInAMessage();
@@ -224,6 +227,105 @@ void TestGuiLive::humanScorerLeavesAnswersToRate() {
     QTest::mouseClick(console_->thumbsUpButton(), Qt::LeftButton);
     QCOMPARE(table->item(1, 9)->text(), QStringLiteral("1.00"));
     QCOMPARE(storedCalls()[1].quality, 1.0);
+}
+
+// Follows humanScorerLeavesAnswersToRate: 4 answers, one rated thumbs up.
+void TestGuiLive::trafficSummarizesTheRunAndItsRatings() {
+    TrafficPanel* traffic = console_->trafficPanel();
+    QCOMPARE(traffic->sessionId(), console_->sessionId());
+    QVERIFY2(traffic->sessionBox()->currentText().endsWith(QLatin1String("complete")),
+             qPrintable(traffic->sessionBox()->currentText()));
+    const std::vector<LiveCallRecord> stored = storedCalls();
+    QCOMPARE(stored.size(), std::size_t(4));
+    std::map<QString, int> perModel;
+    double spent = 0;
+    for (const LiveCallRecord& c : stored) {
+        ++perModel[c.model];
+        spent += c.costUsd;
+    }
+    const TrafficSummary& s = traffic->summary();
+    QCOMPARE(s.requests, 4);
+    QCOMPARE(s.answered, 4);
+    QCOMPARE(s.failed, 0);
+    QCOMPARE(s.rated, 1);
+    QCOMPARE(s.meanRating, 1.0);
+    QCOMPARE(s.spentUsd, spent);
+    const QString figures = traffic->figuresLabel()->text();
+    QVERIFY2(figures.contains(QLatin1String("4 request(s)")), qPrintable(figures));
+    QVERIFY2(figures.contains(QLatin1String("rated 1 of 4 answers (25%), mean rating 1.00")),
+             qPrintable(figures));
+    QVERIFY2(figures.contains(QStringLiteral("spent $%1").arg(spent, 0, 'f', 6)),
+             qPrintable(figures));
+    QTableWidget* table = traffic->modelTable();
+    QCOMPARE(table->rowCount(), static_cast<int>(perModel.size()));
+    for (int r = 0; r < table->rowCount(); ++r) {
+        const int calls = perModel.at(table->item(r, 0)->text());
+        QCOMPARE(table->item(r, 1)->text(), QString::number(calls));
+        QCOMPARE(table->item(r, 2)->text(), QStringLiteral("%1%").arg(calls * 25.0, 0, 'f', 1));
+    }
+}
+
+// A proxy in another process records into the workspace; the Traffic tab lists its session
+// and shows each call once it is recorded.
+void TestGuiLive::trafficFollowsAProxySessionAsItRecords() {
+    qint64 session = 0;
+    auto record = [&](int step, const char* model, const char* status, double cost) {
+        LiveCallRecord c;
+        c.sessionId = session;
+        c.step = step;
+        c.model = QString::fromLatin1(model);
+        c.status = QString::fromLatin1(status);
+        c.costUsd = cost;
+        c.latencyS = 0.5 * step;
+        WorkspaceStore(workspace_).recordLiveCall(c);
+    };
+    {
+        LiveSessionRecord proxy;
+        proxy.router = QStringLiteral("barp:model=rb.barp");
+        proxy.scorer = QStringLiteral("proxy");
+        proxy.preferenceJson = "{\"quality\":0.7,\"cost\":0.3}";
+        session = WorkspaceStore(workspace_).startLiveSession(proxy);
+    }
+    record(1, "gpt-small", "failed", 0);
+    record(1, "gpt-large", "ok", 0.003);
+    TrafficPanel* traffic = console_->trafficPanel();
+    traffic->setWorkspace(workspace_);
+    const int at = traffic->sessionBox()->findData(session);
+    QVERIFY(at >= 0);
+    QVERIFY(traffic->sessionBox()->itemText(at).contains(QLatin1String("proxy")));
+    traffic->sessionBox()->setCurrentIndex(at);
+    QCOMPARE(traffic->summary().requests, 1);
+    QCOMPARE(traffic->summary().failed, 1);
+    QCOMPARE(traffic->modelTable()->rowCount(), 2);
+
+    record(2, "gpt-small", "ok", 0.001);
+    QTRY_COMPARE_WITH_TIMEOUT(traffic->summary().requests, 2, 10 * TrafficPanel::kRefreshMs);
+    const TrafficSummary& s = traffic->summary();
+    QCOMPARE(s.calls, 3);
+    QCOMPARE(s.spentUsd, 0.004);
+    QCOMPARE(s.meanLatencyS, 0.75); // the answers took 0.5 s and 1 s
+    QCOMPARE(s.models.front().model, QStringLiteral("gpt-small"));
+    QCOMPARE(s.models.front().calls, 2);
+    QCOMPARE(traffic->modelTable()->item(0, 2)->text(), QStringLiteral("66.7%"));
+    QVERIFY(traffic->figuresLabel()->text().contains(QLatin1String("2 answered, 1 failed")));
+
+    // A mistyped workspace is not created, a file that is no workspace is refused: either way
+    // the session shown stays.
+    const QString nowhere = dir_.filePath(QStringLiteral("nowhere.routerlab"));
+    traffic->setWorkspace(nowhere);
+    QVERIFY(!QFile::exists(nowhere));
+    QVERIFY(traffic->figuresLabel()->text().contains(QLatin1String("No workspace at")));
+    const QString notes = dir_.filePath(QStringLiteral("notes.txt"));
+    {
+        QFile f(notes);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a workspace\n");
+    }
+    traffic->setWorkspace(notes);
+    QVERIFY2(traffic->figuresLabel()->text().contains(QLatin1String("Cannot read the workspace")),
+             qPrintable(traffic->figuresLabel()->text()));
+    QCOMPARE(traffic->sessionId(), session);
+    QCOMPARE(traffic->summary().requests, 2);
 }
 
 void TestGuiLive::onePromptFromTheTextBox() {

@@ -1,11 +1,10 @@
 #include "cli/cli_command.h"
 
+#include "experiment/deployment.h"
 #include "experiment/simulation_arguments.h"
 #include "formats/dataset_loader.h"
-#include "routers/barp_model.h"
 #include "sim/simulation.h"
 
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,24 +30,18 @@ CliCommand trainCommand() {
             err << "routerlab-cli train: give --out FILE (and no --shard)\n";
             return kExitUsage;
         }
-        if (a.routers.size() != 1 || a.routers.front().name != QLatin1String("barp") ||
-            a.routers.front().parameters.count(QStringLiteral("model"))) {
+        if (a.routers.size() != 1 || !deploysAsTrainedFile(a.routers.front())) {
             err << "routerlab-cli train: give one --router barp[:key=value,...] (without model=)\n";
             return kExitUsage;
         }
-        const RouterParameters parameters = RouterRegistry::instance().resolve(a.routers.front());
         const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
         const SimulationSetup setup(data.dataset, data.pool, a.options);
         const RoutingProblem& problem = setup.problem();
-
-        QElapsedTimer timer;
-        timer.start();
-        problem.features->matrix(); // featurizing is not training: time them apart
-        const double featureSeconds = timer.nsecsElapsed() * 1e-9;
-        timer.restart();
-        const auto model = BarpModel::train(problem, barpSettings(parameters));
-        const double trainSeconds = timer.nsecsElapsed() * 1e-9;
-        model->save(outPath);
+        // The workbench's Experiment > Deploy... trains and saves through the same function.
+        const TrainedRouterFile trained = trainRouterFile(problem, a.routers.front(), outPath);
+        const BarpModel* model = trained.model.get();
+        const double featureSeconds = trained.featureSeconds;
+        const double trainSeconds = trained.trainingSeconds;
 
         const std::vector<double>& curve = model->trainingCurve();
         if (p.isSet(QStringLiteral("json"))) {

@@ -219,7 +219,8 @@ private:
 };
 
 std::shared_ptr<BarpModel> BarpModel::train(const RoutingProblem& problem,
-                                            const BarpSettings& settings) {
+                                            const BarpSettings& settings,
+                                            const EpochCallback& afterEpoch) {
     if (!problem.features)
         throw std::invalid_argument("router 'barp' needs prompt features");
     RewardScales scales = problem.scales;
@@ -230,8 +231,11 @@ std::shared_ptr<BarpModel> BarpModel::train(const RoutingProblem& problem,
                                              scales.costReference, problem.rewardKind, settings);
     model->setFeatureState(problem.features->stateFingerprint());
     Trainer trainer(problem, settings, scales, *model);
-    for (int epoch = 0; epoch < settings.epochs; ++epoch)
+    for (int epoch = 0; epoch < settings.epochs; ++epoch) {
         model->curve_.push_back(trainer.runEpoch(epoch));
+        if (afterEpoch && !afterEpoch(epoch + 1, settings.epochs))
+            return nullptr;
+    }
     return model;
 }
 

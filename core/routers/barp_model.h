@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -41,9 +42,15 @@ public:
     BarpModel(QStringList models, QString featureSpec, int featureDimension, double tau,
               RewardKind reward, const BarpSettings& settings);
 
-    // Simulated deployment on problem.trainingRows (bandit feedback, REINFORCE).
+    // Called after each training epoch with the epochs done and planned; returning false stops
+    // the training (a person cancelled it).
+    using EpochCallback = std::function<bool(int done, int total)>;
+
+    // Simulated deployment on problem.trainingRows (bandit feedback, REINFORCE). Null when
+    // `afterEpoch` stopped it.
     static std::shared_ptr<BarpModel> train(const RoutingProblem& problem,
-                                            const BarpSettings& settings);
+                                            const BarpSettings& settings,
+                                            const EpochCallback& afterEpoch = {});
     // Throws InputError naming the file when it is not a BaRP model this version can read.
     static std::shared_ptr<BarpModel> load(const QString& path);
     void save(const QString& path) const; // throws InputError when it cannot write

@@ -407,4 +407,31 @@ bool ExperimentWorkbench::compareRuns(const std::vector<RunChoice>& chosen, QStr
     return true;
 }
 
+bool ExperimentWorkbench::deployInput(DeployDialog::Input& input, QString& why) const {
+    if (!shownExperiment_ || !shown_) {
+        why = tr("Deploy needs a run of this window (stored runs and result files hold no "
+                 "trained routers): run the experiment, or select one of this window's runs.");
+        return false;
+    }
+    input.experiment = shownExperiment_;
+    input.simulateResult = shown_->simulate;
+    input.datasets = shownExperiment_->experiment.simulate.datasets;
+    input.pool = shownExperiment_->experiment.simulate.pool;
+    input.preference = preferences_->preference();
+    input.workspace = workspacePath_;
+    input.poolEdited = editedPool_ != nullptr;
+    return true;
+}
+
+void ExperimentWorkbench::deploy() {
+    DeployDialog::Input input;
+    QString why;
+    if (!deployInput(input, why)) {
+        emit message(why, true);
+        return;
+    }
+    DeployDialog dialog(input, designer_);
+    dialog.exec();
+}
+
 } // namespace routerlab

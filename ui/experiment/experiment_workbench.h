@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/experiment/compare_runs_dialog.h"
+#include "ui/experiment/deploy_dialog.h"
 #include "ui/experiment/experiment_results.h"
 #include "ui/experiment/prepared_experiment.h"
 #include "ui/shell/workspace_navigator.h"
@@ -76,6 +77,13 @@ public:
     // on the Runs page. False with `error` (naming the file or experiment) when one cannot be
     // read; then nothing changes.
     bool compareRuns(const std::vector<RunChoice>& chosen, QString& error);
+
+    // Experiment ▸ Deploy… (modal) for the run shown; a message says why not when the results
+    // shown are not a run of this window.
+    void deploy();
+    // What Deploy starts from: the run shown, its result, the Trade-off dock's preference and
+    // the open workspace. False with `why` when the results shown hold no trained routers.
+    bool deployInput(DeployDialog::Input& input, QString& why) const;
 
 signals:
     void message(const QString& text, bool error);

@@ -21,6 +21,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -239,12 +240,19 @@ void LiveConsole::addRouterRows(QWidget* box, QFormLayout* form) {
 }
 
 QWidget* LiveConsole::createCallsBox() {
-    auto* box = new QGroupBox(tr("Calls"), this);
-    table_ = new LiveCallTable(box);
+    callTabs_ = new QTabWidget(this);
+    callTabs_->setObjectName(QStringLiteral("liveCallTabs"));
+    table_ = new LiveCallTable(callTabs_);
     connect(table_, &QTableWidget::itemSelectionChanged, this, &LiveConsole::showSelected);
-    auto* layout = new QVBoxLayout(box);
-    layout->addWidget(table_);
-    return box;
+    callTabs_->addTab(table_, tr("Calls"));
+    traffic_ = new TrafficPanel(callTabs_);
+    callTabs_->addTab(traffic_, tr("Traffic"));
+    // A workspace typed in (a proxy's) lists its sessions on the Traffic tab.
+    connect(workspace_, &QLineEdit::editingFinished, this, [this] {
+        if (!workspace_->text().trimmed().isEmpty())
+            traffic_->setWorkspace(workspace_->text().trimmed());
+    });
+    return callTabs_;
 }
 
 void LiveConsole::setWindowData(const LoadedData& data, const QString& datasetName,
@@ -257,6 +265,8 @@ void LiveConsole::setWindowData(const LoadedData& data, const QString& datasetNa
     windowData_ = data;
     windowPoolPath_ = poolPath;
     windowWorkspace_ = workspacePath;
+    if (!workspacePath.isEmpty())
+        traffic_->setWorkspace(workspacePath);
     fromDataset_->setEnabled(data.dataset != nullptr);
     datasetName_->setText(
         data.dataset
@@ -403,6 +413,11 @@ void LiveConsole::poll() {
         progress_->setValue(progress.done);
     }
     table_->appendCalls(progress.arrived);
+    // The Traffic tab turns to each new run once; a session chosen there afterwards stays.
+    if (sessionId_ > 0 && sessionId_ != trafficFollows_) {
+        trafficFollows_ = sessionId_;
+        traffic_->showSession(sessionWorkspace_, sessionId_);
+    }
 }
 
 // The prompts' texts by id, for the selected call's prompt view.
@@ -440,6 +455,7 @@ bool LiveConsole::rateSelected(const HumanRating& rating) {
         return false;
     }
     table_->setQuality(row, rating.quality());
+    traffic_->reload();
     showSelected();
     return true;
 }
@@ -456,6 +472,8 @@ void LiveConsole::onSessionFinished() {
     progress_->setValue(std::min(done, progress_->maximum()));
     setRunningState(false);
     setStatus(message, error);
+    if (sessionId_ > 0) // the session's status in the Traffic tab's list, and its last calls
+        traffic_->setWorkspace(sessionWorkspace_);
     emit finished(stopReason, message);
 }
 

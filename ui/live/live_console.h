@@ -4,6 +4,7 @@
 #include "ui/experiment/prepared_experiment.h"
 #include "ui/live/live_answer_pane.h"
 #include "ui/live/live_call_table.h"
+#include "ui/live/traffic_panel.h"
 
 #include <QDialog>
 #include <QHash>
@@ -23,6 +24,7 @@ class QPushButton;
 class QRadioButton;
 class QSpinBox;
 class QTableWidget;
+class QTabWidget;
 class QToolButton;
 
 namespace routerlab {
@@ -33,7 +35,8 @@ class RouterParameterForm;
 // Tools ▸ Live Console: sends one prompt, a prompts file or the window's dataset through a
 // router to real Chat Completions endpoints (or the replay server) and lists every call as it
 // ends: routed model, status, tokens, cost, latency, time to first token, quality and the
-// answer. A person rates the selected answer (thumbs or 1-5 stars); the rating is stored in the
+// answer, and on its Traffic tab what a recorded session (the proxy's production traffic) amounts
+// to. A person rates the selected answer (thumbs or 1-5 stars); the rating is stored in the
 // workspace beside the call and becomes its quality. A view over a LiveSession, which runs in a
 // BackgroundJob and cancels within a second; failures end as messages in the console.
 class LiveConsole : public QDialog {
@@ -74,6 +77,9 @@ public:
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
     QTableWidget* callTable() const { return table_; }
+    // The Traffic tab: the summary of a recorded session, this console's last run by default.
+    TrafficPanel* trafficPanel() const { return traffic_; }
+    QTabWidget* callTabs() const { return callTabs_; }
     QPlainTextEdit* promptView() const { return answerPane_->promptView(); }
     QPlainTextEdit* answerView() const { return answerPane_->answerView(); }
     QLabel* statusLabel() const { return status_; }
@@ -132,6 +138,8 @@ private:
     QProgressBar* progress_;
     QLabel* status_;
     LiveCallTable* table_;
+    TrafficPanel* traffic_;
+    QTabWidget* callTabs_;
     LiveAnswerPane* answerPane_;
 
     LoadedData windowData_;
@@ -147,6 +155,7 @@ private:
     QHash<QString, int> rowOfPrompt_;
     QString sessionWorkspace_;
     qint64 sessionId_ = 0;
+    qint64 trafficFollows_ = 0; // the run the Traffic tab last turned to
 };
 
 } // namespace routerlab

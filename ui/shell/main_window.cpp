@@ -129,6 +129,7 @@ void MainWindow::createCentral() {
             &ExperimentWorkbench::runOnCluster);
     connect(actions_.compareRuns, &QAction::triggered, workbench_,
             [this] { workbench_->chooseRunsToCompare(WorkspaceNavigator::Kind::Result, -1); });
+    connect(actions_.deploy, &QAction::triggered, workbench_, &ExperimentWorkbench::deploy);
     connect(workbench_->runs(), &RunController::runningChanged, this, [this](bool running) {
         actions_.run->setEnabled(!running);
         actions_.cancelRun->setEnabled(running);

@@ -7,6 +7,7 @@
 #include "ui/charts/convergence_panel.h"
 #include "ui/charts/pareto_panel.h"
 #include "ui/cluster/cluster_script_dialog.h"
+#include "ui/experiment/deploy_dialog.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/experiment/run_controller.h"
@@ -28,6 +29,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QThread>
 #include <functional>
 
@@ -159,7 +161,12 @@ public:
             console->callTable()->selectRow(5);
             console->rateSelected({HumanRating::Scale::Stars, 4, {}, {}});
             settle();
-            const bool saved = save(*console, pageCount() + 2, QStringLiteral("live-console"));
+            bool saved = save(*console, pageCount() + 2, QStringLiteral("live-console"));
+            // The same run on the Traffic tab (numbered after the pages added later).
+            console->callTabs()->setCurrentWidget(console->trafficPanel());
+            settle();
+            saved = saved && save(*console, pageCount() + 9, QStringLiteral("live-traffic"));
+            console->callTabs()->setCurrentIndex(0);
             console->close();
             return saved;
         } catch (const std::exception& e) {
@@ -192,6 +199,45 @@ public:
         const bool saved = save(*quiz, pageCount() + 3, QStringLiteral("quiz-wizard"));
         quiz->close();
         return saved;
+    }
+
+    // Experiment ▸ Deploy… with the run's BaRP router trained into a file: its command names
+    // made-up folders (the cluster dialog's way), never the machine it was rendered on.
+    bool saveDeployDialog() {
+        DeployDialog::Input input;
+        if (!window_.workbench()->deployInput(input, error_))
+            return fail(QStringLiteral("the deploy dialog: %1").arg(error_));
+        input.folder = QStringLiteral("/home/analyst/routerlab");
+        input.cli = QStringLiteral("routerlab-cli");
+        input.datasets = QStringList{dataset_};
+        input.pool = pool_;
+        DeployDialog dialog(input, &window_);
+        QComboBox* routers = dialog.routerBox();
+        for (int i = 0; i < routers->count(); ++i)
+            if (deploysAsTrainedFile(RouterSpec::parse(routers->itemData(i).toString())))
+                routers->setCurrentIndex(i);
+        dialog.workspaceEdit()->setText(QStringLiteral("traffic.routerlab"));
+        // The file goes to a scratch folder, under the name the made-up folder shows.
+        QTemporaryDir scratch;
+        const QString home = QDir::currentPath();
+        bool ended = false;
+        bool written = false;
+        QObject::connect(&dialog, &DeployDialog::trainingFinished, &window_, [&](bool ok) {
+            ended = true;
+            written = ok;
+        });
+        if (!scratch.isValid() || !QDir(scratch.path()).mkpath(QStringLiteral("sample_data")))
+            return fail(QStringLiteral("the deploy dialog: no scratch folder"));
+        QDir::setCurrent(scratch.path());
+        dialog.trainAndSave(
+            QFileInfo(dataset_).dir().filePath(QFileInfo(dialog.defaultRouterFile()).fileName()));
+        waitUntil([&] { return ended; }, 120000);
+        QDir::setCurrent(home);
+        if (!written)
+            return fail(QStringLiteral("the deploy dialog: %1").arg(dialog.statusLabel()->text()));
+        dialog.show();
+        settle();
+        return save(dialog, pageCount() + 8, QStringLiteral("deploy"));
     }
 
     // Two runs of the sample side by side: the ready-made experiment against a variant with
@@ -274,7 +320,7 @@ QStringList renderScreenshots(MainWindow& window, const QString& dir, const QStr
     // Each step runs only if the ones before it succeeded.
     if (session.prepare(datasetPath, poolPath) && session.runSampleExperiment() &&
         session.savePages() && session.saveClusterDialog() && session.saveLiveConsole() &&
-        session.saveQuizWizard())
+        session.saveQuizWizard() && session.saveDeployDialog())
         session.saveOverlay();
     return session.written();
 }

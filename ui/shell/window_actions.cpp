@@ -19,6 +19,7 @@ WindowActions::WindowActions(QWidget* window)
       cancelRun(new QAction(tr("&Cancel Run"), window)),
       runOnCluster(new QAction(tr("Run on a C&luster…"), window)),
       compareRuns(new QAction(tr("Compare R&uns…"), window)),
+      deploy(new QAction(tr("&Deploy…"), window)),
       liveConsole(new QAction(tr("&Live Console…"), window)),
       quiz(new QAction(tr("Cold-start &Quiz…"), window)),
       about(new QAction(tr("&About RouterLab"), window)) {
@@ -34,6 +35,9 @@ WindowActions::WindowActions(QWidget* window)
     compareRuns->setObjectName(QStringLiteral("compareRunsAction"));
     compareRuns->setToolTip(tr("Overlay two or more stored results in every chart, with their "
                                "configuration and metric differences"));
+    deploy->setObjectName(QStringLiteral("deployAction"));
+    deploy->setToolTip(tr("Write a router of the run shown as a file and the routerlab-cli "
+                          "proxy command that serves it"));
     // Tests find the tool windows' actions by name.
     liveConsole->setObjectName(QStringLiteral("liveConsoleAction"));
     liveConsole->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
@@ -62,6 +66,7 @@ RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidg
     experiment->addAction(runOnCluster);
     experiment->addSeparator();
     experiment->addAction(compareRuns);
+    experiment->addAction(deploy);
     QMenu* tools = bar->addMenu(tr("&Tools"));
     tools->addAction(liveConsole);
     tools->addAction(quiz);

@@ -35,6 +35,7 @@ public:
     QAction* cancelRun;
     QAction* runOnCluster;
     QAction* compareRuns;
+    QAction* deploy;
     QAction* liveConsole;
     QAction* quiz;
     QAction* about;
