@@ -161,6 +161,7 @@ void TestDeploy::proxyCommandSurvivesTheShell() {
     d.pool = pool;
     d.workspace = workspace;
     d.features = QStringLiteral("tfidf:128");
+    d.split = QStringLiteral("category:math,code"); // trained on the experiment's training part
     d.reward = RewardKind::Linear;
     d.preference = Preference{0.7, 0.3, 0};
     d.port = 8123;
@@ -169,7 +170,9 @@ void TestDeploy::proxyCommandSurvivesTheShell() {
     QStringList expected{"proxy", "--pool", pool, "--router", deployedRouter};
     for (const QString& dataset : datasets)
         expected << "--dataset" << QDir::current().absoluteFilePath(dataset);
-    expected << "--features"
+    expected << "--split"
+             << "category:math,code"
+             << "--features"
              << "tfidf:128"
              << "--reward"
              << "linear"
@@ -201,6 +204,7 @@ void TestDeploy::relativePathsResolveAgainstTheFolder() {
              "barp:model=/home/analyst/lab/routers/barp.barp");
     QCOMPARE(args.at(args.indexOf("--dataset") + 1), "/home/analyst/shared/a.csv");
     QCOMPARE(args.at(args.indexOf("--workspace") + 1), "/elsewhere/ws.routerlab");
+    QVERIFY(!args.contains("--split")); // no split: the proxy trains on every prompt
     // A BaRP router that loads a file already: the file named absolutely, and nothing trained.
     d.router = RouterSpec::parse(QStringLiteral("barp:model=models/rb.barp,decode=sample"));
     QCOMPARE(deployedRouter(d).toString(),

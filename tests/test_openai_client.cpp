@@ -79,7 +79,11 @@ QString missingClient(QString& node) {
 // A server for the client, alive as long as this object, and where the client reaches it.
 struct Target {
     std::unique_ptr<ReplayProcess> replay;
+    std::unique_ptr<ServerProcess> proxy; // in front of the replay server, for "proxy" rows
     QString baseUrl;
+    QByteArray output() const {
+        return replay->allOutput() + (proxy ? proxy->allOutput() : QByteArray());
+    }
 };
 
 } // namespace
@@ -101,13 +105,24 @@ class TestOpenAiClient : public QObject {
                          QStringLiteral("0"),
                          QStringLiteral("--embedding-dimension"),
                          QString::number(kEmbeddingDimension)};
-        if (keyRequired)
-            args << QStringLiteral("--require-key-env") << QString::fromLatin1(kKeyVariable);
+        const QStringList key{QStringLiteral("--require-key-env"),
+                              QString::fromLatin1(kKeyVariable)};
         Target target;
         if (server == QLatin1String("replay")) {
-            target.replay = std::make_unique<ReplayProcess>(args, environment());
+            target.replay =
+                std::make_unique<ReplayProcess>(keyRequired ? args + key : args, environment());
             target.baseUrl = target.replay->baseUrl();
-        } else { // e.g. "proxy": the replay server upstream, `routerlab-cli proxy` in front
+        } else if (server == QLatin1String("proxy")) { // the replay server upstream
+            target.replay = std::make_unique<ReplayProcess>(args, environment());
+            const QStringList proxyArgs{
+                QStringLiteral("--dataset"),  samplePath("sample.csv"),
+                QStringLiteral("--pool"),     samplePath("sample.pool.json"),
+                QStringLiteral("--router"),   QStringLiteral("knn"),
+                QStringLiteral("--base-url"), target.replay->baseUrl()};
+            target.proxy = std::make_unique<ServerProcess>(
+                QStringLiteral("proxy"), keyRequired ? proxyArgs + key : proxyArgs, environment());
+            target.baseUrl = target.proxy->port() > 0 ? target.proxy->baseUrl() : QString();
+        } else {
             qFatal("no such server in this test: %s", qPrintable(server));
         }
         return target;
@@ -147,6 +162,9 @@ private slots:
         QTest::addColumn<int>("embeddingDimension");
         QTest::newRow("replay") << "replay" << model_ << false << kEmbeddingDimension;
         QTest::newRow("replay, key required") << "replay" << model_ << true << kEmbeddingDimension;
+        // The proxy routes "routerlab"; it serves no embeddings.
+        QTest::newRow("proxy") << "proxy" << QStringLiteral("routerlab") << false << 0;
+        QTest::newRow("proxy, key required") << "proxy" << QStringLiteral("routerlab") << true << 0;
     }
 
     void officialClient() {
@@ -156,7 +174,7 @@ private slots:
         QFETCH(int, embeddingDimension);
         const Target target = start(server, keyRequired);
         QVERIFY2(!target.baseUrl.isEmpty() && target.replay->port() > 0,
-                 target.replay->allOutput().constData());
+                 target.output().constData());
 
         QStringList args{clientDir().filePath(QStringLiteral("check_openai_client.mjs")),
                          QStringLiteral("--base-url"),

@@ -232,6 +232,23 @@ private slots:
             QCOMPARE(dataset.promptTexts[std::size_t(id - dataset.promptIds.begin())],
                      dataset.promptTexts[std::size_t(row)]);
         }
+        // The recorded traffic replays into a simulation of another router.
+        QProcess simulate;
+        simulate.start(QStringLiteral(ROUTERLAB_CLI_PATH),
+                       {QStringLiteral("simulate"), QStringLiteral("--dataset"),
+                        samplePath("sample.csv"), QStringLiteral("--pool"),
+                        samplePath("sample.pool.json"), QStringLiteral("--traffic"), workspace,
+                        QStringLiteral("--router"), QStringLiteral("quality-regression"),
+                        QStringLiteral("--seeds"), QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY(simulate.waitForFinished(120000));
+        QCOMPARE(simulate.exitCode(), 0);
+        const QJsonObject traffic = QJsonDocument::fromJson(simulate.readAllStandardOutput())
+                                        .object()
+                                        .value(QLatin1String("traffic"))
+                                        .toObject();
+        QCOMPARE(traffic.value(QLatin1String("matched")).toInt(), 200);
+        QCOMPARE(traffic.value(QLatin1String("router")).toString(), router);
+
         // The cheaper preference must move some prompts to cheaper models.
         int moved = 0;
         for (int n = 1; n < 200; n += 4)

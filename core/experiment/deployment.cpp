@@ -114,6 +114,8 @@ QStringList proxyArguments(const ProxyDeployment& d) {
                      QStringLiteral("--router"), deployedRouter(d).toString()};
     for (const QString& dataset : d.datasets)
         args << QStringLiteral("--dataset") << d.absolute(dataset);
+    if (!d.split.isEmpty() && d.split != QLatin1String("none"))
+        args << QStringLiteral("--split") << d.split;
     args << QStringLiteral("--features") << d.features << QStringLiteral("--reward")
          << rewardKindName(d.reward) << QStringLiteral("--preference") << d.preference.toString()
          << QStringLiteral("--port") << QString::number(d.port) << QStringLiteral("--fallbacks")
@@ -129,9 +131,9 @@ QString proxyCommand(const ProxyDeployment& d) {
     // After the command's name, every option takes a value: one pair per line.
     for (int i = 1; i + 1 < args.size(); i += 2) {
         // Router specs, feature specs and preferences hold ':', '=' and ',' in one word.
-        const bool spec = args[i] == QLatin1String("--router") ||
-                          args[i] == QLatin1String("--features") ||
-                          args[i] == QLatin1String("--preference");
+        const bool spec =
+            args[i] == QLatin1String("--router") || args[i] == QLatin1String("--features") ||
+            args[i] == QLatin1String("--split") || args[i] == QLatin1String("--preference");
         command +=
             QStringLiteral(" \\\n    ") + args[i] + QLatin1Char(' ') + shellWord(args[i + 1], spec);
     }

@@ -55,6 +55,7 @@ struct ProxyDeployment {
     QString routerFile; // the trained file, when the router deploys as one
     QStringList datasets;
     QString features;
+    QString split; // SplitRule text: the proxy trains on the experiment's training part
     RewardKind reward = RewardKind::PickLlm;
     Preference preference;
     int port = 8000;

@@ -299,6 +299,9 @@ void DeployDialog::updateCommand() {
     d.routerFile = trainedFiles_.value(spec);
     d.datasets = input_.datasets;
     d.features = e.simulate.options.features;
+    // Test files (--test-dataset) are not passed on: the proxy trains on --dataset as a whole.
+    if (e.simulate.options.split.kind != SplitRule::Kind::Sources)
+        d.split = e.simulate.options.split.toString();
     d.reward = e.simulate.options.reward;
     d.preference = Preference{quality_->value(), cost_->value(), latency_->value()};
     d.port = port_->value();
