@@ -9,9 +9,6 @@
 
 namespace routerlab {
 
-namespace {
-
-// What a record keeps of any call, answer or judge.
 void takeCallFields(const ChatResult& call, LiveCallRecord& record) {
     record.requestId = call.requestId;
     record.status = callStatusName(call.status);
@@ -24,6 +21,18 @@ void takeCallFields(const ChatResult& call, LiveCallRecord& record) {
     record.startedAtMs = call.startedAtMs;
     record.finishedAtMs = call.finishedAtMs;
 }
+
+double answerCostUsd(const PoolModel& model, const QString& prompt, const ChatResult& answer) {
+    if (!answer.ok())
+        return 0;
+    if (answer.usageReported())
+        return model.costOfCall(static_cast<double>(answer.promptTokens),
+                                static_cast<double>(answer.completionTokens));
+    return model.costOfCall(std::ceil(prompt.toUtf8().size() / Dataset::kCharsPerToken),
+                            std::ceil(answer.text.toUtf8().size() / Dataset::kCharsPerToken));
+}
+
+namespace {
 
 void append(StepLog& log, int model, double reward, double oracle, double quality, double cost,
             double latency, double top) {
@@ -243,7 +252,7 @@ private:
         Feedback feedback;
         // A failed call is a failed answer; a missing verdict teaches as quality 0.
         feedback.quality = answer.ok() && !std::isnan(score.quality) ? score.quality : 0.0;
-        feedback.cost = costOf(*models_[k].model, call, answer);
+        feedback.cost = answerCostUsd(*models_[k].model, call.prompt, answer);
         feedback.latency =
             answer.ok() ? answer.latencyS : (answer.finishedAtMs - answer.startedAtMs) / 1000.0;
         if (options_.latencyFromReplay && answer.replayInfo.contains(QLatin1String("latency_s")))
@@ -251,18 +260,6 @@ private:
         feedback.reward = reward_(feedback.quality, feedback.cost, feedback.latency);
         feedback.normalisedReward = reward_.normalise(feedback.reward);
         return feedback;
-    }
-
-    // Only the answering attempt is paid for; a failed call costs nothing we can know of.
-    static double costOf(const PoolModel& model, const ChatCall& call, const ChatResult& answer) {
-        if (!answer.ok())
-            return 0;
-        if (answer.usageReported())
-            return model.costOfCall(static_cast<double>(answer.promptTokens),
-                                    static_cast<double>(answer.completionTokens));
-        // No usage: estimate as the importers do, 4 characters a token.
-        return model.costOfCall(std::ceil(call.prompt.toUtf8().size() / Dataset::kCharsPerToken),
-                                std::ceil(answer.text.toUtf8().size() / Dataset::kCharsPerToken));
     }
 
     void recordAnswer(LiveCallRecord& record, const ChatResult& answer, const Score& score,

@@ -45,6 +45,13 @@ struct LiveResult {
     QJsonObject toJson(const QString& routerName, const QStringList& models) const;
 };
 
+// What a record keeps of any call (answer or judge): request id, status, attempts, tokens,
+// latency, error and times. Cost, quality and reward are the caller's.
+void takeCallFields(const ChatResult& call, LiveCallRecord& record);
+// What an answer cost: from the usage the server reported, else estimated from the texts at
+// Dataset::kCharsPerToken. A failed call costs nothing we can know of.
+double answerCostUsd(const PoolModel& model, const QString& prompt, const ChatResult& answer);
+
 // Drives a registry router over a dataset's scored prompts, in the simulation's session order
 // and with its reward function, but each answer comes from a real Chat Completions call and
 // is scored live. Against the replay server with the replay scorer it reproduces runCell().

@@ -1,5 +1,6 @@
 #include "proxy/proxy_server.h"
 
+#include "live/live_runner.h"
 #include "store/workspace_store.h"
 
 #include <QCryptographicHash>
@@ -290,7 +291,7 @@ void ProxyServer::forwardEvent(const std::shared_ptr<Exchange>& x, const QByteAr
 
 void ProxyServer::attemptEnded(const std::shared_ptr<Exchange>& x, ChatResult result) {
     const int k = x->model();
-    const double cost = costOf(k, *x, result);
+    const double cost = answerCostUsd(*models_[std::size_t(k)], x->prompt, result);
     stats_.spentUsd += cost;
     limits_.add(x->key, cost, QDateTime::currentDateTimeUtc().date());
     record(*x, result, cost);
@@ -343,18 +344,6 @@ void ProxyServer::answerFailure(const std::shared_ptr<Exchange>& x, const ChatRe
     replyJson(x->to, status, body, routingHeaders(*x));
 }
 
-// Only an answer is paid for; a failed attempt costs nothing we can know of.
-double ProxyServer::costOf(int model, const Exchange& x, const ChatResult& result) const {
-    if (!result.ok())
-        return 0;
-    const PoolModel& m = *models_[std::size_t(model)];
-    if (result.usageReported())
-        return m.costOfCall(static_cast<double>(result.promptTokens),
-                            static_cast<double>(result.completionTokens));
-    return m.costOfCall(std::ceil(x.prompt.toUtf8().size() / Dataset::kCharsPerToken),
-                        std::ceil(result.text.toUtf8().size() / Dataset::kCharsPerToken));
-}
-
 void ProxyServer::record(const Exchange& x, const ChatResult& result, double costUsd) {
     if (!store_)
         return;
@@ -372,17 +361,10 @@ void ProxyServer::record(const Exchange& x, const ChatResult& result, double cos
                         {QStringLiteral("preference"), x.preference.toString()},
                         {QStringLiteral("stream"), x.stream}})
             .toJson(QJsonDocument::Compact);
-    r.requestId = result.requestId;
-    r.status = callStatusName(result.status);
-    r.httpStatus = result.httpStatus;
-    r.attempts = result.attempts;
-    r.promptTokens = result.promptTokens;
-    r.completionTokens = result.completionTokens;
-    r.latencyS = result.ok() ? result.latencyS : (result.finishedAtMs - result.startedAtMs) / 1e3;
+    takeCallFields(result, r);
+    if (!result.ok())
+        r.latencyS = (result.finishedAtMs - result.startedAtMs) / 1e3;
     r.firstTokenS = result.firstTokenS;
-    r.error = result.error;
-    r.startedAtMs = result.startedAtMs;
-    r.finishedAtMs = result.finishedAtMs;
     r.costUsd = costUsd;
     store_->recordLiveCall(r);
 }

@@ -79,7 +79,6 @@ private:
     void answerWhole(const std::shared_ptr<Exchange>& x, const ChatResult& result);
     void answerFailure(const std::shared_ptr<Exchange>& x, const ChatResult& result);
     QByteArray routingHeaders(const Exchange& x) const;
-    double costOf(int model, const Exchange& x, const ChatResult& result) const;
     void record(const Exchange& x, const ChatResult& result, double costUsd);
 
     ProxyRouting& routing_;
