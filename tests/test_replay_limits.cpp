@@ -2,8 +2,8 @@
 // memory (/proc/PID/status) and sockets stay bounded, and a normal client is answered after.
 // Also the request parser on its own: the same bytes in any pieces give the same requests.
 #include "formats/dataset_loader.h"
-#include "raw_http.h"
 #include "httpserver/http_request_parser.h"
+#include "raw_http.h"
 #include "replay_process.h"
 
 #include <QDir>
