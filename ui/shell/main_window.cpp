@@ -15,6 +15,7 @@
 #include "ui/quiz/quiz_wizard.h"
 #include "ui/shell/load_controller.h"
 #include "ui/shell/recent_files_menu.h"
+#include "ui/shell/window_geometry.h"
 #include "ui/tradeoff/preference_panel.h"
 
 #include <QAction>
@@ -25,9 +26,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QUndoGroup>
+#include <QUndoStack>
 #include <algorithm>
 
 // Resources in a static library are dropped by the linker unless something references them.
@@ -86,6 +91,8 @@ void MainWindow::connectActions() {
 }
 
 void MainWindow::createMenus() {
+    actions_.undoGroup->addStack(poolView_->undoStack());
+    actions_.undoGroup->setActiveStack(poolView_->undoStack());
     recentMenu_ = actions_.fillMenuBar(menuBar(), findChildren<QDockWidget*>());
     connect(recentMenu_, &RecentFilesMenu::openRequested, this, &MainWindow::startLoad);
 }
@@ -117,7 +124,14 @@ void MainWindow::createCentral() {
             [this](const QString& path) { showMessage(tr("Saved pool %1").arg(path), false); });
 
     workbench_ = new ExperimentWorkbench(navigator_, tabs_);
-    tabs_->addTab(workbench_->designer(), tr("Experiment"));
+    // The designer's forms side by side are wider than a laptop's screen leaves between the
+    // docks: it scrolls rather than push the window past the screen's edge.
+    auto* designerScroll = new QScrollArea(tabs_);
+    designerScroll->setObjectName(QStringLiteral("designerScroll"));
+    designerScroll->setWidgetResizable(true);
+    designerScroll->setFrameShape(QFrame::NoFrame);
+    designerScroll->setWidget(workbench_->designer());
+    tabs_->addTab(designerScroll, tr("Experiment"));
     for (ChartPanel* panel : workbench_->panels())
         tabs_->addTab(panel, panel->title());
     setCentralWidget(tabs_);
@@ -156,9 +170,9 @@ void MainWindow::arrangeDocks() {
 }
 
 void MainWindow::showPage(QWidget* page) {
-    const int index = tabs_->indexOf(page);
-    if (index >= 0)
-        tabs_->setCurrentIndex(index);
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (tabs_->widget(i) == page || tabs_->widget(i)->isAncestorOf(page))
+            tabs_->setCurrentIndex(i);
 }
 
 void MainWindow::showMessage(const QString& text, bool error) {
@@ -192,8 +206,7 @@ void MainWindow::onPoolEdited(std::shared_ptr<const ModelPool> pool, bool costCh
 
 void MainWindow::restoreSettings() {
     QSettings s = settings();
-    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 860);
+    restoreFittedGeometry(this, s.value(QStringLiteral("window/geometry")).toByteArray());
     if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
         arrangeDocks();
 }
@@ -202,6 +215,12 @@ void MainWindow::saveSettings() const {
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Once shown the platform knows the frame: fit again with the title bar and borders.
+    QTimer::singleShot(0, this, [this] { fitToScreen(this); });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
