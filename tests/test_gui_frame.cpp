@@ -19,6 +19,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
@@ -86,6 +88,15 @@ private slots:
                  qPrintable(QString::number(window.minimumSizeHint().width())));
         // And the window uses the room it has.
         QVERIFY(window.width() >= available.width() * 3 / 4);
+        // The designer's columns stack rather than scroll sideways when the page is narrow.
+        window.showPage(window.workbench()->designer());
+        auto* page = window.findChild<QScrollArea*>(QStringLiteral("designerPage"));
+        QVERIFY(page);
+        QTRY_VERIFY2(window.workbench()->designer()->width() <= page->viewport()->width(),
+                     qPrintable(QStringLiteral("%1 in %2")
+                                    .arg(window.workbench()->designer()->width())
+                                    .arg(page->viewport()->width())));
+        QTRY_VERIFY(!page->horizontalScrollBar()->isVisible());
         for (QDockWidget* dock : window.findChildren<QDockWidget*>()) {
             const QRect placed(dock->mapTo(&window, QPoint(0, 0)), dock->size());
             QVERIFY2(window.rect().contains(placed),

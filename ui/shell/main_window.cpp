@@ -26,7 +26,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -124,14 +123,7 @@ void MainWindow::createCentral() {
             [this](const QString& path) { showMessage(tr("Saved pool %1").arg(path), false); });
 
     workbench_ = new ExperimentWorkbench(navigator_, tabs_);
-    // The designer's forms side by side are wider than a laptop's screen leaves between the
-    // docks: it scrolls rather than push the window past the screen's edge.
-    auto* designerScroll = new QScrollArea(tabs_);
-    designerScroll->setObjectName(QStringLiteral("designerScroll"));
-    designerScroll->setWidgetResizable(true);
-    designerScroll->setFrameShape(QFrame::NoFrame);
-    designerScroll->setWidget(workbench_->designer());
-    tabs_->addTab(designerScroll, tr("Experiment"));
+    tabs_->addTab(new DesignerPage(workbench_->designer(), tabs_), tr("Experiment"));
     for (ChartPanel* panel : workbench_->panels())
         tabs_->addTab(panel, panel->title());
     setCentralWidget(tabs_);
@@ -220,7 +212,10 @@ void MainWindow::saveSettings() const {
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
     // Once shown the platform knows the frame: fit again with the title bar and borders.
-    QTimer::singleShot(0, this, [this] { fitToScreen(this); });
+    QTimer::singleShot(0, this, [this] {
+        if (keptOnScreen_)
+            fitToScreen(this);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
