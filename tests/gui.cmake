@@ -62,3 +62,10 @@ target_compile_definitions(test_gui_deploy PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_deploy test_gui_deploy LABEL gui
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# The frame on a 1280x800 screen: first start and restored geometry fit, the Run dock folds,
+# Edit ▸ Undo (seconds).
+add_executable(test_gui_frame test_gui_frame.cpp)
+target_link_libraries(test_gui_frame PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_frame PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_frame test_gui_frame LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)

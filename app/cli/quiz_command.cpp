@@ -1,4 +1,5 @@
 #include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
 
 #include "common/input_error.h"
 #include "experiment/simulation_arguments.h"
@@ -35,6 +36,7 @@ std::vector<NumberOption> quizNumbers() {
 
 void describeQuizOptions(QCommandLineParser& p) {
     describeSimulationOptions(p, QStringLiteral("quiz"));
+    addQuietOption(p);
     p.addOption({QStringLiteral("new-model"),
                  QStringLiteral("The dataset's model to treat as new: left out of the IRT "
                                 "fit, then quizzed."),
@@ -113,13 +115,27 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     const SimulationSetup setup(data.dataset, data.pool, a.options);
     QuizStudySettings settings;
     settings.dimension = q.dimension;
+    // The fit of the other models, then one step per budget of the curve.
+    err.flush();
+    TerminalProgress progress(p, QStringLiteral("quiz"), QStringLiteral("steps"),
+                              static_cast<int>(q.budgets.size()) + 1);
+    progress.advance(0, QStringLiteral("IRT fit without %1").arg(name));
     const QuizStudy study(setup.problem(), newModel, a.preference, settings);
     QuizDrawOptions draws;
     draws.draws = q.draws;
     draws.threads = a.threads;
+    int point = 0;
     const QuizReport report = buildQuizReport(
-        study, data.dataset, q.budgets, [&](int row) { return study.recordedAnswer(row); }, 1, {},
+        study, data.dataset, q.budgets, [&](int row) { return study.recordedAnswer(row); }, 1,
+        [&] {
+            progress.advance(point + 1, QStringLiteral("quiz of %1 prompts x %2 draws")
+                                            .arg(q.budgets[static_cast<std::size_t>(point)])
+                                            .arg(q.draws));
+            ++point;
+        },
         draws);
+    progress.advance(progress.total(), {});
+    progress.finish();
     if (p.isSet(QStringLiteral("json"))) {
         const QuizReportLabels labels{name, a.preference, setup.describe(), {}, {}};
         out << QJsonDocument(quizReportJson(report, study, data.dataset, labels))

@@ -1,6 +1,7 @@
 #include "cli/run_experiment.h"
 
 #include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
 #include "common/input_error.h"
 #include "common/version.h"
 #include "experiment/recorded_experiment.h"
@@ -55,7 +56,7 @@ QJsonObject resultOf(const ExperimentPlan& experiment, const std::vector<CellSum
 Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
                     const SimulationSetup& setup, const PricedDataset& data,
                     const ExperimentPlan& experiment, const QString& fingerprint,
-                    QTextStream& err) {
+                    const QCommandLineParser& p, QTextStream& err) {
     QJsonObject json = a.toJson(setup);
     json.insert(QStringLiteral("data_sha256"), fingerprint);
     const QByteArray config = QJsonDocument(json).toJson(QJsonDocument::Compact);
@@ -73,23 +74,44 @@ Outcome runRecorded(WorkspaceStore& store, const SimulationArguments& a,
     for (const int i : recorded.pendingCells())
         cells.push_back(experiment.cells[static_cast<std::size_t>(i)]);
     std::atomic<int> stored{0};
+    TerminalProgress progress(p, a.command, QStringLiteral("cells"),
+                              static_cast<int>(cells.size()));
+    progress.advance(0, {});
     auto finished = [&](int i, const CellResult& result) {
         recorded.record(recorded.pendingCells()[static_cast<std::size_t>(i)], result,
                         data.dataset.modelNames);
+        progress.finishOne(cells[static_cast<std::size_t>(i)].router.toString());
         stopForTestAt(stored.fetch_add(1) + 1);
     };
     runCells(setup, cells, a.threads, nullptr, {}, false, finished);
+    progress.finish();
     return {resultOf(experiment, recorded.summaries(), a.result), experiment.cells.size(),
             recorded.id()};
 }
 
-int runShard(const SimulationArguments& a, const ShardSpec& shard, const SimulationSetup& setup,
-             const ExperimentPlan& experiment, QTextStream& err) {
+// Runs the cells, their progress on the terminal.
+std::vector<CellResult> runShowingProgress(const QCommandLineParser& p,
+                                           const SimulationArguments& a,
+                                           const SimulationSetup& setup,
+                                           const std::vector<Cell>& cells) {
+    TerminalProgress progress(p, a.command, QStringLiteral("cells"),
+                              static_cast<int>(cells.size()));
+    progress.advance(0, {});
+    std::vector<CellResult> results =
+        runCells(setup, cells, a.threads, nullptr, {}, false, [&](int i, const CellResult&) {
+            progress.finishOne(cells[static_cast<std::size_t>(i)].router.toString());
+        });
+    progress.finish();
+    return results;
+}
+
+int runShard(const QCommandLineParser& p, const SimulationArguments& a, const ShardSpec& shard,
+             const SimulationSetup& setup, const ExperimentPlan& experiment, QTextStream& err) {
     std::vector<Cell> cells;
     for (std::size_t i = 0; i < experiment.cells.size(); ++i)
         if (shard.owns(i))
             cells.push_back(experiment.cells[i]);
-    const std::vector<CellResult> results = runCells(setup, cells, a.threads, nullptr, {}, false);
+    const std::vector<CellResult> results = runShowingProgress(p, a, setup, cells);
     const QString file = writeShard(a.out, experiment, shard, results);
     err << "routerlab-cli " << a.command << ": shard " << shard.index << " of " << shard.count
         << " (" << cells.size() << " of " << experiment.cells.size() << " cells) written to "
@@ -264,14 +286,15 @@ int runExperiment(
         fingerprint = fingerprintFiles(files);
     }
     const ExperimentPlan experiment = plan(setup, fingerprint);
+    err.flush(); // before the progress line writes to the same stream
     if (shard)
-        return runShard(a, *shard, setup, experiment, err);
+        return runShard(p, a, *shard, setup, experiment, err);
 
     Outcome outcome;
     if (store) {
         try {
             outcome =
-                runRecorded(*store, prepared->args, setup, data, experiment, fingerprint, err);
+                runRecorded(*store, prepared->args, setup, data, experiment, fingerprint, p, err);
         } catch (const PartialRunExists& e) {
             err << "routerlab-cli " << a.command << ": workspace '" << a.workspace
                 << "' holds an unfinished run of this experiment (experiment " << e.progress().id
@@ -280,8 +303,7 @@ int runExperiment(
             return kExitFailure;
         }
     } else {
-        const std::vector<CellResult> results =
-            runCells(setup, experiment.cells, a.threads, nullptr, {}, false);
+        const std::vector<CellResult> results = runShowingProgress(p, a, setup, experiment.cells);
         std::vector<CellSummary> summaries;
         for (const CellResult& r : results)
             summaries.push_back(r.summary);

@@ -1,4 +1,5 @@
 #include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
 
 #include "cli/run_experiment.h"
 
@@ -97,6 +98,7 @@ CliCommand simulateCommand() {
     c.numbers = simulationNumberOptions(QStringLiteral("simulate"));
     c.describe = [](QCommandLineParser& p) {
         describeSimulationOptions(p, QStringLiteral("simulate"));
+        addQuietOption(p);
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         SimulationArguments a;

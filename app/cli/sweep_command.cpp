@@ -1,4 +1,5 @@
 #include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
 
 #include "cli/run_experiment.h"
 
@@ -14,6 +15,7 @@ CliCommand sweepCommand() {
     c.numbers = simulationNumberOptions(QStringLiteral("sweep"));
     c.describe = [](QCommandLineParser& p) {
         describeSimulationOptions(p, QStringLiteral("sweep"));
+        addQuietOption(p);
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         SimulationArguments a;

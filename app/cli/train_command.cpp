@@ -1,4 +1,5 @@
 #include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
 
 #include "experiment/deployment.h"
 #include "experiment/simulation_arguments.h"
@@ -20,6 +21,7 @@ CliCommand trainCommand() {
     c.describe = [](QCommandLineParser& p) {
         // The shared options include --out (here: where the trained router is saved) and --json.
         describeSimulationOptions(p, QStringLiteral("train"));
+        addQuietOption(p);
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
         SimulationArguments a;
@@ -38,7 +40,17 @@ CliCommand trainCommand() {
         const SimulationSetup setup(data.dataset, data.pool, a.options);
         const RoutingProblem& problem = setup.problem();
         // The workbench's Experiment > Deploy... trains and saves through the same function.
-        const TrainedRouterFile trained = trainRouterFile(problem, a.routers.front(), outPath);
+        err.flush();
+        const QString router = a.routers.front().toString();
+        TerminalProgress progress(p, QStringLiteral("train"), QStringLiteral("epochs"),
+                                  1); // the epochs, once training tells
+        const TrainedRouterFile trained =
+            trainRouterFile(problem, a.routers.front(), outPath, [&](int done, int total) {
+                progress.setTotal(total);
+                progress.advance(done, router);
+                return true;
+            });
+        progress.finish();
         const BarpModel* model = trained.model.get();
         const double featureSeconds = trained.featureSeconds;
         const double trainSeconds = trained.trainingSeconds;

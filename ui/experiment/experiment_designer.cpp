@@ -12,7 +12,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QVBoxLayout>
@@ -44,12 +46,12 @@ QDoubleSpinBox* weightBox(QWidget* parent) {
 } // namespace
 
 ExperimentDesigner::ExperimentDesigner(QWidget* parent) : QWidget(parent) {
-    auto* columns = new QHBoxLayout;
+    columns_ = new QHBoxLayout;
     auto* left = new QVBoxLayout;
     left->addWidget(createDataBox());
     left->addWidget(createRouterBox(), 1);
-    columns->addLayout(left, 3);
-    columns->addWidget(createSettingsBox(), 2);
+    columns_->addLayout(left, 3);
+    columns_->addWidget(createSettingsBox(), 2);
 
     auto* open = new QPushButton(tr("Open Experiment…"), this);
     auto* save = new QPushButton(tr("Save Experiment As…"), this);
@@ -72,8 +74,37 @@ ExperimentDesigner::ExperimentDesigner(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(run_);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(columns, 1);
+    layout->addLayout(columns_, 1);
     layout->addLayout(buttons);
+}
+
+void ExperimentDesigner::fitWidth(int width) {
+    const QBoxLayout::Direction before = columns_->direction();
+    columns_->setDirection(QBoxLayout::LeftToRight);
+    const bool fits = layout()->minimumSize().width() <= width;
+    const QBoxLayout::Direction after = fits ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (after != QBoxLayout::LeftToRight || before != after)
+        columns_->setDirection(after);
+}
+
+bool ExperimentDesigner::isSideBySide() const {
+    return columns_->direction() == QBoxLayout::LeftToRight;
+}
+
+DesignerPage::DesignerPage(ExperimentDesigner* designer, QWidget* parent)
+    : QScrollArea(parent), designer_(designer) {
+    setObjectName(QStringLiteral("designerPage"));
+    setWidgetResizable(true);
+    setFrameShape(QFrame::NoFrame);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setWidget(designer);
+}
+
+void DesignerPage::resizeEvent(QResizeEvent* event) {
+    const QScrollBar* bar = verticalScrollBar();
+    designer_->fitWidth(event->size().width() - 2 * frameWidth() -
+                        (bar->isVisible() ? bar->width() : 0));
+    QScrollArea::resizeEvent(event);
 }
 
 QWidget* ExperimentDesigner::createDataBox() {

@@ -2,8 +2,10 @@
 
 #include "experiment/experiment_file.h"
 
+#include <QScrollArea>
 #include <QWidget>
 
+class QBoxLayout;
 class QComboBox;
 class QDoubleSpinBox;
 class QLineEdit;
@@ -36,6 +38,10 @@ public:
     QPushButton* runButton() const { return run_; }
     void addRouter(const QString& spec);
     void setRunning(bool running);
+    // Data and routers beside the settings when `width` holds them side by side, else the
+    // settings below them.
+    void fitWidth(int width);
+    bool isSideBySide() const;
 
 signals:
     void runRequested();
@@ -51,6 +57,7 @@ private:
     void chooseAndOpen();
     void chooseAndSave();
 
+    QBoxLayout* columns_;
     QLineEdit* datasets_;
     QLineEdit* testDatasets_;
     QLineEdit* pool_;
@@ -72,6 +79,19 @@ private:
     QDoubleSpinBox* sweepLatency_;
     QSpinBox* threads_;
     QPushButton* run_;
+};
+
+// The designer as a page of the window: on a narrow window its columns stack and the page
+// scrolls down, rather than push the window wider than its screen.
+class DesignerPage : public QScrollArea {
+public:
+    explicit DesignerPage(ExperimentDesigner* designer, QWidget* parent = nullptr);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    ExperimentDesigner* designer_;
 };
 
 } // namespace routerlab

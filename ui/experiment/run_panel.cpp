@@ -55,13 +55,19 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
       overall_(new QProgressBar(this)), status_(new QLabel(tr("No run yet: design an experiment "
                                                               "and press Run (F5)."),
                                                            this)),
-      cancel_(new QPushButton(tr("Cancel"), this)), table_(new QTableView(this)),
+      cancel_(new QPushButton(tr("Cancel"), this)),
+      details_(new QPushButton(tr("Show cells"), this)), table_(new QTableView(this)),
       refreshTimer_(new QTimer(this)) {
     overall_->setObjectName(QStringLiteral("runOverallProgress"));
     overall_->setRange(0, 1);
     overall_->setValue(0);
     cancel_->setObjectName(QStringLiteral("runCancelButton"));
     cancel_->setEnabled(false);
+    details_->setObjectName(QStringLiteral("runDetailsButton"));
+    details_->setCheckable(true);
+    details_->setToolTip(tr("Show every cell of the finished run"));
+    details_->hide();
+    status_->setObjectName(QStringLiteral("runStatus"));
     table_->setObjectName(QStringLiteral("runCellTable"));
     table_->setModel(model_);
     table_->setItemDelegateForColumn(CellProgressModel::ProgressColumn,
@@ -74,9 +80,12 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     auto* top = new QHBoxLayout;
     top->addWidget(overall_, 1);
     top->addWidget(cancel_);
+    auto* summary = new QHBoxLayout;
+    summary->addWidget(status_, 1);
+    summary->addWidget(details_);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(status_);
+    layout->addLayout(summary);
     layout->addWidget(table_, 1);
 
     connect(cancel_, &QPushButton::clicked, controller_, &RunController::cancel);
@@ -84,27 +93,48 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     connect(controller_, &RunController::cellsPlanned, this, &RunPanel::onPrepared);
     refreshTimer_->setInterval(200);
     connect(refreshTimer_, &QTimer::timeout, this, &RunPanel::refresh);
-    connect(controller_, &RunController::finished, this,
-            [this](bool cancelled, const QString& error) {
-                refresh();
-                const QString took = formatDuration(controller_->elapsedMs());
-                if (!error.isEmpty())
-                    status_->setText(tr("Run failed after %1: %2").arg(took, error));
-                else if (cancelled)
-                    status_->setText(
-                        tr("Cancelled after %1; the cells that finished are shown.").arg(took));
-                else
-                    status_->setText(tr("Finished in %1.").arg(took));
-            });
+    connect(controller_, &RunController::finished, this, &RunPanel::onFinished);
+    connect(details_, &QPushButton::toggled, this, &RunPanel::showDetails);
 }
 
 QString RunPanel::statusText() const {
     return status_->text();
 }
 
+void RunPanel::onFinished(bool cancelled, const QString& error) {
+    refresh();
+    const QString took = QStringLiteral("%1 s").arg(controller_->elapsedMs() / 1000.0, 0, 'f', 1);
+    const int done = controller_->progress() ? controller_->progress()->doneCells() : 0;
+    if (!error.isEmpty())
+        status_->setText(tr("Run failed after %1: %2").arg(took, error));
+    else if (cancelled)
+        status_->setText(
+            tr("Cancelled after %1: %2 cells finished, shown on the pages.").arg(took).arg(done));
+    else
+        status_->setText(tr("Done: %1 cells in %2").arg(done).arg(took));
+    setFolded(true);
+}
+
+void RunPanel::setFolded(bool folded) {
+    folded_ = folded;
+    overall_->setVisible(!folded);
+    cancel_->setVisible(!folded);
+    details_->setVisible(folded);
+    details_->setChecked(false);
+    showDetails(!folded);
+}
+
+void RunPanel::showDetails(bool shown) {
+    table_->setVisible(shown);
+    details_->setText(shown ? tr("Hide cells") : tr("Show cells"));
+    // The dock follows its widget's largest height: one line when folded.
+    setMaximumHeight(shown ? QWIDGETSIZE_MAX : sizeHint().height());
+}
+
 void RunPanel::onRunningChanged(bool running) {
     cancel_->setEnabled(running);
     if (running) {
+        setFolded(false);
         model_->clear();
         overall_->setRange(0, 0); // busy while the data loads and the setup is built
         status_->setText(tr("Preparing: loading data, building features…"));

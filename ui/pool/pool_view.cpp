@@ -32,12 +32,7 @@ PoolView::PoolView(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setStretchLastSection(true);
 
-    QAction* undo = undo_->createUndoAction(this, tr("Undo"));
-    undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = undo_->createRedoAction(this, tr("Redo"));
-    redo->setShortcut(QKeySequence::Redo);
-    addAction(undo);
-    addAction(redo);
+    // The window's Edit menu holds the Undo and Redo shortcuts (two would be ambiguous).
     auto* undoButton = new QPushButton(tr("Undo"), this);
     auto* redoButton = new QPushButton(tr("Redo"), this);
     undoButton->setObjectName(QStringLiteral("poolUndoButton"));

@@ -15,6 +15,7 @@
 #include "ui/quiz/quiz_wizard.h"
 #include "ui/shell/load_controller.h"
 #include "ui/shell/recent_files_menu.h"
+#include "ui/shell/window_geometry.h"
 #include "ui/tradeoff/preference_panel.h"
 
 #include <QAction>
@@ -28,6 +29,9 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QUndoGroup>
+#include <QUndoStack>
 #include <algorithm>
 
 // Resources in a static library are dropped by the linker unless something references them.
@@ -86,6 +90,8 @@ void MainWindow::connectActions() {
 }
 
 void MainWindow::createMenus() {
+    actions_.undoGroup->addStack(poolView_->undoStack());
+    actions_.undoGroup->setActiveStack(poolView_->undoStack());
     recentMenu_ = actions_.fillMenuBar(menuBar(), findChildren<QDockWidget*>());
     connect(recentMenu_, &RecentFilesMenu::openRequested, this, &MainWindow::startLoad);
 }
@@ -117,7 +123,7 @@ void MainWindow::createCentral() {
             [this](const QString& path) { showMessage(tr("Saved pool %1").arg(path), false); });
 
     workbench_ = new ExperimentWorkbench(navigator_, tabs_);
-    tabs_->addTab(workbench_->designer(), tr("Experiment"));
+    tabs_->addTab(new DesignerPage(workbench_->designer(), tabs_), tr("Experiment"));
     for (ChartPanel* panel : workbench_->panels())
         tabs_->addTab(panel, panel->title());
     setCentralWidget(tabs_);
@@ -156,9 +162,9 @@ void MainWindow::arrangeDocks() {
 }
 
 void MainWindow::showPage(QWidget* page) {
-    const int index = tabs_->indexOf(page);
-    if (index >= 0)
-        tabs_->setCurrentIndex(index);
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (tabs_->widget(i) == page || tabs_->widget(i)->isAncestorOf(page))
+            tabs_->setCurrentIndex(i);
 }
 
 void MainWindow::showMessage(const QString& text, bool error) {
@@ -192,8 +198,7 @@ void MainWindow::onPoolEdited(std::shared_ptr<const ModelPool> pool, bool costCh
 
 void MainWindow::restoreSettings() {
     QSettings s = settings();
-    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 860);
+    restoreFittedGeometry(this, s.value(QStringLiteral("window/geometry")).toByteArray());
     if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
         arrangeDocks();
 }
@@ -202,6 +207,15 @@ void MainWindow::saveSettings() const {
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Once shown the platform knows the frame: fit again with the title bar and borders.
+    QTimer::singleShot(0, this, [this] {
+        if (keptOnScreen_)
+            fitToScreen(this);
+    });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -59,6 +59,9 @@ public:
     void showPage(QWidget* page);
     // Default dock sizes (first start, screenshots).
     void arrangeDocks();
+    // On by default: once shown, the window's frame is kept within the screen's available
+    // area. Screenshots turn it off to render at a size of their own choosing.
+    void setKeptOnScreen(bool kept) { keptOnScreen_ = kept; }
     void openWorkspace(const QString& path);
     void openResultFile(const QString& path);
     // Tools ▸ Live Console: shows the console (made on first use) with the window's dataset,
@@ -76,6 +79,7 @@ signals:
     void loadFailed(const QString& message);
 
 protected:
+    void showEvent(QShowEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -144,6 +148,7 @@ private:
     int currentDataset_ = -1;
     int currentPool_ = -1;
     QString activePoolPath_; // priced the last dataset; used when a new one names no pool
+    bool keptOnScreen_ = true;
 };
 
 } // namespace routerlab

@@ -71,6 +71,7 @@ public:
         dataset_ = QDir::cleanPath(base.relativeFilePath(datasetPath));
         pool_ = QDir::cleanPath(base.relativeFilePath(poolPath));
         QDir::setCurrent(base.absolutePath());
+        window_.setKeptOnScreen(false); // the images' size, whatever the screen
         window_.resize(1500, 900);
         window_.arrangeDocks();
         return true;

@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QMenuBar>
+#include <QUndoGroup>
 
 namespace routerlab {
 
@@ -15,6 +16,8 @@ WindowActions::WindowActions(QWidget* window)
       openWorkspace(new QAction(tr("Open &Workspace…"), window)),
       openResult(new QAction(tr("Open Res&ult…"), window)),
       reload(new QAction(tr("&Reload"), window)), quit(new QAction(tr("&Quit"), window)),
+      undoGroup(new QUndoGroup(window)), undo(undoGroup->createUndoAction(window, tr("&Undo"))),
+      redo(undoGroup->createRedoAction(window, tr("&Redo"))),
       run(new QAction(tr("&Run Experiment"), window)),
       cancelRun(new QAction(tr("&Cancel Run"), window)),
       runOnCluster(new QAction(tr("Run on a C&luster…"), window)),
@@ -29,6 +32,10 @@ WindowActions::WindowActions(QWidget* window)
     reload->setShortcut(QKeySequence::Refresh);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setObjectName(QStringLiteral("undoAction"));
+    redo->setShortcut(QKeySequence::Redo);
+    redo->setObjectName(QStringLiteral("redoAction"));
     run->setShortcut(QKeySequence(Qt::Key_F5));
     cancelRun->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
     cancelRun->setEnabled(false);
@@ -60,6 +67,9 @@ RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidg
     file->addAction(reload);
     file->addSeparator();
     file->addAction(quit);
+    QMenu* edit = bar->addMenu(tr("&Edit"));
+    edit->addAction(undo);
+    edit->addAction(redo);
     QMenu* experiment = bar->addMenu(tr("&Experiment"));
     experiment->addAction(run);
     experiment->addAction(cancelRun);

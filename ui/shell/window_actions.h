@@ -6,6 +6,7 @@
 class QAction;
 class QDockWidget;
 class QMenuBar;
+class QUndoGroup;
 class QWidget;
 
 namespace routerlab {
@@ -20,7 +21,7 @@ class WindowActions {
 public:
     explicit WindowActions(QWidget* window);
 
-    // File (with its recent files), Experiment, Tools, View (a toggle per dock) and Help.
+    // File (with its recent files), Edit, Experiment, Tools, View (a toggle per dock) and Help.
     // Returns the recent files menu, for the window to connect and fill.
     RecentFilesMenu* fillMenuBar(QMenuBar* bar, const QList<QDockWidget*>& docks) const;
 
@@ -31,6 +32,10 @@ public:
     QAction* openResult;
     QAction* reload;
     QAction* quit;
+    // Edit ▸ Undo and Redo act on the group's active stack (the Pool page's edits).
+    QUndoGroup* undoGroup;
+    QAction* undo;
+    QAction* redo;
     QAction* run;
     QAction* cancelRun;
     QAction* runOnCluster;

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QByteArray>
+#include <QRect>
+
+class QWidget;
+
+namespace routerlab {
+
+// `frame` no larger than `available` and moved inside it.
+QRect fitWithin(const QRect& frame, const QRect& available);
+
+// The window's frame (its title bar and borders included, once the platform knows them)
+// within the available area of its screen; a maximised or full-screen window is left alone.
+void fitToScreen(QWidget* window);
+
+// Restores a geometry QWidget::saveGeometry made (another screen's, perhaps larger than this
+// one) or, when there is none, gives the first-start size; then fits it to the screen.
+void restoreFittedGeometry(QWidget* window, const QByteArray& saved);
+
+} // namespace routerlab
