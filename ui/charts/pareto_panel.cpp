@@ -82,7 +82,6 @@ PlaneAxes addAxes(QChart* chart) {
     auto* costAxis = new QLogValueAxis(chart);
     costAxis->setBase(10);
     costAxis->setTitleText(ParetoPanel::tr("mean cost per call, USD (log scale)"));
-    costAxis->setLabelFormat(QStringLiteral("%.2g"));
     costAxis->setMinorTickCount(8);
     auto* qualityAxis = new QValueAxis(chart);
     qualityAxis->setTitleText(ParetoPanel::tr("mean quality"));
@@ -165,6 +164,9 @@ PlaneRange fitAxes(const PlaneAxes& axes, PlaneExtent extent) {
         extent = {1e-4, 1e-2, 0, 1};
     const double qualityPad = std::max(0.02, (extent.qualityMax - extent.qualityMin) * 0.08);
     setDecadeRange(axes.cost, extent.costMin / 1.3, extent.costMax * 1.3);
+    // One notation for every label: "%g" would write 1e-05 beside 0.0001.
+    axes.cost->setLabelFormat(axes.cost->min() < 1e-4 ? QStringLiteral("%.0e")
+                                                      : QStringLiteral("%g"));
     setNiceRange(axes.quality, std::max(0.0, extent.qualityMin - qualityPad),
                  std::min(1.0, extent.qualityMax + qualityPad));
     return {axes.cost->max(), axes.quality->min()};
@@ -411,6 +413,12 @@ void ParetoPanel::redraw() {
     drawHull(axes, achievable, range);
     drawCurves(axes, curves, upperBound);
     drawSingleModels(axes, models, labels_);
+    QList<PointLabels::Mark> curveMarks;
+    for (const QJsonObject& c : curves)
+        for (const CostQualityPoint& p : curvePoints(c))
+            if (p.cost > 0)
+                curveMarks << PointLabels::Mark{QPointF(p.cost, p.quality), 8};
+    labels_->setSoftObstacles(curveMarks);
     drawOperatingPoints(axes, operatingPoints_, curves);
     labels_->setObstacles(operatingMarks());
     labels_->place();

@@ -45,6 +45,7 @@ void PointLabels::clear() {
     items_.clear();
     labelled_.clear();
     obstacles_.clear();
+    soft_.clear();
 }
 
 void PointLabels::addLabel(const QString& text, const Mark& mark) {
@@ -66,6 +67,10 @@ void PointLabels::setObstacles(const QList<Mark>& marks) {
     obstacles_ = marks;
 }
 
+void PointLabels::setSoftObstacles(const QList<Mark>& marks) {
+    soft_ = marks;
+}
+
 QRectF PointLabels::markRect(const Mark& mark) const {
     const QPointF at = chart_->series().isEmpty() ? QPointF() : chart_->mapToPosition(mark.value);
     return QRectF(at.x() - mark.size / 2, at.y() - mark.size / 2, mark.size, mark.size);
@@ -77,23 +82,27 @@ void PointLabels::place() {
     const QList<QRectF> marks = markRects();
     const QRectF area = chart_->plotArea();
     QList<QRectF> taken = marks;
+    QList<QRectF> soft;
+    for (const Mark& m : soft_)
+        soft << markRect(m);
     for (int i = 0; i < items_.size(); ++i) {
         const QRectF box = items_[i]->rect();
         const QRectF mark = marks[i];
         QRectF best;
-        double bestOverlap = INFINITY;
-        // Rings of spots further and further out; the first free spot wins.
+        double bestCost = INFINITY;
+        // Rings of spots further and further out; the first spot free of everything wins, else
+        // the one that covers least, a marker or a label weighing far more than a curve's point.
         for (const double gap : {2.0, 8.0, 16.0, 28.0}) {
             for (const QRectF& spot : spotsAround(mark, box.width(), box.height(), gap)) {
-                double cost = overlap(spot, taken);
+                double cost = 1000 * overlap(spot, taken) + overlap(spot, soft) + gap;
                 if (!area.contains(spot))
-                    cost += 1e6; // out of the plot: only when nothing else is free
-                if (cost < bestOverlap) {
-                    bestOverlap = cost;
+                    cost += 1e9; // out of the plot: only when nothing else is free
+                if (cost < bestCost) {
+                    bestCost = cost;
                     best = spot;
                 }
             }
-            if (bestOverlap == 0)
+            if (bestCost <= gap)
                 break;
         }
         items_[i]->setPos(best.topLeft());

@@ -32,6 +32,9 @@ public:
     void addLabel(const QString& text, const Mark& mark);
     // Markers no label may cover (an operating point's square).
     void setObstacles(const QList<Mark>& marks);
+    // Markers a label had better leave visible but may cover when nothing else is free (the
+    // points of a curve).
+    void setSoftObstacles(const QList<Mark>& marks);
     void place();
 
     // In the chart's coordinates, as last placed: the labels' boxes and every marker's.
@@ -45,6 +48,7 @@ private:
     QChart* chart_;
     QList<Mark> labelled_;
     QList<Mark> obstacles_;
+    QList<Mark> soft_;
     QList<QGraphicsRectItem*> items_; // each a backing holding its text
 };
 
