@@ -69,3 +69,12 @@ add_executable(test_gui_frame test_gui_frame.cpp)
 target_link_libraries(test_gui_frame PRIVATE routerlab_ui Qt6::Test)
 target_compile_definitions(test_gui_frame PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_frame test_gui_frame LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Every chart's axes and legends after a run of the sample: round ticks, axes that cover their
+# data and stay at or above zero, complete legends, the Pareto page's names clear of markers.
+add_executable(test_gui_ticks test_gui_ticks.cpp)
+target_link_libraries(test_gui_ticks PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_ticks PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_ticks test_gui_ticks LABEL gui TIMEOUT 300
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -4,6 +4,7 @@
 // the replay server (a separate routerlab-cli process) that joins the pool and leaves it on
 // undo, and an unreachable endpoint or bad input that end in a message, not a crash.
 
+#include "chart_checks.h"
 #include "replay_process.h"
 #include "stall_meter.h"
 #include "ui/pool/pool_table_model.h"
@@ -244,6 +245,15 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
         constexpr double kRounding = 1e-5;
         QVERIFY(lower.at(i).y() - kRounding <= mean.y() && mean.y() <= upper.at(i).y() + kRounding);
     }
+    // Round ticks on both axes, and a legend with every curve's full name.
+    for (QAbstractAxis* axis : wizard_->curveChart()->axes())
+        chart_checks::checkAxis(wizard_->curveChart(), axis, QStringLiteral("budget curve"));
+    const QList<ChartLegend*> legends = wizard_->findChildren<ChartLegend*>();
+    QCOMPARE(legends.size(), qsizetype(1));
+    QTRY_VERIFY(legends.front()->height() >=
+                legends.front()->heightForWidth(legends.front()->width()));
+    chart_checks::checkLegend(legends.front(), QStringLiteral("budget curve"));
+    QVERIFY(!QTest::currentTestFailed());
 
     const QuizReport* report = wizard_->report();
     QVERIFY(report);

@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLogValueAxis>
 #include <QPainter>
 #include <QPushButton>
 #include <QSaveFile>
@@ -45,13 +46,35 @@ void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
     if (!(max > min) || !std::isfinite(min) || !std::isfinite(max))
         max = min + 1;
     const double step = niceNumber(niceNumber(max - min, true) / std::max(1, ticks - 1), false);
-    const double low = std::floor(min / step) * step;
-    const double high = std::ceil(max / step) * step;
+    // A bound a rounding error past a tick stays on it instead of adding a step.
+    constexpr double slack = 1e-9;
+    const double low = std::floor(min / step + slack) * step;
+    const double high = std::ceil(max / step - slack) * step;
     const int tickCount = static_cast<int>(std::lround((high - low) / step)) + 1;
     if (axis->tickCount() != tickCount)
         axis->setTickCount(tickCount);
     if (axis->min() != low || axis->max() != high)
         axis->setRange(low, high);
+}
+
+void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades) {
+    if (!(min > 0) || !std::isfinite(min))
+        min = 1e-4;
+    if (!(max > min) || !std::isfinite(max))
+        max = min * 10;
+    constexpr double slack = 1e-9;
+    double low = std::floor(std::log10(min) + slack);
+    double high = std::ceil(std::log10(max) - slack);
+    // Widen on the side where the data sits closer to the edge.
+    while (high - low < decades) {
+        if (std::log10(min) - low < high - std::log10(max))
+            low -= 1;
+        else
+            high += 1;
+    }
+    const double lowValue = std::pow(10.0, low), highValue = std::pow(10.0, high);
+    if (axis->min() != lowValue || axis->max() != highValue)
+        axis->setRange(lowValue, highValue);
 }
 
 void clearChart(QChart* chart) {
@@ -127,6 +150,12 @@ QChartView* ChartPanel::addChartView(QChart* chart, int stretch) {
     view->setMinimumHeight(160);
     canvasLayout_->addWidget(view, stretch);
     return view;
+}
+
+ChartLegend* ChartPanel::addLegend(QChart* chart) {
+    auto* legend = new ChartLegend(chart, canvas_);
+    canvasLayout_->addWidget(legend, 0);
+    return legend;
 }
 
 void ChartPanel::setNote(const QString& text) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/charts/chart_legend.h"
 #include "ui/charts/csv_table.h"
 #include "ui/experiment/experiment_results.h"
 
@@ -8,6 +9,7 @@
 
 class QChart;
 class QChartView;
+class QLogValueAxis;
 class QHBoxLayout;
 class QLabel;
 class QTimer;
@@ -56,6 +58,8 @@ protected:
     virtual void finishDrawing() {}
     // A chart view in the canvas, stacked under the previous ones; `stretch` shares the height.
     QChartView* addChartView(QChart* chart, int stretch = 1);
+    // The chart's legend as a widget under the views added so far (see ChartLegend).
+    ChartLegend* addLegend(QChart* chart);
     QHBoxLayout* controls() const { return controls_; }
     QVBoxLayout* canvasLayout() const { return canvasLayout_; }
     // A note under the title ("waiting for the first cells", what the chart shows).
@@ -84,8 +88,14 @@ QColor routerColor(int index);
 // Sets the axis to [min, max] widened to round numbers (as QValueAxis::applyNiceNumbers), in
 // one step and only when the result differs from what it shows. Every range change makes Qt
 // Charts recompute each attached series' geometry (it strokes every line's outline for hit
-// testing), which is most of what a streaming redraw costs.
+// testing), which is most of what a streaming redraw costs. Ticks fall on multiples of a step
+// of 1, 2 or 5 times a power of ten; about `ticks` of them.
 void setNiceRange(QValueAxis* axis, double min, double max, int ticks = 5);
+
+// Sets a log axis to whole powers of ten around [min, max] (both above zero), at least
+// `decades` of them: Qt labels a log axis only at powers of its base, so a narrower range
+// would show one or two labels.
+void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades = 2);
 
 // Removes and deletes every series and axis of the chart. QChart::removeAxis gives the axis
 // back to the caller instead of deleting it, so a redraw that only removed would leak.

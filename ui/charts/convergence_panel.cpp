@@ -56,12 +56,13 @@ ConvergencePanel::ConvergencePanel(QWidget* parent)
 
     valueAxis(tr("step"), lines_, Qt::AlignBottom)->setLabelFormat(QStringLiteral("%d"));
     valueAxis(tr("cumulative regret"), lines_, Qt::AlignLeft);
-    lines_->legend()->setAlignment(Qt::AlignRight);
     addChartView(lines_, 3);
+    linesLegend_ = addLegend(lines_);
     valueAxis(tr("step"), mix_, Qt::AlignBottom)->setLabelFormat(QStringLiteral("%d"));
-    valueAxis(tr("share"), mix_, Qt::AlignLeft)->setRange(0, 1);
-    mix_->legend()->setAlignment(Qt::AlignRight);
+    // Three ticks: the chart is short, and Qt leaves out labels that do not fit.
+    setNiceRange(valueAxis(tr("share"), mix_, Qt::AlignLeft), 0, 1, 3);
     addChartView(mix_, 2);
+    mixLegend_ = addLegend(mix_);
     setNote(tr("Run an experiment to see how each router learns."));
 }
 
@@ -191,8 +192,10 @@ void ConvergencePanel::drawLines() {
             drawnSeeds_[n] = s.seeds;
         }
     }
-    if (shown.size() <= drawn)
+    if (shown.size() <= drawn) {
+        linesLegend_->refresh();
         return;
+    }
     // New routers: their bands, then every line again on top, so that no band veils a line.
     // Fainter bands when many overlap (runs side by side), so the lines stay readable.
     const int banded = static_cast<int>(std::count_if(shown.begin(), shown.end(), [&](int i) {
@@ -210,6 +213,7 @@ void ConvergencePanel::drawLines() {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
         addLine(shown[n], valuesOf(s));
     }
+    linesLegend_->refresh();
 }
 
 // Joins the chart empty where it can, so adding it and attaching the axes compute no outline;
@@ -237,8 +241,7 @@ void ConvergencePanel::addBand(int index, const BandedCurve& curve, int alpha) {
     band->setColor(fill);
     band->setPen(Qt::NoPen);
     attach(band);
-    for (QLegendMarker* marker : lines_->legend()->markers(band))
-        marker->setVisible(false);
+    hideFromLegend(lines_, band);
     drawBand(band, curve, s.steps);
     drawnBands_.push_back(band);
 }
@@ -274,6 +277,7 @@ void ConvergencePanel::drawMix() {
         mix_->removeAllSeries();
         drawnMixFor_.clear();
         mix_->setTitle(QString());
+        mixLegend_->refresh();
         return;
     }
     const SelectionTrace& trace = series->selection;
@@ -316,6 +320,7 @@ void ConvergencePanel::drawMix() {
         lower->replace(lowerPoints);
         upper->replace(upperPoints);
     }
+    mixLegend_->refresh();
 }
 
 CsvTable ConvergencePanel::table() const {

@@ -46,6 +46,8 @@ private:
     QComboBox* routerChoice_;
     QChart* lines_;
     QChart* mix_;
+    ChartLegend* linesLegend_ = nullptr;
+    ChartLegend* mixLegend_ = nullptr;
     // The mix draws in a burst of its own, after the lines: together they would hold the
     // window up for the time of both.
     QTimer* mixTimer_;

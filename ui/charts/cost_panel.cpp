@@ -22,9 +22,9 @@ CostPanel::CostPanel(QWidget* parent)
     : ChartPanel(tr("Cost"), QStringLiteral("cost"), parent), boxes_(new QChart),
       cumulative_(new QChart) {
     boxes_->legend()->hide(); // the category axis names each box
-    cumulative_->legend()->setAlignment(Qt::AlignRight);
     addChartView(boxes_, 1);
     addChartView(cumulative_, 1);
+    legend_ = addLegend(cumulative_);
     setNote(tr("Run an experiment to see what each session costs."));
 }
 
@@ -110,6 +110,7 @@ void CostPanel::drawCumulative() {
     }
     setNiceRange(steps, 0, maxX);
     setNiceRange(total, 0, maxY > 0 ? maxY * 1.05 : 1);
+    legend_->refresh();
 }
 
 CsvTable CostPanel::table() const {

@@ -34,6 +34,7 @@ private:
     std::vector<SessionCostStats> stats_;
     QChart* boxes_;
     QChart* cumulative_;
+    ChartLegend* legend_ = nullptr;
 };
 
 } // namespace routerlab

@@ -70,6 +70,7 @@ void LatencyPanel::setResults(std::shared_ptr<const ExperimentResults> results) 
     chart_->addSeries(boxes);
     auto* seconds = new QValueAxis(chart_);
     seconds->setTitleText(tr("latency per call, s (whiskers p5 and p95)"));
+    seconds->setLabelFormat(QStringLiteral("%.3g"));
     chart_->addAxis(categories, Qt::AlignBottom);
     chart_->addAxis(seconds, Qt::AlignLeft);
     boxes->attachAxis(categories);

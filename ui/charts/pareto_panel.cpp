@@ -3,6 +3,7 @@
 #include "metrics/pareto.h"
 #include "routers/router_registry.h"
 #include "ui/charts/interval_text.h"
+#include "ui/charts/point_labels.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -64,11 +65,6 @@ std::vector<BarredPoint> barredCurvePoints(const QJsonObject& curve) {
     return out;
 }
 
-void hideFromLegend(QChart* chart, QAbstractSeries* series) {
-    for (QLegendMarker* marker : chart->legend()->markers(series))
-        marker->setVisible(false);
-}
-
 // The plane's two axes; every series is drawn against both.
 struct PlaneAxes {
     QChart* chart;
@@ -86,7 +82,6 @@ PlaneAxes addAxes(QChart* chart) {
     auto* costAxis = new QLogValueAxis(chart);
     costAxis->setBase(10);
     costAxis->setTitleText(ParetoPanel::tr("mean cost per call, USD (log scale)"));
-    costAxis->setLabelFormat(QStringLiteral("%.2g"));
     costAxis->setMinorTickCount(8);
     auto* qualityAxis = new QValueAxis(chart);
     qualityAxis->setTitleText(ParetoPanel::tr("mean quality"));
@@ -162,15 +157,19 @@ struct PlaneRange {
     double qualityBottom = 0;
 };
 
+// Round ticks on both axes: whole decades of cost (at least three labels), quality in steps
+// of 1, 2 or 5 times a power of ten within [0, 1].
 PlaneRange fitAxes(const PlaneAxes& axes, PlaneExtent extent) {
     if (extent.empty()) // a plausible empty plane until there is something to show
         extent = {1e-4, 1e-2, 0, 1};
-    const double low = extent.costMin / 1.8, high = extent.costMax * 1.8;
     const double qualityPad = std::max(0.02, (extent.qualityMax - extent.qualityMin) * 0.08);
-    const double bottom = std::max(0.0, extent.qualityMin - qualityPad);
-    axes.cost->setRange(low, high);
-    axes.quality->setRange(bottom, std::min(1.0, extent.qualityMax + qualityPad));
-    return {high, bottom};
+    setDecadeRange(axes.cost, extent.costMin / 1.3, extent.costMax * 1.3);
+    // One notation for every label: "%g" would write 1e-05 beside 0.0001.
+    axes.cost->setLabelFormat(axes.cost->min() < 1e-4 ? QStringLiteral("%.0e")
+                                                      : QStringLiteral("%g"));
+    setNiceRange(axes.quality, std::max(0.0, extent.qualityMin - qualityPad),
+                 std::min(1.0, extent.qualityMax + qualityPad));
+    return {axes.cost->max(), axes.quality->min()};
 }
 
 void drawHull(const PlaneAxes& axes, const std::vector<CostQualityPoint>& achievable,
@@ -227,26 +226,22 @@ void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
     }
 }
 
-// A labelled dot per model; one legend entry for them all.
-void drawSingleModels(const PlaneAxes& axes, const std::vector<NamedPoint>& models) {
-    for (std::size_t m = 0; m < models.size(); ++m) {
-        if (!(models[m].point.cost > 0))
+// A dot per model, its name placed by `labels`; one legend entry for them all.
+void drawSingleModels(const PlaneAxes& axes, const std::vector<NamedPoint>& models,
+                      PointLabels* labels) {
+    auto* dots = new QScatterSeries(axes.chart);
+    dots->setObjectName(QStringLiteral("singleModels"));
+    dots->setName(ParetoPanel::tr("single models"));
+    dots->setMarkerSize(9);
+    dots->setColor(QColor(90, 90, 90));
+    dots->setBorderColor(Qt::white);
+    for (const NamedPoint& m : models) {
+        if (!(m.point.cost > 0))
             continue;
-        auto* dot = new QScatterSeries(axes.chart);
-        dot->setName(ParetoPanel::tr("single models"));
-        dot->setMarkerSize(9);
-        dot->setColor(QColor(90, 90, 90));
-        dot->setBorderColor(Qt::white);
-        dot->append(models[m].point.cost, models[m].point.quality);
-        // A literal format: the label is the model's name.
-        dot->setPointLabelsFormat(models[m].name);
-        dot->setPointLabelsVisible(true);
-        dot->setPointLabelsClipping(false);
-        dot->setPointLabelsColor(QColor(50, 50, 50));
-        axes.attach(dot);
-        if (m > 0)
-            hideFromLegend(axes.chart, dot);
+        dots->append(m.point.cost, m.point.quality);
+        labels->addLabel(m.name, {QPointF(m.point.cost, m.point.quality), dots->markerSize()});
     }
+    axes.attach(dots);
 }
 
 BarredPoint barredOf(const ParetoPanel::OperatingPoint& p) {
@@ -258,6 +253,7 @@ BarredPoint barredOf(const ParetoPanel::OperatingPoint& p) {
 void drawOperatingPoints(const PlaneAxes& axes,
                          const std::vector<ParetoPanel::OperatingPoint>& points,
                          const std::vector<QJsonObject>& curves) {
+    bool inLegend = false; // one entry for them all
     for (std::size_t i = 0; i < points.size(); ++i) {
         const ParetoPanel::OperatingPoint& p = points[i];
         if (!(p.costUsd > 0))
@@ -267,7 +263,7 @@ void drawOperatingPoints(const PlaneAxes& axes,
         marker->setProperty("router", p.router);
         marker->setName(ParetoPanel::tr("slider's operating point"));
         marker->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-        marker->setMarkerSize(13);
+        marker->setMarkerSize(ParetoPanel::kOperatingPointSize);
         int colorIndex = 0;
         for (int c = 0; c < static_cast<int>(curves.size()); ++c)
             if (curves[static_cast<std::size_t>(c)].value(QStringLiteral("name")).toString() ==
@@ -279,17 +275,19 @@ void drawOperatingPoints(const PlaneAxes& axes,
         drawErrorBars(axes, {barredOf(p)}, routerColor(colorIndex).darker(140),
                       QStringLiteral("operatingPointBar"), p.router);
         axes.attach(marker);
-        if (i > 0)
+        if (inLegend)
             hideFromLegend(axes.chart, marker);
+        inLegend = true;
     }
 }
 
 } // namespace
 
 ParetoPanel::ParetoPanel(QWidget* parent)
-    : ChartPanel(tr("Pareto frontier"), QStringLiteral("pareto"), parent), chart_(new QChart) {
-    chart_->legend()->setAlignment(Qt::AlignRight);
+    : ChartPanel(tr("Pareto frontier"), QStringLiteral("pareto"), parent), chart_(new QChart),
+      labels_(new PointLabels(chart_)) {
     addChartView(chart_);
+    legend_ = addLegend(chart_);
     redraw();
 }
 
@@ -308,6 +306,18 @@ void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) 
     operatingPoints_ = points;
     if (!isVisible()) { // the slider drags 30+ times a second: draw when looked at
         stale_ = true;
+        return;
+    }
+    // A point beyond the axes needs them widened: drawn again.
+    PlaneExtent extent;
+    for (const OperatingPoint& p : operatingPoints_)
+        extent.extend(barredOf(p));
+    const auto* cost = qobject_cast<QLogValueAxis*>(chart_->axes(Qt::Horizontal).value(0));
+    const auto* quality = qobject_cast<QValueAxis*>(chart_->axes(Qt::Vertical).value(0));
+    if (!extent.empty() &&
+        (!cost || !quality || extent.costMin < cost->min() || extent.costMax > cost->max() ||
+         extent.qualityMin < quality->min() || extent.qualityMax > quality->max())) {
+        redraw();
         return;
     }
     // Only the slider's markers and their error bars move: replace their points, keep the rest
@@ -346,8 +356,21 @@ void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) 
         wantMarkers += p.costUsd > 0;
         wantBars += !errorBarPath(barredOf(p)).isEmpty();
     }
-    if (markers != wantMarkers || bars != wantBars)
+    if (markers != wantMarkers || bars != wantBars) {
         redraw();
+        return;
+    }
+    labels_->setObstacles(operatingMarks());
+    labels_->place();
+}
+
+// The operating points' squares, which the models' names must leave visible.
+QList<PointLabels::Mark> ParetoPanel::operatingMarks() const {
+    QList<PointLabels::Mark> marks;
+    for (const OperatingPoint& p : operatingPoints_)
+        if (p.costUsd > 0)
+            marks << PointLabels::Mark{QPointF(p.costUsd, p.quality), kOperatingPointSize + 2};
+    return marks;
 }
 
 void ParetoPanel::setRepricedModels(const QJsonArray& models) {
@@ -360,6 +383,7 @@ void ParetoPanel::setRepricedModels(const QJsonArray& models) {
 void ParetoPanel::redraw() {
     stale_ = false;
     clearChart(chart_);
+    labels_->clear();
     const PlaneAxes axes = addAxes(chart_);
     const std::vector<NamedPoint> models = singleModels(
         repricedModels_.isEmpty() ? results_->sweep
@@ -388,8 +412,17 @@ void ParetoPanel::redraw() {
     // The shaded hull first, so points and curves draw over it.
     drawHull(axes, achievable, range);
     drawCurves(axes, curves, upperBound);
-    drawSingleModels(axes, models);
+    drawSingleModels(axes, models, labels_);
+    QList<PointLabels::Mark> curveMarks;
+    for (const QJsonObject& c : curves)
+        for (const CostQualityPoint& p : curvePoints(c))
+            if (p.cost > 0)
+                curveMarks << PointLabels::Mark{QPointF(p.cost, p.quality), 8};
+    labels_->setSoftObstacles(curveMarks);
     drawOperatingPoints(axes, operatingPoints_, curves);
+    labels_->setObstacles(operatingMarks());
+    labels_->place();
+    legend_->refresh();
     setNote(extent.empty()
                 ? tr("Run an experiment (its sweep part) or open a sweep result to see the "
                      "frontier.")

@@ -2,6 +2,7 @@
 
 #include "stats/bootstrap.h"
 #include "ui/charts/chart_panel.h"
+#include "ui/charts/point_labels.h"
 
 #include <QJsonArray>
 
@@ -26,6 +27,9 @@ public:
         Interval costCi, qualityCi; // 95%; invalid: no error bar
     };
 
+    // The side of an operating point's square, in pixels.
+    static constexpr double kOperatingPointSize = 13;
+
     explicit ParetoPanel(QWidget* parent = nullptr);
 
     void setResults(std::shared_ptr<const ExperimentResults> results) override;
@@ -35,6 +39,8 @@ public:
     CsvTable table() const override;
 
     QChart* chart() const { return chart_; }
+    const PointLabels* modelLabels() const { return labels_; }
+    const ChartLegend* legend() const { return legend_; }
     const std::vector<OperatingPoint>& operatingPoints() const { return operatingPoints_; }
 
 protected:
@@ -42,12 +48,15 @@ protected:
 
 private:
     void redraw();
+    QList<PointLabels::Mark> operatingMarks() const;
     bool stale_ = false; // operating points moved while the page was hidden
 
     std::shared_ptr<const ExperimentResults> results_ = std::make_shared<ExperimentResults>();
     std::vector<OperatingPoint> operatingPoints_;
     QJsonArray repricedModels_;
     QChart* chart_;
+    PointLabels* labels_;
+    ChartLegend* legend_ = nullptr;
 };
 
 } // namespace routerlab

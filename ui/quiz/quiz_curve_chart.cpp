@@ -97,7 +97,7 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     attach(chart, full, x, y);
     attach(chart, quizzed, x, y);
     const double pad = std::max(1e-3, 0.15 * (high - low));
-    y->setRange(low - pad, high + pad);
+    setNiceRange(y, low - pad, high + pad);
 }
 
 void drawUncertaintyCurve(QChart* chart, const QuizReport& report, QValueAxis* x) {
@@ -115,7 +115,7 @@ void drawUncertaintyCurve(QChart* chart, const QuizReport& report, QValueAxis* x
         high = std::max(high, p.identitySd);
     }
     attach(chart, sd, x, y);
-    y->setRange(0, 1.1 * high);
+    setNiceRange(y, 0, 1.05 * high);
 }
 
 } // namespace
@@ -129,8 +129,8 @@ void drawBudgetCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     else
         drawUncertaintyCurve(chart, report, x);
     // From 0 and a little past the last budget, so that no point sits on the chart's edge.
-    x->setRange(0, std::max(1.0, 1.08 * report.curve.back().budget));
-    x->applyNiceNumbers();
+    // At least four prompts wide, so that the step is a whole prompt.
+    setNiceRange(x, 0, std::max(4.0, 1.08 * report.curve.back().budget));
 }
 
 } // namespace routerlab

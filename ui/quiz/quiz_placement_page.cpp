@@ -3,6 +3,7 @@
 #include "http/chat_protocol.h"
 #include "irt/quiz_draws.h"
 #include "sim/simulation.h"
+#include "ui/charts/chart_legend.h"
 #include "ui/quiz/quiz_curve_chart.h"
 #include "ui/quiz/quiz_widgets.h"
 
@@ -88,13 +89,18 @@ QuizPlacementPage::QuizPlacementPage(QWidget* parent) : QWidget(parent) {
 
 QWidget* QuizPlacementPage::createCurveView() {
     curve_ = new QChart;
-    curve_->legend()->setAlignment(Qt::AlignBottom);
     curve_->setMargins(QMargins(4, 4, 4, 4));
-    auto* view = new QChartView(curve_, this);
+    auto* box = new QWidget(this);
+    auto* view = new QChartView(curve_, box);
     view->setObjectName(QStringLiteral("quizCurve"));
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumHeight(240);
-    return view;
+    curveLegend_ = new ChartLegend(curve_, box);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view, 1);
+    layout->addWidget(curveLegend_);
+    return box;
 }
 
 void QuizPlacementPage::setAddToPool(std::function<bool(const PoolModel&, QString&)> addToPool) {
@@ -110,6 +116,7 @@ void QuizPlacementPage::showPlacement(const QuizReport& report, const QuizReques
     showIdentity(report, *preparation.study);
     showCategories(report, request, preparation);
     drawBudgetCurve(curve_, report, *preparation.study);
+    curveLegend_->refresh();
     showFigures(report, request, preparation);
     updateAddToPool();
 }

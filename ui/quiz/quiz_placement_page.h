@@ -14,6 +14,8 @@ class QTableWidget;
 
 namespace routerlab {
 
+class ChartLegend;
+
 // The quiz wizard's last page, where the model lands: the figures, its identity beside the
 // full-data one and the population's, predicted quality per category beside the pool's models,
 // the budget curve, and Add to Pool and Save Result for the placement shown.
@@ -37,6 +39,7 @@ public:
     QLabel* addToPoolNote() const { return addNote_; }
     QPushButton* addToPoolButton() const { return addToPool_; }
     QChart* curveChart() const { return curve_; }
+    const ChartLegend* curveLegend() const { return curveLegend_; }
 
 signals:
     void saveRequested();
@@ -56,6 +59,7 @@ private:
     QTableWidget* categories_;
     QGroupBox* categoryBox_;
     QChart* curve_;
+    ChartLegend* curveLegend_ = nullptr;
     QPushButton* addToPool_;
     QLabel* addNote_;
     QPushButton* save_;

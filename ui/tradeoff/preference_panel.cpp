@@ -51,7 +51,8 @@ QTableWidgetItem* cell(const QString& text, bool number = true) {
 PreferencePanel::PreferencePanel(QWidget* parent)
     : QWidget(parent), cost_(new QSlider(Qt::Horizontal, this)),
       latency_(new QSlider(Qt::Horizontal, this)), weights_(new QLabel(this)),
-      status_(new QLabel(this)), table_(new QTableWidget(0, ColumnCount, this)), mix_(new QChart) {
+      status_(new QLabel(this)), table_(new QTableWidget(0, ColumnCount, this)), mix_(new QChart),
+      mixLegend_(new ChartLegend(mix_, this)) {
     cost_->setObjectName(QStringLiteral("costSlider"));
     cost_->setRange(0, kSteps);
     cost_->setValue(30);
@@ -73,7 +74,6 @@ PreferencePanel::PreferencePanel(QWidget* parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionMode(QAbstractItemView::NoSelection);
 
-    mix_->legend()->setAlignment(Qt::AlignRight);
     mix_->setMargins(QMargins(2, 2, 2, 2));
     mix_->setTitle(tr("Model mix at this preference"));
     auto* mixView = new QChartView(mix_, this);
@@ -91,6 +91,7 @@ PreferencePanel::PreferencePanel(QWidget* parent)
     layout->addWidget(weights_);
     layout->addWidget(table_, 2);
     layout->addWidget(mixView, 3);
+    layout->addWidget(mixLegend_);
     layout->addWidget(status_);
     connect(cost_, &QSlider::valueChanged, this, &PreferencePanel::onSliderMoved);
     connect(latency_, &QSlider::valueChanged, this, &PreferencePanel::onSliderMoved);
@@ -189,6 +190,9 @@ void PreferencePanel::drawMix() {
     share->setLabelFormat(QStringLiteral("%d%%"));
     mix_->addAxis(share, Qt::AlignBottom);
     series->attachAxis(share);
+    // Three labels: five do not fit the dock's width and Qt would elide them.
+    setNiceRange(share, 0, 100, 3);
+    mixLegend_->refresh();
 }
 
 } // namespace routerlab

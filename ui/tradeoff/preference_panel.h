@@ -11,6 +11,8 @@ class QTableWidget;
 
 namespace routerlab {
 
+class ChartLegend;
+
 // The trade-off dock: a quality <-> cost slider and a latency-weight slider. Each move asks
 // for the routers' operating points at the new preference and shows, per router, the expected
 // cost per 1,000 queries and quality, each with its 95% interval, p95 latency and the model mix.
@@ -32,6 +34,8 @@ public:
     QSlider* costSlider() const { return cost_; }
     QSlider* latencySlider() const { return latency_; }
     QTableWidget* table() const { return table_; }
+    QChart* mixChart() const { return mix_; }
+    const ChartLegend* mixLegend() const { return mixLegend_; }
     const OperatingPoints& points() const { return points_; }
 
 signals:
@@ -47,6 +51,7 @@ private:
     QLabel* status_;
     QTableWidget* table_;
     QChart* mix_;
+    ChartLegend* mixLegend_;
     OperatingPoints points_;
     QStringList models_;
     QStringList mixRouters_; // routers of the drawn mix chart
