@@ -252,11 +252,12 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
             points.append(point);
             continue;
         }
-        double cost = 0, quality = 0, latency = 0, reward = 0, strongShare = 0;
+        double cost = 0, quality = 0, latency = 0, p95Latency = 0, reward = 0, strongShare = 0;
         for (const CellSummary* r : runs) {
             cost += r->meanCostUsd / runs.size();
             quality += r->meanQuality / runs.size();
             latency += r->meanLatencyS / runs.size();
+            p95Latency += r->p95LatencyS / runs.size();
             reward += r->meanReward / runs.size();
             if (sw.strong >= 0 && sw.strong < static_cast<int>(r->selectionShare.size()))
                 strongShare += r->selectionShare[sw.strong] / runs.size();
@@ -266,6 +267,7 @@ QJsonObject sweepCurve(const QString& name, int router, const QJsonObject& conte
         point.insert(QStringLiteral("cost_usd"), cost);
         point.insert(QStringLiteral("quality"), quality);
         point.insert(QStringLiteral("latency_s"), latency);
+        point.insert(QStringLiteral("p95_latency_s"), p95Latency); // mean over seeds
         point.insert(QStringLiteral("reward"), reward);
         FigureReplicates replicates = bootstrap.sweepPoint(runs);
         insertIntervals(point, replicates);
