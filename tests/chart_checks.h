@@ -62,7 +62,9 @@ inline QList<double> logTicks(const QLogValueAxis* axis) {
     const double base = axis->base();
     const double low = std::log(axis->min()) / std::log(base);
     const double high = std::log(axis->max()) / std::log(base);
-    for (double k = std::ceil(low - 1e-9); k <= high + 1e-9; k += 1)
+    // As Qt Charts places them: from exactly ceil(low), so a bound that rounds a hair above
+    // its power of ten loses that label here as on screen.
+    for (double k = std::ceil(low); k <= high + 1e-9; k += 1)
         ticks << std::pow(base, k);
     return ticks;
 }

@@ -78,3 +78,12 @@ target_compile_definitions(test_gui_ticks PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_ticks test_gui_ticks LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# The Trade-off page's goals after a run of the sample: best qualifying answers, the slider and
+# table that follow them, limits nothing meets (seconds).
+add_executable(test_gui_tradeoff test_gui_tradeoff.cpp)
+target_link_libraries(test_gui_tradeoff PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_tradeoff PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_tradeoff test_gui_tradeoff LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

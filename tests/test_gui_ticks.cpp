@@ -16,6 +16,7 @@
 #include "ui/shell/main_window.h"
 #include "ui/tradeoff/operating_point_evaluator.h"
 #include "ui/tradeoff/preference_panel.h"
+#include "ui/tradeoff/tradeoff_page.h"
 
 #include <QAbstractBarSeries>
 #include <QBarSet>
@@ -125,11 +126,18 @@ void TestGuiTicks::show(const QString& what, bool overlaid) {
                                      !bench_->pareto()->operatingPoints().empty(),
                                  kTimeoutMs);
     QTabWidget* pages = window_->pages();
+    // The dock is checked beside the Convergence page (the Trade-off page replaces it).
+    const QString tab = what == "Trade-off dock" ? QStringLiteral("Convergence") : what;
     for (int i = 0; i < pages->count(); ++i)
-        if (pages->tabText(i).remove('&') == what)
+        if (pages->tabText(i).remove('&') == tab)
             pages->setCurrentIndex(i);
+    QWidget* page = what == "Trade-off dock" ? bench_->preferences() : pages->currentWidget();
+    if (what == "Trade-off")
+        QTRY_VERIFY_WITH_TIMEOUT(bench_->tradeoff()->candidatesReady() &&
+                                     !bench_->tradeoff()->frontierChart()->series().isEmpty() &&
+                                     !bench_->tradeoff()->mixChart()->series().isEmpty(),
+                                 kTimeoutMs);
     // Drawn and laid out: the page's legends have their width.
-    QWidget* page = what == "Trade-off" ? bench_->preferences() : pages->currentWidget();
     QTRY_VERIFY(page->isVisible());
     for (ChartLegend* legend : page->findChildren<ChartLegend*>()) {
         QTRY_VERIFY(!legend->entries().isEmpty());
@@ -145,7 +153,8 @@ void TestGuiTicks::everyChartHasRoundTicksAndFullLegends_data() {
     QTest::addColumn<QString>("page");
     QTest::addColumn<bool>("overlaid");
     // The trade-off dock moves one run's routers: it draws nothing for runs overlaid.
-    for (const char* page : {"Convergence", "Cost", "Latency", "Pareto frontier", "Trade-off"})
+    for (const char* page :
+         {"Convergence", "Cost", "Latency", "Pareto frontier", "Trade-off", "Trade-off dock"})
         QTest::newRow(page) << QString(page) << false;
     for (const char* page : {"Convergence", "Cost", "Latency", "Pareto frontier"})
         QTest::newRow(qPrintable(QString("two runs: %1").arg(page))) << QString(page) << true;
@@ -156,9 +165,9 @@ void TestGuiTicks::everyChartHasRoundTicksAndFullLegends() {
     QFETCH(bool, overlaid);
     show(page, overlaid);
     QWidget* shown =
-        page == "Trade-off" ? bench_->preferences() : window_->pages()->currentWidget();
+        page == "Trade-off dock" ? bench_->preferences() : window_->pages()->currentWidget();
     QCOMPARE(window_->pages()->tabText(window_->pages()->currentIndex()).remove('&') == page,
-             page != "Trade-off");
+             page != "Trade-off dock");
     const QList<QChartView*> views = shown->findChildren<QChartView*>();
     QVERIFY(!views.isEmpty());
     int axes = 0;

@@ -72,7 +72,9 @@ void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades) {
         else
             high += 1;
     }
-    const double lowValue = std::pow(10.0, low), highValue = std::pow(10.0, high);
+    // Qt labels from ceil(log(min) / log(base)), and log(0.01) / log(10) rounds to
+    // -1.9999999999999996: a hair below the power keeps its label.
+    const double lowValue = std::pow(10.0, low) * (1 - 1e-9), highValue = std::pow(10.0, high);
     if (axis->min() != lowValue || axis->max() != highValue)
         axis->setRange(lowValue, highValue);
 }

@@ -16,6 +16,7 @@
 #include "ui/experiment/run_panel.h"
 #include "ui/experiment/runs_panel.h"
 #include "ui/tradeoff/preference_panel.h"
+#include "ui/tradeoff/tradeoff_page.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -41,6 +42,7 @@ ExperimentWorkbench::ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget*
       runs_(new RunController(this)), runPanel_(new RunPanel(runs_, parentWidget)),
       preferences_(new PreferencePanel(parentWidget)),
       evaluator_(new OperatingPointEvaluator(this)),
+      tradeoff_(new TradeoffPage(evaluator_, parentWidget)),
       convergence_(new ConvergencePanel(parentWidget)), cost_(new CostPanel(parentWidget)),
       latency_(new LatencyPanel(parentWidget)), pareto_(new ParetoPanel(parentWidget)),
       comparison_(new ComparisonPanel(parentWidget)), runsPanel_(new RunsPanel(parentWidget)) {
@@ -63,6 +65,13 @@ ExperimentWorkbench::ExperimentWorkbench(WorkspaceNavigator* navigator, QWidget*
     connect(runs_, &RunController::finished, this, &ExperimentWorkbench::onRunFinished);
     connect(preferences_, &PreferencePanel::preferenceChanged, evaluator_,
             &OperatingPointEvaluator::request);
+    // The page and the dock move one preference.
+    connect(preferences_, &PreferencePanel::preferenceChanged, tradeoff_,
+            &TradeoffPage::setPreference);
+    connect(tradeoff_, &TradeoffPage::preferenceChanged, this, [this](const Preference& p) {
+        preferences_->setPreference(p);
+        evaluator_->request(p);
+    });
     connect(
         evaluator_, &OperatingPointEvaluator::evaluated, this,
         [this](const OperatingPoints& points) {
@@ -111,7 +120,7 @@ void ExperimentWorkbench::run() {
                               .arg(sessionResults_.size() + 1)
                               .arg(QFileInfo(a.datasets.value(0)).fileName());
     runs_->start(experiment, loaded, title);
-    preferences_->setPreference(a.preference);
+    setRunPreference(a.preference);
     emit pageRequested(convergence_);
 }
 
@@ -213,6 +222,13 @@ void ExperimentWorkbench::repriceSingleModels() {
     pareto_->setRepricedModels(models);
 }
 
+void ExperimentWorkbench::setRunPreference(const Preference& preference) {
+    preferences_->setRunPreference(preference);
+    preferences_->setPreference(preference);
+    tradeoff_->setRunPreference(preference);
+    tradeoff_->setPreference(preference);
+}
+
 void ExperimentWorkbench::showUntrained(std::shared_ptr<const ExperimentResults> results,
                                         const QString& why) {
     shownExperiment_.reset();
@@ -274,6 +290,7 @@ void ExperimentWorkbench::showEntry(WorkspaceNavigator::Kind kind, int id) {
         shownExperiment_ = sessionExperiments_[static_cast<std::size_t>(id)];
         showResults(sessionResults_[static_cast<std::size_t>(id)]);
         if (shownExperiment_) {
+            setRunPreference(shownExperiment_->experiment.simulate.preference);
             evaluator_->setExperiment(shownExperiment_, shown_->sweep);
             preferences_->setModels(shownExperiment_->modelNames());
             preferences_->setAvailable(true, tr("Drag to move each router's operating point."));

@@ -23,6 +23,7 @@ class ExperimentDesigner;
 class LatencyPanel;
 class ParetoPanel;
 class PreferencePanel;
+class TradeoffPage;
 class RunController;
 class RunPanel;
 class RunsPanel;
@@ -42,6 +43,7 @@ public:
     RunPanel* runPanel() const { return runPanel_; }
     PreferencePanel* preferences() const { return preferences_; }
     OperatingPointEvaluator* evaluator() const { return evaluator_; }
+    TradeoffPage* tradeoff() const { return tradeoff_; }
     const std::vector<ChartPanel*>& panels() const { return panels_; }
     ConvergencePanel* convergence() const { return convergence_; }
     CostPanel* cost() const { return cost_; }
@@ -99,6 +101,8 @@ private:
     void onRunUpdated();
     void onRunFinished(bool cancelled, const QString& error);
     void repriceSingleModels();
+    // The preference the shown run was made at: the slider starts there and says so.
+    void setRunPreference(const Preference& preference);
     // Shows results that hold no trained routers (stored, a file, an overlay): the slider
     // says why it is off.
     void showUntrained(std::shared_ptr<const ExperimentResults> results, const QString& why);
@@ -110,6 +114,7 @@ private:
     RunPanel* runPanel_;
     PreferencePanel* preferences_;
     OperatingPointEvaluator* evaluator_;
+    TradeoffPage* tradeoff_;
     ConvergencePanel* convergence_;
     CostPanel* cost_;
     LatencyPanel* latency_;

@@ -2,6 +2,7 @@
 
 #include "common/version.h"
 #include "ui/charts/chart_panel.h"
+#include "ui/charts/pareto_panel.h"
 #include "ui/dataset/dataset_browser.h"
 #include "ui/dataset/dataset_summary_model.h"
 #include "ui/dataset/dataset_view.h"
@@ -17,6 +18,7 @@
 #include "ui/shell/recent_files_menu.h"
 #include "ui/shell/window_geometry.h"
 #include "ui/tradeoff/preference_panel.h"
+#include "ui/tradeoff/tradeoff_page.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -124,8 +126,11 @@ void MainWindow::createCentral() {
 
     workbench_ = new ExperimentWorkbench(navigator_, tabs_);
     tabs_->addTab(new DesignerPage(workbench_->designer(), tabs_), tr("Experiment"));
-    for (ChartPanel* panel : workbench_->panels())
+    for (ChartPanel* panel : workbench_->panels()) {
         tabs_->addTab(panel, panel->title());
+        if (panel == workbench_->pareto())
+            tabs_->addTab(workbench_->tradeoff(), tr("Trade-off"));
+    }
     setCentralWidget(tabs_);
     connect(workbench_, &ExperimentWorkbench::message, this, &MainWindow::showMessage);
     connect(workbench_, &ExperimentWorkbench::pageRequested, this, &MainWindow::showPage);
@@ -151,6 +156,17 @@ void MainWindow::createCentral() {
     tradeOffDock->setWidget(workbench_->preferences());
     tradeOffDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     addDockWidget(Qt::RightDockWidgetArea, tradeOffDock);
+    // The Trade-off page holds everything the dock does, larger: the dock steps aside there.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this, tradeOffDock] {
+        const bool onPage = tabs_->currentWidget() == workbench_->tradeoff();
+        if (onPage && tradeOffDock->isVisible()) {
+            tradeOffDock->hide();
+            dockHiddenForPage_ = true;
+        } else if (!onPage && dockHiddenForPage_) {
+            tradeOffDock->show();
+            dockHiddenForPage_ = false;
+        }
+    });
 }
 
 void MainWindow::arrangeDocks() {

@@ -16,6 +16,7 @@
 #include "ui/quiz/quiz_wizard.h"
 #include "ui/shell/main_window.h"
 #include "ui/tradeoff/preference_panel.h"
+#include "ui/tradeoff/tradeoff_page.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -57,8 +58,8 @@ void settle() {
 // paths; each returns false with `error` set when it fails.
 class ScreenshotSession {
 public:
-    ScreenshotSession(MainWindow& window, const QString& dir, QString& error)
-        : window_(window), dir_(dir), error_(error) {}
+    ScreenshotSession(MainWindow& window, const QString& dir, const QSize& size, QString& error)
+        : window_(window), dir_(dir), size_(size), error_(error) {}
 
     QStringList written() const { return written_; }
 
@@ -72,7 +73,7 @@ public:
         pool_ = QDir::cleanPath(base.relativeFilePath(poolPath));
         QDir::setCurrent(base.absolutePath());
         window_.setKeptOnScreen(false); // the images' size, whatever the screen
-        window_.resize(1500, 900);
+        window_.resize(size_);
         window_.arrangeDocks();
         return true;
     }
@@ -112,6 +113,8 @@ public:
                 continue;
             pages->setCurrentIndex(i);
             window_.arrangeDocks(); // a page's minimum width must not squeeze the docks
+            if (pages->widget(i) == window_.workbench()->tradeoff() && !askForBudget())
+                return false;
             settle();
             const QString name = pages->tabText(i)
                                      .toLower()
@@ -120,6 +123,19 @@ public:
             if (!save(window_, ++pagesSaved_, name))
                 return false;
         }
+        return true;
+    }
+
+    // The product owner's question on the Trade-off page: the best quality for $1 per 1,000
+    // queries.
+    bool askForBudget() {
+        ExperimentWorkbench* bench = window_.workbench();
+        TradeoffPage* page = bench->tradeoff();
+        if (!waitUntil([&] { return page->candidatesReady(); }, 60000))
+            return fail(QStringLiteral("the Trade-off page's candidates did not come"));
+        page->setMode(TradeoffPage::Mode::UnderBudget);
+        page->setLimit(1.0);
+        waitUntil([&] { return !bench->evaluator()->isBusy(); }, 30000);
         return true;
     }
 
@@ -306,6 +322,7 @@ private:
 
     MainWindow& window_;
     QString dir_;
+    QSize size_;
     QString& error_;
     QString dataset_; // relative to the current folder, as the images show them
     QString pool_;
@@ -316,8 +333,8 @@ private:
 } // namespace
 
 QStringList renderScreenshots(MainWindow& window, const QString& dir, const QString& datasetPath,
-                              const QString& poolPath, QString& error) {
-    ScreenshotSession session(window, dir, error);
+                              const QString& poolPath, const QSize& size, QString& error) {
+    ScreenshotSession session(window, dir, size, error);
     // Each step runs only if the ones before it succeeded.
     if (session.prepare(datasetPath, poolPath) && session.runSampleExperiment() &&
         session.savePages() && session.saveClusterDialog() && session.saveLiveConsole() &&

@@ -39,6 +39,11 @@ RouterOperatingPoint nearestSweepPoint(const QString& name, const Preference& pr
                 best = distance;
                 out.meanQuality = p.value(QStringLiteral("quality")).toDouble();
                 out.meanCostUsd = p.value(QStringLiteral("cost_usd")).toDouble();
+                out.p95LatencyS = p.value(QStringLiteral("p95_latency_s")).toDouble(NAN);
+                out.meanReward = p.value(QStringLiteral("reward")).toDouble(NAN);
+                out.at = Preference{w.value(QStringLiteral("quality")).toDouble(),
+                                    w.value(QStringLiteral("cost")).toDouble(),
+                                    w.value(QStringLiteral("latency")).toDouble()};
                 out.qualityCi = intervalOf(p, QStringLiteral("quality"));
                 out.costCi = intervalOf(p, QStringLiteral("cost_usd"));
             }
@@ -71,6 +76,8 @@ OperatingPoints evaluateOperatingPoints(const PreparedExperiment& prepared,
         p.meanQuality = result.summary.meanQuality;
         p.meanCostUsd = result.summary.meanCostUsd;
         p.p95LatencyS = result.summary.p95LatencyS;
+        p.meanReward = result.summary.meanReward;
+        p.at = preference;
         p.qualityCi = meanInterval({result.log.quality.begin(), result.log.quality.end()},
                                    kOperatingPointBootstrap);
         p.costCi = meanInterval({result.log.cost.begin(), result.log.cost.end()},
@@ -98,6 +105,12 @@ void OperatingPointEvaluator::setExperiment(std::shared_ptr<const PreparedExperi
                                             QJsonObject sweep) {
     prepared_ = std::move(prepared);
     sweep_ = std::move(sweep);
+    emit experimentChanged();
+}
+
+void OperatingPointEvaluator::setSweep(QJsonObject sweep) {
+    sweep_ = std::move(sweep);
+    emit experimentChanged();
 }
 
 void OperatingPointEvaluator::request(const Preference& preference) {

@@ -21,6 +21,8 @@ struct RouterOperatingPoint {
     double meanQuality = 0;
     double meanCostUsd = 0;
     double p95LatencyS = 0;
+    double meanReward = 0; // at `at`
+    Preference at;         // the preference evaluated, or the sweep point's
     // 95% intervals: of the mean over the prompts (meanInterval) when evaluated, the sweep
     // point's own when taken from the sweep; invalid when unknown.
     Interval qualityCi, costCi;
@@ -51,14 +53,18 @@ public:
     ~OperatingPointEvaluator() override;
 
     void setExperiment(std::shared_ptr<const PreparedExperiment> prepared, QJsonObject sweep);
-    void setSweep(QJsonObject sweep) { sweep_ = std::move(sweep); }
+    void setSweep(QJsonObject sweep);
     bool hasExperiment() const { return prepared_ != nullptr; }
+    const std::shared_ptr<const PreparedExperiment>& prepared() const { return prepared_; }
+    const QJsonObject& sweep() const { return sweep_; }
     void request(const Preference& preference);
     bool isBusy() const { return watcher_.isRunning(); }
     int completed() const { return completed_; }
 
 signals:
     void evaluated(const routerlab::OperatingPoints& points);
+    // Another experiment (or none) or another sweep: anything computed from them is stale.
+    void experimentChanged();
 
 private:
     void startNext();

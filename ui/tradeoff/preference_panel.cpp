@@ -1,5 +1,6 @@
 #include "ui/tradeoff/preference_panel.h"
 
+#include "tradeoff/tradeoff_choice.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/charts/interval_text.h"
 
@@ -116,11 +117,19 @@ void PreferencePanel::setPreference(const Preference& preference) {
         cost_->setValue(qc > 0 ? qRound(w.cost / qc * kSteps) : 0);
         latency_->setValue(qRound(std::min(1.0, w.latency) * kSteps));
     }
-    const Preference n = this->preference().normalised();
-    weights_->setText(tr("Weights: quality %1 · cost %2 · latency %3")
-                          .arg(n.quality, 0, 'f', 2)
-                          .arg(n.cost, 0, 'f', 2)
-                          .arg(n.latency, 0, 'f', 2));
+    QString text = tr("Weights: %1").arg(preferenceText(this->preference()));
+    if (runPreference_) {
+        const Preference run = runPreference_->normalised();
+        const Preference now = this->preference().normalised();
+        if (std::abs(run.cost - now.cost) > 0.005 || std::abs(run.latency - now.latency) > 0.005)
+            text += QLatin1Char('\n') + tr("The run (other pages): %1").arg(preferenceText(run));
+    }
+    weights_->setText(text);
+}
+
+void PreferencePanel::setRunPreference(const Preference& preference) {
+    runPreference_ = preference;
+    setPreference(this->preference());
 }
 
 void PreferencePanel::onSliderMoved() {

@@ -3,6 +3,7 @@
 #include "ui/tradeoff/operating_point_evaluator.h"
 
 #include <QWidget>
+#include <optional>
 
 class QChart;
 class QLabel;
@@ -30,6 +31,8 @@ public:
     void showPoints(const OperatingPoints& points);
     void setAvailable(bool available, const QString& why);
     void setModels(const QStringList& models) { models_ = models; }
+    // The preference the shown run was made at: named beside the weights when they differ.
+    void setRunPreference(const Preference& preference);
 
     QSlider* costSlider() const { return cost_; }
     QSlider* latencySlider() const { return latency_; }
@@ -54,6 +57,7 @@ private:
     ChartLegend* mixLegend_;
     OperatingPoints points_;
     QStringList models_;
+    std::optional<Preference> runPreference_;
     QStringList mixRouters_; // routers of the drawn mix chart
 };
 
