@@ -25,6 +25,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QDir>
+#include <QDockWidget>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLogValueAxis>
@@ -132,6 +133,8 @@ void TestGuiTicks::show(const QString& what, bool overlaid) {
         if (pages->tabText(i).remove('&') == tab)
             pages->setCurrentIndex(i);
     QWidget* page = what == "Trade-off dock" ? bench_->preferences() : pages->currentWidget();
+    if (what == "Trade-off dock") // closed at first start on a 1280-pixel window
+        window_->findChild<QDockWidget*>(QStringLiteral("tradeOffDock"))->show();
     if (what == "Trade-off")
         QTRY_VERIFY_WITH_TIMEOUT(bench_->tradeoff()->candidatesReady() &&
                                      !bench_->tradeoff()->frontierChart()->series().isEmpty() &&

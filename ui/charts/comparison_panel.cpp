@@ -1,5 +1,6 @@
 #include "ui/charts/comparison_panel.h"
 
+#include "tradeoff/tradeoff_choice.h"
 #include "ui/charts/interval_text.h"
 #include "ui/charts/paired_comparison_view.h"
 
@@ -125,13 +126,25 @@ void ComparisonPanel::setResults(std::shared_ptr<const ExperimentResults> result
     paired_->setResult(results->simulate);
     const QString aiqNote = tr("AIQ is the area under the router's cost-quality hull over the "
                                "single models' cost range (from the sweep).");
+    // Reward, cost and the routers' choices depend on the preference: name it.
+    QString at;
+    try {
+        const QString preference = results->simulate.value(QStringLiteral("preference")).toString();
+        if (!preference.isEmpty())
+            at = tr("At the run's preference, %1: ")
+                     .arg(preferenceText(Preference::parse(preference)));
+    } catch (const std::invalid_argument&) {
+        at.clear(); // an older result without a readable preference
+    }
+    const QString means = at.isEmpty() ? tr("Means") : at + tr("means");
     if (model_->rowCount() == 0)
         setNote(tr("Run an experiment or open a result to compare routers."));
     else if (leaders.isEmpty())
-        setNote(tr("Means over seeds, with their 95% intervals when the result has them. ") +
+        setNote(means + tr(" over seeds, with their 95% intervals when the result has them. ") +
                 aiqNote);
     else
-        setNote(tr("Means over seeds [95% interval]. Bold on green: a column's best router, "
+        setNote(means +
+                tr(" over seeds [95% interval]. Bold on green: a column's best router, "
                    "marked only when its lead over the runner-up is significant (paired "
                    "bootstrap, 5% level); hover over it for the test. ") +
                 aiqNote);

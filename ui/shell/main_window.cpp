@@ -173,6 +173,11 @@ void MainWindow::arrangeDocks() {
     auto* workspace = findChild<QDockWidget*>(QStringLiteral("workspaceDock"));
     auto* run = findChild<QDockWidget*>(QStringLiteral("runDock"));
     auto* tradeOff = findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
+    // Narrower than this, the pages need the dock's width: the Trade-off page holds what the
+    // dock does, and View ▸ Trade-off (Ctrl+3) brings the dock back.
+    constexpr int kRoomForTradeOffDock = 1600;
+    if (width() < kRoomForTradeOffDock && !tradeOff->isFloating())
+        tradeOff->hide();
     resizeDocks({workspace, tradeOff}, {210, 430}, Qt::Horizontal);
     resizeDocks({run}, {170}, Qt::Vertical);
 }

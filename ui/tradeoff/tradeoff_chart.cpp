@@ -1,6 +1,7 @@
 #include "ui/tradeoff/tradeoff_chart.h"
 
 #include "ui/charts/chart_panel.h"
+#include "ui/charts/point_labels.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -92,12 +93,36 @@ void drawLimit(QChart* chart, const TradeoffConstraint& constraint, const Extent
     attach(chart, line, x, y);
 }
 
+// The single models named, clear of the answer's ring and, where they can, of the routers'
+// points.
+void labelPoints(PointLabels& labels, const TradeoffChartInput& input) {
+    labels.clear();
+    QList<PointLabels::Mark> routerPoints;
+    for (const OperatingCandidate& c : *input.candidates) {
+        if (!(c.costPer1kUsd > 0))
+            continue;
+        const QPointF at(c.costPer1kUsd, c.quality);
+        if (c.kind == OperatingCandidate::Kind::SingleModel)
+            labels.addLabel(c.name, {at, 9});
+        else
+            routerPoints << PointLabels::Mark{at, 6};
+    }
+    labels.setSoftObstacles(routerPoints);
+    QList<PointLabels::Mark> ring;
+    if (input.answer)
+        ring << PointLabels::Mark{*input.answer, 24};
+    labels.setObstacles(ring);
+    labels.place();
+}
+
 } // namespace
 
 void drawTradeoffChart(QChart* chart, const TradeoffChartInput& input) {
     // The axes stay from one drawing to the next: Qt Charts removes a deleted axis's labels
     // only at its next layout, and a redraw in between paints both.
     chart->removeAllSeries();
+    if (input.labels)
+        input.labels->clear();
     auto* x = qobject_cast<QLogValueAxis*>(chart->axes(Qt::Horizontal).value(0));
     auto* y = qobject_cast<QValueAxis*>(chart->axes(Qt::Vertical).value(0));
     if (!x || !y) {
@@ -150,6 +175,8 @@ void drawTradeoffChart(QChart* chart, const TradeoffChartInput& input) {
     }
     setDecadeRange(x, costMin / 1.3, costMax * 1.3);
     setNiceRange(y, qualityMin, qualityMax, 5);
+    if (input.labels)
+        labelPoints(*input.labels, input);
 }
 
 void drawModelMix(QChart* chart, const QString& label, const std::vector<double>& share,

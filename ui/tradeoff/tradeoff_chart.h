@@ -10,6 +10,8 @@ class QChart;
 
 namespace routerlab {
 
+class PointLabels;
+
 // What the Trade-off page's frontier chart shows: every deployable operating point (cost per
 // 1,000 queries, log scale, against quality), each router's points joined in cost-weight
 // order, single models as grey dots, the constraint's limit as a dashed line and the chosen
@@ -19,6 +21,7 @@ struct TradeoffChartInput {
     QStringList routerOrder;       // the experiment's routers: their colours on every page
     std::optional<QPointF> answer; // (USD per 1,000 queries, quality) of the answer
     std::optional<TradeoffConstraint> constraint; // empty: weights mode, no limit line
+    PointLabels* labels = nullptr;                // names the single models when set
 };
 
 void drawTradeoffChart(QChart* chart, const TradeoffChartInput& input);

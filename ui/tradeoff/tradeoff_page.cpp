@@ -3,6 +3,7 @@
 #include "routers/router_registry.h"
 #include "ui/charts/chart_legend.h"
 #include "ui/charts/interval_text.h"
+#include "ui/charts/point_labels.h"
 #include "ui/tradeoff/tradeoff_chart.h"
 
 #include <QChart>
@@ -87,7 +88,8 @@ TradeoffPage::TradeoffPage(OperatingPointEvaluator* evaluator, QWidget* parent)
       latency_(new QSlider(Qt::Horizontal, this)), weights_(new QLabel(this)),
       answer_(new QLabel(this)), tableCaption_(new QLabel(this)),
       table_(new QTableWidget(0, ColumnCount, this)), frontier_(new QChart),
-      frontierLegend_(nullptr), mix_(new QChart), mixLegend_(nullptr) {
+      frontierLegend_(nullptr), frontierLabels_(new PointLabels(frontier_)), mix_(new QChart),
+      mixLegend_(nullptr) {
     setObjectName(QStringLiteral("tradeoffPage"));
     auto* title = new QLabel(tr("<b>Trade-off</b>"), this);
     auto* caption = new QLabel(
@@ -216,7 +218,9 @@ QWidget* TradeoffPage::buildControls() {
     grid->addWidget(new QLabel(tr("Quality"), box), 1, 0);
     grid->addWidget(cost_, 1, 1, 1, 2);
     grid->addWidget(new QLabel(tr("Cost"), box), 1, 3);
-    grid->addWidget(new QLabel(tr("Latency weight"), box), 1, 4);
+    auto* latencyLabel = new QLabel(tr("Latency weight"), box);
+    latencyLabel->setContentsMargins(24, 0, 0, 0); // apart from the quality-cost slider's "Cost"
+    grid->addWidget(latencyLabel, 1, 4);
     grid->addWidget(latency_, 1, 5);
     grid->setColumnStretch(1, 2);
     grid->setColumnStretch(2, 1);
@@ -461,7 +465,8 @@ void TradeoffPage::drawCharts() {
         return;
     }
     chartsDirty_ = false;
-    drawTradeoffChart(frontier_, {&candidates_, routerNames(), shownAnswer_, shownConstraint_});
+    drawTradeoffChart(
+        frontier_, {&candidates_, routerNames(), shownAnswer_, shownConstraint_, frontierLabels_});
     frontierLegend_->refresh();
     drawModelMix(mix_, shownMixLabel_, shownShare_,
                  evaluator_->prepared() ? evaluator_->prepared()->modelNames() : QStringList());

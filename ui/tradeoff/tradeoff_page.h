@@ -19,6 +19,7 @@ class QTableWidget;
 namespace routerlab {
 
 class ChartLegend;
+class PointLabels;
 
 // The product owner's page: a large quality <-> cost slider and a latency weight, or a goal
 // under a limit ("best quality under $X per 1,000 queries", "cheapest with quality at least
@@ -88,6 +89,7 @@ private:
     QTableWidget* table_;
     QChart* frontier_;
     ChartLegend* frontierLegend_;
+    PointLabels* frontierLabels_;
     QChart* mix_;
     ChartLegend* mixLegend_;
 
