@@ -87,3 +87,12 @@ target_compile_definitions(test_gui_tradeoff PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_tradeoff test_gui_tradeoff LABEL gui
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Every page on a 1280x800 screen after a run of the sample: one-line labels, column headers
+# and legends whole, the page tabs without scrolling (seconds).
+add_executable(test_gui_elision test_gui_elision.cpp)
+target_link_libraries(test_gui_elision PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_elision PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_elision test_gui_elision LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

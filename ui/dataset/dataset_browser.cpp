@@ -59,6 +59,16 @@ void DatasetBrowser::setDataset(std::shared_ptr<const Dataset> dataset, const Mo
         category_->addItems(dataset->categoryNames);
     }
     model_->setDataset(std::move(dataset), std::move(cost), std::move(latency));
+    // Wide enough for each header's longest line ("llama-3.1-8b-instant" over "quality"): the
+    // numbers below are narrower, and measuring the header costs nothing at 100,000 rows.
+    QHeaderView* header = table_->horizontalHeader();
+    for (int c = 0; c < model_->columnCount(); ++c) {
+        int widest = 0;
+        for (const QString& line :
+             model_->headerData(c, Qt::Horizontal).toString().split(QLatin1Char('\n')))
+            widest = std::max(widest, header->fontMetrics().horizontalAdvance(line));
+        table_->setColumnWidth(c, std::max(header->defaultSectionSize(), widest + 16));
+    }
     table_->setColumnWidth(OutcomeTableModel::PromptColumn, 320);
     applyFilter();
 }
