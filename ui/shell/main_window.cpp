@@ -86,6 +86,7 @@ void MainWindow::connectActions() {
     connect(actions_.quit, &QAction::triggered, this, &QWidget::close);
     connect(actions_.liveConsole, &QAction::triggered, this, &MainWindow::openLiveConsole);
     connect(actions_.quiz, &QAction::triggered, this, &MainWindow::openQuizWizard);
+    connect(actions_.openDemo, &QAction::triggered, this, [this] { openDemo(*this, demo_); });
     connect(actions_.about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
@@ -320,6 +321,8 @@ void MainWindow::applyDataset(const LoadOutcome& outcome) {
                          tr("%1 (%2 × %3)").arg(s.name).arg(s.prompts).arg(s.models.size()),
                          toolTip);
     recentMenu_->add(request);
+    if (sessionRemembered_)
+        rememberLastDataset(request.paths, request.poolPath);
     showDataset(id);
     showPage(datasetView_);
     const double seconds = double(loader_->elapsedMs()) / 1000.0;
@@ -445,6 +448,8 @@ void MainWindow::openWorkspace(const QString& path) {
     QString error;
     if (!workbench_->openWorkspace(path, error))
         reportFailure(tr("Could not open the workspace %1").arg(path), error);
+    else if (sessionRemembered_)
+        rememberLastWorkspace(path);
 }
 
 void MainWindow::openResultFile(const QString& path) {
