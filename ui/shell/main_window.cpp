@@ -13,6 +13,7 @@
 #include "ui/live/live_console.h"
 #include "ui/pool/pool_view.h"
 #include "ui/quiz/quiz_wizard.h"
+#include "ui/shell/accessible_names.h"
 #include "ui/shell/load_controller.h"
 #include "ui/shell/recent_files_menu.h"
 #include "ui/shell/window_geometry.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(loader_, &LoadController::runningChanged, this, &MainWindow::updateActions);
     restoreSettings();
     updateActions();
+    nameControls(this);
 }
 
 MainWindow::~MainWindow() {
@@ -415,6 +417,7 @@ LoadedData MainWindow::windowData(QString* datasetName, QString* poolPath) const
 QuizWizard* MainWindow::openQuizWizard() {
     if (!quizWizard_) {
         quizWizard_ = new QuizWizard(this);
+        nameControls(quizWizard_);
         quizWizard_->setAddToPool([this](const PoolModel& model, QString& error) {
             if (!poolView_->addModel(model, error))
                 return false;
@@ -434,6 +437,7 @@ QuizWizard* MainWindow::openQuizWizard() {
 LiveConsole* MainWindow::openLiveConsole() {
     if (!liveConsole_)
         liveConsole_ = new LiveConsole(this);
+    nameControls(liveConsole_);
     QString datasetName;
     QString poolPath;
     const LoadedData data = windowData(&datasetName, &poolPath);

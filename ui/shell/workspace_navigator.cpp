@@ -41,6 +41,9 @@ WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
     model_->appendRow(experiments_);
     setModel(model_);
     setHeaderHidden(true);
+    setAccessibleName(tr("Workspace"));
+    setAccessibleDescription(tr("Datasets, pools, results and stored experiments; select one "
+                                "to show it"));
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setUniformRowHeights(true);
