@@ -219,6 +219,8 @@ private slots:
         const int chars =
             navigator->viewport()->width() / navigator->fontMetrics().averageCharWidth();
         QVERIFY2(chars >= 16, qPrintable(QStringLiteral("%1 characters wide").arg(chars)));
+        qInfo("Workspace dock at 1280x800: %d px, %d characters", navigator->viewport()->width(),
+              chars);
         const QStringList unreadable = unreadableNavigatorItems(navigator);
         QVERIFY2(unreadable.isEmpty(), qPrintable(unreadable.join(QStringLiteral("; "))));
     }
