@@ -312,13 +312,12 @@ private slots:
         }
     }
 
-    // Help ▸ Open the Demo opens the sample and runs its experiment; a window that does not
-    // remember its session (screenshots) leaves the recorded one alone.
+    // Help ▸ Open the Demo opens the sample and runs its experiment (only once it has loaded);
+    // a window that does not remember its session (screenshots) leaves the recorded one alone.
     void helpOpensTheDemo() {
         QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab")).clear();
         MainWindow window;
         window.setSessionRemembered(false);
-        window.setDemo({sampleFile("sample.csv"), sampleFile("sample.pool.json")});
         auto* demo = window.findChild<QAction*>(QStringLiteral("openDemoAction"));
         QVERIFY(demo);
         QMenu* help = nullptr;
@@ -327,6 +326,25 @@ private slots:
                 help = a->menu();
         QVERIFY(help && help->actions().contains(demo));
         QSignalSpy running(window.workbench()->runs(), &RunController::runningChanged);
+        QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+
+        // A demo that fails to load (its pool is not JSON) does not run when the next dataset
+        // loads.
+        const QString brokenPool = dir_.filePath(QStringLiteral("broken.pool.json"));
+        QFile broken(brokenPool);
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{ not json");
+        broken.close();
+        window.setDemo({sampleFile("sample.csv"), brokenPool});
+        demo->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+        window.openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+        QCoreApplication::processEvents();
+        QVERIFY(running.isEmpty());
+
+        window.setDemo({sampleFile("sample.csv"), sampleFile("sample.pool.json")});
         demo->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!running.isEmpty() && running.first().at(0).toBool(), kTimeoutMs);
         QCOMPARE(window.currentSummary()->name, QStringLiteral("sample"));

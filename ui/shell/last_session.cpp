@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStatusBar>
+#include <memory>
 
 namespace routerlab {
 
@@ -94,10 +95,21 @@ void openDemo(MainWindow& window, const DemoFiles& demo) {
     // Without its pool file the sample still opens if it records its own costs.
     const QString pool = QFileInfo::exists(demo.pool) ? demo.pool : QString();
     window.workbench()->designer()->setExperiment(sampleExperiment(demo.dataset, pool));
+    // Runs once the sample is in; a failed or cancelled load drops the run, so that it does not
+    // start when some later dataset loads.
+    auto loaded = std::make_shared<QMetaObject::Connection>();
+    auto failed = std::make_shared<QMetaObject::Connection>();
+    *loaded =
+        QObject::connect(&window, &MainWindow::datasetLoaded, &window, [&window, loaded, failed] {
+            QObject::disconnect(*loaded);
+            QObject::disconnect(*failed);
+            window.workbench()->run();
+        });
+    *failed = QObject::connect(&window, &MainWindow::loadFailed, &window, [loaded, failed] {
+        QObject::disconnect(*loaded);
+        QObject::disconnect(*failed);
+    });
     window.openDataset({demo.dataset}, pool);
-    QObject::connect(
-        &window, &MainWindow::datasetLoaded, &window, [&window] { window.workbench()->run(); },
-        Qt::SingleShotConnection);
 }
 
 } // namespace routerlab
