@@ -6,6 +6,7 @@
 // set, or, for a button, when it shows text: assistive technologies read a button's text as its
 // name. Parts Qt builds inside other controls (a combo box's list, a spin box's editor, scroll
 // bars, header views, dock title buttons) are named by Qt and not checked.
+// ROUTERLAB_LIST_NAMES=1 lists every control of the window with its name, to review them.
 #include "experiment/experiment_file.h"
 #include "features/prompt_features.h"
 #include "ui/experiment/experiment_designer.h"
