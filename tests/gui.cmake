@@ -96,3 +96,10 @@ target_compile_definitions(test_gui_elision PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_elision test_gui_elision LABEL gui
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# Accessible names on every control of the window and its tool windows; the designer's Browse
+# buttons and features picker.
+add_executable(test_gui_access test_gui_access.cpp)
+target_link_libraries(test_gui_access PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_access PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_access test_gui_access LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)

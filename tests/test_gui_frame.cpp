@@ -1,20 +1,25 @@
 // The window's frame on a 1280x800 screen: the first start and a restored geometry larger than
-// the screen both fit it, the Run dock folds to one line when a run ends, and Edit ▸ Undo
-// undoes an edit of the Pool page.
+// the screen both fit it, the Run dock folds to one line when a run ends, the Workspace dock's
+// items read in full (in their row or their tooltip), Edit ▸ Undo undoes an edit of the Pool
+// page, and later starts reopen the last session while Help ▸ Open the Demo opens the sample.
 #include "experiment/experiment_file.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
+#include "ui/experiment/run_controller.h"
 #include "ui/experiment/run_panel.h"
 #include "ui/pool/pool_table_model.h"
 #include "ui/pool/pool_view.h"
+#include "ui/shell/last_session.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/window_geometry.h"
+#include "ui/shell/workspace_navigator.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QProgressBar>
 #include <QPushButton>
@@ -23,10 +28,13 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+#include <functional>
 #include <memory>
 
 using namespace routerlab;
@@ -46,6 +54,32 @@ QRect availableArea() {
 
 QString describe(const QRect& r) {
     return QStringLiteral("%1,%2 %3x%4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+}
+
+// The Workspace dock's items that neither fit their row nor carry their full text as tooltip.
+QStringList unreadableNavigatorItems(const QTreeView* tree) {
+    QStringList out;
+    const QAbstractItemModel* model = tree->model();
+    const int margin = 2 * (tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 1);
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int row = 0; row < model->rowCount(parent); ++row) {
+            const QModelIndex index = model->index(row, 0, parent);
+            const QString text = index.data().toString();
+            const QFont font = index.data(Qt::FontRole).value<QFont>();
+            const QFontMetrics metrics(index.data(Qt::FontRole).isValid() ? font : tree->font());
+            const int needed = metrics.horizontalAdvance(text) + margin;
+            const QRect shown = tree->visualRect(index).intersected(tree->viewport()->rect());
+            const bool fits = needed <= shown.width();
+            if (!fits && !index.data(Qt::ToolTipRole).toString().contains(text))
+                out << QStringLiteral("'%1' needs %2 px, has %3")
+                           .arg(text)
+                           .arg(needed)
+                           .arg(shown.width());
+            walk(index);
+        }
+    };
+    walk(QModelIndex());
+    return out;
 }
 
 } // namespace
@@ -175,6 +209,20 @@ private slots:
         QCOMPARE(panel->cellTable()->model()->rowCount(), m.captured(1).toInt());
         panel->detailsButton()->click();
         QVERIFY(!panel->cellTable()->isVisible());
+
+        // At 1280x800 the Workspace dock's items (dataset, pool, run) read in full: in their
+        // row, or in their tooltip when elided.
+        auto* navigator = window.findChild<WorkspaceNavigator*>();
+        QVERIFY(navigator);
+        QVERIFY(navigator->entryCount(WorkspaceNavigator::Kind::Result) >= 1);
+        // Not a sliver: room for a short name in full.
+        const int chars =
+            navigator->viewport()->width() / navigator->fontMetrics().averageCharWidth();
+        QVERIFY2(chars >= 16, qPrintable(QStringLiteral("%1 characters wide").arg(chars)));
+        qInfo("Workspace dock at 1280x800: %d px, %d characters", navigator->viewport()->width(),
+              chars);
+        const QStringList unreadable = unreadableNavigatorItems(navigator);
+        QVERIFY2(unreadable.isEmpty(), qPrintable(unreadable.join(QStringLiteral("; "))));
     }
 
     void editMenuUndoesAPoolEdit() {
@@ -217,6 +265,96 @@ private slots:
         undo->trigger();
         QCOMPARE(model->editText(0, PoolTableModel::OutputPriceColumn), before);
         QVERIFY(!undo->isEnabled());
+    }
+
+    // The first start records nothing (main() opens the demo then); a later start reopens the
+    // workspace and dataset last opened, without running anything; with one of them gone it
+    // names it in the status bar and opens nothing.
+    void laterStartsReopenTheLastSession() {
+        QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab")).clear();
+        const QString dataset = dir_.filePath(QStringLiteral("mine.csv"));
+        const QString workspace = dir_.filePath(QStringLiteral("mine.routerlab"));
+        QFile::remove(dataset);
+        QFile::remove(workspace);
+        QVERIFY(QFile::copy(sampleFile("sample.csv"), dataset));
+        {
+            MainWindow window;
+            QVERIFY(readLastSession().isEmpty());
+            QVERIFY(!reopenLastSession(window));
+            QVERIFY(!window.isLoading());
+            window.openWorkspace(workspace);
+            QCOMPARE(window.workbench()->workspacePath(), workspace);
+            QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+            window.openDataset({dataset}, sampleFile("sample.pool.json"));
+            QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+        }
+        {
+            MainWindow window;
+            QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+            QVERIFY(reopenLastSession(window));
+            QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+            QCOMPARE(window.workbench()->workspacePath(), QFileInfo(workspace).absoluteFilePath());
+            QCOMPARE(window.currentSummary()->name, QStringLiteral("mine"));
+            QVERIFY(!window.workbench()->runs()->isRunning());
+            auto* navigator = window.findChild<WorkspaceNavigator*>();
+            QCOMPARE(navigator->entryCount(WorkspaceNavigator::Kind::Result), 0);
+        }
+        QVERIFY(QFile::remove(dataset));
+        {
+            MainWindow window;
+            QVERIFY(reopenLastSession(window));
+            const QString message = window.statusBar()->currentMessage();
+            QVERIFY2(message.contains(QFileInfo(dataset).absoluteFilePath()), qPrintable(message));
+            QVERIFY(!message.contains(workspace));
+            QVERIFY(!window.isLoading());
+            QVERIFY(!window.currentSummary());
+            QVERIFY(window.workbench()->workspacePath().isEmpty());
+        }
+    }
+
+    // Help ▸ Open the Demo opens the sample and runs its experiment (only once it has loaded);
+    // a window that does not remember its session (screenshots) leaves the recorded one alone.
+    void helpOpensTheDemo() {
+        QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab")).clear();
+        MainWindow window;
+        window.setSessionRemembered(false);
+        auto* demo = window.findChild<QAction*>(QStringLiteral("openDemoAction"));
+        QVERIFY(demo);
+        QMenu* help = nullptr;
+        for (QAction* a : window.menuBar()->actions())
+            if (a->menu() && a->text().remove(QLatin1Char('&')) == QLatin1String("Help"))
+                help = a->menu();
+        QVERIFY(help && help->actions().contains(demo));
+        QSignalSpy running(window.workbench()->runs(), &RunController::runningChanged);
+        QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+        QSignalSpy failed(&window, &MainWindow::loadFailed);
+
+        // A demo that fails to load (its pool is not JSON) does not run when the next dataset
+        // loads.
+        const QString brokenPool = dir_.filePath(QStringLiteral("broken.pool.json"));
+        QFile broken(brokenPool);
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{ not json");
+        broken.close();
+        window.setDemo({sampleFile("sample.csv"), brokenPool});
+        demo->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+        window.openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+        QCoreApplication::processEvents();
+        QVERIFY(running.isEmpty());
+
+        window.setDemo({sampleFile("sample.csv"), sampleFile("sample.pool.json")});
+        demo->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!running.isEmpty() && running.first().at(0).toBool(), kTimeoutMs);
+        QCOMPARE(window.currentSummary()->name, QStringLiteral("sample"));
+        const GuiExperiment expected =
+            sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
+        QCOMPARE(window.workbench()->designer()->routerList()->count(),
+                 int(expected.simulate.routers.size()));
+        window.workbench()->runs()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.workbench()->runs()->isRunning(), kTimeoutMs);
+        QVERIFY(readLastSession().isEmpty());
     }
 
 private:

@@ -1,13 +1,12 @@
-// The RouterLab workbench: shows the window at once, then opens the given dataset (or the
-// sample data with its ready-made experiment, which it runs) on worker threads.
+// The RouterLab workbench: shows the window at once, then opens the given dataset (or the last
+// session's files; on the first start the sample data with its ready-made experiment, which it
+// runs) on worker threads.
 // `--screenshots DIR` renders every page to DIR and exits (the README's images);
 // `--quit-after MS` closes the window on its own (the package check starts the installed GUI).
 
 #include "common/paths.h"
 #include "common/version.h"
-#include "experiment/experiment_file.h"
-#include "ui/experiment/experiment_designer.h"
-#include "ui/experiment/experiment_workbench.h"
+#include "ui/shell/last_session.h"
 #include "ui/shell/main_window.h"
 #include "ui/shell/screenshot_renderer.h"
 
@@ -15,7 +14,6 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
-#include <QStatusBar>
 #include <QTimer>
 #include <cstdio>
 #include <optional>
@@ -25,7 +23,9 @@ namespace {
 void describeOptions(QCommandLineParser& parser) {
     parser.setApplicationDescription(
         QStringLiteral("RouterLab: a workbench for routing queries between large language models.\n"
-                       "With no arguments, opens the sample dataset and pool."));
+                       "With no arguments, reopens the last session's workspace, dataset and "
+                       "pool; on the first start, opens the sample dataset and pool and runs "
+                       "their experiment."));
     parser.addHelpOption();
     parser.addOption(QCommandLineOption({QStringLiteral("v"), QStringLiteral("version")},
                                         QStringLiteral("Print the version and exit.")));
@@ -142,28 +142,10 @@ int writeScreenshots(routerlab::MainWindow& window, const QString& dir, const Sa
     return 0;
 }
 
-// The sample with its ready-made experiment, which runs as soon as the data is in, so every
-// page has something to show on first start.
-void openSample(routerlab::MainWindow& window, const SampleData& sample) {
-    if (sample.dir.isEmpty()) {
-        window.statusBar()->showMessage(QApplication::translate(
-            "main", "No sample data found. Open a dataset with File ▸ Open Dataset File… "
-                    "or drop one onto the window."));
-        return;
-    }
-    // Without its pool file the sample still opens if it records its own costs.
-    const QString pool = QFileInfo::exists(sample.pool) ? sample.pool : QString();
-    window.workbench()->designer()->setExperiment(
-        routerlab::sampleExperiment(sample.dataset, pool));
-    window.openDataset({sample.dataset}, pool);
-    QObject::connect(
-        &window, &routerlab::MainWindow::datasetLoaded, &window,
-        [&window] { window.workbench()->run(); }, Qt::SingleShotConnection);
-}
-
-// What the command line names: a workspace, datasets and a pool; the sample without either.
-void openFromCommandLine(routerlab::MainWindow& window, const QCommandLineParser& parser,
-                         const SampleData& sample) {
+// What the command line names: a workspace, datasets and a pool. Without any, the last
+// session's files on later starts, and the demo on the first.
+void openAtStart(routerlab::MainWindow& window, const QCommandLineParser& parser,
+                 const routerlab::DemoFiles& demo) {
     if (parser.isSet(QStringLiteral("workspace")))
         window.openWorkspace(absolute(parser.value(QStringLiteral("workspace"))));
     QStringList datasets;
@@ -176,8 +158,8 @@ void openFromCommandLine(routerlab::MainWindow& window, const QCommandLineParser
         window.openDataset(datasets, pool);
     else if (!pool.isEmpty())
         window.openPool(pool);
-    else
-        openSample(window, sample);
+    else if (!parser.isSet(QStringLiteral("workspace")) && !routerlab::reopenLastSession(window))
+        routerlab::openDemo(window, demo);
 }
 
 } // namespace
@@ -206,8 +188,14 @@ int main(int argc, char* argv[]) {
     window.show();
     if (quitAfterMs >= 0)
         QTimer::singleShot(quitAfterMs, &window, &QWidget::close);
-    if (parser.isSet(QStringLiteral("screenshots")))
+    if (parser.isSet(QStringLiteral("screenshots"))) {
+        window.setSessionRemembered(false); // the sample, whatever the user last had open
         return writeScreenshots(window, parser.value(QStringLiteral("screenshots")), sample);
-    openFromCommandLine(window, parser, sample);
+    }
+    const routerlab::DemoFiles demo = sample.dir.isEmpty()
+                                          ? routerlab::DemoFiles{}
+                                          : routerlab::DemoFiles{sample.dataset, sample.pool};
+    window.setDemo(demo);
+    openAtStart(window, parser, demo);
     return app.exec();
 }

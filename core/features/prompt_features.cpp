@@ -4,6 +4,7 @@
 #include "features/embedding_file_featurizer.h"
 #include "features/tfidf_featurizer.h"
 
+#include <QFileInfo>
 #include <stdexcept>
 
 namespace routerlab {
@@ -30,6 +31,32 @@ QStringList featurizerForms() {
     return {QStringLiteral("hashed-words[:D]"), QStringLiteral("tfidf[:D]"),
             QStringLiteral("embeddings:FILE"),
             QStringLiteral("embeddings-api:MODEL@BASE_URL[;key-env=VAR][;cache=WORKSPACE]")};
+}
+
+QString featurizerSpecProblem(const QString& spec) {
+    const QString name = spec.section(QLatin1Char(':'), 0, 0);
+    try {
+        if (name == QLatin1String("hashed-words") || name == QLatin1String("tfidf")) {
+            dimensionOf(spec, name, 0);
+            return {};
+        }
+        if (name == QLatin1String("embeddings-api")) {
+            parseEmbeddingApiSpec(spec.mid(name.size() + 1));
+            return {};
+        }
+    } catch (const std::invalid_argument& e) {
+        return QString::fromUtf8(e.what());
+    }
+    if (name == QLatin1String("embeddings")) {
+        const QString file = spec.mid(name.size() + 1);
+        if (file.isEmpty())
+            return QStringLiteral("features 'embeddings:FILE': name the embeddings file");
+        if (!QFileInfo(file).isFile())
+            return QStringLiteral("features '%1': there is no file %2").arg(spec, file);
+        return {};
+    }
+    return QStringLiteral("unknown features '%1' (known: %2)")
+        .arg(spec, featurizerForms().join(QStringLiteral(", ")));
 }
 
 std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec) {

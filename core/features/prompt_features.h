@@ -16,6 +16,9 @@ namespace routerlab {
 // std::invalid_argument with the known forms when the text names none of them.
 std::unique_ptr<Featurizer> makeFeaturizer(const QString& spec);
 QStringList featurizerForms(); // for --help and the GUI
+// Empty when makeFeaturizer() accepts the form of `spec`, else what is wrong with it. Reads and
+// calls nothing: an embeddings file only has to exist, its rows are checked when it is read.
+QString featurizerSpecProblem(const QString& spec);
 
 // The features of every prompt of a dataset, computed on first use only: most routers never
 // ask, and featurizing 100k prompts would dominate their runs. Thread-safe; fit() sees the

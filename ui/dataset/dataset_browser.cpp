@@ -22,6 +22,7 @@ DatasetBrowser::DatasetBrowser(QWidget* parent)
     filter_->setClearButtonEnabled(true);
     category_->setObjectName(QStringLiteral("categoryFilter"));
     table_->setObjectName(QStringLiteral("outcomeTable"));
+    table_->setAccessibleName(tr("Prompts and their outcomes per model"));
     table_->setModel(model_);
     table_->setSortingEnabled(true);
     table_->sortByColumn(-1, Qt::AscendingOrder);

@@ -54,6 +54,7 @@ DatasetView::DatasetView(QWidget* parent)
 
     proxy_->setSourceModel(model_);
     table_->setObjectName(QStringLiteral("summaryTable"));
+    table_->setAccessibleName(tr("Models of the dataset"));
     table_->setModel(proxy_);
     table_->setAlternatingRowColors(true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -1,11 +1,13 @@
 #include "ui/experiment/experiment_designer.h"
 
+#include "ui/experiment/features_picker.h"
 #include "ui/experiment/router_parameter_form.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -111,15 +113,68 @@ QWidget* ExperimentDesigner::createDataBox() {
     auto* box = new QGroupBox(tr("Data"), this);
     auto* form = new QFormLayout(box);
     datasets_ = new QLineEdit(box);
+    datasets_->setObjectName(QStringLiteral("datasetsField"));
     datasets_->setToolTip(tr("Dataset files or folders, separated by ';'."));
     testDatasets_ = new QLineEdit(box);
+    testDatasets_->setObjectName(QStringLiteral("testDatasetsField"));
     testDatasets_->setPlaceholderText(tr("optional: score on these, train on the dataset"));
+    testDatasets_->setToolTip(tr("Test dataset files or folders, separated by ';'."));
     pool_ = new QLineEdit(box);
+    pool_->setObjectName(QStringLiteral("poolField"));
     pool_->setPlaceholderText(tr("optional when the data records costs"));
-    form->addRow(tr("Dataset"), datasets_);
-    form->addRow(tr("Test dataset"), testDatasets_);
-    form->addRow(tr("Pool"), pool_);
+    pool_->setToolTip(tr("The model pool (*.pool.json) that prices the data."));
+    form->addRow(tr("Dataset"),
+                 withBrowse(datasets_, tr("Dataset"), &ExperimentDesigner::chooseDatasets));
+    form->addRow(tr("Test dataset"), withBrowse(testDatasets_, tr("Test dataset"),
+                                                &ExperimentDesigner::chooseDatasets));
+    form->addRow(tr("Pool"), withBrowse(pool_, tr("Pool"), &ExperimentDesigner::choosePool));
     return box;
+}
+
+QWidget* ExperimentDesigner::withBrowse(QLineEdit* field, const QString& name,
+                                        void (ExperimentDesigner::*pickFiles)(QLineEdit*)) {
+    auto* row = new QWidget(field->parentWidget());
+    auto* browse = new QPushButton(tr("Browse…"), row);
+    field->setAccessibleName(name);
+    field->setAccessibleDescription(field->toolTip());
+    browse->setObjectName(field->objectName() + QStringLiteral("Browse"));
+    browse->setAccessibleName(tr("Browse for the %1").arg(name.toLower()));
+    connect(browse, &QPushButton::clicked, this,
+            [this, field, pickFiles] { (this->*pickFiles)(field); });
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(field, 1);
+    layout->addWidget(browse);
+    return row;
+}
+
+QString ExperimentDesigner::startDir(const QLineEdit* field) const {
+    for (const QLineEdit* f : {field, static_cast<const QLineEdit*>(datasets_)}) {
+        const QStringList paths = splitPaths(f->text());
+        if (paths.isEmpty())
+            continue;
+        const QFileInfo info(paths.first());
+        const QString dir = info.isDir() ? info.absoluteFilePath() : info.absolutePath();
+        if (QFileInfo(dir).isDir())
+            return dir;
+    }
+    return QDir::homePath();
+}
+
+void ExperimentDesigner::chooseDatasets(QLineEdit* field) {
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Choose Dataset Files"), startDir(field),
+        tr("Datasets (*.csv *.jsonl *.ndjson *.json);;All files (*)"));
+    if (!files.isEmpty())
+        field->setText(files.join(QLatin1Char(';')));
+}
+
+void ExperimentDesigner::choosePool(QLineEdit* field) {
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Choose Pool"), startDir(field),
+                                     tr("Model pools (*.pool.json *.json);;All files (*)"));
+    if (!file.isEmpty())
+        field->setText(file);
 }
 
 QWidget* ExperimentDesigner::createRouterBox() {
@@ -127,7 +182,10 @@ QWidget* ExperimentDesigner::createRouterBox() {
         new QGroupBox(tr("Routers (oracle, random and best-single are always added)"), this);
     routers_ = new QListWidget(box);
     routers_->setObjectName(QStringLiteral("routerList"));
+    routers_->setAccessibleName(tr("Routers of the experiment"));
+    routers_->setAccessibleDescription(tr("Select one to edit its parameters"));
     routerType_ = new QComboBox(box);
+    routerType_->setAccessibleName(tr("Router to add"));
     for (const RouterType& t : RouterRegistry::instance().types()) {
         routerType_->addItem(t.name);
         routerType_->setItemData(routerType_->count() - 1, t.summary, Qt::ToolTipRole);
@@ -163,6 +221,9 @@ QWidget* ExperimentDesigner::createSettingsBox() {
     quality_ = weightBox(box);
     cost_ = weightBox(box);
     latency_ = weightBox(box);
+    quality_->setAccessibleName(tr("Quality weight"));
+    cost_->setAccessibleName(tr("Cost weight"));
+    latency_->setAccessibleName(tr("Latency weight"));
     auto* weights = new QHBoxLayout;
     weights->addWidget(quality_);
     weights->addWidget(cost_);
@@ -176,6 +237,8 @@ QWidget* ExperimentDesigner::createSettingsBox() {
                          QStringLiteral("column"), QStringLiteral("single")});
     sessionLength_ = new QSpinBox(box);
     sessionLength_->setRange(1, 10000000);
+    sessions_->setAccessibleName(tr("Sessions"));
+    sessionLength_->setAccessibleName(tr("Session length"));
     auto* sessions = new QHBoxLayout;
     sessions->addWidget(sessions_);
     sessions->addWidget(sessionLength_);
@@ -185,6 +248,9 @@ QWidget* ExperimentDesigner::createSettingsBox() {
     splitValue_ = new QLineEdit(box);
     splitValue_->setToolTip(tr("random: the training fraction (e.g. 0.7); category: the test "
                                "categories, comma-separated."));
+    split_->setAccessibleName(tr("Split"));
+    splitValue_->setAccessibleName(tr("Split value"));
+    splitValue_->setAccessibleDescription(splitValue_->toolTip());
     auto* split = new QHBoxLayout;
     split->addWidget(split_);
     split->addWidget(splitValue_);
@@ -195,7 +261,7 @@ QWidget* ExperimentDesigner::createSettingsBox() {
     missing_ = new QComboBox(box);
     missing_->addItems({QStringLiteral("skip"), QStringLiteral("failure")});
     form->addRow(tr("Missing cells"), missing_);
-    features_ = new QLineEdit(box);
+    features_ = new FeaturesPicker(box);
     form->addRow(tr("Prompt features"), features_);
     points_ = new QSpinBox(box);
     points_->setRange(2, 1001);
@@ -264,7 +330,7 @@ void ExperimentDesigner::setExperiment(const GuiExperiment& e) {
     missing_->setCurrentText(a.options.missing == MissingPolicy::SkipPrompt
                                  ? QStringLiteral("skip")
                                  : QStringLiteral("failure"));
-    features_->setText(a.options.features);
+    features_->setSpec(a.options.features);
     points_->setValue(e.points);
     sweepLatency_->setValue(e.latencyWeight);
     threads_->setValue(std::max(1, a.threads));
@@ -304,7 +370,11 @@ bool ExperimentDesigner::experiment(GuiExperiment& out, QString& error) const {
     }
     a.options.missing = missing_->currentText() == QLatin1String("skip") ? MissingPolicy::SkipPrompt
                                                                          : MissingPolicy::Failure;
-    a.options.features = features_->text().trimmed();
+    if (!features_->problem().isEmpty()) {
+        error = tr("Prompt features: %1").arg(features_->problem());
+        return false;
+    }
+    a.options.features = features_->spec();
     a.seeds = seeds_->value();
     GuiExperiment e;
     e.simulate = a;

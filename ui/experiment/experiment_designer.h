@@ -15,6 +15,7 @@ class QSpinBox;
 
 namespace routerlab {
 
+class FeaturesPicker;
 class RouterParameterForm;
 
 // The "Experiment" page: data, routers with their parameter forms, preference, seeds,
@@ -36,6 +37,7 @@ public:
     QListWidget* routerList() const { return routers_; }
     RouterParameterForm* parameterForm() const { return form_; }
     QPushButton* runButton() const { return run_; }
+    FeaturesPicker* featuresPicker() const { return features_; }
     void addRouter(const QString& spec);
     void setRunning(bool running);
     // Data and routers beside the settings when `width` holds them side by side, else the
@@ -56,6 +58,13 @@ private:
     void onFormEdited();
     void chooseAndOpen();
     void chooseAndSave();
+    // A path field with its Browse… button; `pickFiles` fills the field from a file dialog.
+    QWidget* withBrowse(QLineEdit* field, const QString& name,
+                        void (ExperimentDesigner::*pickFiles)(QLineEdit*));
+    void chooseDatasets(QLineEdit* field);
+    void choosePool(QLineEdit* field);
+    // Where a file dialog for `field` starts: the folder of its path, else of the dataset's.
+    QString startDir(const QLineEdit* field) const;
 
     QBoxLayout* columns_;
     QLineEdit* datasets_;
@@ -74,7 +83,7 @@ private:
     QLineEdit* splitValue_;
     QComboBox* reward_;
     QComboBox* missing_;
-    QLineEdit* features_;
+    FeaturesPicker* features_;
     QSpinBox* points_;
     QDoubleSpinBox* sweepLatency_;
     QSpinBox* threads_;

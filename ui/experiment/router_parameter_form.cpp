@@ -80,6 +80,8 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
         }
         }
         editor->setObjectName(QStringLiteral("parameter_") + p.name);
+        editor->setAccessibleName(p.name);
+        editor->setAccessibleDescription(p.help);
         const QString range = p.type == RouterParameter::Type::Text
                                   ? QString()
                                   : tr(" (%1 to %2, default %3)")

@@ -69,6 +69,7 @@ RunPanel::RunPanel(RunController* controller, QWidget* parent)
     details_->hide();
     status_->setObjectName(QStringLiteral("runStatus"));
     table_->setObjectName(QStringLiteral("runCellTable"));
+    table_->setAccessibleName(tr("Cells of the run"));
     table_->setModel(model_);
     table_->setItemDelegateForColumn(CellProgressModel::ProgressColumn,
                                      new CellProgressDelegate(table_));

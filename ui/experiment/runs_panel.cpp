@@ -98,6 +98,8 @@ RunsPanel::RunsPanel(QWidget* parent)
       configuration_(makeTable(canvas(), QStringLiteral("runsConfiguration"))),
       differencesHeading_(new QLabel(canvas())),
       differences_(makeTable(canvas(), QStringLiteral("runsDifferences"))) {
+    configuration_->setAccessibleName(tr("Configuration of the runs"));
+    differences_->setAccessibleName(tr("Metric differences between the runs"));
     showAll_->setToolTip(tr("Off: only the configuration fields whose values differ between "
                             "the runs"));
     connect(showAll_, &QCheckBox::toggled, this, &RunsPanel::fillConfiguration);

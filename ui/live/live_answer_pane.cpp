@@ -31,6 +31,8 @@ LiveAnswerPane::LiveAnswerPane(QWidget* parent) : QGroupBox(tr("Answer"), parent
     // appears whole when its call ends, streamed or not.
     answer_ = new QPlainTextEdit(this);
     answer_->setObjectName(QStringLiteral("liveAnswer"));
+    answer_->setAccessibleName(tr("Answer"));
+    promptView_->setAccessibleName(tr("Prompt of the selected call"));
     answer_->setReadOnly(true);
     answer_->setPlaceholderText(tr("Select a call to read its answer"));
 

@@ -20,6 +20,7 @@ QString seconds(double s) {
 
 LiveCallTable::LiveCallTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent) {
     setObjectName(QStringLiteral("liveCalls"));
+    setAccessibleName(tr("Live calls"));
     setHorizontalHeaderLabels({tr("Step"), tr("Prompt"), tr("Model"), tr("Status"), tr("In"),
                                tr("Out"), tr("Cost $"), tr("Latency s"), tr("TTFT s"),
                                tr("Quality")});

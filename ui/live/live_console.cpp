@@ -108,6 +108,7 @@ QWidget* LiveConsole::createPromptBox() {
     fromPrompt_ = new QRadioButton(tr("This prompt:"), box);
     prompt_ = new QPlainTextEdit(box);
     prompt_->setObjectName(QStringLiteral("livePrompt"));
+    prompt_->setAccessibleName(tr("Prompt"));
     prompt_->setPlaceholderText(tr("Type a prompt to route…"));
     prompt_->setMaximumHeight(140);
     fromFile_ = new QRadioButton(tr("Prompts file:"), box);

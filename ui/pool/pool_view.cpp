@@ -22,6 +22,7 @@ PoolView::PoolView(QWidget* parent)
     header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     header_->setWordWrap(true);
     table_->setObjectName(QStringLiteral("poolTable"));
+    table_->setAccessibleName(tr("Models of the pool"));
     table_->setModel(model_);
     table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
                             QAbstractItemView::AnyKeyPressed);

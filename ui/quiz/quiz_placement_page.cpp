@@ -46,7 +46,9 @@ QuizPlacementPage::QuizPlacementPage(QWidget* parent) : QWidget(parent) {
 
     identity_ = quiz_widgets::table(QStringLiteral("quizIdentity"), this);
     identity_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    identity_->setAccessibleName(tr("Identity of the new model"));
     categories_ = quiz_widgets::table(QStringLiteral("quizCategories"), this);
+    categories_->setAccessibleName(tr("Placement per category"));
     categories_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     categories_->horizontalHeader()->setMinimumSectionSize(70);
     auto* identityBox = new QGroupBox(tr("Identity (mean ± sd per dimension)"), this);

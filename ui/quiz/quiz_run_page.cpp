@@ -92,6 +92,7 @@ QuizRunPage::QuizRunPage(QWidget* parent) : QWidget(parent) {
 
 QTableWidget* QuizRunPage::createStepTable() {
     QTableWidget* steps = quiz_widgets::table(QStringLiteral("quizSteps"), this);
+    steps->setAccessibleName(tr("Quiz steps"));
     steps->setColumnCount(StepColumnCount);
     steps->setHorizontalHeaderLabels({tr("#"), tr("Prompt"), tr("Category"), tr("Text"),
                                       tr("Variance reduction"), tr("Predicted"), tr("Answer")});

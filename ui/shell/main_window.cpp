@@ -14,6 +14,7 @@
 #include "ui/live/live_console.h"
 #include "ui/pool/pool_view.h"
 #include "ui/quiz/quiz_wizard.h"
+#include "ui/shell/accessible_names.h"
 #include "ui/shell/load_controller.h"
 #include "ui/shell/recent_files_menu.h"
 #include "ui/shell/window_geometry.h"
@@ -71,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(loader_, &LoadController::runningChanged, this, &MainWindow::updateActions);
     restoreSettings();
     updateActions();
+    nameControls(this);
 }
 
 MainWindow::~MainWindow() {
@@ -88,6 +90,7 @@ void MainWindow::connectActions() {
     connect(actions_.quit, &QAction::triggered, this, &QWidget::close);
     connect(actions_.liveConsole, &QAction::triggered, this, &MainWindow::openLiveConsole);
     connect(actions_.quiz, &QAction::triggered, this, &MainWindow::openQuizWizard);
+    connect(actions_.openDemo, &QAction::triggered, this, [this] { openDemo(*this, demo_); });
     connect(actions_.about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
@@ -341,6 +344,8 @@ void MainWindow::applyDataset(const LoadOutcome& outcome) {
                          tr("%1 (%2 × %3)").arg(s.name).arg(s.prompts).arg(s.models.size()),
                          toolTip);
     recentMenu_->add(request);
+    if (sessionRemembered_)
+        rememberLastDataset(request.paths, request.poolPath);
     showDataset(id);
     showPage(datasetView_);
     const double seconds = double(loader_->elapsedMs()) / 1000.0;
@@ -433,6 +438,7 @@ LoadedData MainWindow::windowData(QString* datasetName, QString* poolPath) const
 QuizWizard* MainWindow::openQuizWizard() {
     if (!quizWizard_) {
         quizWizard_ = new QuizWizard(this);
+        nameControls(quizWizard_);
         quizWizard_->setAddToPool([this](const PoolModel& model, QString& error) {
             if (!poolView_->addModel(model, error))
                 return false;
@@ -452,6 +458,7 @@ QuizWizard* MainWindow::openQuizWizard() {
 LiveConsole* MainWindow::openLiveConsole() {
     if (!liveConsole_)
         liveConsole_ = new LiveConsole(this);
+    nameControls(liveConsole_);
     QString datasetName;
     QString poolPath;
     const LoadedData data = windowData(&datasetName, &poolPath);
@@ -466,6 +473,8 @@ void MainWindow::openWorkspace(const QString& path) {
     QString error;
     if (!workbench_->openWorkspace(path, error))
         reportFailure(tr("Could not open the workspace %1").arg(path), error);
+    else if (sessionRemembered_)
+        rememberLastWorkspace(path);
 }
 
 void MainWindow::openResultFile(const QString& path) {

@@ -2,6 +2,7 @@
 
 #include "ui/dataset/dataset_load_job.h"
 #include "ui/experiment/prepared_experiment.h"
+#include "ui/shell/last_session.h"
 #include "ui/shell/window_actions.h"
 #include "ui/shell/workspace_navigator.h"
 
@@ -62,6 +63,11 @@ public:
     // On by default: once shown, the window's frame is kept within the screen's available
     // area. Screenshots turn it off to render at a size of their own choosing.
     void setKeptOnScreen(bool kept) { keptOnScreen_ = kept; }
+    // On by default: the last dataset and workspace opened are recorded in the settings for
+    // the next start. Screenshots turn it off, so that they leave the user's session alone.
+    void setSessionRemembered(bool remembered) { sessionRemembered_ = remembered; }
+    // The sample data that Help ▸ Open the Demo opens.
+    void setDemo(const DemoFiles& demo) { demo_ = demo; }
     void openWorkspace(const QString& path);
     void openResultFile(const QString& path);
     // Tools ▸ Live Console: shows the console (made on first use) with the window's dataset,
@@ -150,6 +156,8 @@ private:
     QString activePoolPath_; // priced the last dataset; used when a new one names no pool
     bool keptOnScreen_ = true;
     bool dockHiddenForPage_ = false; // the Trade-off page hid the Trade-off dock
+    bool sessionRemembered_ = true;
+    DemoFiles demo_;
 };
 
 } // namespace routerlab

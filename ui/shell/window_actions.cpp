@@ -25,6 +25,7 @@ WindowActions::WindowActions(QWidget* window)
       deploy(new QAction(tr("&Deploy…"), window)),
       liveConsole(new QAction(tr("&Live Console…"), window)),
       quiz(new QAction(tr("Cold-start &Quiz…"), window)),
+      openDemo(new QAction(tr("Open the &Demo"), window)),
       about(new QAction(tr("&About RouterLab"), window)) {
     openFile->setShortcut(QKeySequence::Open);
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
@@ -50,6 +51,9 @@ WindowActions::WindowActions(QWidget* window)
     liveConsole->setToolTip(tr("Route prompts to real endpoints and rate the answers"));
     quiz->setObjectName(QStringLiteral("quizWizardAction"));
     quiz->setToolTip(tr("Place a model new to the pool from a few prompts"));
+    openDemo->setObjectName(QStringLiteral("openDemoAction"));
+    openDemo->setToolTip(tr("Open the sample dataset and pool and run their ready-made "
+                            "experiment"));
     about->setMenuRole(QAction::AboutRole);
 }
 
@@ -83,7 +87,9 @@ RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidg
     QMenu* view = bar->addMenu(tr("&View"));
     for (QDockWidget* dock : docks)
         view->addAction(dock->toggleViewAction());
-    bar->addMenu(tr("&Help"))->addAction(about);
+    QMenu* help = bar->addMenu(tr("&Help"));
+    help->addAction(openDemo);
+    help->addAction(about);
     return recent;
 }
 

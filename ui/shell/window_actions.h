@@ -43,6 +43,7 @@ public:
     QAction* deploy;
     QAction* liveConsole;
     QAction* quiz;
+    QAction* openDemo;
     QAction* about;
 };
 

@@ -11,8 +11,16 @@ namespace {
 constexpr int kIdRole = Qt::UserRole;
 constexpr int kKindRole = Qt::UserRole + 1;
 
+// The full label first, so an elided item still reads in full in its tooltip.
+QString fullToolTip(const QString& label, const QString& toolTip) {
+    if (toolTip.isEmpty() || toolTip == label)
+        return label;
+    return label + QLatin1Char('\n') + toolTip;
+}
+
 QStandardItem* makeHeading(const QString& text) {
     auto* item = new QStandardItem(text);
+    item->setToolTip(text);
     QFont font = item->font();
     font.setBold(true);
     item->setFont(font);
@@ -33,14 +41,28 @@ WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
     model_->appendRow(experiments_);
     setModel(model_);
     setHeaderHidden(true);
+    setAccessibleName(tr("Workspace"));
+    setAccessibleDescription(tr("Datasets, pools, results and stored experiments; select one "
+                                "to show it"));
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setUniformRowHeights(true);
+    // Names differ at their ends ("Run 1 · seed 3", "sample (400 × 11)"): keep both ends.
+    setTextElideMode(Qt::ElideMiddle);
     expandAll();
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { onCurrentChanged(current); });
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(this, &QWidget::customContextMenuRequested, this, &WorkspaceNavigator::showContextMenu);
+}
+
+QSize WorkspaceNavigator::sizeHint() const {
+    return {fontMetrics().averageCharWidth() * 30 + indentation(), QTreeView::sizeHint().height()};
+}
+
+QSize WorkspaceNavigator::minimumSizeHint() const {
+    return {fontMetrics().averageCharWidth() * 16 + indentation(),
+            QTreeView::minimumSizeHint().height()};
 }
 
 QStandardItem* WorkspaceNavigator::heading(Kind kind) const {
@@ -76,7 +98,7 @@ void WorkspaceNavigator::setEntry(Kind kind, int id, const QString& label, const
         expand(heading(kind)->index());
     }
     item->setText(label);
-    item->setToolTip(toolTip);
+    item->setToolTip(fullToolTip(label, toolTip));
 }
 
 void WorkspaceNavigator::selectEntry(Kind kind, int id) {
@@ -106,7 +128,7 @@ void WorkspaceNavigator::setRunEntry(int experimentId, int runId, const QString&
     auto* item = new QStandardItem(label);
     item->setData(runId, kIdRole);
     item->setData(static_cast<int>(Kind::Run), kKindRole);
-    item->setToolTip(toolTip);
+    item->setToolTip(fullToolTip(label, toolTip));
     experiment->appendRow(item);
 }
 

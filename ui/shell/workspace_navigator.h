@@ -28,6 +28,10 @@ public:
     // Forgets the stored experiments (another workspace was opened).
     void clearExperiments();
 
+    // Room for a dataset's name with its size, so the dock does not open as a sliver.
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
 signals:
     void entrySelected(routerlab::WorkspaceNavigator::Kind kind, int id);
     // "Compare Runs…" from a result's or a stored experiment's context menu.

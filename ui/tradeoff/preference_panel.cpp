@@ -55,14 +55,17 @@ PreferencePanel::PreferencePanel(QWidget* parent)
       status_(new QLabel(this)), table_(new QTableWidget(0, ColumnCount, this)), mix_(new QChart),
       mixLegend_(new ChartLegend(mix_, this)) {
     cost_->setObjectName(QStringLiteral("costSlider"));
+    cost_->setAccessibleName(tr("Quality and cost preference"));
     cost_->setRange(0, kSteps);
     cost_->setValue(30);
     cost_->setToolTip(tr("Left: only quality counts. Right: only cost counts."));
     latency_->setObjectName(QStringLiteral("latencySlider"));
+    latency_->setAccessibleName(tr("Latency weight"));
     latency_->setRange(0, kSteps);
     latency_->setToolTip(tr("Weight of latency next to quality and cost."));
     status_->setWordWrap(true);
     table_->setObjectName(QStringLiteral("operatingPointTable"));
+    table_->setAccessibleName(tr("Routers at this preference"));
     table_->setHorizontalHeaderLabels(
         {tr("Router"), tr("$ / 1k"), tr("Quality"), tr("p95 s"), tr("Model mix")});
     table_->horizontalHeaderItem(CostColumn)
