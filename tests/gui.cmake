@@ -78,3 +78,12 @@ target_compile_definitions(test_gui_ticks PRIVATE
   ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_ticks test_gui_ticks LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# The charts explored: hover tooltips, zoom and reset, legend clicks that hide or highlight a
+# router, a dark palette and the captions' contrast (seconds).
+add_executable(test_gui_charts_interaction test_gui_charts_interaction.cpp)
+target_link_libraries(test_gui_charts_interaction PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_charts_interaction PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_charts_interaction test_gui_charts_interaction LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

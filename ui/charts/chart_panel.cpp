@@ -1,5 +1,7 @@
 #include "ui/charts/chart_panel.h"
 
+#include "ui/charts/chart_palette.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QFile>
@@ -53,6 +55,9 @@ void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
     const int tickCount = static_cast<int>(std::lround((high - low) / step)) + 1;
     if (axis->tickCount() != tickCount)
         axis->setTickCount(tickCount);
+    // Where a reset of the zoom returns (see ChartView).
+    axis->setProperty("routerlabNiceMin", low);
+    axis->setProperty("routerlabNiceMax", high);
     if (axis->min() != low || axis->max() != high)
         axis->setRange(low, high);
 }
@@ -73,6 +78,8 @@ void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades) {
             high += 1;
     }
     const double lowValue = std::pow(10.0, low), highValue = std::pow(10.0, high);
+    axis->setProperty("routerlabNiceMin", lowValue);
+    axis->setProperty("routerlabNiceMax", highValue);
     if (axis->min() != lowValue || axis->max() != highValue)
         axis->setRange(lowValue, highValue);
 }
@@ -107,7 +114,8 @@ ChartPanel::ChartPanel(const QString& title, const QString& fileStem, QWidget* p
         header->addWidget(button);
     }
     note_->setWordWrap(true);
-    note_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    note_->setObjectName(QStringLiteral("pageCaption"));
+    restyleCaption();
     canvasLayout_->setContentsMargins(0, 0, 0, 0);
     canvas_->setAutoFillBackground(true);
     auto* layout = new QVBoxLayout(this);
@@ -132,6 +140,33 @@ void ChartPanel::drawPending() {
     streamTimer_->stop();
     if (pending_)
         setResults(std::exchange(pending_, nullptr));
+    restyleCharts();
+}
+
+QList<ChartView*> ChartPanel::chartViews() const {
+    return canvas_->findChildren<ChartView*>();
+}
+
+void ChartPanel::restyleCharts() {
+    for (ChartView* view : chartViews())
+        view->restyle();
+    // Colours changed for contrast show in the legends too.
+    for (ChartLegend* legend : canvas_->findChildren<ChartLegend*>())
+        legend->refresh();
+}
+
+void ChartPanel::restyleCaption() {
+    QPalette captionPalette = note_->palette();
+    captionPalette.setColor(QPalette::WindowText, captionColor(palette()));
+    note_->setPalette(captionPalette);
+}
+
+void ChartPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        restyleCaption();
+        restyleCharts();
+    }
 }
 
 void ChartPanel::drawNow() {
@@ -144,9 +179,8 @@ void ChartPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
 }
 
-QChartView* ChartPanel::addChartView(QChart* chart, int stretch) {
-    auto* view = new QChartView(chart, canvas_);
-    view->setRenderHint(QPainter::Antialiasing);
+ChartView* ChartPanel::addChartView(QChart* chart, int stretch) {
+    auto* view = new ChartView(chart, canvas_);
     view->setMinimumHeight(160);
     canvasLayout_->addWidget(view, stretch);
     return view;
