@@ -42,6 +42,17 @@ double niceNumber(double x, bool ceiling) {
     return (q < 1.5 ? 1 : q < 3 ? 2 : q < 7 ? 5 : 10) * power;
 }
 
+// Remembers [low, high] as the axis' round range, where a reset of the zoom returns (see
+// ChartView). True when it was that already: the axis shows it, or the user zoomed away from
+// it and a redraw with the same range keeps the zoom.
+bool keepsRange(QAbstractAxis* axis, double low, double high) {
+    const bool same = axis->property("routerlabNiceMin") == QVariant(low) &&
+                      axis->property("routerlabNiceMax") == QVariant(high);
+    axis->setProperty("routerlabNiceMin", low);
+    axis->setProperty("routerlabNiceMax", high);
+    return same;
+}
+
 } // namespace
 
 void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
@@ -55,10 +66,7 @@ void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
     const int tickCount = static_cast<int>(std::lround((high - low) / step)) + 1;
     if (axis->tickCount() != tickCount)
         axis->setTickCount(tickCount);
-    // Where a reset of the zoom returns (see ChartView).
-    axis->setProperty("routerlabNiceMin", low);
-    axis->setProperty("routerlabNiceMax", high);
-    if (axis->min() != low || axis->max() != high)
+    if (!keepsRange(axis, low, high) && (axis->min() != low || axis->max() != high))
         axis->setRange(low, high);
 }
 
@@ -78,9 +86,8 @@ void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades) {
             high += 1;
     }
     const double lowValue = std::pow(10.0, low), highValue = std::pow(10.0, high);
-    axis->setProperty("routerlabNiceMin", lowValue);
-    axis->setProperty("routerlabNiceMax", highValue);
-    if (axis->min() != lowValue || axis->max() != highValue)
+    if (!keepsRange(axis, lowValue, highValue) &&
+        (axis->min() != lowValue || axis->max() != highValue))
         axis->setRange(lowValue, highValue);
 }
 

@@ -96,7 +96,8 @@ QColor routerColor(int index);
 // one step and only when the result differs from what it shows. Every range change makes Qt
 // Charts recompute each attached series' geometry (it strokes every line's outline for hit
 // testing), which is most of what a streaming redraw costs. Ticks fall on multiples of a step
-// of 1, 2 or 5 times a power of ten; about `ticks` of them.
+// of 1, 2 or 5 times a power of ten; about `ticks` of them. The range is also where a reset
+// of the zoom returns; while zoomed, a call with the range unchanged keeps the zoom.
 void setNiceRange(QValueAxis* axis, double min, double max, int ticks = 5);
 
 // Sets a log axis to whole powers of ten around [min, max] (both above zero), at least
