@@ -155,8 +155,9 @@ QList<ChartView*> ChartPanel::chartViews() const {
 }
 
 void ChartPanel::restyleCharts() {
+    // The panel's palette: on a change the panel hears of it before its views do.
     for (ChartView* view : chartViews())
-        view->restyle();
+        applyChartPalette(view->chart(), palette());
     // Colours changed for contrast show in the legends too.
     for (ChartLegend* legend : canvas_->findChildren<ChartLegend*>())
         legend->refresh();

@@ -344,6 +344,12 @@ void ParetoPanel::showEvent(QShowEvent* event) {
     ChartPanel::showEvent(event);
 }
 
+void ParetoPanel::changeEvent(QEvent* event) {
+    ChartPanel::changeEvent(event); // the chart takes the palette's colours, then its labels
+    if (event->type() == QEvent::PaletteChange)
+        labels_->place();
+}
+
 void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) {
     operatingPoints_ = points;
     if (!isVisible()) { // the slider drags 30+ times a second: draw when looked at
