@@ -17,6 +17,7 @@ namespace {
 constexpr char kPointNotes[] = "routerlabPointNotes";
 constexpr char kSeriesNote[] = "routerlabSeriesNote";
 constexpr char kNoTips[] = "routerlabNoTips";
+constexpr char kStacked[] = "routerlabStacked";
 
 QString number(double v) {
     return QString::number(v, 'g', 4);
@@ -63,6 +64,10 @@ void setSeriesNote(QAbstractSeries* series, const QString& note) {
 
 void leaveOutOfTips(QAbstractSeries* series) {
     series->setProperty(kNoTips, true);
+}
+
+void markStacked(QAbstractSeries* series) {
+    series->setProperty(kStacked, true);
 }
 
 PointHit pointNear(QChart* chart, const QPointF& position, double reach) {
@@ -116,9 +121,12 @@ QString pointTip(QChart* chart, const PointHit& hit) {
         const double low =
             area->lowerSeries()->count() > i ? area->lowerSeries()->at(i).y() : p.y();
         const double high = upperCount > i ? area->upperSeries()->at(i).y() : p.y();
-        lines << QStringLiteral("%1: %2").arg(xTitle, number(p.x()))
-              << QStringLiteral("%1: %2 – %3")
-                     .arg(yTitle, number(std::min(low, high)), number(std::max(low, high)));
+        lines << QStringLiteral("%1: %2").arg(xTitle, number(p.x()));
+        if (hit.series->property(kStacked).toBool())
+            lines << QStringLiteral("%1: %2").arg(yTitle, number(std::abs(high - low)));
+        else
+            lines << QStringLiteral("%1: %2 – %3")
+                         .arg(yTitle, number(std::min(low, high)), number(std::max(low, high)));
     } else {
         lines << QStringLiteral("%1: %2").arg(xTitle, number(p.x()))
               << QStringLiteral("%1: %2").arg(yTitle, number(p.y()));

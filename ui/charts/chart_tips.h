@@ -28,6 +28,9 @@ struct PointHit {
 };
 PointHit pointNear(QChart* chart, const QPointF& position, double reach);
 
+// An area of a stack (shares of a whole): its tooltip gives its thickness, not its edges.
+void markStacked(QAbstractSeries* series);
+
 // A series whose points the tooltips skip (an error bar: the point it belongs to says more).
 void leaveOutOfTips(QAbstractSeries* series);
 

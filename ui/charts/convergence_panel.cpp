@@ -325,6 +325,7 @@ void ConvergencePanel::drawMix() {
         const QColor color = routerColor(k + 3);
         area->setColor(color);
         area->setBorderColor(color.darker(130));
+        markStacked(area);
         mix_->addSeries(area);
         for (QAbstractAxis* axis : mix_->axes())
             area->attachAxis(axis);

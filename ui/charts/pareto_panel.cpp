@@ -199,6 +199,7 @@ void drawHull(const PlaneAxes& axes, const std::vector<CostQualityPoint>& achiev
     area->setName(ParetoPanel::tr("non-dominated hull"));
     area->setColor(QColor(46, 139, 87, 45));
     area->setBorderColor(QColor(46, 139, 87, 140));
+    leaveOutOfTips(area); // its corners are the curves' and the models' points, which say more
     axes.attach(area);
 }
 
