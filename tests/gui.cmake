@@ -103,3 +103,12 @@ add_executable(test_gui_access test_gui_access.cpp)
 target_link_libraries(test_gui_access PRIVATE routerlab_ui Qt6::Test)
 target_compile_definitions(test_gui_access PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
 routerlab_add_qt_tests(gui_access test_gui_access LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# The charts explored: hover tooltips, zoom and reset, legend clicks that hide or highlight a
+# router, a dark palette and the captions' contrast (seconds).
+add_executable(test_gui_charts_interaction test_gui_charts_interaction.cpp)
+target_link_libraries(test_gui_charts_interaction PRIVATE routerlab_ui Qt6::Test)
+target_compile_definitions(test_gui_charts_interaction PRIVATE
+  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+routerlab_add_qt_tests(gui_charts_interaction test_gui_charts_interaction LABEL gui
+                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)

@@ -6,9 +6,11 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
 #include <QToolTip>
+#include <algorithm>
 
 namespace routerlab {
 
@@ -23,7 +25,27 @@ constexpr int kMargin = 4;
 // chart's legend is hidden: they then all read as invisible.
 constexpr char kOutOfLegend[] = "routerlabOutOfLegend";
 
+constexpr char kLegendKey[] = "routerlabLegendKey";
+constexpr double kDimmed = 0.2;
+
+bool belongsTo(const QAbstractSeries* series, const QString& key) {
+    return seriesKey(series) == key || series->property("router").toString() == key;
+}
+
 } // namespace
+
+QString seriesKey(const QAbstractSeries* series) {
+    for (const char* property : {kLegendKey, "router"}) {
+        const QString key = series->property(property).toString();
+        if (!key.isEmpty())
+            return key;
+    }
+    return series->name();
+}
+
+void setLegendKey(QAbstractSeries* series, const QString& key) {
+    series->setProperty(kLegendKey, key);
+}
 
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
     series->setProperty(kOutOfLegend, true);
@@ -38,6 +60,7 @@ ChartLegend::ChartLegend(QChart* chart, QWidget* parent) : QWidget(parent), char
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     policy.setHeightForWidth(true);
     setSizePolicy(policy);
+    setCursor(Qt::PointingHandCursor);
     chart_->legend()->hide();
 }
 
@@ -46,7 +69,11 @@ void ChartLegend::refresh() {
     for (QLegendMarker* marker : chart_->legend()->markers()) {
         if (marker->series()->property(kOutOfLegend).toBool() || marker->label().isEmpty())
             continue;
-        Entry e{marker->label(), marker->pen(), marker->brush()};
+        Entry e;
+        e.label = marker->label();
+        e.pen = marker->pen();
+        e.brush = marker->brush();
+        e.key = seriesKey(marker->series());
         if (auto* scatter = qobject_cast<QScatterSeries*>(marker->series())) {
             e.marker = true;
             e.square = scatter->markerShape() == QScatterSeries::MarkerShapeRectangle;
@@ -62,15 +89,69 @@ void ChartLegend::refresh() {
         entries << e;
     }
     if (entries.size() == entries_.size() &&
-        std::equal(entries.begin(), entries.end(), entries_.begin(),
-                   [](const Entry& a, const Entry& b) {
-                       return a.label == b.label && a.pen == b.pen && a.brush == b.brush;
-                   }))
+        std::equal(
+            entries.begin(), entries.end(), entries_.begin(), [](const Entry& a, const Entry& b) {
+                return a.label == b.label && a.key == b.key && a.pen == b.pen && a.brush == b.brush;
+            })) {
+        applyVisibility();
         return;
+    }
     entries_ = entries;
+    applyVisibility();
     setVisible(!entries_.isEmpty());
     updateGeometry();
     update();
+}
+
+void ChartLegend::applyVisibility() {
+    const QList<QAbstractSeries*> all = chart_->series();
+    for (QAbstractSeries* series : all) {
+        const bool hidden = std::any_of(hidden_.begin(), hidden_.end(),
+                                        [&](const QString& key) { return belongsTo(series, key); });
+        if (series->isVisible() == hidden)
+            series->setVisible(!hidden);
+        const double opacity =
+            highlighted_.isEmpty() || belongsTo(series, highlighted_) ? 1.0 : kDimmed;
+        if (series->opacity() != opacity)
+            series->setOpacity(opacity);
+    }
+}
+
+void ChartLegend::setHidden(const QString& key, bool hidden) {
+    if (hidden == hidden_.contains(key))
+        return;
+    if (hidden)
+        hidden_.insert(key);
+    else
+        hidden_.remove(key);
+    applyVisibility();
+    update();
+    emit visibilityChanged();
+}
+
+void ChartLegend::setHighlighted(const QString& key) {
+    if (key == highlighted_)
+        return;
+    highlighted_ = key;
+    applyVisibility();
+    update();
+    emit visibilityChanged();
+}
+
+void ChartLegend::mousePressEvent(QMouseEvent* event) {
+    const QList<QRect> rects = entryRects();
+    for (int i = 0; i < rects.size(); ++i) {
+        if (!rects[i].contains(event->position().toPoint()))
+            continue;
+        const QString& key = entries_[i].key;
+        if (event->modifiers() & Qt::ShiftModifier)
+            setHighlighted(highlighted_ == key ? QString() : key);
+        else
+            setHidden(key, !hidden_.contains(key));
+        event->accept();
+        return;
+    }
+    QWidget::mousePressEvent(event);
 }
 
 int ChartLegend::entryWidth(int index) const {
@@ -134,7 +215,10 @@ bool ChartLegend::event(QEvent* event) {
         const QList<QRect> rects = entryRects();
         for (int i = 0; i < rects.size(); ++i)
             if (rects[i].contains(help->pos())) {
-                QToolTip::showText(help->globalPos(), entries_[i].label, this, rects[i]);
+                QToolTip::showText(
+                    help->globalPos(),
+                    tr("%1\nClick: hide or show · Shift-click: highlight").arg(entries_[i].label),
+                    this, rects[i]);
                 return true;
             }
         QToolTip::hideText();
@@ -169,11 +253,20 @@ void ChartLegend::paintEvent(QPaintEvent*) {
     const QList<QRect> rects = entryRects();
     for (int i = 0; i < rects.size(); ++i) {
         const QRect& r = rects[i];
+        const bool hidden = hidden_.contains(entries_[i].key);
+        const bool dimmed = !highlighted_.isEmpty() && highlighted_ != entries_[i].key;
+        // A hidden entry stays in place, faint and struck through, to be clicked back.
+        painter.setOpacity(hidden ? 0.35 : dimmed ? 0.55 : 1.0);
         paintSwatch(painter, entries_[i], QRect(r.left(), r.top() + 3, kSwatch, r.height() - 6));
-        painter.setPen(palette().color(QPalette::WindowText));
+        QFont font = this->font();
+        font.setStrikeOut(hidden);
+        font.setUnderline(!highlighted_.isEmpty() && highlighted_ == entries_[i].key);
+        painter.setFont(font);
+        painter.setPen(palette().color(hidden ? QPalette::PlaceholderText : QPalette::WindowText));
         painter.drawText(
             QRect(r.left() + kSwatch + kGap, r.top(), r.width() - kSwatch - kGap, r.height()),
             Qt::AlignLeft | Qt::AlignVCenter, shownText(i));
+        painter.setOpacity(1.0);
     }
 }
 

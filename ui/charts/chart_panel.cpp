@@ -1,5 +1,7 @@
 #include "ui/charts/chart_panel.h"
 
+#include "ui/charts/chart_palette.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QFile>
@@ -40,6 +42,17 @@ double niceNumber(double x, bool ceiling) {
     return (q < 1.5 ? 1 : q < 3 ? 2 : q < 7 ? 5 : 10) * power;
 }
 
+// Remembers [low, high] as the axis' round range, where a reset of the zoom returns (see
+// ChartView). True when it was that already: the axis shows it, or the user zoomed away from
+// it and a redraw with the same range keeps the zoom.
+bool keepsRange(QAbstractAxis* axis, double low, double high) {
+    const bool same = axis->property("routerlabNiceMin") == QVariant(low) &&
+                      axis->property("routerlabNiceMax") == QVariant(high);
+    axis->setProperty("routerlabNiceMin", low);
+    axis->setProperty("routerlabNiceMax", high);
+    return same;
+}
+
 } // namespace
 
 void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
@@ -53,7 +66,7 @@ void setNiceRange(QValueAxis* axis, double min, double max, int ticks) {
     const int tickCount = static_cast<int>(std::lround((high - low) / step)) + 1;
     if (axis->tickCount() != tickCount)
         axis->setTickCount(tickCount);
-    if (axis->min() != low || axis->max() != high)
+    if (!keepsRange(axis, low, high) && (axis->min() != low || axis->max() != high))
         axis->setRange(low, high);
 }
 
@@ -75,7 +88,8 @@ void setDecadeRange(QLogValueAxis* axis, double min, double max, int decades) {
     // Qt labels from ceil(log(min) / log(base)), and log(0.01) / log(10) rounds to
     // -1.9999999999999996: a hair below the power keeps its label.
     const double lowValue = std::pow(10.0, low) * (1 - 1e-9), highValue = std::pow(10.0, high);
-    if (axis->min() != lowValue || axis->max() != highValue)
+    if (!keepsRange(axis, lowValue, highValue) &&
+        (axis->min() != lowValue || axis->max() != highValue))
         axis->setRange(lowValue, highValue);
 }
 
@@ -109,7 +123,8 @@ ChartPanel::ChartPanel(const QString& title, const QString& fileStem, QWidget* p
         header->addWidget(button);
     }
     note_->setWordWrap(true);
-    note_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    note_->setObjectName(QStringLiteral("pageCaption"));
+    restyleCaption();
     canvasLayout_->setContentsMargins(0, 0, 0, 0);
     canvas_->setAutoFillBackground(true);
     auto* layout = new QVBoxLayout(this);
@@ -134,6 +149,34 @@ void ChartPanel::drawPending() {
     streamTimer_->stop();
     if (pending_)
         setResults(std::exchange(pending_, nullptr));
+    restyleCharts();
+}
+
+QList<ChartView*> ChartPanel::chartViews() const {
+    return canvas_->findChildren<ChartView*>();
+}
+
+void ChartPanel::restyleCharts() {
+    // The panel's palette: on a change the panel hears of it before its views do.
+    for (ChartView* view : chartViews())
+        applyChartPalette(view->chart(), palette());
+    // Colours changed for contrast show in the legends too.
+    for (ChartLegend* legend : canvas_->findChildren<ChartLegend*>())
+        legend->refresh();
+}
+
+void ChartPanel::restyleCaption() {
+    QPalette captionPalette = note_->palette();
+    captionPalette.setColor(QPalette::WindowText, captionColor(palette()));
+    note_->setPalette(captionPalette);
+}
+
+void ChartPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        restyleCaption();
+        restyleCharts();
+    }
 }
 
 void ChartPanel::drawNow() {
@@ -146,9 +189,8 @@ void ChartPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
 }
 
-QChartView* ChartPanel::addChartView(QChart* chart, int stretch) {
-    auto* view = new QChartView(chart, canvas_);
-    view->setRenderHint(QPainter::Antialiasing);
+ChartView* ChartPanel::addChartView(QChart* chart, int stretch) {
+    auto* view = new ChartView(chart, canvas_);
     view->setMinimumHeight(160);
     canvasLayout_->addWidget(view, stretch);
     return view;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/charts/chart_legend.h"
+#include "ui/charts/chart_view.h"
 #include "ui/charts/csv_table.h"
 #include "ui/experiment/experiment_results.h"
 
@@ -8,7 +9,6 @@
 #include <memory>
 
 class QChart;
-class QChartView;
 class QLogValueAxis;
 class QHBoxLayout;
 class QLabel;
@@ -42,6 +42,9 @@ public:
     QString title() const { return title_; }
     QString fileStem() const { return fileStem_; }
     QWidget* canvas() const { return canvas_; }
+    QList<ChartView*> chartViews() const;
+    // The grey caption under the title (what the chart shows).
+    QLabel* caption() const { return note_; }
 
     // False with a readable `error` when the file cannot be written.
     bool exportPng(const QString& path, QString& error);
@@ -54,10 +57,11 @@ signals:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
     // Drawing a page may leave work for later turns of the event loop; exports need it done.
     virtual void finishDrawing() {}
     // A chart view in the canvas, stacked under the previous ones; `stretch` shares the height.
-    QChartView* addChartView(QChart* chart, int stretch = 1);
+    ChartView* addChartView(QChart* chart, int stretch = 1);
     // The chart's legend as a widget under the views added so far (see ChartLegend).
     ChartLegend* addLegend(QChart* chart);
     QHBoxLayout* controls() const { return controls_; }
@@ -69,6 +73,9 @@ private:
     void chooseAndExport(const QString& kind);
     void drawPending();
     void drawNow();
+    // Chart and caption colours from the palette (see chart_palette.h).
+    void restyleCharts();
+    void restyleCaption();
 
     // Not drawn yet: the page was hidden, or a streamed update waits for the idle loop.
     std::shared_ptr<const ExperimentResults> pending_;
@@ -89,7 +96,8 @@ QColor routerColor(int index);
 // one step and only when the result differs from what it shows. Every range change makes Qt
 // Charts recompute each attached series' geometry (it strokes every line's outline for hit
 // testing), which is most of what a streaming redraw costs. Ticks fall on multiples of a step
-// of 1, 2 or 5 times a power of ten; about `ticks` of them.
+// of 1, 2 or 5 times a power of ten; about `ticks` of them. The range is also where a reset
+// of the zoom returns; while zoomed, a call with the range unchanged keeps the zoom.
 void setNiceRange(QValueAxis* axis, double min, double max, int ticks = 5);
 
 // Sets a log axis to whole powers of ten around [min, max] (both above zero), at least

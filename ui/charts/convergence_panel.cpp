@@ -1,6 +1,7 @@
 #include "ui/charts/convergence_panel.h"
 
 #include "routers/router_registry.h"
+#include "ui/charts/chart_tips.h"
 #include "ui/charts/interval_text.h"
 #include "ui/charts/series_sampling.h"
 
@@ -124,6 +125,12 @@ BandedCurve bandedCurve(const RouterSeries& s, bool regret) {
     return out;
 }
 
+// Under a curve's tooltip: how many seeds its mean and band stand on.
+QString seedNote(const RouterSeries& s) {
+    return s.seeds > 1 ? ConvergencePanel::tr("mean over %1 seeds; band: 95% interval").arg(s.seeds)
+                       : ConvergencePanel::tr("one seed, no interval yet");
+}
+
 void drawBand(QAreaSeries* band, const BandedCurve& curve, const std::vector<int>& steps) {
     band->lowerSeries()->replace(chartPoints(curve.edge(-1), steps, kMaxPoints));
     band->upperSeries()->replace(chartPoints(curve.edge(+1), steps, kMaxPoints));
@@ -189,6 +196,8 @@ void ConvergencePanel::drawLines() {
         if (drawnSeeds_[n] != s.seeds) {
             drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
             drawBand(drawnBands_[n], bandedCurve(s, regret), s.steps);
+            setSeriesNote(drawnLines_[n], seedNote(s));
+            setSeriesNote(drawnBands_[n], seedNote(s));
             drawnSeeds_[n] = s.seeds;
         }
     }
@@ -243,6 +252,7 @@ void ConvergencePanel::addBand(int index, const BandedCurve& curve, int alpha) {
     attach(band);
     hideFromLegend(lines_, band);
     drawBand(band, curve, s.steps);
+    setSeriesNote(band, seedNote(s));
     drawnBands_.push_back(band);
 }
 
@@ -256,6 +266,7 @@ void ConvergencePanel::addLine(int index, const std::vector<double>& values) {
     line->setPen(pen);
     attach(line);
     line->replace(chartPoints(values, s.steps, kMaxPoints));
+    setSeriesNote(line, seedNote(s));
     drawnNames_ << s.name;
     drawnSeeds_.push_back(s.seeds);
     drawnLines_.push_back(line);
@@ -314,6 +325,7 @@ void ConvergencePanel::drawMix() {
         const QColor color = routerColor(k + 3);
         area->setColor(color);
         area->setBorderColor(color.darker(130));
+        markStacked(area);
         mix_->addSeries(area);
         for (QAbstractAxis* axis : mix_->axes())
             area->attachAxis(axis);

@@ -1,6 +1,7 @@
 #include "ui/charts/cost_panel.h"
 
 #include "metrics/series_stats.h"
+#include "ui/charts/chart_tips.h"
 #include "ui/charts/series_sampling.h"
 
 #include <QBarCategoryAxis>
@@ -102,6 +103,7 @@ void CostPanel::drawCumulative() {
             pen.setStyle(Qt::DashLine);
         line->setPen(pen);
         line->replace(chartPoints(s.cumulativeCost, s.steps, kMaxPoints));
+        setSeriesNote(line, s.seeds > 1 ? tr("mean over %1 seeds").arg(s.seeds) : tr("one seed"));
         maxX = std::max(maxX, double(s.stepAt(s.cumulativeCost.size() - 1)));
         maxY = std::max(maxY, s.cumulativeCost.back());
         cumulative_->addSeries(line);

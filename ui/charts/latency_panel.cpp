@@ -1,5 +1,7 @@
 #include "ui/charts/latency_panel.h"
 
+#include "ui/charts/chart_tips.h"
+
 #include "metrics/series_stats.h"
 #include "ui/charts/interval_text.h"
 
@@ -103,23 +105,28 @@ void LatencyPanel::drawMeanIntervals(const QStringList& categories, QValueAxis* 
             series->attachAxis(axis);
     };
     // On a category axis the boxes sit at x = 0, 1, 2...
+    QStringList notes;
     for (int i = 0; i < categories.size(); ++i) {
         const auto at = means.find(categories[i]);
         if (at == means.end() || !std::isfinite(at->second.first))
             continue;
         dots->append(i, at->second.first);
         const Interval& ci = at->second.second;
+        notes << tr("%1\nmean latency %2 s")
+                     .arg(categories[i], withInterval(at->second.first, ci, 'f', 3));
         if (!ci.valid())
             continue;
         auto* bar = new QLineSeries(chart_);
         bar->setObjectName(QStringLiteral("meanLatencyInterval"));
         bar->setProperty("router", categories[i]);
         bar->setPen(QPen(Qt::black, 2));
+        leaveOutOfTips(bar);
         attach(bar);
         bar->replace({QPointF(i, ci.low), QPointF(i, ci.high)});
         if (ci.high * 1.05 > seconds->max())
             setNiceRange(seconds, 0, ci.high * 1.05);
     }
+    setPointNotes(dots, notes);
     attach(dots);
 }
 

@@ -2,6 +2,7 @@
 
 #include "metrics/pareto.h"
 #include "routers/router_registry.h"
+#include "ui/charts/chart_tips.h"
 #include "ui/charts/interval_text.h"
 #include "ui/charts/point_labels.h"
 
@@ -147,6 +148,7 @@ void drawErrorBars(const PlaneAxes& axes, const std::vector<BarredPoint>& points
         bar->setName(ParetoPanel::tr("95% intervals"));
         axes.attach(bar);
         hideFromLegend(axes.chart, bar);
+        leaveOutOfTips(bar);
         bar->replace(path);
     }
 }
@@ -197,7 +199,35 @@ void drawHull(const PlaneAxes& axes, const std::vector<CostQualityPoint>& achiev
     area->setName(ParetoPanel::tr("non-dominated hull"));
     area->setColor(QColor(46, 139, 87, 45));
     area->setBorderColor(QColor(46, 139, 87, 140));
+    leaveOutOfTips(area); // its corners are the curves' and the models' points, which say more
     axes.attach(area);
+}
+
+// The plotted points of a sweep (cost above zero: the axis is logarithmic) and, for each,
+// its tooltip: the preference it was run at, cost and quality with their 95% intervals, and
+// the seeds behind it when not all of them finished.
+QList<QPointF> sweepPoints(const QJsonObject& curve, QStringList& notes) {
+    QList<QPointF> points;
+    for (const QJsonValue& v : curve.value(QStringLiteral("points")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const double cost = o.value(QStringLiteral("cost_usd")).toDouble();
+        if (!o.contains(QStringLiteral("cost_usd")) || !(cost > 0))
+            continue;
+        const double quality = o.value(QStringLiteral("quality")).toDouble();
+        points << QPointF(cost, quality);
+        const QJsonObject w = o.value(QStringLiteral("preference")).toObject();
+        QString note =
+            ParetoPanel::tr("preference: quality %1 / cost %2\ncost per call $%3\nquality %4")
+                .arg(w.value(QStringLiteral("quality")).toDouble(), 0, 'f', 2)
+                .arg(w.value(QStringLiteral("cost")).toDouble(), 0, 'f', 2)
+                .arg(withInterval(cost, intervalOf(o, QStringLiteral("cost_usd")), 'g', 3),
+                     withInterval(quality, intervalOf(o, QStringLiteral("quality")), 'f', 3));
+        if (o.contains(QStringLiteral("seeds_run")))
+            note += ParetoPanel::tr("\nseeds finished: %1")
+                        .arg(o.value(QStringLiteral("seeds_run")).toInt());
+        notes << note;
+    }
+    return points;
 }
 
 // One line per router's sweep, AIQ in the legend; the upper bound dashed grey.
@@ -208,6 +238,7 @@ void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
         const QString name = c.value(QStringLiteral("name")).toString();
         const bool bound = routerOfName(name) == upperBound;
         auto* line = new QLineSeries(axes.chart);
+        QStringList notes;
         const double aiqValue = c.value(QStringLiteral("aiq")).toDouble(NAN);
         line->setName(std::isfinite(aiqValue)
                           ? QStringLiteral("%1 (AIQ %2)").arg(name).arg(aiqValue, 0, 'f', 3)
@@ -217,9 +248,9 @@ void drawCurves(const PlaneAxes& axes, const std::vector<QJsonObject>& curves,
             pen.setStyle(Qt::DashLine);
         line->setPen(pen);
         line->setPointsVisible(true);
-        for (const CostQualityPoint& p : curvePoints(c))
-            if (p.cost > 0)
-                line->append(p.cost, p.quality);
+        line->setProperty("router", name);
+        line->append(sweepPoints(c, notes));
+        setPointNotes(line, notes);
         axes.attach(line);
         drawErrorBars(axes, barredCurvePoints(c), pen.color(), QStringLiteral("sweepErrorBar"),
                       name);
@@ -242,6 +273,12 @@ void drawSingleModels(const PlaneAxes& axes, const std::vector<NamedPoint>& mode
         labels->addLabel(m.name, {QPointF(m.point.cost, m.point.quality), dots->markerSize()});
     }
     axes.attach(dots);
+}
+
+QString operatingNote(const ParetoPanel::OperatingPoint& p) {
+    return ParetoPanel::tr("slider's operating point\ncost per call $%1\nquality %2")
+        .arg(withInterval(p.costUsd, p.costCi, 'g', 3),
+             withInterval(p.quality, p.qualityCi, 'f', 3));
 }
 
 BarredPoint barredOf(const ParetoPanel::OperatingPoint& p) {
@@ -272,6 +309,8 @@ void drawOperatingPoints(const PlaneAxes& axes,
         marker->setColor(routerColor(colorIndex));
         marker->setBorderColor(Qt::black);
         marker->append(p.costUsd, p.quality);
+        setLegendKey(marker, marker->name());
+        setPointNotes(marker, {operatingNote(p)});
         drawErrorBars(axes, {barredOf(p)}, routerColor(colorIndex).darker(140),
                       QStringLiteral("operatingPointBar"), p.router);
         axes.attach(marker);
@@ -279,6 +318,10 @@ void drawOperatingPoints(const PlaneAxes& axes,
             hideFromLegend(axes.chart, marker);
         inLegend = true;
     }
+    // The legend's entry for the squares hides their bars with them.
+    for (QAbstractSeries* s : axes.chart->series())
+        if (s->objectName() == QLatin1String("operatingPointBar"))
+            setLegendKey(s, ParetoPanel::tr("slider's operating point"));
 }
 
 } // namespace
@@ -300,6 +343,12 @@ void ParetoPanel::showEvent(QShowEvent* event) {
     if (stale_)
         redraw();
     ChartPanel::showEvent(event);
+}
+
+void ParetoPanel::changeEvent(QEvent* event) {
+    ChartPanel::changeEvent(event); // the chart takes the palette's colours, then its labels
+    if (event->type() == QEvent::PaletteChange)
+        labels_->place();
 }
 
 void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) {
@@ -345,9 +394,10 @@ void ParetoPanel::setOperatingPoints(const std::vector<OperatingPoint>& points) 
             redraw();
             return;
         }
-        if (marker)
+        if (marker) {
             static_cast<QScatterSeries*>(s)->replace({QPointF(p->costUsd, p->quality)});
-        else
+            setPointNotes(s, {operatingNote(*p)});
+        } else
             static_cast<QLineSeries*>(s)->replace(path);
         (marker ? markers : bars) += 1;
     }

@@ -3,6 +3,8 @@
 #include <QChart>
 #include <QGraphicsRectItem>
 #include <QGraphicsSimpleTextItem>
+#include <QLogValueAxis>
+#include <QValueAxis>
 #include <cmath>
 
 namespace routerlab {
@@ -52,8 +54,8 @@ void PointLabels::addLabel(const QString& text, const Mark& mark) {
     // On a pale backing, so that a name stays readable where it crosses a curve.
     auto* backing = new QGraphicsRectItem(chart_);
     backing->setPen(Qt::NoPen);
-    backing->setBrush(QColor(255, 255, 255, 200));
-    backing->setZValue(20); // over the series
+    backing->setBrush(QColor(255, 255, 255, 200)); // until place() takes the chart's colours
+    backing->setZValue(20);                        // over the series
     auto* item = new QGraphicsSimpleTextItem(text, backing);
     item->setBrush(QColor(50, 50, 50));
     item->setPos(kPadding, 0);
@@ -76,9 +78,27 @@ QRectF PointLabels::markRect(const Mark& mark) const {
     return QRectF(at.x() - mark.size / 2, at.y() - mark.size / 2, mark.size, mark.size);
 }
 
+void PointLabels::followAxes() {
+    constexpr char kFollowed[] = "routerlabLabelsFollow";
+    for (QAbstractAxis* axis : chart_->axes()) {
+        if (axis->property(kFollowed).toBool())
+            continue;
+        axis->setProperty(kFollowed, true);
+        if (auto* value = qobject_cast<QValueAxis*>(axis))
+            connect(value, &QValueAxis::rangeChanged, this, &PointLabels::place);
+        else if (auto* log = qobject_cast<QLogValueAxis*>(axis))
+            connect(log, &QLogValueAxis::rangeChanged, this, &PointLabels::place);
+    }
+}
+
 void PointLabels::place() {
     if (items_.isEmpty() || chart_->series().isEmpty())
         return;
+    followAxes();
+    // The chart's colours, which follow the palette.
+    QColor backing = chart_->backgroundBrush().color();
+    backing.setAlpha(200);
+    const QBrush text = chart_->titleBrush();
     const QList<QRectF> marks = markRects();
     const QRectF area = chart_->plotArea();
     QList<QRectF> taken = marks;
@@ -86,8 +106,13 @@ void PointLabels::place() {
     for (const Mark& m : soft_)
         soft << markRect(m);
     for (int i = 0; i < items_.size(); ++i) {
+        items_[i]->setBrush(backing);
+        static_cast<QGraphicsSimpleTextItem*>(items_[i]->childItems().first())->setBrush(text);
         const QRectF box = items_[i]->rect();
         const QRectF mark = marks[i];
+        items_[i]->setVisible(area.contains(mark.center()));
+        if (!items_[i]->isVisible())
+            continue;
         QRectF best;
         double bestCost = INFINITY;
         // Rings of spots further and further out; the first spot free of everything wins, else

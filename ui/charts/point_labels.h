@@ -13,7 +13,8 @@ namespace routerlab {
 // Names beside points of a chart, placed so that they cover neither the marks around them nor
 // each other: each label takes the first free spot of a ring of spots around its point, the
 // nearest ring first (a greedy placement, in the order the labels were added). Placed again
-// whenever the plot area moves.
+// whenever the plot area moves or an axis' range changes (a zoom or pan): a label whose point
+// is out of view hides. Drawn in the chart's text colour on its background.
 class PointLabels : public QObject {
     Q_OBJECT
 
@@ -43,6 +44,8 @@ public:
     QStringList texts() const;
 
 private:
+    void followAxes();
+
     QRectF markRect(const Mark& mark) const;
 
     QChart* chart_;

@@ -4,6 +4,7 @@
 #include "irt/quiz_draws.h"
 #include "sim/simulation.h"
 #include "ui/charts/chart_legend.h"
+#include "ui/charts/chart_view.h"
 #include "ui/quiz/quiz_curve_chart.h"
 #include "ui/quiz/quiz_widgets.h"
 
@@ -93,7 +94,7 @@ QWidget* QuizPlacementPage::createCurveView() {
     curve_ = new QChart;
     curve_->setMargins(QMargins(4, 4, 4, 4));
     auto* box = new QWidget(this);
-    auto* view = new QChartView(curve_, box);
+    auto* view = new ChartView(curve_, box);
     view->setObjectName(QStringLiteral("quizCurve"));
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumHeight(240);

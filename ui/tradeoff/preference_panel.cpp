@@ -80,7 +80,7 @@ PreferencePanel::PreferencePanel(QWidget* parent)
 
     mix_->setMargins(QMargins(2, 2, 2, 2));
     mix_->setTitle(tr("Model mix at this preference"));
-    auto* mixView = new QChartView(mix_, this);
+    auto* mixView = new ChartView(mix_, this);
     mixView->setRenderHint(QPainter::Antialiasing);
     mixView->setMinimumHeight(200);
 
