@@ -160,16 +160,7 @@ void MainWindow::createCentral() {
     tradeOffDock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
     addDockWidget(Qt::RightDockWidgetArea, tradeOffDock);
     // The Trade-off page holds everything the dock does, larger: the dock steps aside there.
-    connect(tabs_, &QTabWidget::currentChanged, this, [this, tradeOffDock] {
-        const bool onPage = tabs_->currentWidget() == workbench_->tradeoff();
-        if (onPage && tradeOffDock->isVisible()) {
-            tradeOffDock->hide();
-            dockHiddenForPage_ = true;
-        } else if (!onPage && dockHiddenForPage_) {
-            tradeOffDock->show();
-            dockHiddenForPage_ = false;
-        }
-    });
+    letDockStepAside(tabs_, workbench_->tradeoff(), tradeOffDock);
 }
 
 void MainWindow::arrangeDocks() {

@@ -155,7 +155,6 @@ private:
     int currentPool_ = -1;
     QString activePoolPath_; // priced the last dataset; used when a new one names no pool
     bool keptOnScreen_ = true;
-    bool dockHiddenForPage_ = false; // the Trade-off page hid the Trade-off dock
     bool sessionRemembered_ = true;
     DemoFiles demo_;
 };

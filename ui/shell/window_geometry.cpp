@@ -1,9 +1,13 @@
 #include "ui/shell/window_geometry.h"
 
+#include <QDockWidget>
 #include <QGuiApplication>
 #include <QScreen>
+#include <QTabWidget>
 #include <QWidget>
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 namespace routerlab {
 
@@ -58,6 +62,19 @@ void restoreFittedGeometry(QWidget* window, const QByteArray& saved) {
         window->move(available.topLeft() + QPoint(kFrameAllowance / 2, kFrameAllowance / 2));
     }
     fitToScreen(window);
+}
+
+void letDockStepAside(QTabWidget* tabs, QWidget* page, QDockWidget* dock) {
+    auto hiddenForPage = std::make_shared<bool>(false);
+    QObject::connect(tabs, &QTabWidget::currentChanged, dock, [tabs, page, dock, hiddenForPage] {
+        const bool onPage = tabs->currentWidget() == page;
+        if (onPage && dock->isVisible()) {
+            dock->hide();
+            *hiddenForPage = true;
+        } else if (!onPage && std::exchange(*hiddenForPage, false)) {
+            dock->show();
+        }
+    });
 }
 
 } // namespace routerlab

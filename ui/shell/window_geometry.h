@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QRect>
 
+class QDockWidget;
+class QTabWidget;
 class QWidget;
 
 namespace routerlab {
@@ -17,5 +19,9 @@ void fitToScreen(QWidget* window);
 // Restores a geometry QWidget::saveGeometry made (another screen's, perhaps larger than this
 // one) or, when there is none, gives the first-start size; then fits it to the screen.
 void restoreFittedGeometry(QWidget* window, const QByteArray& saved);
+
+// Hides `dock` while `tabs` shows `page` (which holds what the dock shows) and shows it again
+// on leaving, unless it was closed already.
+void letDockStepAside(QTabWidget* tabs, QWidget* page, QDockWidget* dock);
 
 } // namespace routerlab

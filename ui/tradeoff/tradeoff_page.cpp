@@ -2,6 +2,7 @@
 
 #include "routers/router_registry.h"
 #include "ui/charts/chart_legend.h"
+#include "ui/charts/chart_view.h"
 #include "ui/charts/interval_text.h"
 #include "ui/charts/point_labels.h"
 #include "ui/tradeoff/tradeoff_chart.h"
@@ -125,13 +126,13 @@ TradeoffPage::TradeoffPage(OperatingPointEvaluator* evaluator, QWidget* parent)
 
     frontier_->setMargins(QMargins(4, 4, 4, 4));
     frontier_->legend()->hide();
-    auto* frontierView = new QChartView(frontier_, this);
+    auto* frontierView = new ChartView(frontier_, this);
     frontierView->setRenderHint(QPainter::Antialiasing);
     frontierView->setAccessibleName(tr("Every deployable operating point, the answer ringed"));
     frontierLegend_ = new ChartLegend(frontier_, this);
     mix_->setMargins(QMargins(4, 4, 4, 4));
     mix_->legend()->hide();
-    auto* mixView = new QChartView(mix_, this);
+    auto* mixView = new ChartView(mix_, this);
     mixView->setRenderHint(QPainter::Antialiasing);
     mixView->setFixedHeight(64);
     mixView->setAccessibleName(tr("The answer's model mix"));
