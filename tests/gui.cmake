@@ -1,8 +1,17 @@
 # GUI tests: run on the offscreen platform so they need no display.
-add_executable(test_gui_shell test_gui_shell.cpp)
-target_link_libraries(test_gui_shell PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_shell PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_shell test_gui_shell LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+
+# A GUI test on the sample data: test_NAME.cpp as ctest entry NAME, label gui; arguments after
+# the name are routerlab_add_qt_tests's (TIMEOUT, REAL_DATA).
+function(routerlab_gui_test name)
+  add_executable(test_${name} test_${name}.cpp)
+  target_link_libraries(test_${name} PRIVATE routerlab_ui Qt6::Test)
+  target_compile_definitions(test_${name} PRIVATE
+    ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
+  routerlab_add_qt_tests(${name} test_${name} LABEL gui ${ARGN}
+                         ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+endfunction()
+
+routerlab_gui_test(gui_shell)
 
 # The workbench: designer, run, charts, slider, browser, pool editor, results from elsewhere.
 add_executable(test_gui_workbench test_gui_workbench.cpp)
@@ -37,12 +46,7 @@ routerlab_add_qt_tests(gui_quiz test_gui_quiz LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 
 # Intervals on the charts: bands over seeds, error bars, box plots, significance marks.
-add_executable(test_gui_intervals test_gui_intervals.cpp)
-target_link_libraries(test_gui_intervals PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_intervals PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_intervals test_gui_intervals LABEL gui
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_intervals)
 
 # Runs side by side: runs of routerlab-cli (a workspace, result files) and of the window
 # overlaid on every page, with the Runs page's configuration and metric differences.
@@ -56,59 +60,28 @@ routerlab_add_qt_tests(gui_overlay test_gui_overlay LABEL gui TIMEOUT 300
                        ENVIRONMENT QT_QPA_PLATFORM=offscreen)
 
 # Experiment ▸ Deploy… on a run of the sample: the trained router file and the proxy command.
-add_executable(test_gui_deploy test_gui_deploy.cpp)
-target_link_libraries(test_gui_deploy PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_deploy PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_deploy test_gui_deploy LABEL gui
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_deploy)
 
 # The frame on a 1280x800 screen: first start and restored geometry fit, the Run dock folds,
 # Edit ▸ Undo (seconds).
-add_executable(test_gui_frame test_gui_frame.cpp)
-target_link_libraries(test_gui_frame PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_frame PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_frame test_gui_frame LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_frame)
 
 # Every chart's axes and legends after a run of the sample: round ticks, axes that cover their
 # data and stay at or above zero, complete legends, the Pareto page's names clear of markers.
-add_executable(test_gui_ticks test_gui_ticks.cpp)
-target_link_libraries(test_gui_ticks PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_ticks PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_ticks test_gui_ticks LABEL gui TIMEOUT 300
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_ticks TIMEOUT 300)
 
 # The Trade-off page's goals after a run of the sample: best qualifying answers, the slider and
 # table that follow them, limits nothing meets (seconds).
-add_executable(test_gui_tradeoff test_gui_tradeoff.cpp)
-target_link_libraries(test_gui_tradeoff PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_tradeoff PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_tradeoff test_gui_tradeoff LABEL gui
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_tradeoff)
 
 # Every page on a 1280x800 screen after a run of the sample: one-line labels, column headers
 # and legends whole, the page tabs without scrolling (seconds).
-add_executable(test_gui_elision test_gui_elision.cpp)
-target_link_libraries(test_gui_elision PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_elision PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_elision test_gui_elision LABEL gui
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_elision)
 
 # Accessible names on every control of the window and its tool windows; the designer's Browse
 # buttons and features picker.
-add_executable(test_gui_access test_gui_access.cpp)
-target_link_libraries(test_gui_access PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_access PRIVATE ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_access test_gui_access LABEL gui ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_access)
 
 # The charts explored: hover tooltips, zoom and reset, legend clicks that hide or highlight a
 # router, a dark palette and the captions' contrast (seconds).
-add_executable(test_gui_charts_interaction test_gui_charts_interaction.cpp)
-target_link_libraries(test_gui_charts_interaction PRIVATE routerlab_ui Qt6::Test)
-target_compile_definitions(test_gui_charts_interaction PRIVATE
-  ROUTERLAB_SOURCE_SAMPLE_DIR="${PROJECT_SOURCE_DIR}/sample_data")
-routerlab_add_qt_tests(gui_charts_interaction test_gui_charts_interaction LABEL gui
-                       ENVIRONMENT QT_QPA_PLATFORM=offscreen)
+routerlab_gui_test(gui_charts_interaction)

@@ -9,6 +9,7 @@
 // ROUTERLAB_LIST_NAMES=1 lists every control of the window with its name, to review them.
 #include "experiment/experiment_file.h"
 #include "features/prompt_features.h"
+#include "gui_harness.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/experiment/features_picker.h"
@@ -44,9 +45,7 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;
 
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QString::fromLatin1(name));
-}
+using gui_harness::sampleFile;
 
 bool isControl(const QWidget* w) {
     return qobject_cast<const QAbstractButton*>(w) || qobject_cast<const QAbstractSlider*>(w) ||
@@ -114,9 +113,7 @@ class TestGuiAccess : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
+        gui_harness::isolateSettings(dir_);
         // Qt's own dialogs, which a test can answer.
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }

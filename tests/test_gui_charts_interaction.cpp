@@ -6,6 +6,7 @@
 
 #include "chart_checks.h"
 #include "experiment/experiment_file.h"
+#include "gui_harness.h"
 #include "ui/charts/chart_legend.h"
 #include "ui/charts/chart_panel.h"
 #include "ui/charts/chart_view.h"
@@ -46,9 +47,7 @@ namespace {
 
 constexpr int kTimeoutMs = 240000;
 
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
-}
+using gui_harness::sampleFile;
 
 // WCAG 2 contrast, written out here rather than taken from the code under test.
 double luminance(const QColor& color) {
@@ -139,25 +138,14 @@ private:
 
 void TestGuiChartsInteraction::initTestCase() {
     QVERIFY(dir_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
-    window_ = std::make_unique<MainWindow>();
-    window_->resize(1280, 800);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    gui_harness::isolateSettings(dir_);
+    window_ = gui_harness::showSampleWindow(QSize(1280, 800), kTimeoutMs);
+    QVERIFY(window_);
     bench_ = window_->workbench();
-    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
-    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
-    QVERIFY(loaded.wait(kTimeoutMs));
-    GuiExperiment e = sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
+    GuiExperiment e = gui_harness::sampleExperiment();
     e.simulate.seeds = 2;
-    e.simulate.threads = 2;
     e.points = 5;
-    bench_->designer()->setExperiment(e);
-    QSignalSpy finished(bench_, &ExperimentWorkbench::runFinished);
-    bench_->run();
-    QVERIFY(finished.wait(kTimeoutMs));
-    QCOMPARE(finished.first().at(1).toString(), QString());
+    QCOMPARE(gui_harness::runInWindow(bench_, e, kTimeoutMs), QString());
     bench_->showEntry(WorkspaceNavigator::Kind::Result, 0);
 }
 

@@ -2,6 +2,7 @@
 // labels, its tables' column headers and its chart legends show their whole text, and the
 // page tabs all fit without scrolling (font metrics against the widths the layout gave).
 #include "experiment/experiment_file.h"
+#include "gui_harness.h"
 #include "ui/charts/chart_legend.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
@@ -29,10 +30,6 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;
 const QSize kScreen(1280, 800);
-
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QString::fromLatin1(name));
-}
 
 // The width of the widest line of `text` in `metrics`.
 int textWidth(const QFontMetrics& metrics, const QString& text) {
@@ -119,24 +116,16 @@ private:
 
 void TestGuiElision::initTestCase() {
     QVERIFY(dir_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
+    gui_harness::isolateSettings(dir_);
     if (QGuiApplication::platformName() == QLatin1String("offscreen"))
         QCOMPARE(QGuiApplication::primaryScreen()->availableGeometry().size(), kScreen);
     window_ = std::make_unique<MainWindow>(); // first start: sized for the screen
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
-    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
-    QVERIFY(loaded.wait(kTimeoutMs));
+    QVERIFY(gui_harness::openSample(*window_, kTimeoutMs));
     ExperimentWorkbench* bench = window_->workbench();
-    GuiExperiment sample =
-        sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
-    sample.simulate.threads = 2;
-    bench->designer()->setExperiment(sample);
-    QSignalSpy finished(bench, &ExperimentWorkbench::runFinished);
-    bench->run();
-    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(gui_harness::runInWindow(bench, gui_harness::sampleExperiment(), kTimeoutMs),
+             QString());
     QTRY_VERIFY_WITH_TIMEOUT(bench->tradeoff()->candidatesReady(), kTimeoutMs);
 }
 
@@ -164,24 +153,7 @@ void TestGuiElision::pageShowsItsTextWhole() {
 }
 
 int main(int argc, char* argv[]) {
-    // A 1280x800 screen on the offscreen platform, through its JSON configuration.
-    QTemporaryDir screenDir;
-    if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && screenDir.isValid()) {
-        const QString config = screenDir.filePath(QStringLiteral("screen.json"));
-        QFile file(config);
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write the screen configuration");
-        file.write(QStringLiteral("{\"screens\": [{\"name\": \"laptop\", \"x\": 0, \"y\": 0, "
-                                  "\"width\": %1, \"height\": %2}]}")
-                       .arg(kScreen.width())
-                       .arg(kScreen.height())
-                       .toUtf8());
-        file.close();
-        qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.toLocal8Bit());
-    }
-    QApplication app(argc, argv);
-    TestGuiElision test;
-    return QTest::qExec(&test, argc, argv);
+    return gui_harness::runOnScreen<TestGuiElision>(argc, argv, kScreen);
 }
 
 #include "test_gui_elision.moc"

@@ -3,6 +3,7 @@
 // items read in full (in their row or their tooltip), Edit ▸ Undo undoes an edit of the Pool
 // page, and later starts reopen the last session while Help ▸ Open the Demo opens the sample.
 #include "experiment/experiment_file.h"
+#include "gui_harness.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/experiment/run_controller.h"
@@ -44,9 +45,7 @@ namespace {
 constexpr int kTimeoutMs = 120000;
 const QSize kScreen(1280, 800);
 
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QString::fromLatin1(name));
-}
+using gui_harness::sampleFile;
 
 QRect availableArea() {
     return QGuiApplication::primaryScreen()->availableGeometry();
@@ -90,9 +89,7 @@ class TestGuiFrame : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
-                           dir_.filePath(QStringLiteral("settings")));
+        gui_harness::isolateSettings(dir_);
         // The screen main() configured, or the display the test was started on.
         if (QGuiApplication::platformName() == QLatin1String("offscreen"))
             QCOMPARE(availableArea().size(), kScreen);
@@ -362,24 +359,7 @@ private:
 };
 
 int main(int argc, char* argv[]) {
-    // A 1280x800 screen on the offscreen platform, through its JSON configuration.
-    QTemporaryDir screenDir;
-    if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && screenDir.isValid()) {
-        const QString config = screenDir.filePath(QStringLiteral("screen.json"));
-        QFile file(config);
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write the screen configuration");
-        file.write(QStringLiteral("{\"screens\": [{\"name\": \"laptop\", \"x\": 0, \"y\": 0, "
-                                  "\"width\": %1, \"height\": %2}]}")
-                       .arg(kScreen.width())
-                       .arg(kScreen.height())
-                       .toUtf8());
-        file.close();
-        qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + config.toLocal8Bit());
-    }
-    QApplication app(argc, argv);
-    TestGuiFrame test;
-    return QTest::qExec(&test, argc, argv);
+    return gui_harness::runOnScreen<TestGuiFrame>(argc, argv, kScreen);
 }
 
 #include "test_gui_frame.moc"

@@ -7,6 +7,7 @@
 
 #include "chart_checks.h"
 #include "experiment/experiment_file.h"
+#include "gui_harness.h"
 #include "routers/router_registry.h"
 #include "ui/charts/chart_legend.h"
 #include "ui/charts/pareto_panel.h"
@@ -48,9 +49,7 @@ namespace {
 
 constexpr int kTimeoutMs = 240000;
 
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
-}
+using gui_harness::sampleFile;
 
 } // namespace
 
@@ -64,7 +63,7 @@ private slots:
     void paretoLabelsClearOfMarkers();
 
 private:
-    void runInWindow(GuiExperiment e);
+    void runInWindow(const GuiExperiment& e);
     void show(const QString& what, bool overlaid);
 
     QTemporaryDir dir_;
@@ -72,30 +71,18 @@ private:
     ExperimentWorkbench* bench_ = nullptr;
 };
 
-void TestGuiTicks::runInWindow(GuiExperiment e) {
-    e.simulate.threads = 2;
-    bench_->designer()->setExperiment(e);
-    QSignalSpy finished(bench_, &ExperimentWorkbench::runFinished);
-    bench_->run();
-    QVERIFY(finished.wait(kTimeoutMs));
-    QCOMPARE(finished.first().at(1).toString(), QString());
+void TestGuiTicks::runInWindow(const GuiExperiment& e) {
+    QCOMPARE(gui_harness::runInWindow(bench_, e, kTimeoutMs), QString());
 }
 
 void TestGuiTicks::initTestCase() {
     QVERIFY(dir_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
-    window_ = std::make_unique<MainWindow>();
-    window_->resize(1280, 800);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    gui_harness::isolateSettings(dir_);
+    window_ = gui_harness::showSampleWindow(QSize(1280, 800), kTimeoutMs);
+    QVERIFY(window_);
     bench_ = window_->workbench();
-    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
-    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
-    QVERIFY(loaded.wait(kTimeoutMs));
     // Window run 0: the sample's own experiment, fewer seeds and sweep points to stay quick.
-    GuiExperiment sample =
-        sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
+    GuiExperiment sample = gui_harness::sampleExperiment();
     sample.simulate.seeds = 2;
     sample.points = 5;
     runInWindow(sample);

@@ -4,6 +4,7 @@
 // reaches quality 0.99, and the cheapest model costs $0.022 per 1,000 queries) say so; the
 // dock says when its preference is not the run's.
 #include "experiment/experiment_file.h"
+#include "gui_harness.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
 #include "ui/shell/main_window.h"
@@ -31,10 +32,6 @@ namespace {
 
 constexpr int kTimeoutMs = 240000;
 
-QString sampleFile(const char* name) {
-    return QDir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR)).filePath(QLatin1String(name));
-}
-
 } // namespace
 
 class TestGuiTradeoff : public QObject {
@@ -55,26 +52,15 @@ private:
 
 void TestGuiTradeoff::initTestCase() {
     QVERIFY(dir_.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("settings"));
-    window_ = std::make_unique<MainWindow>();
-    window_->resize(1280, 800);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    gui_harness::isolateSettings(dir_);
+    window_ = gui_harness::showSampleWindow(QSize(1280, 800), kTimeoutMs);
+    QVERIFY(window_);
     bench_ = window_->workbench();
     page_ = bench_->tradeoff();
-    QSignalSpy loaded(window_.get(), &MainWindow::datasetLoaded);
-    window_->openDataset({sampleFile("sample.csv")}, sampleFile("sample.pool.json"));
-    QVERIFY(loaded.wait(kTimeoutMs));
-    GuiExperiment sample =
-        sampleExperiment(sampleFile("sample.csv"), sampleFile("sample.pool.json"));
+    GuiExperiment sample = gui_harness::sampleExperiment();
     sample.simulate.seeds = 1;
     sample.points = 5;
-    sample.simulate.threads = 2;
-    bench_->designer()->setExperiment(sample);
-    QSignalSpy finished(bench_, &ExperimentWorkbench::runFinished);
-    bench_->run();
-    QVERIFY(finished.wait(kTimeoutMs));
+    QCOMPARE(gui_harness::runInWindow(bench_, sample, kTimeoutMs), QString());
     window_->showPage(page_);
     QTRY_VERIFY_WITH_TIMEOUT(page_->candidatesReady(), kTimeoutMs);
     // Five sweep points per learner, 21 cost weights per router serving any preference and
