@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 namespace routerlab {
 
@@ -115,23 +116,28 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     const SimulationSetup setup(data.dataset, data.pool, a.options);
     QuizStudySettings settings;
     settings.dimension = q.dimension;
-    // The fit of the other models, then one step per budget of the curve.
+    // The fit of the other models, then one step per quiz of the curve: the draws of each
+    // budget (or, without records, its points), which run on worker threads.
     err.flush();
-    TerminalProgress progress(p, QStringLiteral("quiz"), QStringLiteral("steps"),
-                              static_cast<int>(q.budgets.size()) + 1);
+    const int largest = *std::max_element(q.budgets.begin(), q.budgets.end());
+    const int quizzes = std::max(q.draws, static_cast<int>(q.budgets.size()));
+    TerminalProgress progress(p, QStringLiteral("quiz"), QStringLiteral("steps"), quizzes + 1);
     progress.advance(0, QStringLiteral("IRT fit without %1").arg(name));
     const QuizStudy study(setup.problem(), newModel, a.preference, settings);
     QuizDrawOptions draws;
     draws.draws = q.draws;
     draws.threads = a.threads;
-    int point = 0;
+    std::mutex progressMutex;
+    int started = 0;
     const QuizReport report = buildQuizReport(
         study, data.dataset, q.budgets, [&](int row) { return study.recordedAnswer(row); }, 1,
         [&] {
-            progress.advance(point + 1, QStringLiteral("quiz of %1 prompts x %2 draws")
-                                            .arg(q.budgets[static_cast<std::size_t>(point)])
-                                            .arg(q.draws));
-            ++point;
+            const std::lock_guard<std::mutex> lock(progressMutex);
+            started = std::min(started + 1, quizzes);
+            progress.advance(started, QStringLiteral("quiz %1 of %2, up to %3 prompts")
+                                          .arg(started)
+                                          .arg(quizzes)
+                                          .arg(largest));
         },
         draws);
     progress.advance(progress.total(), {});
