@@ -452,6 +452,46 @@ private slots:
         QVERIFY(std::abs(a.probability.sum() - 1.0f) < 1e-5f);
     }
 
+    // Sets of several sizes through the policy as one batch (how training runs it) give each
+    // set's probabilities, and the sum of the sets' gradients, as one set at a time does.
+    void setPolicyBatchMatchesOneSetAtATime() {
+        std::srand(11);
+        SetPolicy batched({4, 6}, 11), single({4, 6}, 11);
+        SetPolicy::BatchTrace batch;
+        batch.resize({2, 5, 3}, 4);
+        batch.tokens = 0.1f * Eigen::MatrixXf::Random(SetPolicy::kPredictionRows, 10);
+        batch.promptFeatures = Eigen::MatrixXf::Random(4, 3);
+        const std::vector<Preference> preferences{{0.6, 0.4, 0}, {1, 0, 0}, {0.2, 0.3, 0.5}};
+        for (int b = 0; b < 3; ++b) {
+            batch.preference(0, b) = float(preferences[std::size_t(b)].quality);
+            batch.preference(1, b) = float(preferences[std::size_t(b)].cost);
+            batch.preference(2, b) = float(preferences[std::size_t(b)].latency);
+        }
+        const Eigen::VectorXf weights = Eigen::VectorXf::Random(10); // loss = weights . logits
+        ParameterList fromBatch = batched.parameters(), fromSets = single.parameters();
+        zeroGradients(fromBatch);
+        zeroGradients(fromSets);
+        batched.forwardBatch(batch);
+        batched.backwardBatch(batch, weights);
+        SetPolicy::Trace trace;
+        for (int b = 0; b < 3; ++b) {
+            const Eigen::Index first = batch.start[std::size_t(b)], n = batch.size(b);
+            single.forward(batch.promptFeatures.col(b), preferences[std::size_t(b)],
+                           batch.tokens.middleCols(first, n), trace);
+            QVERIFY(
+                (trace.probability - batch.probability.segment(first, n)).cwiseAbs().maxCoeff() <
+                1e-5f);
+            QVERIFY(std::abs(batch.probability.segment(first, n).sum() - 1.0f) < 1e-5f);
+            single.backward(trace, weights.segment(first, n));
+        }
+        for (std::size_t i = 0; i < fromBatch.size(); ++i) {
+            const float gap =
+                (fromBatch[i]->gradient - fromSets[i]->gradient).cwiseAbs().maxCoeff();
+            QVERIFY2(gap < 1e-5f, qPrintable(fromBatch[i]->name));
+            QVERIFY(fromSets[i]->gradient.cwiseAbs().maxCoeff() > 0);
+        }
+    }
+
     // Trained once, the policy serves every preference: better than random and the best
     // single model at each.
     void irtBanditLearnsAcrossPreferences_data() {

@@ -47,61 +47,75 @@ IrtModel::IrtModel(int featureDimension, int models, IrtSettings settings) : set
 
 namespace {
 
-// fit()'s stochastic gradient of the negative ELBO, one item at a time: each draws its models'
-// identities by reparameterisation (theta = mu + sd * eps) and adds its gradient, scaled to the
-// minibatch, to the parameters'.
+// fit()'s stochastic gradient of the negative ELBO, a minibatch at a time: each item draws its
+// models' identities by reparameterisation (theta = mu + sd * eps) and adds its gradient, scaled
+// to the minibatch, to the parameters'. The items' discriminations and the item maps' gradient
+// are one matrix product each over the minibatch's prompts (per item they were nine tenths of
+// the fit's time).
 class ElboGradient {
 public:
     ElboGradient(Parameter& a, Parameter& w, Parameter& mu, Parameter& logSd, Random& random,
-                 Eigen::Index featureCount)
+                 Eigen::Index featureCount, Eigen::Index batch)
         : a_(a), w_(w), mu_(mu), logSd_(logSd), random_(random), eps_(mu.value.rows()),
-          thetaA_(mu.value.rows()), thetaB_(mu.value.rows()), alpha_(mu.value.rows()),
-          e_(featureCount + 1) {
-        e_[featureCount] = 1.0f;
+          epsWinner_(mu.value.rows()), thetaA_(mu.value.rows()), thetaB_(mu.value.rows()),
+          prompts_(featureCount + 1, batch), alphaGradient_(mu.value.rows(), batch),
+          difficultyGradient_(batch) {
+        prompts_.row(featureCount).setOnes();
     }
 
-    // The prompt's features and the constant 1, and its discrimination.
-    void setPrompt(const Eigen::MatrixXf& features, int row) {
-        e_.head(features.rows()) = features.col(row);
-        alpha_.noalias() = a_.value * e_;
+    // The minibatch's prompts (features and the constant 1), one per item, and their items.
+    void startBatch(const Eigen::MatrixXf& features, const std::vector<int>& rows) {
+        n_ = static_cast<Eigen::Index>(rows.size());
+        for (Eigen::Index j = 0; j < n_; ++j)
+            prompts_.col(j).head(features.rows()) = features.col(rows[std::size_t(j)]);
+        alpha_.noalias() = a_.value * prompts_.leftCols(n_);
+        difficulty_.noalias() = prompts_.leftCols(n_).transpose() * w_.value.col(0);
+        sd_ = logSd_.value.array().exp();
     }
 
-    // Each returns the item's log-likelihood at the drawn identities.
-    double addGraded(const IrtObservation& o, float scale) {
+    void finishBatch() {
+        a_.gradient.noalias() += alphaGradient_.leftCols(n_) * prompts_.leftCols(n_).transpose();
+        w_.gradient.col(0).noalias() -= prompts_.leftCols(n_) * difficultyGradient_.head(n_);
+    }
+
+    // Item j of the minibatch; each returns the item's log-likelihood at the drawn identities.
+    double addGraded(Eigen::Index j, const IrtObservation& o, float scale) {
+        const auto alpha = alpha_.col(j);
         sample(o.model, thetaA_);
-        const double z = double(alpha_.dot(thetaA_)) - double(w_.value.col(0).dot(e_));
+        const double z = double(alpha.dot(thetaA_)) - double(difficulty_[j]);
         const double logLikelihood = softLogLikelihood(z, o.score);
         const float g = static_cast<float>(logistic(z) - o.score) * scale;
-        a_.gradient.noalias() += (g * thetaA_) * e_.transpose();
-        w_.gradient.col(0) -= g * e_;
-        mu_.gradient.col(o.model) += g * alpha_;
+        alphaGradient_.col(j) = g * thetaA_;
+        difficultyGradient_[j] = g;
+        mu_.gradient.col(o.model) += g * alpha;
         logSd_.gradient.col(o.model).array() +=
-            g * alpha_.array() * eps_.array() * logSd_.value.col(o.model).array().exp();
+            g * alpha.array() * eps_.array() * sd_.col(o.model).array();
         return logLikelihood;
     }
 
-    double addComparison(const IrtComparison& c, float scale) {
+    double addComparison(Eigen::Index j, const IrtComparison& c, float scale) {
+        const auto alpha = alpha_.col(j);
         sample(c.winner, thetaA_);
-        const Eigen::VectorXf epsWinner = eps_;
+        epsWinner_ = eps_;
         sample(c.loser, thetaB_);
-        const double z = double(alpha_.dot(thetaA_ - thetaB_));
+        const double z = double(alpha.dot(thetaA_ - thetaB_));
         const double logLikelihood = logSigmoid(z);
         const float g = static_cast<float>(logistic(z) - 1.0) * scale;
-        a_.gradient.noalias() += (g * (thetaA_ - thetaB_)) * e_.transpose();
-        mu_.gradient.col(c.winner) += g * alpha_;
-        mu_.gradient.col(c.loser) -= g * alpha_;
+        alphaGradient_.col(j) = g * (thetaA_ - thetaB_);
+        difficultyGradient_[j] = 0;
+        mu_.gradient.col(c.winner) += g * alpha;
+        mu_.gradient.col(c.loser) -= g * alpha;
         logSd_.gradient.col(c.winner).array() +=
-            g * alpha_.array() * epsWinner.array() * logSd_.value.col(c.winner).array().exp();
+            g * alpha.array() * epsWinner_.array() * sd_.col(c.winner).array();
         logSd_.gradient.col(c.loser).array() -=
-            g * alpha_.array() * eps_.array() * logSd_.value.col(c.loser).array().exp();
+            g * alpha.array() * eps_.array() * sd_.col(c.loser).array();
         return logLikelihood;
     }
 
 private:
     void sample(int m, Eigen::VectorXf& theta) {
-        for (Eigen::Index k = 0; k < eps_.size(); ++k)
-            eps_[k] = static_cast<float>(random_.normal());
-        theta = mu_.value.col(m) + (logSd_.value.col(m).array().exp() * eps_.array()).matrix();
+        random_.fillNormal(eps_.data(), eps_.size());
+        theta = mu_.value.col(m) + sd_.col(m).cwiseProduct(eps_);
     }
 
     Parameter& a_;
@@ -109,8 +123,12 @@ private:
     Parameter& mu_;
     Parameter& logSd_;
     Random& random_;
-    Eigen::VectorXf eps_, thetaA_, thetaB_, alpha_;
-    Eigen::VectorXf e_;
+    Eigen::VectorXf eps_, epsWinner_, thetaA_, thetaB_;
+    Eigen::MatrixXf prompts_;                         // (F + 1) x batch
+    Eigen::MatrixXf alpha_, alphaGradient_;           // d x batch
+    Eigen::VectorXf difficulty_, difficultyGradient_; // batch
+    Eigen::MatrixXf sd_;                              // the identities' spreads, d x M
+    Eigen::Index n_ = 0;
 };
 
 // KL(q || N(0, I)) of all identities.
@@ -144,9 +162,17 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     // answer, the rest comparisons.
     std::vector<std::size_t> order(total);
     std::iota(order.begin(), order.end(), std::size_t{0});
+    const auto rowOf = [&](std::size_t item) {
+        return item < observations.size() ? observations[item].row
+                                          : comparisons[item - observations.size()].row;
+    };
+    for (std::size_t item = 0; item < total; ++item)
+        if (rowOf(item) < 0 || rowOf(item) >= features.cols())
+            throw std::out_of_range("an IRT item outside the features' prompts");
     Random random(Random::mix(settings_.seed, 0x5eed));
     const double perItem = 1.0 / static_cast<double>(total);
-    ElboGradient elbo(a, w, mu, logSd, random, features.rows());
+    ElboGradient elbo(a, w, mu, logSd, random, features.rows(), settings_.batch);
+    std::vector<int> rows;
 
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
         for (std::size_t i = order.size(); i > 1; --i)
@@ -157,15 +183,19 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
             const std::size_t end = std::min(total, start + std::size_t(settings_.batch));
             const float scale = 1.0f / static_cast<float>(end - start);
             zeroGradients(parameters);
+            rows.clear();
+            for (std::size_t j = start; j < end; ++j)
+                rows.push_back(rowOf(order[j]));
+            elbo.startBatch(features, rows);
             for (std::size_t j = start; j < end; ++j) {
                 const std::size_t item = order[j];
-                const bool graded = item < observations.size();
-                const std::size_t comparison = item - observations.size();
-                elbo.setPrompt(features,
-                               graded ? observations[item].row : comparisons[comparison].row);
-                epochNll -= graded ? elbo.addGraded(observations[item], scale)
-                                   : elbo.addComparison(comparisons[comparison], scale);
+                const auto inBatch = static_cast<Eigen::Index>(j - start);
+                epochNll -= item < observations.size()
+                                ? elbo.addGraded(inBatch, observations[item], scale)
+                                : elbo.addComparison(
+                                      inBatch, comparisons[item - observations.size()], scale);
             }
+            elbo.finishBatch();
             // KL(q || N(0, I)) and the item maps' weight decay, per item of the whole set.
             const float kl = static_cast<float>(perItem);
             mu.gradient += kl * mu.value;

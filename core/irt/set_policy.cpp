@@ -21,6 +21,12 @@ void initialise(Parameter& p, const char* name, int rows, int cols, Random& rand
         p.value.data()[i] = static_cast<float>(random.normal(0, sd));
 }
 
+void setPreference(Eigen::MatrixXf& columns, Eigen::Index column, const Preference& preference) {
+    columns(0, column) = float(preference.quality);
+    columns(1, column) = float(preference.cost);
+    columns(2, column) = float(preference.latency);
+}
+
 Preference drawPreference(Random& random) {
     // Half the draws leave latency out: the slider's most common setting must be well covered.
     return samplePreference(random, random.uniform() < 0.5 ? 2 : 3);
@@ -100,7 +106,11 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
     tr.preference << float(preference.quality), float(preference.cost), float(preference.latency);
     tr.context = promptMap_.value * promptFeatures + preferenceMap_.value * tr.preference +
                  tokenBias_.value.col(0);
-    tr.t = ((tokenMap_.value * tr.tokens).colwise() + tr.context).array().tanh();
+    // Products first, then tanh over a plain matrix: the fused expression took tanh one
+    // value at a time, a sixth of the training's time.
+    tr.t.noalias() = tokenMap_.value * tr.tokens;
+    tr.t.colwise() += tr.context;
+    tr.t = tr.t.array().tanh();
     tr.q.noalias() = query_.value * tr.t;
     tr.k.noalias() = key_.value * tr.t;
     tr.v.noalias() = value_.value * tr.t;
@@ -112,7 +122,9 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
         tr.attention.row(m) /= tr.attention.row(m).sum();
     }
     tr.z = tr.t + tr.v * tr.attention.transpose();
-    tr.h = ((headMap_.value * tr.z).colwise() + headBias_.value.col(0)).array().tanh();
+    tr.h.noalias() = headMap_.value * tr.z;
+    tr.h.colwise() += headBias_.value.col(0);
+    tr.h = tr.h.array().tanh();
     tr.logits = tr.h.transpose() * output_.value.col(0) +
                 predictedRewardWeight_.value(0, 0) * predictions.row(1).transpose();
     const float top = tr.logits.maxCoeff();
@@ -173,6 +185,13 @@ public:
     SetPolicy takePolicy() { return std::move(policy_); }
 
 private:
+    // A pre-training draw: a (mixed) prompt, a preference, a set and the set's rewards.
+    struct PairwiseDraw {
+        Eigen::VectorXf features;
+        Preference preference;
+        Eigen::MatrixXf predictions;
+        std::vector<double> rewards;
+    };
     struct Episode {
         int row = 0;
         Preference preference;
@@ -189,9 +208,13 @@ private:
     ModelToken madeUpModel();
     std::vector<double> recordedRewards(int row, const std::vector<ModelToken>& tokens,
                                         const RewardFunction& reward) const;
-    void addPairwiseGradient(float weight);
-    double drawEpisode(Episode& e);
-    void addPpoGradient(const Episode& e, float weight);
+    void drawPair(PairwiseDraw& draw);
+    void addPairwiseLogitGradient(const PairwiseDraw& draw, Eigen::Index first,
+                                  Eigen::VectorXf& dLogits) const;
+    void drawSet(Episode& e);
+    void runBatch(std::size_t start, std::size_t end);
+    double drawAction(Episode& e, Eigen::Index first);
+    void addPpoLogitGradient(const Episode& e, Eigen::Index first, Eigen::VectorXf& dLogits) const;
     void update();
 
     const RoutingProblem& problem_;
@@ -211,7 +234,9 @@ private:
     Random random_;
     std::vector<Episode> episodes_;
     std::vector<int> order_;
-    SetPolicy::Trace trace_;
+    SetPolicy::BatchTrace batch_;
+    std::vector<int> setSizes_;
+    std::vector<PairwiseDraw> pairs_;
 };
 
 SetPolicyTrainer::SetPolicyTrainer(const RoutingProblem& problem, const IrtModel& irt,
@@ -314,17 +339,34 @@ void SetPolicyTrainer::update() {
 // recorded reward was higher should get the higher logit (a Bradley-Terry loss weighted by the
 // reward gap). Mixup blends two prompts - features, predictions and rewards alike - so the
 // policy also sees points between the training prompts.
+// A minibatch's draws come first, then one pass of the policy over them all.
 void SetPolicyTrainer::pretrain() {
+    pairs_.resize(std::size_t(settings_.minibatch));
+    Eigen::VectorXf dLogits;
     for (int step = 0; step < settings_.pretrainSteps; ++step) {
+        setSizes_.clear();
+        for (PairwiseDraw& draw : pairs_) {
+            drawPair(draw);
+            setSizes_.push_back(static_cast<int>(draw.predictions.cols()));
+        }
+        batch_.resize(setSizes_, features_.rows());
+        for (std::size_t b = 0; b < pairs_.size(); ++b) {
+            const auto set = static_cast<Eigen::Index>(b);
+            batch_.tokens.middleCols(batch_.start[b], batch_.size(set)) = pairs_[b].predictions;
+            batch_.promptFeatures.col(set) = pairs_[b].features;
+            setPreference(batch_.preference, set, pairs_[b].preference);
+        }
+        policy_.forwardBatch(batch_);
+        dLogits.setZero(batch_.tokens.cols());
+        for (std::size_t b = 0; b < pairs_.size(); ++b)
+            addPairwiseLogitGradient(pairs_[b], batch_.start[b], dLogits);
         zeroGradients(parameters_);
-        const float weight = 1.0f / float(settings_.minibatch);
-        for (int b = 0; b < settings_.minibatch; ++b)
-            addPairwiseGradient(weight);
+        policy_.backwardBatch(batch_, dLogits / float(settings_.minibatch));
         update();
     }
 }
 
-void SetPolicyTrainer::addPairwiseGradient(float weight) {
+void SetPolicyTrainer::drawPair(PairwiseDraw& draw) {
     const int first = drawRow(), second = drawRow();
     const double u = random_.uniform();
     const float mix =
@@ -333,64 +375,99 @@ void SetPolicyTrainer::addPairwiseGradient(float weight) {
     std::vector<ModelToken> tokens;
     drawTokens(tokens);
     const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
-    const Eigen::VectorXf x = mix * features_.col(first) + (1.0f - mix) * features_.col(second);
-    const Eigen::MatrixXf predictions =
+    draw.preference = preference;
+    draw.features = mix * features_.col(first) + (1.0f - mix) * features_.col(second);
+    draw.predictions =
         mix * SetPolicy::predictionInputs(irt_, features_.col(first), tokens, reward) +
         (1.0f - mix) * SetPolicy::predictionInputs(irt_, features_.col(second), tokens, reward);
     const std::vector<double> r1 = recordedRewards(first, tokens, reward);
     const std::vector<double> r2 = recordedRewards(second, tokens, reward);
-    std::vector<double> r(tokens.size());
-    for (std::size_t j = 0; j < r.size(); ++j)
-        r[j] = mix * r1[j] + (1.0f - mix) * r2[j];
+    draw.rewards.resize(tokens.size());
+    for (std::size_t j = 0; j < tokens.size(); ++j)
+        draw.rewards[j] = mix * r1[j] + (1.0f - mix) * r2[j];
+}
+
+// The draw's Bradley-Terry loss on its set's logits, which start at `first` in the batch.
+void SetPolicyTrainer::addPairwiseLogitGradient(const PairwiseDraw& draw, Eigen::Index first,
+                                                Eigen::VectorXf& dLogits) const {
+    const std::vector<double>& r = draw.rewards;
     const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
     const double spread = std::max(*hi - *lo, 1e-3);
-    policy_.forward(x, preference, predictions, trace_);
-    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(trace_.logits.size());
     for (std::size_t a = 0; a < r.size(); ++a)
         for (std::size_t c = 0; c < r.size(); ++c) {
             if (r[a] <= r[c])
                 continue;
             // -w log sigmoid(l_a - l_c), w the gap on the set's scale
-            const double gap =
-                double(trace_.logits[Eigen::Index(a)]) - double(trace_.logits[Eigen::Index(c)]);
+            const Eigen::Index ia = first + Eigen::Index(a), ic = first + Eigen::Index(c);
+            const double gap = double(batch_.logits[ia]) - double(batch_.logits[ic]);
             const float g = static_cast<float>((r[a] - r[c]) / spread / (1.0 + std::exp(gap)));
-            dLogits[Eigen::Index(a)] -= g;
-            dLogits[Eigen::Index(c)] += g;
+            dLogits[ia] -= g;
+            dLogits[ic] += g;
         }
-    policy_.backward(trace_, dLogits * weight);
 }
 
+// A minibatch's prompts, preferences and sets are drawn first, then the policy runs over them
+// all at once, then each episode draws its action.
 double SetPolicyTrainer::collectEpisodes() {
     double rewardSum = 0;
-    for (Episode& e : episodes_)
-        rewardSum += drawEpisode(e);
+    for (std::size_t start = 0; start < episodes_.size();
+         start += std::size_t(settings_.minibatch)) {
+        const std::size_t end =
+            std::min(episodes_.size(), start + std::size_t(settings_.minibatch));
+        for (std::size_t b = start; b < end; ++b)
+            drawSet(episodes_[b]);
+        runBatch(start, end);
+        for (std::size_t b = start; b < end; ++b)
+            rewardSum += drawAction(episodes_[b], batch_.start[b - start]);
+    }
     return rewardSum / double(episodes_.size());
 }
 
-// Draws a prompt, a preference and a set, and an action from the current policy; returns the
-// action's recorded reward.
-double SetPolicyTrainer::drawEpisode(Episode& e) {
+// An episode's prompt, preference and set.
+void SetPolicyTrainer::drawSet(Episode& e) {
     e.row = drawRow();
     e.preference = drawPreference(random_);
     drawTokens(e.tokens);
-    const int size = static_cast<int>(e.tokens.size());
     const RewardFunction reward(problem_.rewardKind, problem_.scales, e.preference);
     e.predictions = SetPolicy::predictionInputs(irt_, features_.col(e.row), e.tokens, reward);
-    policy_.forward(features_.col(e.row), e.preference, e.predictions, trace_);
+}
+
+// The policy over episodes start .. end - 1 as one batch.
+void SetPolicyTrainer::runBatch(std::size_t start, std::size_t end) {
+    setSizes_.clear();
+    for (std::size_t b = start; b < end; ++b)
+        setSizes_.push_back(static_cast<int>(episodes_[b].tokens.size()));
+    batch_.resize(setSizes_, features_.rows());
+    for (std::size_t b = start; b < end; ++b) {
+        const Episode& e = episodes_[b];
+        const auto set = static_cast<Eigen::Index>(b - start);
+        batch_.tokens.middleCols(batch_.start[b - start], batch_.size(set)) = e.predictions;
+        batch_.promptFeatures.col(set) = features_.col(e.row);
+        setPreference(batch_.preference, set, e.preference);
+    }
+    policy_.forwardBatch(batch_);
+}
+
+// An action drawn from the policy's probabilities (the episode's set starts at `first` in the
+// batch); returns its recorded reward.
+double SetPolicyTrainer::drawAction(Episode& e, Eigen::Index first) {
+    const int size = static_cast<int>(e.tokens.size());
+    const auto probability = batch_.probability.segment(first, size);
     double u = random_.uniform();
     e.action = size - 1;
     for (int j = 0; j < size; ++j) {
-        u -= trace_.probability[j];
+        u -= probability[j];
         if (u < 0) {
             e.action = j;
             break;
         }
     }
-    e.oldProbability = trace_.probability[e.action];
+    e.oldProbability = probability[e.action];
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, e.preference);
     const std::vector<double> r = recordedRewards(e.row, e.tokens, reward);
     double expected = 0;
     for (int j = 0; j < size; ++j)
-        expected += trace_.probability[j] * r[std::size_t(j)];
+        expected += probability[j] * r[std::size_t(j)];
     const auto [lo, hi] = std::minmax_element(r.begin(), r.end());
     e.advantage =
         static_cast<float>((r[std::size_t(e.action)] - expected) / std::max(*hi - *lo, 1e-3));
@@ -405,34 +482,37 @@ void SetPolicyTrainer::optimiseOnEpisodes() {
              start += std::size_t(settings_.minibatch)) {
             const std::size_t end =
                 std::min(episodes_.size(), start + std::size_t(settings_.minibatch));
-            zeroGradients(parameters_);
-            const float weight = 1.0f / float(end - start);
+            runBatch(start, end);
+            Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(batch_.tokens.cols());
             for (std::size_t b = start; b < end; ++b)
-                addPpoGradient(episodes_[b], weight);
+                addPpoLogitGradient(episodes_[b], batch_.start[b - start], dLogits);
+            zeroGradients(parameters_);
+            policy_.backwardBatch(batch_, dLogits / float(end - start));
             update();
         }
     }
 }
 
-void SetPolicyTrainer::addPpoGradient(const Episode& e, float weight) {
-    policy_.forward(features_.col(e.row), e.preference, e.predictions, trace_);
-    const Eigen::VectorXf& p = trace_.probability;
+// The episode's clipped surrogate and entropy bonus on its set's logits, which start at
+// `first` in the batch.
+void SetPolicyTrainer::addPpoLogitGradient(const Episode& e, Eigen::Index first,
+                                           Eigen::VectorXf& dLogits) const {
+    const auto p = batch_.probability.segment(first, Eigen::Index(e.tokens.size()));
     const float ratio = p[e.action] / std::max(e.oldProbability, 1e-8f);
     // The clipped surrogate passes no gradient once the ratio has moved past the clip in the
     // direction the advantage favours.
     const bool clipped = (e.advantage > 0 && ratio > 1 + settings_.clip) ||
                          (e.advantage < 0 && ratio < 1 - settings_.clip);
-    Eigen::VectorXf dLogits = Eigen::VectorXf::Zero(p.size());
+    auto d = dLogits.segment(first, p.size());
     if (!clipped) {
         // d(-ratio A)/d logits = -ratio A (onehot - p)
-        dLogits = ratio * e.advantage * p;
-        dLogits[e.action] -= ratio * e.advantage;
+        d = ratio * e.advantage * p;
+        d[e.action] -= ratio * e.advantage;
     }
     // Entropy bonus: d(-beta H)/d logit_j = beta p_j (log p_j + H).
     const Eigen::ArrayXf logP = p.array().max(1e-12f).log();
     const float entropy = -(p.array() * logP).sum();
-    dLogits.array() += settings_.entropy * p.array() * (logP + entropy);
-    policy_.backward(trace_, dLogits * weight);
+    d.array() += settings_.entropy * p.array() * (logP + entropy);
 }
 
 } // namespace

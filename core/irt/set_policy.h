@@ -55,6 +55,28 @@ public:
         Eigen::Vector3f preference;
     };
 
+    // Several sets at once, each with its prompt and preference: every set's tokens side by
+    // side, so the maps are a few large products instead of many small ones (training's
+    // minibatches); attention stays within each set. The caller fills the inputs.
+    struct BatchTrace {
+        // Inputs: set b's tokens are columns start[b] .. start[b + 1] - 1.
+        std::vector<Eigen::Index> start;
+        Eigen::MatrixXf tokens;         // 3 x T
+        Eigen::MatrixXf promptFeatures; // F x sets
+        Eigen::MatrixXf preference;     // 3 x sets
+        // What forwardBatch() keeps for backwardBatch().
+        Eigen::MatrixXf context;                // hidden x sets
+        Eigen::MatrixXf t, q, k, v, z, h;       // hidden x T
+        std::vector<Eigen::MatrixXf> attention; // per set
+        Eigen::VectorXf logits, probability;    // T; each set's probabilities sum to 1
+        Eigen::Index sets() const { return static_cast<Eigen::Index>(start.size()) - 1; }
+        Eigen::Index size(Eigen::Index set) const {
+            return start[std::size_t(set) + 1] - start[std::size_t(set)];
+        }
+        // Sizes `start`, `tokens`, `promptFeatures` and `preference` for sets of these sizes.
+        void resize(const std::vector<int>& setSizes, Eigen::Index features);
+    };
+
     SetPolicy() = default;
     SetPolicy(Shape shape, std::uint64_t seed);
 
@@ -63,6 +85,9 @@ public:
                  const Eigen::MatrixXf& predictions, Trace& trace) const;
     // Adds d(loss)/d(parameters) for d(loss)/d(logits) = `logitGradient`.
     void backward(const Trace& trace, const Eigen::VectorXf& logitGradient);
+    // The same for a batch: forward() of each set, and backward() of each summed.
+    void forwardBatch(BatchTrace& trace) const;
+    void backwardBatch(const BatchTrace& trace, const Eigen::VectorXf& logitGradient);
 
     // The tokens: what the IRT fit predicts of each model on the prompt (the cautious
     // probability that it answers well, IrtModel::cautiousProbability) and the reward that would
@@ -93,9 +118,11 @@ struct SetPolicySettings {
     // mixup blends two prompts (0: not at all; 1: weights up to one half each).
     int pretrainSteps = 200;
     double mixup = 1.0;
-    int iterations = 150;   // PPO rounds
-    int episodes = 256;     // per round: (prompt, preference, model set) draws
-    int epochsPerRound = 4; // passes over a round's episodes
+    int iterations = 150; // PPO rounds
+    int episodes = 256;   // per round: (prompt, preference, model set) draws
+    // Passes over a round's episodes. Four routed the sample and RouterBench exactly as two
+    // do, at nearly twice the training time.
+    int epochsPerRound = 2;
     int minibatch = 64;
     float learningRate = 3e-3f;
     float clip = 0.2f;     // PPO ratio clip
