@@ -29,17 +29,4 @@ double Random::normal() {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
 }
 
-void Random::fillNormal(float* out, std::ptrdiff_t n) {
-    for (std::ptrdiff_t i = 0; i < n; i += 2) {
-        double u1 = uniform();
-        while (u1 <= 0.0)
-            u1 = uniform();
-        const double radius = std::sqrt(-2.0 * std::log(u1));
-        const double angle = 2.0 * std::numbers::pi * uniform();
-        out[i] = static_cast<float>(radius * std::cos(angle));
-        if (i + 1 < n)
-            out[i + 1] = static_cast<float>(radius * std::sin(angle));
-    }
-}
-
 } // namespace routerlab

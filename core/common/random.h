@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <random>
 
@@ -22,9 +21,6 @@ public:
     int uniformInt(int n); // 0..n-1
     double normal();       // standard normal (Box-Muller, no cached pair)
     double normal(double mean, double sd) { return mean + sd * normal(); }
-    // n standard normals using both of each Box-Muller pair: about half the cost of n calls
-    // to normal(), as a stream of its own.
-    void fillNormal(float* out, std::ptrdiff_t n);
     bool bernoulli(double p) { return uniform() < p; }
 
 private:

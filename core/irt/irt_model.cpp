@@ -114,7 +114,8 @@ public:
 
 private:
     void sample(int m, Eigen::VectorXf& theta) {
-        random_.fillNormal(eps_.data(), eps_.size());
+        for (Eigen::Index k = 0; k < eps_.size(); ++k)
+            eps_[k] = static_cast<float>(random_.normal());
         theta = mu_.value.col(m) + sd_.col(m).cwiseProduct(eps_);
     }
 
