@@ -116,7 +116,7 @@ void registerIrtRouters(RouterRegistry& registry) {
            QStringLiteral("Size of the IRT identity vectors.")},
           {QStringLiteral("hidden"), RouterParameter::Type::Integer, 32, 4, 256,
            QStringLiteral("Width of the policy's tokens.")},
-          {QStringLiteral("iterations"), RouterParameter::Type::Integer, 150, 1, 10000,
+          {QStringLiteral("iterations"), RouterParameter::Type::Integer, 100, 1, 10000,
            QStringLiteral("PPO rounds of 256 episodes.")},
           {QStringLiteral("synthetic"), RouterParameter::Type::Number, 0.0, 0.0, 1.0,
            QStringLiteral("Share of training episodes with a made-up model (experimental).")}},
