@@ -86,7 +86,7 @@ void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
                .arg(preference.toString());
     printRouting(out, QStringLiteral("without it"), name, study.withoutNewModel());
     printRouting(out, QStringLiteral("full-data identity"), name, study.withFullIdentity());
-    for (const BudgetPoint& point : report.curve)
+    for (const BudgetPoint& point : report.curve) {
         out << QStringLiteral("quiz of %1 prompts            reward %2  recovery %3, "
                               "prediction recovery %4 %5\n")
                    .arg(point.budget, 3)
@@ -95,6 +95,16 @@ void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
                         percentWithInterval(point.predictionRecovery, point.predictionRecoveryCi95),
                         point.draws == 1 ? QStringLiteral("(one draw)")
                                          : QStringLiteral("over %1 draws").arg(point.draws));
+        if (!std::isnan(point.continuationRegret))
+            out << QStringLiteral("  then learning over %1 routed prompts: recovery %2, regret "
+                                  "%3 (%4 with the quizzed identity fixed)\n")
+                       .arg(point.continuationPrompts)
+                       .arg(percentWithInterval(point.continuationRecovery,
+                                                point.continuationRecoveryCi95),
+                            numberWithInterval(point.continuationRegret,
+                                               point.continuationRegretCi95),
+                            numberWithInterval(point.fixedRegret, point.fixedRegretCi95));
+    }
 }
 
 int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {

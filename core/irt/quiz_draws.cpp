@@ -35,6 +35,16 @@ QString percentWithInterval(double fraction, const Interval& interval) {
         .arg(percent(fraction), percent(interval.low), percent(interval.high));
 }
 
+QString numberWithInterval(double value, const Interval& interval) {
+    auto number = [](double v) { return QString::number(v, 'f', 2); };
+    if (std::isnan(value))
+        return QStringLiteral("n/a");
+    if (!interval.valid())
+        return number(value);
+    return QStringLiteral("%1 [%2, %3]")
+        .arg(number(value), number(interval.low), number(interval.high));
+}
+
 void runQuizTasks(int count, int threads, const std::function<void(int)>& task) {
     std::atomic<int> next{0};
     std::atomic_bool failed{false};

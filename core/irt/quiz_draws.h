@@ -29,6 +29,8 @@ Interval drawInterval(const std::vector<double>& values, const BootstrapOptions&
 // "53% [41%, 66%]": a fraction as a whole percentage with its interval when it has one; "n/a"
 // for NaN. The quiz command and the wizard print recoveries alike.
 QString percentWithInterval(double fraction, const Interval& interval);
+// "2.41 [1.80, 3.02]": the same for a plain figure, with two decimals.
+QString numberWithInterval(double value, const Interval& interval);
 
 // Runs task(i) for every i in [0, count) on up to `threads` threads, this one among them. Once
 // a task throws no new one starts; the first exception is rethrown after all have stopped.

@@ -1,5 +1,7 @@
 #include "irt/quiz_report.h"
 
+#include "irt/quiz_continuation.h"
+
 #include "data/dataset.h"
 #include "features/prompt_features.h"
 #include "routing/router.h"
@@ -29,13 +31,27 @@ std::vector<std::vector<int>> rowsByCategory(const Dataset& dataset,
     return rows;
 }
 
-BudgetPoint pointOf(int budget, const QuizOutcome& quiz) {
+// A quiz's point, with its continuation (`seed` draws the continuation's identities).
+BudgetPoint pointOf(int budget, const QuizOutcome& quiz, const QuizStudy& study,
+                    std::uint64_t seed) {
     BudgetPoint point;
     point.budget = budget;
     point.reward = quiz.routing.reward;
     point.recovery = quiz.recovery;
     point.predictionRecovery = quiz.predictionRecovery;
     point.identitySd = rootMeanVariance(quiz.identity.variance);
+    if (!study.hasRecords()) {
+        point.continuationRegret = point.fixedRegret = point.continuationRecovery = kUnknown;
+        return point;
+    }
+    ContinuationSettings settings;
+    settings.preference = study.preference();
+    settings.seed = seed;
+    const ContinuationOutcome continued = continueQuiz(study, quiz.steps, settings, &quiz.choices);
+    point.continuationPrompts = continued.routed;
+    point.continuationRegret = continued.regret();
+    point.fixedRegret = continued.fixedRegret();
+    point.continuationRecovery = continued.recovery();
     return point;
 }
 
@@ -46,7 +62,14 @@ BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
     point.budget = drawn.front().budget;
     point.draws = int(drawn.size());
     point.reward = point.recovery = point.predictionRecovery = 0;
+    point.continuationPrompts = drawn.front().continuationPrompts;
     for (const BudgetPoint& d : drawn) {
+        point.continuationRegretDraws.push_back(d.continuationRegret);
+        point.fixedRegretDraws.push_back(d.fixedRegret);
+        point.continuationRecoveryDraws.push_back(d.continuationRecovery);
+        point.continuationRegret += d.continuationRegret / double(drawn.size());
+        point.fixedRegret += d.fixedRegret / double(drawn.size());
+        point.continuationRecovery += d.continuationRecovery / double(drawn.size());
         point.rewardDraws.push_back(d.reward);
         point.recoveryDraws.push_back(d.recovery);
         point.predictionRecoveryDraws.push_back(d.predictionRecovery);
@@ -63,6 +86,9 @@ BudgetPoint meanOverDraws(const std::vector<BudgetPoint>& drawn,
     point.rewardCi95 = drawInterval(point.rewardDraws, bootstrap);
     point.recoveryCi95 = drawInterval(point.recoveryDraws, bootstrap);
     point.predictionRecoveryCi95 = drawInterval(point.predictionRecoveryDraws, bootstrap);
+    point.continuationRegretCi95 = drawInterval(point.continuationRegretDraws, bootstrap);
+    point.fixedRegretCi95 = drawInterval(point.fixedRegretDraws, bootstrap);
+    point.continuationRecoveryCi95 = drawInterval(point.continuationRecoveryDraws, bootstrap);
     return point;
 }
 
@@ -101,13 +127,14 @@ std::vector<BudgetPoint> drawnCurve(const QuizStudy& study, const Dataset& datas
         for (std::size_t b = 0; b < budgets.size(); ++b) {
             const int k = budgets[b];
             if (k == largest) {
-                drawn[b][std::size_t(d)] = pointOf(k, longest);
+                drawn[b][std::size_t(d)] = pointOf(k, longest, study, report.drawSeeds[d]);
                 continue;
             }
             const std::size_t asked = std::min<std::size_t>(std::size_t(k), longest.steps.size());
             std::vector<QuizStep> prefix(longest.steps.begin(), longest.steps.begin() + asked);
             drawn[b][std::size_t(d)] =
-                pointOf(k, study.judge(std::move(prefix), prefixIdentity(k, study, longest)));
+                pointOf(k, study.judge(std::move(prefix), prefixIdentity(k, study, longest)), study,
+                        report.drawSeeds[d]);
         }
     });
     std::vector<BudgetPoint> curve;
@@ -121,6 +148,7 @@ BudgetPoint prefixPoint(int budget, const QuizStudy& study, const QuizOutcome& q
     BudgetPoint point;
     point.budget = budget;
     point.reward = point.recovery = point.predictionRecovery = kUnknown;
+    point.continuationRegret = point.fixedRegret = point.continuationRecovery = kUnknown;
     point.identitySd = rootMeanVariance(prefixIdentity(budget, study, quiz).variance);
     return point;
 }
@@ -213,7 +241,16 @@ QJsonArray curveJson(const std::vector<BudgetPoint>& curve) {
             {QStringLiteral("prediction_recovery"), orNull(p.predictionRecovery)},
             {QStringLiteral("prediction_recovery_ci95"), toJson(p.predictionRecoveryCi95)},
             {QStringLiteral("prediction_recovery_draws"), toJson(p.predictionRecoveryDraws)},
-            {QStringLiteral("identity_sd"), p.identitySd}});
+            {QStringLiteral("identity_sd"), p.identitySd},
+            {QStringLiteral("continuation_prompts"), p.continuationPrompts},
+            {QStringLiteral("continuation_regret"), orNull(p.continuationRegret)},
+            {QStringLiteral("continuation_regret_ci95"), toJson(p.continuationRegretCi95)},
+            {QStringLiteral("continuation_regret_draws"), toJson(p.continuationRegretDraws)},
+            {QStringLiteral("fixed_regret"), orNull(p.fixedRegret)},
+            {QStringLiteral("fixed_regret_ci95"), toJson(p.fixedRegretCi95)},
+            {QStringLiteral("continuation_recovery"), orNull(p.continuationRecovery)},
+            {QStringLiteral("continuation_recovery_ci95"), toJson(p.continuationRecoveryCi95)},
+            {QStringLiteral("continuation_recovery_draws"), toJson(p.continuationRecoveryDraws)}});
     return out;
 }
 
@@ -295,8 +332,8 @@ QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
         for (const int k : budgets) {
             if (beforeEachPoint)
                 beforeEachPoint();
-            const BudgetPoint point =
-                k == chosen ? pointOf(k, report.outcome) : prefixPoint(k, study, report.outcome);
+            const BudgetPoint point = k == chosen ? pointOf(k, report.outcome, study, seed)
+                                                  : prefixPoint(k, study, report.outcome);
             report.curve.push_back(meanOverDraws({point}, draws.bootstrap));
         }
     }

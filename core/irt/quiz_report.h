@@ -24,11 +24,20 @@ struct BudgetPoint {
     double recovery = 0;
     double predictionRecovery = 0;
     double identitySd = 0; // root of the identity's mean posterior variance
+    // The online continuation over the first scored prompts (continueQuiz): its regret against
+    // routing with the full-data identity, summed over them, the same for the quizzed identity
+    // kept fixed, and the share of the full-data gain it recovers there. NaN without records.
+    int continuationPrompts = 0;
+    double continuationRegret = 0;
+    double fixedRegret = 0;
+    double continuationRecovery = 0;
     int draws = 1;
     // One value per draw, the first the quiz of the report's seed (quizDrawSeed for the rest).
     std::vector<double> rewardDraws, recoveryDraws, predictionRecoveryDraws;
+    std::vector<double> continuationRegretDraws, fixedRegretDraws, continuationRecoveryDraws;
     // 95% intervals of the means over the draws; invalid with one draw.
     Interval rewardCi95, recoveryCi95, predictionRecoveryCi95;
+    Interval continuationRegretCi95, fixedRegretCi95, continuationRecoveryCi95;
 };
 
 // A finished quiz and what judges it: the quiz of the chosen budget, the budget curve and the

@@ -51,7 +51,7 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
             if (progress)
                 progress(kFitShare + (1 - kFitShare) * (round + 1) / settings.policy.iterations);
         });
-    without_ = route(nullptr);
+    without_ = route(nullptr, preference_, &choicesWithout_);
     if (!hasRecords())
         return;
     std::vector<std::pair<int, float>> allAnswers;
@@ -61,7 +61,7 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
             allAnswers.emplace_back(row, float(q));
     }
     full_ = fitIdentity(known_, features, allAnswers, prior_).diagonal();
-    withFull_ = route(&full_);
+    withFull_ = route(&full_, preference_, &choicesWithFull_);
     priorLogLikelihood_ = heldOutLogLikelihood({prior_.mean, prior_.covariance.diagonal()});
     fullLogLikelihood_ = heldOutLogLikelihood(full_);
 }
@@ -71,31 +71,42 @@ float QuizStudy::recordedAnswer(int row) const {
     return float(std::isnan(q) ? 0.0 : q);
 }
 
-QuizRouting QuizStudy::route(const Identity* identity, const Preference& preference) const {
-    constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
-    if (identity && !hasRecords())
-        return {kUnknown, kUnknown, kUnknown, kUnknown};
+int QuizStudy::choose(int row, const Identity* identity, const Preference& preference) const {
     std::vector<ModelToken> tokens = knownTokens_;
     if (identity)
         tokens.push_back({*identity, meanCost_[std::size_t(newModel_)],
                           meanLatency_[std::size_t(newModel_)], newModel_});
-    const Eigen::MatrixXf& features = problem_.features->matrix();
+    const auto features = problem_.features->matrix().col(row);
     const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
     SetPolicy::Trace trace;
+    policy_.forward(features, preference,
+                    SetPolicy::predictionInputs(known_, features, tokens, reward), trace);
+    Eigen::Index pick = 0;
+    trace.probability.maxCoeff(&pick);
+    return tokens[std::size_t(pick)].column;
+}
+
+double QuizStudy::recordedReward(int row, int model, const Preference& preference) const {
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
+    const double q = (*problem_.quality)(row, model);
+    const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
+    return reward(quality, (*problem_.cost)(row, model), (*problem_.latency)(row, model));
+}
+
+QuizRouting QuizStudy::route(const Identity* identity, const Preference& preference,
+                             std::vector<int>* choices) const {
+    constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+    if (identity && !hasRecords())
+        return {kUnknown, kUnknown, kUnknown, kUnknown};
     QuizRouting f;
     for (const int row : problem_.scoredRows) {
-        policy_.forward(features.col(row), preference,
-                        SetPolicy::predictionInputs(known_, features.col(row), tokens, reward),
-                        trace);
-        Eigen::Index pick = 0;
-        trace.probability.maxCoeff(&pick);
-        const int chosen = tokens[std::size_t(pick)].column;
+        const int chosen = choose(row, identity, preference);
+        if (choices)
+            choices->push_back(chosen);
         const double q = (*problem_.quality)(row, chosen);
-        const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
-        const double cost = (*problem_.cost)(row, chosen);
-        f.quality += quality;
-        f.costUsd += cost;
-        f.reward += reward(quality, cost, (*problem_.latency)(row, chosen));
+        f.quality += std::isnan(q) ? 0.0 : q;
+        f.costUsd += (*problem_.cost)(row, chosen);
+        f.reward += recordedReward(row, chosen, preference);
         f.newModelShare += identity && chosen == newModel_;
     }
     const double n = double(std::max<std::size_t>(1, problem_.scoredRows.size()));
@@ -136,7 +147,7 @@ QuizOutcome QuizStudy::judge(std::vector<QuizStep> steps, const Identity& identi
     QuizOutcome outcome;
     outcome.steps = std::move(steps);
     outcome.identity = identity;
-    outcome.routing = route(&outcome.identity);
+    outcome.routing = route(&outcome.identity, preference_, &outcome.choices);
     if (!hasRecords())
         return outcome;
     const double gain = withFull_.reward - without_.reward;

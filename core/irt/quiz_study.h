@@ -34,6 +34,7 @@ struct QuizOutcome {
     Identity identity;
     // The rest is NaN for a model without recorded answers (one quizzed at its endpoint).
     QuizRouting routing;
+    std::vector<int> choices; // the model routing picks for each scored prompt
     // Share of the full-data routing gain (over routing without the model) that the quizzed
     // identity recovers; NaN when the full-data identity gains nothing.
     double recovery = std::numeric_limits<double>::quiet_NaN();
@@ -68,9 +69,17 @@ public:
     // Routing with `identity` as the new model's (or without it when null), at the study's
     // preference or another: the policy serves any.
     QuizRouting route(const Identity* identity) const { return route(identity, preference_); }
-    QuizRouting route(const Identity* identity, const Preference& preference) const;
+    // `choices` (optional) receives the model chosen for each scored prompt.
+    QuizRouting route(const Identity* identity, const Preference& preference,
+                      std::vector<int>* choices = nullptr) const;
+    // The problem's model that routing picks for one prompt, with `identity` as the new model's
+    // (or without it when null).
+    int choose(int row, const Identity* identity, const Preference& preference) const;
+    // The recorded reward of `model`'s answer to `row` at a preference.
+    double recordedReward(int row, int model, const Preference& preference) const;
 
     const RoutingProblem& problem() const { return problem_; }
+    const Preference& preference() const { return preference_; }
     bool hasRecords() const { return newModel_ >= 0; }
     int newModel() const { return newModel_; }
     const IrtModel& knownModels() const { return known_; }
@@ -82,6 +91,10 @@ public:
     const Identity& fullIdentity() const { return full_; }
     const QuizRouting& withoutNewModel() const { return without_; }
     const QuizRouting& withFullIdentity() const { return withFull_; }
+    // The model chosen for each scored prompt at the study's preference, without the new model
+    // and with its full-data identity.
+    const std::vector<int>& choicesWithout() const { return choicesWithout_; }
+    const std::vector<int>& choicesWithFullIdentity() const { return choicesWithFull_; }
     double priorLogLikelihood() const { return priorLogLikelihood_; }
     double fullLogLikelihood() const { return fullLogLikelihood_; }
     // The model's held-out log-likelihood under an identity (NaN without records).
@@ -100,6 +113,7 @@ private:
     std::vector<double> meanCost_, meanLatency_;
     Identity full_;
     QuizRouting without_, withFull_;
+    std::vector<int> choicesWithout_, choicesWithFull_;
     double priorLogLikelihood_ = std::numeric_limits<double>::quiet_NaN();
     double fullLogLikelihood_ = std::numeric_limits<double>::quiet_NaN();
 };

@@ -1,0 +1,153 @@
+// How much of a model's routing gain a cold-start quiz recovers, model by model. Each model of a
+// dataset in turn is the new one; its full-data identity is judged against routing without it
+// at the five points of a cost sweep (quality 1 to cost 1), and so are quizzes of 10 and 30
+// prompts (ten draws each): the quizzed identity kept fixed over the scored prompts, and the
+// online continuation over the first 500 of them (Thompson sampling, refit on every answer the
+// new model gives). A model whose full-data identity raises the reward by more than 0.001 per
+// point on average is summarised by the share of that gain recovered (summed over the sweep);
+// any other by the mean reward per point the quizzes cost. Prints figures; asserts nothing.
+//   routerlab-bench-quiz-recovery DATASET [POOL] [FEATURES]   (a file or folder; a pool for a
+//   dataset that records no costs)
+#include "formats/dataset_loader.h"
+#include "irt/quiz_continuation.h"
+#include "irt/quiz_draws.h"
+#include "irt/quiz_study.h"
+#include "sim/simulation.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace routerlab;
+
+namespace {
+
+constexpr int kDraws = 10;
+constexpr int kSweepPoints = 5;
+constexpr double kGainFloor = 0.001 * kSweepPoints;
+const std::vector<int> kBudgets{10, 30};
+
+std::vector<Preference> costSweep() {
+    std::vector<Preference> out;
+    for (int i = 0; i < kSweepPoints; ++i) {
+        const double cost = double(i) / (kSweepPoints - 1);
+        out.push_back({1.0 - cost, cost, 0.0});
+    }
+    return out;
+}
+
+// Gains over routing without the model, summed over the sweep (and averaged over draws).
+struct Gains {
+    double full = 0, fixed = 0;              // on all scored prompts
+    double continuedFull = 0, continued = 0; // on the continuation's prompts
+    double regret = 0, fixedRegret = 0;      // summed over those prompts and the sweep
+};
+
+std::vector<Gains> studyModel(const SimulationSetup& setup, int model, double& fullGain) {
+    const std::vector<Preference> sweep = costSweep();
+    const QuizStudy study(setup.problem(), model, sweep.front());
+    std::vector<double> without;
+    fullGain = 0;
+    for (const Preference& p : sweep) {
+        without.push_back(study.route(nullptr, p).reward);
+        fullGain += study.route(&study.fullIdentity(), p).reward - without.back();
+    }
+    std::vector<Gains> out;
+    for (const int budget : kBudgets) {
+        std::vector<Gains> draws(kDraws);
+        runQuizTasks(kDraws, 2, [&](int draw) {
+            const std::uint64_t seed = quizDrawSeed(1, draw);
+            const QuizOutcome quiz = study.quiz(
+                budget, setup.dataset().promptCategory,
+                [&](int row) { return study.recordedAnswer(row); }, seed);
+            Gains& g = draws[std::size_t(draw)];
+            for (std::size_t i = 0; i < sweep.size(); ++i) {
+                g.fixed += study.route(&quiz.identity, sweep[i]).reward - without[i];
+                const ContinuationOutcome c =
+                    continueQuiz(study, quiz.steps, {500, sweep[i], seed});
+                g.continuedFull += (c.fullReward - c.withoutReward) / c.routed;
+                g.continued += (c.reward - c.withoutReward) / c.routed;
+                g.regret += c.regret();
+                g.fixedRegret += c.fixedRegret();
+            }
+        });
+        Gains mean;
+        for (const Gains& g : draws) {
+            mean.fixed += g.fixed / kDraws;
+            mean.continuedFull += g.continuedFull / kDraws;
+            mean.continued += g.continued / kDraws;
+            mean.regret += g.regret / kDraws;
+            mean.fixedRegret += g.fixedRegret / kDraws;
+        }
+        out.push_back(mean);
+    }
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: routerlab-bench-quiz-recovery DATASET [POOL] [FEATURES]\n");
+        return 2;
+    }
+    const bool pool =
+        argc > 2 && QString::fromLocal8Bit(argv[2]).endsWith(QLatin1String(".pool.json"));
+    const PricedDataset data = loadPricedDataset(
+        {QString::fromLocal8Bit(argv[1])}, pool ? QString::fromLocal8Bit(argv[2]) : QString());
+    SimulationOptions options;
+    options.reward = RewardKind::Linear;
+    options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+    if (argc > (pool ? 3 : 2))
+        options.features = QString::fromLocal8Bit(argv[pool ? 3 : 2]);
+    const SimulationSetup setup(data.dataset, data.pool, options);
+    QElapsedTimer timer;
+    timer.start();
+    std::printf("%d draws per budget, five-point cost sweep; fixed: the quizzed identity on all "
+                "scored prompts; continued: Thompson continuation over the first 500\n",
+                kDraws);
+    std::vector<double> fixedShare(kBudgets.size()), continuedShare(kBudgets.size()),
+        loss(kBudgets.size()), continuedLoss(kBudgets.size());
+    int gaining = 0, flat = 0;
+    for (int m = 0; m < setup.problem().modelCount(); ++m) {
+        double full = 0;
+        const std::vector<Gains> gains = studyModel(setup, m, full);
+        const bool gains_ = full > kGainFloor;
+        (gains_ ? gaining : flat) += 1;
+        QString line;
+        for (std::size_t b = 0; b < kBudgets.size(); ++b) {
+            const Gains& g = gains[b];
+            if (gains_) {
+                fixedShare[b] += g.fixed / full;
+                continuedShare[b] += g.continued / g.continuedFull;
+                line += QStringLiteral("  k=%1 fixed %2% continued %3% (regret %4, fixed %5)")
+                            .arg(kBudgets[b])
+                            .arg(100 * g.fixed / full, 0, 'f', 0)
+                            .arg(100 * g.continued / g.continuedFull, 0, 'f', 0)
+                            .arg(g.regret / kSweepPoints, 0, 'f', 1)
+                            .arg(g.fixedRegret / kSweepPoints, 0, 'f', 1);
+            } else {
+                loss[b] += g.fixed / kSweepPoints;
+                continuedLoss[b] += g.continued / kSweepPoints;
+                line += QStringLiteral("  k=%1 fixed %2 continued %3")
+                            .arg(kBudgets[b])
+                            .arg(g.fixed / kSweepPoints, 0, 'f', 4)
+                            .arg(g.continued / kSweepPoints, 0, 'f', 4);
+            }
+        }
+        std::printf("%-34s gain %.4f%s\n", qPrintable(setup.problem().modelNames[m]), full,
+                    qPrintable(line));
+        std::fflush(stdout);
+    }
+    for (std::size_t b = 0; b < kBudgets.size(); ++b)
+        std::printf("k=%d: mean recovery fixed %.0f%%, continued %.0f%% over %d gaining models; "
+                    "reward change per prompt fixed %.4f, continued %.4f over %d others\n",
+                    kBudgets[b], 100 * fixedShare[b] / std::max(1, gaining),
+                    100 * continuedShare[b] / std::max(1, gaining), gaining,
+                    loss[b] / std::max(1, flat), continuedLoss[b] / std::max(1, flat), flat);
+    std::printf("%.1f s\n", timer.nsecsElapsed() * 1e-9);
+    return 0;
+}
