@@ -105,6 +105,11 @@ void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
                                                point.continuationRegretCi95),
                             numberWithInterval(point.fixedRegret, point.fixedRegretCi95));
     }
+    if (!report.adoption.empty())
+        out << QStringLiteral("Recommendation from the quiz shown (%1 prompts, its first "
+                              "draw): %2\n")
+                   .arg(report.outcome.steps.size())
+                   .arg(adoptionSentence(name, report.adoption));
 }
 
 int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {

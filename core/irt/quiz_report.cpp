@@ -274,6 +274,14 @@ void insertQuiz(const QuizReport& report, const Dataset& dataset, QJsonObject& j
     json.insert(QStringLiteral("prediction_recovery"), orNull(quiz.predictionRecovery));
     json.insert(QStringLiteral("predicted_quality_per_category"), categories);
     json.insert(QStringLiteral("budget_curve"), curveJson(report.curve));
+    QJsonArray adoption;
+    for (const AdoptionPoint& a : report.adoption)
+        adoption.append(QJsonObject{{QStringLiteral("preference"), a.preference.toString()},
+                                    {QStringLiteral("share"), a.share},
+                                    {QStringLiteral("reward_change"), a.rewardChange},
+                                    {QStringLiteral("quality_change"), a.qualityChange},
+                                    {QStringLiteral("cost_change_usd"), a.costChangeUsd}});
+    json.insert(QStringLiteral("adoption"), adoption);
     // Seeds as text: JSON numbers lose 64-bit integers.
     QJsonArray seeds;
     for (const std::uint64_t seed : report.drawSeeds)
@@ -338,6 +346,8 @@ QuizReport buildQuizReport(const QuizStudy& study, const Dataset& dataset,
         }
     }
     addCategoryQuality(study, dataset, report);
+    if (study.hasRecords())
+        report.adoption = adoptionSweep(study, report.outcome.identity, adoptionPreferences());
     return report;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "irt/quiz_adoption.h"
 #include "irt/quiz_draws.h"
 #include "irt/quiz_study.h"
 #include "reward/preference.h"
@@ -50,6 +51,8 @@ struct QuizReport {
     double priorSd = 0;                          // identitySd before any answer
     std::vector<double> categoryQuality;         // the quizzed identity's, per category
     std::vector<double> recordedCategoryQuality; // the model's records; NaN without them
+    // What the quizzed identity would do to routing across a cost sweep; empty without records.
+    std::vector<AdoptionPoint> adoption;
 };
 
 // The budgets of the wizard's curve: 5, 10, 20, 30, 50, 100 up to `budget`, and `budget` itself.

@@ -200,6 +200,24 @@ void QuizPlacementPage::showCategories(const QuizReport& report, const QuizReque
     categories_->resizeRowsToContents();
 }
 
+namespace {
+
+// The quiz's online continuation, as one more sentence of the figures.
+QString continuationText(const BudgetPoint& point) {
+    if (std::isnan(point.continuationRegret))
+        return {};
+    return QuizPlacementPage::tr(
+               " Routing on and learning from its answers over the next %1 scored prompts "
+               "recovers <b>%2</b> of the routing gain there (regret %3 against the full-data "
+               "identity, %4 with the quizzed identity kept fixed).")
+        .arg(point.continuationPrompts)
+        .arg(percentWithInterval(point.continuationRecovery, point.continuationRecoveryCi95),
+             numberWithInterval(point.continuationRegret, point.continuationRegretCi95),
+             numberWithInterval(point.fixedRegret, point.fixedRegretCi95));
+}
+
+} // namespace
+
 void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest& request,
                                     const QuizPreparation& preparation) {
     const QuizStudy& study = *preparation.study;
@@ -236,7 +254,11 @@ void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest&
                      percentWithInterval(point.predictionRecovery, point.predictionRecoveryCi95))
                 .arg(o.logLikelihood, 0, 'f', 3)
                 .arg(study.priorLogLikelihood(), 0, 'f', 3)
-                .arg(study.fullLogLikelihood(), 0, 'f', 3));
+                .arg(study.fullLogLikelihood(), 0, 'f', 3) +
+            continuationText(point) +
+            QStringLiteral("<p><b>%1</b> %2</p>")
+                .arg(tr("Recommendation, from this quiz:"),
+                     adoptionSentence(name, report.adoption).toHtmlEscaped()));
         return;
     }
     const PoolModel& m = *request.endpointModel;

@@ -197,8 +197,8 @@ public:
         QuizWizard* quiz = window_.openQuizWizard();
         // A model whose full-data identity changes routing at this trade-off, so the curve has
         // something to approach.
-        quiz->modelBox()->setCurrentText(QStringLiteral("gemini-1.5-pro"));
-        quiz->costWeightBox()->setValue(0.3);
+        quiz->modelBox()->setCurrentText(QStringLiteral("gpt-4o-mini"));
+        quiz->costWeightBox()->setValue(0.5);
         quiz->budgetSlider()->setValue(30);
         bool quizzed = false;
         bool placed = false;
