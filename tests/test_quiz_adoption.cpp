@@ -3,6 +3,7 @@
 #include "formats/dataset_loader.h"
 #include "irt/quiz_adoption.h"
 #include "irt/quiz_study.h"
+#include "sample_setup.h"
 #include "sim/simulation.h"
 #include "test_main.h"
 
@@ -65,17 +66,11 @@ private slots:
     // cost 0.2: across the sweep it takes traffic where quality weighs most and, a costly
     // model, none at cost only; each point's figures are routing with it against without it.
     void sweepOnTheSample() {
-        const QDir dir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
-        const PricedDataset sample =
-            loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
-                              dir.filePath(QStringLiteral("sample.pool.json")));
-        SimulationOptions options;
-        options.reward = RewardKind::Linear;
-        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        const SimulationSetup setup(sample.dataset, sample.pool, options);
+        const PricedDataset sample = testing::loadSampleWithPool();
+        const auto setup = testing::quizSetup(sample);
         const int model = sample.dataset.modelIndex(QStringLiteral("gemini-1.5-pro"));
         QVERIFY(model >= 0);
-        const QuizStudy study(setup.problem(), model, {0.8, 0.2, 0.0});
+        const QuizStudy study(setup->problem(), model, {0.8, 0.2, 0.0});
         const std::vector<Preference> sweep = adoptionPreferences();
         QCOMPARE(int(sweep.size()), 5);
         const std::vector<AdoptionPoint> points = adoptionSweep(study, study.fullIdentity(), sweep);

@@ -4,6 +4,7 @@
 #include "formats/dataset_loader.h"
 #include "irt/quiz_continuation.h"
 #include "irt/quiz_study.h"
+#include "sample_setup.h"
 #include "sim/simulation.h"
 #include "test_main.h"
 
@@ -63,13 +64,8 @@ class TestQuizContinuation : public QObject {
 
 private slots:
     void initTestCase() {
-        const QDir dir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
-        sample_ = loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
-                                    dir.filePath(QStringLiteral("sample.pool.json")));
-        SimulationOptions options;
-        options.reward = RewardKind::Linear;
-        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        setup_ = std::make_unique<SimulationSetup>(sample_.dataset, sample_.pool, options);
+        sample_ = testing::loadSampleWithPool();
+        setup_ = testing::quizSetup(sample_);
     }
 
     // gemini-1.5-pro's full-data identity raises the reward here, and a 10-prompt quiz misses

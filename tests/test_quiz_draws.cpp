@@ -5,6 +5,7 @@
 #include "irt/quiz_draws.h"
 #include "irt/quiz_report.h"
 #include "irt/quiz_study.h"
+#include "sample_setup.h"
 #include "sim/simulation.h"
 #include "test_main.h"
 
@@ -76,13 +77,8 @@ class TestQuizDraws : public QObject {
 
 private slots:
     void initTestCase() {
-        const QDir dir(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
-        sample_ = loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
-                                    dir.filePath(QStringLiteral("sample.pool.json")));
-        SimulationOptions options;
-        options.reward = RewardKind::Linear;
-        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        setup_ = std::make_unique<SimulationSetup>(sample_.dataset, sample_.pool, options);
+        sample_ = testing::loadSampleWithPool();
+        setup_ = testing::quizSetup(sample_);
         // A small policy: these checks are about the draws, not how well the policy routes.
         QuizStudySettings settings;
         settings.dimension = 4;

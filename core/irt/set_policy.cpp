@@ -132,6 +132,21 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
     tr.probability /= tr.probability.sum();
 }
 
+Eigen::MatrixXf SetPolicy::addTokenGradients(const Eigen::MatrixXf& t,
+                                             const Eigen::MatrixXf& tokens,
+                                             const Eigen::MatrixXf& dQ, const Eigen::MatrixXf& dK,
+                                             const Eigen::MatrixXf& dV, Eigen::MatrixXf& dT) {
+    query_.gradient.noalias() += dQ * t.transpose();
+    key_.gradient.noalias() += dK * t.transpose();
+    value_.gradient.noalias() += dV * t.transpose();
+    dT.noalias() += query_.value.transpose() * dQ;
+    dT.noalias() += key_.value.transpose() * dK;
+    dT.noalias() += value_.value.transpose() * dV;
+    Eigen::MatrixXf dTokenPre = dT.array() * (1.0f - t.array().square());
+    tokenMap_.gradient.noalias() += dTokenPre * tokens.transpose();
+    return dTokenPre;
+}
+
 void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
     const float scale = 1.0f / std::sqrt(float(shape_.hidden));
     output_.gradient.col(0) += tr.h * dLogits;
@@ -155,15 +170,7 @@ void SetPolicy::backward(const Trace& tr, const Eigen::VectorXf& dLogits) {
     dScores *= scale;
     const Eigen::MatrixXf dQ = tr.k * dScores.transpose();
     const Eigen::MatrixXf dK = tr.q * dScores;
-    query_.gradient.noalias() += dQ * tr.t.transpose();
-    key_.gradient.noalias() += dK * tr.t.transpose();
-    value_.gradient.noalias() += dV * tr.t.transpose();
-    dT.noalias() += query_.value.transpose() * dQ;
-    dT.noalias() += key_.value.transpose() * dK;
-    dT.noalias() += value_.value.transpose() * dV;
-
-    const Eigen::MatrixXf dTokenPre = dT.array() * (1.0f - tr.t.array().square());
-    tokenMap_.gradient.noalias() += dTokenPre * tr.tokens.transpose();
+    const Eigen::MatrixXf dTokenPre = addTokenGradients(tr.t, tr.tokens, dQ, dK, dV, dT);
     const Eigen::VectorXf dContext = dTokenPre.rowwise().sum();
     tokenBias_.gradient.col(0) += dContext;
     promptMap_.gradient.noalias() += dContext * tr.promptFeatures.transpose();

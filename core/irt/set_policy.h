@@ -103,6 +103,12 @@ public:
     const Shape& shape() const { return shape_; }
 
 private:
+    // The attention projections' and token map's gradients from those of q, k and v (hidden x
+    // tokens, tokens `t`); adds to dT and returns the gradient before the tokens' tanh.
+    Eigen::MatrixXf addTokenGradients(const Eigen::MatrixXf& t, const Eigen::MatrixXf& tokens,
+                                      const Eigen::MatrixXf& dQ, const Eigen::MatrixXf& dK,
+                                      const Eigen::MatrixXf& dV, Eigen::MatrixXf& dT);
+
     Shape shape_;
     Parameter tokenMap_, promptMap_, preferenceMap_, tokenBias_;
     Parameter query_, key_, value_;

@@ -80,15 +80,7 @@ void SetPolicy::backwardBatch(const BatchTrace& tr, const Eigen::VectorXf& dLogi
         dQ.middleCols(first, n).noalias() = tr.k.middleCols(first, n) * dScores.transpose();
         dK.middleCols(first, n).noalias() = tr.q.middleCols(first, n) * dScores;
     }
-    query_.gradient.noalias() += dQ * tr.t.transpose();
-    key_.gradient.noalias() += dK * tr.t.transpose();
-    value_.gradient.noalias() += dV * tr.t.transpose();
-    dT.noalias() += query_.value.transpose() * dQ;
-    dT.noalias() += key_.value.transpose() * dK;
-    dT.noalias() += value_.value.transpose() * dV;
-
-    const Eigen::MatrixXf dTokenPre = dT.array() * (1.0f - tr.t.array().square());
-    tokenMap_.gradient.noalias() += dTokenPre * tr.tokens.transpose();
+    const Eigen::MatrixXf dTokenPre = addTokenGradients(tr.t, tr.tokens, dQ, dK, dV, dT);
     Eigen::MatrixXf dContext(dTokenPre.rows(), tr.sets());
     for (Eigen::Index b = 0; b < tr.sets(); ++b)
         dContext.col(b) =
