@@ -160,6 +160,32 @@ private slots:
                  qPrintable(describe(window.frameGeometry())));
     }
 
+    // A window state saved with the Trade-off dock open (by hand, or on a wider screen) opens
+    // with the dock closed on a narrow one, so the pages keep their width.
+    void restoredStateClosesTheTradeOffDockWhenNarrow() {
+        QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab")).clear();
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* dock = window.findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
+            QVERIFY(dock);
+            dock->show();
+            QTRY_VERIFY(dock->isVisible());
+            window.close(); // saves the state
+        }
+        const QByteArray state = QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab"))
+                                     .value(QStringLiteral("window/state"))
+                                     .toByteArray();
+        QVERIFY(!state.isEmpty());
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.width() < 1600);
+        QVERIFY(!window.findChild<QDockWidget*>(QStringLiteral("tradeOffDock"))->isVisible());
+        QVERIFY(window.findChild<QDockWidget*>(QStringLiteral("workspaceDock"))->isVisible());
+    }
+
     void runDockFoldsWhenTheRunEnds() {
         QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab")).clear();
         MainWindow window;

@@ -163,15 +163,18 @@ void MainWindow::createCentral() {
     letDockStepAside(tabs_, workbench_->tradeoff(), tradeOffDock);
 }
 
+void MainWindow::closeTradeOffDockWhenNarrow() {
+    // Under 1600 px the pages need the dock's width; View ▸ Trade-off (Ctrl+3) reopens it.
+    auto* tradeOff = findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
+    if (width() < 1600 && !tradeOff->isFloating())
+        tradeOff->hide();
+}
+
 void MainWindow::arrangeDocks() {
     auto* workspace = findChild<QDockWidget*>(QStringLiteral("workspaceDock"));
     auto* run = findChild<QDockWidget*>(QStringLiteral("runDock"));
     auto* tradeOff = findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
-    // Narrower than this, the pages need the dock's width: the Trade-off page holds what the
-    // dock does, and View ▸ Trade-off (Ctrl+3) brings the dock back.
-    constexpr int kRoomForTradeOffDock = 1600;
-    if (width() < kRoomForTradeOffDock && !tradeOff->isFloating())
-        tradeOff->hide();
+    closeTradeOffDockWhenNarrow();
     resizeDocks({workspace, tradeOff}, {210, 430}, Qt::Horizontal);
     resizeDocks({run}, {170}, Qt::Vertical);
 }
@@ -216,6 +219,8 @@ void MainWindow::restoreSettings() {
     restoreFittedGeometry(this, s.value(QStringLiteral("window/geometry")).toByteArray());
     if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
         arrangeDocks();
+    else // a state saved on a wider screen, or with the dock opened by hand, would squeeze pages
+        closeTradeOffDockWhenNarrow();
 }
 
 void MainWindow::saveSettings() const {

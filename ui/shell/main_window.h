@@ -109,6 +109,7 @@ private:
     void createDock();
     void createCentral();
     void restoreSettings();
+    void closeTradeOffDockWhenNarrow();
     void saveSettings() const;
 
     void startLoad(const LoadRequest& request);
