@@ -165,9 +165,8 @@ void MainWindow::createCentral() {
 
 void MainWindow::closeTradeOffDockWhenNarrow() {
     // Under 1600 px the pages need the dock's width; View ▸ Trade-off (Ctrl+3) reopens it.
-    auto* tradeOff = findChild<QDockWidget*>(QStringLiteral("tradeOffDock"));
-    if (width() < 1600 && !tradeOff->isFloating())
-        tradeOff->hide();
+    closeDockWhenNarrow(this, findChild<QDockWidget*>(QStringLiteral("tradeOffDock")), 1600,
+                        findChild<QDockWidget*>(QStringLiteral("workspaceDock")), 210);
 }
 
 void MainWindow::arrangeDocks() {

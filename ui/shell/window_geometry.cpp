@@ -2,6 +2,7 @@
 
 #include <QDockWidget>
 #include <QGuiApplication>
+#include <QMainWindow>
 #include <QScreen>
 #include <QTabWidget>
 #include <QWidget>
@@ -75,6 +76,16 @@ void letDockStepAside(QTabWidget* tabs, QWidget* page, QDockWidget* dock) {
             dock->show();
         }
     });
+}
+
+void closeDockWhenNarrow(QMainWindow* window, QDockWidget* dock, int minimumWidth,
+                         QDockWidget* neighbour, int neighbourWidth) {
+    if (window->width() >= minimumWidth || dock->isFloating())
+        return;
+    const bool wasOpen = !dock->isHidden();
+    dock->hide();
+    if (wasOpen)
+        window->resizeDocks({neighbour}, {neighbourWidth}, Qt::Horizontal);
 }
 
 } // namespace routerlab

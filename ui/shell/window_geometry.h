@@ -4,6 +4,7 @@
 #include <QRect>
 
 class QDockWidget;
+class QMainWindow;
 class QTabWidget;
 class QWidget;
 
@@ -23,5 +24,11 @@ void restoreFittedGeometry(QWidget* window, const QByteArray& saved);
 // Hides `dock` while `tabs` shows `page` (which holds what the dock shows) and shows it again
 // on leaving, unless it was closed already.
 void letDockStepAside(QTabWidget* tabs, QWidget* page, QDockWidget* dock);
+
+// Closes `dock` (docked, not floating) when `window` is narrower than `minimumWidth`: the pages
+// need its width. `neighbour`, docked on the other side, gets back `neighbourWidth` if the dock
+// was open, since the dock had taken room from it.
+void closeDockWhenNarrow(QMainWindow* window, QDockWidget* dock, int minimumWidth,
+                         QDockWidget* neighbour, int neighbourWidth);
 
 } // namespace routerlab
