@@ -22,27 +22,30 @@ Interval drawInterval(const std::vector<double>& values, const BootstrapOptions&
     return meanInterval(values, options);
 }
 
-QString percentWithInterval(double fraction, const Interval& interval) {
-    // "0%", not "-0%", for a fraction just below zero.
-    auto percent = [](double f) {
-        return QStringLiteral("%1%").arg(std::round(100 * f) + 0.0, 0, 'f', 0);
-    };
-    if (std::isnan(fraction))
-        return QStringLiteral("n/a");
-    if (!interval.valid())
-        return percent(fraction);
-    return QStringLiteral("%1 [%2, %3]")
-        .arg(percent(fraction), percent(interval.low), percent(interval.high));
-}
+namespace {
 
-QString numberWithInterval(double value, const Interval& interval) {
-    auto number = [](double v) { return QString::number(v, 'f', 2); };
+// "x [low, high]" in one format, "x" without an interval, "n/a" for NaN.
+QString withInterval(double value, const Interval& interval,
+                     const std::function<QString(double)>& format) {
     if (std::isnan(value))
         return QStringLiteral("n/a");
     if (!interval.valid())
-        return number(value);
+        return format(value);
     return QStringLiteral("%1 [%2, %3]")
-        .arg(number(value), number(interval.low), number(interval.high));
+        .arg(format(value), format(interval.low), format(interval.high));
+}
+
+} // namespace
+
+QString percentWithInterval(double fraction, const Interval& interval) {
+    // "0%", not "-0%", for a fraction just below zero.
+    return withInterval(fraction, interval, [](double f) {
+        return QStringLiteral("%1%").arg(std::round(100 * f) + 0.0, 0, 'f', 0);
+    });
+}
+
+QString numberWithInterval(double value, const Interval& interval) {
+    return withInterval(value, interval, [](double v) { return QString::number(v, 'f', 2); });
 }
 
 void runQuizTasks(int count, int threads, const std::function<void(int)>& task) {

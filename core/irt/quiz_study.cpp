@@ -71,13 +71,17 @@ float QuizStudy::recordedAnswer(int row) const {
     return float(std::isnan(q) ? 0.0 : q);
 }
 
-int QuizStudy::choose(int row, const Identity* identity, const Preference& preference) const {
+std::vector<ModelToken> QuizStudy::tokensWith(const Identity* identity) const {
     std::vector<ModelToken> tokens = knownTokens_;
     if (identity)
         tokens.push_back({*identity, meanCost_[std::size_t(newModel_)],
                           meanLatency_[std::size_t(newModel_)], newModel_});
+    return tokens;
+}
+
+int QuizStudy::chooseAmong(int row, const std::vector<ModelToken>& tokens,
+                           const RewardFunction& reward, const Preference& preference) const {
     const auto features = problem_.features->matrix().col(row);
-    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
     SetPolicy::Trace trace;
     policy_.forward(features, preference,
                     SetPolicy::predictionInputs(known_, features, tokens, reward), trace);
@@ -86,8 +90,18 @@ int QuizStudy::choose(int row, const Identity* identity, const Preference& prefe
     return tokens[std::size_t(pick)].column;
 }
 
+int QuizStudy::choose(int row, const Identity* identity, const Preference& preference) const {
+    return chooseAmong(row, tokensWith(identity),
+                       RewardFunction(problem_.rewardKind, problem_.scales, preference),
+                       preference);
+}
+
 double QuizStudy::recordedReward(int row, int model, const Preference& preference) const {
-    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
+    return recordedReward(row, model,
+                          RewardFunction(problem_.rewardKind, problem_.scales, preference));
+}
+
+double QuizStudy::recordedReward(int row, int model, const RewardFunction& reward) const {
     const double q = (*problem_.quality)(row, model);
     const double quality = std::isnan(q) ? 0.0 : q; // a missing answer counts as a failure
     return reward(quality, (*problem_.cost)(row, model), (*problem_.latency)(row, model));
@@ -98,15 +112,18 @@ QuizRouting QuizStudy::route(const Identity* identity, const Preference& prefere
     constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
     if (identity && !hasRecords())
         return {kUnknown, kUnknown, kUnknown, kUnknown};
+    // Built once for all the prompts: routing the scored prompts is the quiz's hot loop.
+    const std::vector<ModelToken> tokens = tokensWith(identity);
+    const RewardFunction reward(problem_.rewardKind, problem_.scales, preference);
     QuizRouting f;
     for (const int row : problem_.scoredRows) {
-        const int chosen = choose(row, identity, preference);
+        const int chosen = chooseAmong(row, tokens, reward, preference);
         if (choices)
             choices->push_back(chosen);
         const double q = (*problem_.quality)(row, chosen);
         f.quality += std::isnan(q) ? 0.0 : q;
         f.costUsd += (*problem_.cost)(row, chosen);
-        f.reward += recordedReward(row, chosen, preference);
+        f.reward += recordedReward(row, chosen, reward);
         f.newModelShare += identity && chosen == newModel_;
     }
     const double n = double(std::max<std::size_t>(1, problem_.scoredRows.size()));

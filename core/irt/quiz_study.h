@@ -101,6 +101,11 @@ public:
     double heldOutLogLikelihood(const Identity& identity) const;
 
 private:
+    std::vector<ModelToken> tokensWith(const Identity* identity) const;
+    int chooseAmong(int row, const std::vector<ModelToken>& tokens, const RewardFunction& reward,
+                    const Preference& preference) const;
+    double recordedReward(int row, int model, const RewardFunction& reward) const;
+
     const RoutingProblem& problem_;
     int newModel_ = -1;
     Preference preference_;
