@@ -55,9 +55,9 @@ const QSet<QString> kTextOptions = {
     QStringLiteral("cli"),          QStringLiteral("image"),
     QStringLiteral("volume-claim"), QStringLiteral("require-key-env"),
     QStringLiteral("prompts"),      QStringLiteral("base-url"),
-    QStringLiteral("scorer"),       QStringLiteral("system"),
-    QStringLiteral("new-model"),    QStringLiteral("listen"),
-    QStringLiteral("traffic")};
+    QStringLiteral("ood-families"), QStringLiteral("scorer"),
+    QStringLiteral("system"),       QStringLiteral("new-model"),
+    QStringLiteral("listen"),       QStringLiteral("traffic")};
 
 // One prompt answered by the tiny pool's two models.
 QString writeOnePromptDataset(const QDir& folder) {

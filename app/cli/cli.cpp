@@ -18,7 +18,8 @@ const std::vector<CliCommand>& cliCommands() {
     static const std::vector<CliCommand> commands = {
         generateCommand(), infoCommand(),  importCommand(),        simulateCommand(),
         sweepCommand(),    mergeCommand(), clusterScriptCommand(), trainCommand(),
-        serveCommand(),    liveCommand(),  quizCommand(),          proxyCommand()};
+        serveCommand(),    liveCommand(),  quizCommand(),          proxyCommand(),
+        evaluateCommand()};
     return commands;
 }
 

@@ -52,5 +52,6 @@ CliCommand serveCommand();
 CliCommand liveCommand();
 CliCommand quizCommand();
 CliCommand proxyCommand();
+CliCommand evaluateCommand();
 
 } // namespace routerlab

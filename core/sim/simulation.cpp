@@ -62,8 +62,8 @@ SplitRows splitRows(const Dataset& dataset, const SplitRule& split, std::uint64_
 
 // Scored rows given in their order (replayed traffic): each scored as often as it is given,
 // none trained on. A given row the missing policy left out is skipped and counted.
-SplitRows givenRows(const std::vector<int>& given, const std::vector<int>& usable, int promptCount,
-                    int& skipped) {
+SplitRows givenRows(const std::vector<int>& given, const std::vector<int>& training,
+                    const std::vector<int>& usable, int promptCount, int& skipped) {
     std::vector<char> isUsable(static_cast<std::size_t>(promptCount), 0);
     std::vector<char> isScored(static_cast<std::size_t>(promptCount), 0);
     for (const int i : usable)
@@ -83,9 +83,15 @@ SplitRows givenRows(const std::vector<int>& given, const std::vector<int>& usabl
         isScored[i] = 1;
         rows.scored.push_back(i);
     }
-    for (const int i : usable)
-        if (!isScored[i])
-            rows.training.push_back(i);
+    if (training.empty()) {
+        for (const int i : usable)
+            if (!isScored[i])
+                rows.training.push_back(i);
+    } else {
+        for (const int i : training)
+            if (i >= 0 && i < promptCount && isUsable[i] && !isScored[i])
+                rows.training.push_back(i);
+    }
     if (rows.scored.empty())
         throw std::invalid_argument(
             "none of the prompts to score has an outcome for every model (see --missing)");
@@ -110,9 +116,9 @@ SimulationSetup::SimulationSetup(const Dataset& dataset, const ModelPool& pool,
                 .toStdString());
     readOutcomes(pool);
     const std::vector<int> usable = usableRows();
-    const SplitRows split =
-        given ? givenRows(options.scoredRows, usable, dataset.promptCount(), skippedGiven_)
-              : splitRows(dataset, options.split, options.splitSeed, usable);
+    const SplitRows split = given ? givenRows(options.scoredRows, options.trainingRows, usable,
+                                              dataset.promptCount(), skippedGiven_)
+                                  : splitRows(dataset, options.split, options.splitSeed, usable);
     const std::vector<int> ordered = orderIntoSessions(split.scored);
     buildProblem(split.training, ordered);
 }

@@ -56,6 +56,9 @@ struct SimulationOptions {
     // (replayed traffic). Empty: the split chooses them. When given, the split is not used:
     // every other usable row trains, and the sessions must keep the order (single, length:N).
     std::vector<int> scoredRows;
+    // With scoredRows: the rows that train (the usable ones among them; a row scored is never
+    // trained on). Empty: every usable row not scored.
+    std::vector<int> trainingRows;
 };
 
 // Everything a cell needs, computed once per experiment and shared read-only by all threads.

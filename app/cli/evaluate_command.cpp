@@ -1,0 +1,227 @@
+#include "cli/cli_command.h"
+#include "cli/terminal_progress.h"
+
+#include "experiment/evaluation.h"
+#include "experiment/simulation_arguments.h"
+#include "formats/dataset_loader.h"
+
+#include <QJsonDocument>
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace routerlab {
+
+namespace {
+
+std::vector<NumberOption> evaluateNumbers() {
+    return {NumberOption::whole(QStringLiteral("sweep"),
+                                QStringLiteral("Also score N preferences from quality=1 to "
+                                               "cost=1 (default 0: only --preference)."),
+                                QStringLiteral("N"), QStringLiteral("0"), 0, 101),
+            NumberOption::whole(QStringLiteral("bootstrap"),
+                                QStringLiteral("Bootstrap resamples behind each 95% interval "
+                                               "(default 1000; 0: no intervals)."),
+                                QStringLiteral("N"), QStringLiteral("1000"), 0,
+                                kMaxBootstrapResamples)};
+}
+
+void describeEvaluateOptions(QCommandLineParser& p) {
+    describeSimulationOptions(p, QStringLiteral("evaluate"));
+    addQuietOption(p);
+    p.addOption({QStringLiteral("ood-families"),
+                 QStringLiteral("Task families to hold out, each a category or categories joined "
+                                "by '+' (default: every category in turn)."),
+                 QStringLiteral("A,B")});
+    addNumberOptions(p, evaluateNumbers());
+}
+
+// "+1.4 [0.8, 2.0]": a margin in reward points with its interval.
+QString margin(const EstimatedMean& m) {
+    QString text = QStringLiteral("%1%2").arg(m.mean >= 0 ? "+" : "").arg(m.mean, 0, 'f', 1);
+    if (m.ci95.valid())
+        text += QStringLiteral(" [%1, %2]").arg(m.ci95.low, 0, 'f', 1).arg(m.ci95.high, 0, 'f', 1);
+    return text;
+}
+
+// Rows of labelled cells, printed with every column as wide as its widest cell; a row without
+// cells is a heading.
+class TextTable {
+public:
+    void add(const QString& label, const QStringList& cells = {}) {
+        rows_.push_back({label, cells});
+    }
+    void print(QTextStream& out) const {
+        std::vector<qsizetype> width;
+        qsizetype labelWidth = 0;
+        for (const auto& [label, cells] : rows_) {
+            if (cells.isEmpty())
+                continue;
+            labelWidth = std::max(labelWidth, label.size());
+            width.resize(std::max<std::size_t>(width.size(), cells.size()), 0);
+            for (qsizetype c = 0; c < cells.size(); ++c)
+                width[c] = std::max(width[c], cells[c].size());
+        }
+        for (const auto& [label, cells] : rows_) {
+            if (cells.isEmpty()) {
+                out << label << "\n";
+                continue;
+            }
+            QString line = label.leftJustified(labelWidth + 2);
+            for (qsizetype c = 0; c < cells.size(); ++c)
+                line += cells[c].leftJustified(width[c] + 2);
+            while (line.endsWith(QLatin1Char(' ')))
+                line.chop(1);
+            out << line << "\n";
+        }
+    }
+
+private:
+    std::vector<std::pair<QString, QStringList>> rows_;
+};
+
+void printPoint(QTextStream& out, const Evaluation& e, const EvaluationPoint& point) {
+    QStringList header;
+    for (const EvaluationPart& part : e.parts)
+        header << (part.unseen ? QStringLiteral("unseen: ") + part.name : part.name);
+    if (e.hasUnseenTotal)
+        header << QStringLiteral("unseen, all");
+    const auto model = [&](int k) { return k < 0 ? QStringLiteral("(per family)") : e.models[k]; };
+    const auto column = [&](const std::function<QString(int)>& cell) {
+        QStringList cells;
+        for (int part = 0; part < header.size(); ++part)
+            cell(part).isEmpty() ? cells << QStringLiteral("-") : cells << cell(part);
+        return cells;
+    };
+    out << "\nAt " << point.preference.toString()
+        << ": margins in reward points (x100) per prompt, 95% intervals paired over prompts\n";
+    TextTable table;
+    const auto addRow = [&](const QString& label, const QStringList& cells) {
+        table.add(label, cells);
+    };
+    addRow({}, header);
+    addRow(QStringLiteral("prompts trained / scored"), column([&](int part) {
+               if (part >= static_cast<int>(e.parts.size()))
+                   return QString();
+               return QStringLiteral("%1 / %2")
+                   .arg(e.parts[part].trainingPrompts)
+                   .arg(e.parts[part].scoredPrompts);
+           }));
+    addRow(QStringLiteral("training-best model"),
+           column([&](int part) { return model(point.references[part].trainingBest); }));
+    addRow(QStringLiteral("  its reward"), column([&](int part) {
+               return QString::number(point.references[part].trainingBestScore.reward, 'f', 3);
+           }));
+    addRow(QStringLiteral("hindsight-best model"),
+           column([&](int part) { return model(point.references[part].hindsightBest); }));
+    table.add(QStringLiteral("Margin over the training-best model (the deployable fallback):"));
+    for (std::size_t r = 0; r < e.routers.size(); ++r)
+        addRow(QStringLiteral("  ") + e.routers[r].toString(), column([&](int part) {
+                   return margin(point.scores[r][part].marginOverTrainingBest);
+               }));
+    addRow(QStringLiteral("  hindsight-best model"), column([&](int part) {
+               return margin(point.references[part].hindsightBestScore.marginOverTrainingBest);
+           }));
+    addRow(QStringLiteral("  oracle"), column([&](int part) {
+               return margin(point.references[part].oracleScore.marginOverTrainingBest);
+           }));
+    table.add(QStringLiteral("Margin over the hindsight-best model (not knowable in advance):"));
+    for (std::size_t r = 0; r < e.routers.size(); ++r)
+        addRow(QStringLiteral("  ") + e.routers[r].toString(), column([&](int part) {
+                   return margin(point.scores[r][part].marginOverHindsightBest);
+               }));
+    table.print(out);
+    for (std::size_t r = 0; r < e.routers.size(); ++r)
+        for (int part = 0; part < header.size(); ++part) {
+            const EvaluationScore& s = point.scores[r][part];
+            const EvaluationScore& fallback = point.references[part].trainingBestScore;
+            if (s.runawaySpending)
+                out << QStringLiteral("Runaway spending: %1 on %2 pays $%3 per prompt, over "
+                                      "twice the training-best model's $%4, for lower quality "
+                                      "(%5 against %6)\n")
+                           .arg(e.routers[r].toString(), header[part])
+                           .arg(s.costUsd, 0, 'g', 3)
+                           .arg(fallback.costUsd, 0, 'g', 3)
+                           .arg(s.quality, 0, 'f', 3)
+                           .arg(fallback.quality, 0, 'f', 3);
+        }
+}
+
+int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
+    SimulationArguments a;
+    if (!parseSimulationArguments(p, QStringLiteral("evaluate"), a, err))
+        return kExitUsage;
+    EvaluationOptions options;
+    options.simulation = a.options;
+    if (!p.isSet(QStringLiteral("reward")))
+        options.simulation.reward = RewardKind::Linear;
+    if (a.options.split.kind == SplitRule::Kind::Sources ||
+        a.options.split.kind == SplitRule::Kind::Random)
+        options.inDistribution = a.options.split;
+    else if (a.options.split.kind == SplitRule::Kind::Category) {
+        err << "routerlab-cli evaluate: --split category: name the held-out families with "
+               "--ood-families instead\n";
+        return kExitUsage;
+    }
+    options.unseenFamilies =
+        p.value(QStringLiteral("ood-families")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const std::vector<NumberOption> numbers = evaluateNumbers();
+    const int sweep = static_cast<int>(wholeValue(numbers, p, QStringLiteral("sweep")));
+    options.preferences = {a.preference};
+    for (int i = 0; i < sweep; ++i) {
+        const double cost = sweep == 1 ? 0.0 : static_cast<double>(i) / (sweep - 1);
+        const Preference point{1.0 - cost, cost, 0.0};
+        if (!(point == a.preference))
+            options.preferences.push_back(point);
+    }
+    options.seeds = p.isSet(QStringLiteral("seeds")) ? a.seeds : 1;
+    options.threads = a.threads;
+    options.bootstrap.resamples =
+        static_cast<int>(wholeValue(numbers, p, QStringLiteral("bootstrap")));
+    const std::vector<RouterSpec> routers =
+        p.isSet(QStringLiteral("router")) ? a.routers : learnedRouters();
+    const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
+    TerminalProgress progress(p, QStringLiteral("evaluate"), QStringLiteral("trainings"), 1);
+    const Evaluation e = evaluate(data.dataset, data.pool, routers, options,
+                                  [&](int done, int total, const QString& what) {
+                                      progress.setTotal(total);
+                                      progress.advance(done, what);
+                                  });
+    progress.finish();
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject json = e.toJson();
+        json.insert(QStringLiteral("reward"), rewardKindName(options.simulation.reward));
+        json.insert(QStringLiteral("features"), options.simulation.features);
+        json.insert(QStringLiteral("in_distribution_split"), options.inDistribution.toString());
+        json.insert(QStringLiteral("seeds"), options.seeds);
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        return kExitOk;
+    }
+    out << QStringLiteral("Evaluation of %1 routers over %2 models: reward %3, features %4; "
+                          "in distribution: %5 of the trained families' prompts train\n")
+               .arg(routers.size())
+               .arg(e.models.size())
+               .arg(rewardKindName(options.simulation.reward), options.simulation.features,
+                    options.inDistribution.toString());
+    for (const EvaluationPoint& point : e.points)
+        printPoint(out, e, point);
+    return kExitOk;
+}
+
+} // namespace
+
+CliCommand evaluateCommand() {
+    CliCommand c;
+    c.name = QStringLiteral("evaluate");
+    c.summary = QStringLiteral("Score routers in distribution and on task families they never "
+                               "saw, against the best single model of the training part, the "
+                               "best in hindsight and the oracle, with 95% intervals.");
+    c.numbers = simulationNumberOptions(QStringLiteral("evaluate"));
+    for (const NumberOption& o : evaluateNumbers())
+        c.numbers.push_back(o);
+    c.describe = describeEvaluateOptions;
+    c.run = runEvaluateCommand;
+    return c;
+}
+
+} // namespace routerlab

@@ -1,0 +1,127 @@
+// The evaluation leaderboard: folds that hold out whole task families, the references every
+// margin is read against, and the check for routers that pay more for less.
+#include "experiment/evaluation.h"
+#include "formats/dataset_loader.h"
+#include "sample_setup.h"
+#include "test_main.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace routerlab;
+
+namespace {
+
+// Three task families of 40 prompts and three models: `good` is right on 9 prompts in 10 at
+// $0.001, `cheap` on 6 in 10 at $0.0001, `lavish` on 8 in 10 at $0.005.
+QString writeFamilies(const QTemporaryDir& dir) {
+    const QString path = dir.filePath(QStringLiteral("families.csv"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("prompt_id,prompt,category,model,quality,cost_usd,latency_s\n");
+    const char* families[] = {"a", "b", "c"};
+    for (int f = 0; f < 3; ++f)
+        for (int i = 0; i < 40; ++i) {
+            const QByteArray id = QByteArray(families[f]) + "-" + QByteArray::number(i);
+            const QByteArray prefix =
+                id + ",prompt " + id + " about " + families[f] + "," + families[f] + ",";
+            file.write(prefix + "good," + (i % 10 != 0 ? "1" : "0") + ",0.001,1\n");
+            file.write(prefix + "cheap," + (i % 10 < 6 ? "1" : "0") + ",0.0001,1\n");
+            file.write(prefix + "lavish," + (i % 10 < 8 ? "1" : "0") + ",0.005,1\n");
+        }
+    return path;
+}
+
+} // namespace
+
+class TestEvaluation : public QObject {
+    Q_OBJECT
+
+private slots:
+    void spendingCheck_data() {
+        QTest::addColumn<QString>("router");
+        QTest::addColumn<bool>("runaway");
+        QTest::addColumn<double>("margin"); // over the training-best model, points
+        QTest::newRow("pays 5x for less") << QStringLiteral("fixed:model=lavish") << true << -10.0;
+        QTest::newRow("pays less for less")
+            << QStringLiteral("fixed:model=cheap") << false << -30.0;
+        QTest::newRow("the fallback itself") << QStringLiteral("fixed:model=good") << false << 0.0;
+    }
+    void spendingCheck() {
+        QFETCH(QString, router);
+        QFETCH(bool, runaway);
+        QFETCH(double, margin);
+        QTemporaryDir dir;
+        const PricedDataset data = loadPricedDataset({writeFamilies(dir)}, {});
+        EvaluationOptions options;
+        options.simulation.reward = RewardKind::Linear;
+        options.bootstrap.resamples = 200;
+        const Evaluation e =
+            evaluate(data.dataset, data.pool, {RouterSpec::parse(router)}, options);
+        QCOMPARE(e.parts.size(), std::size_t{4}); // in distribution, then a, b, c
+        QVERIFY(e.hasUnseenTotal);
+        const EvaluationPoint& point = e.points.front();
+        for (std::size_t part = 0; part < point.scores.front().size(); ++part) {
+            const EvaluationScore& s = point.scores.front()[part];
+            QCOMPARE(e.models[point.references[part].trainingBest], QStringLiteral("good"));
+            QCOMPARE(s.runawaySpending, runaway);
+            // Every family has the same pattern, but the in-distribution part is a random 30%.
+            if (part > 0)
+                QVERIFY2(std::abs(s.marginOverTrainingBest.mean - margin) < 1e-9,
+                         qPrintable(QString::number(s.marginOverTrainingBest.mean)));
+            QVERIFY(s.marginOverTrainingBest.ci95.low <= s.marginOverTrainingBest.mean);
+            QVERIFY(s.marginOverTrainingBest.ci95.high >= s.marginOverTrainingBest.mean);
+        }
+    }
+
+    void referencesOnSample() {
+        const PricedDataset data = testing::loadSampleWithPool();
+        EvaluationOptions options;
+        options.simulation.reward = RewardKind::Linear;
+        options.unseenFamilies = {QStringLiteral("math+code"), QStringLiteral("chat")};
+        options.preferences = {Preference{},
+                               Preference::parse(QStringLiteral("quality=0.8,cost=0.2"))};
+        options.bootstrap.resamples = 200;
+        const Evaluation e =
+            evaluate(data.dataset, data.pool,
+                     {RouterSpec::parse(QStringLiteral("quality-regression"))}, options);
+        QCOMPARE(e.parts.size(), std::size_t{3});
+        int familyRows[2] = {0, 0};
+        for (int i = 0; i < data.dataset.promptCount(); ++i) {
+            const QString& c = data.dataset.categoryNames[data.dataset.promptCategory[i]];
+            familyRows[0] += c == QLatin1String("math") || c == QLatin1String("code");
+            familyRows[1] += c == QLatin1String("chat");
+        }
+        QCOMPARE(e.parts[1].scoredPrompts, familyRows[0]);
+        QCOMPARE(e.parts[2].scoredPrompts, familyRows[1]);
+        QCOMPARE(e.parts[0].trainingPrompts + e.parts[0].scoredPrompts, data.dataset.promptCount());
+        // An unseen fold trains on the in-distribution training prompts of the other families.
+        QVERIFY(e.parts[1].trainingPrompts < e.parts[0].trainingPrompts);
+        for (const EvaluationPoint& point : e.points)
+            for (const EvaluationReferences& r : point.references) {
+                QCOMPARE(r.trainingBestScore.marginOverTrainingBest.mean, 0.0);
+                QVERIFY(r.hindsightBestScore.marginOverTrainingBest.mean >= 0.0);
+                QVERIFY(r.oracleScore.marginOverTrainingBest.mean >=
+                        r.hindsightBestScore.marginOverTrainingBest.mean);
+                QVERIFY(r.hindsightBestScore.marginOverHindsightBest.mean == 0.0);
+            }
+    }
+
+    void unknownFamilyIsNamed() {
+        const PricedDataset data = testing::loadSampleWithPool();
+        EvaluationOptions options;
+        options.unseenFamilies = {QStringLiteral("math+poetry")};
+        try {
+            evaluate(data.dataset, data.pool, {RouterSpec::parse(QStringLiteral("random"))},
+                     options);
+            QFAIL("an unknown family was accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("'poetry'")), e.what());
+        }
+    }
+};
+
+ROUTERLAB_TEST_GUILESS_MAIN(TestEvaluation)
+#include "test_evaluation.moc"
