@@ -3,9 +3,13 @@
 #include "experiment/evaluation.h"
 #include "formats/dataset_loader.h"
 #include "sample_setup.h"
+#include "sweep_support.h"
 #include "test_main.h"
+#include "test_support.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -107,6 +111,54 @@ private slots:
                         r.hindsightBestScore.marginOverTrainingBest.mean);
                 QVERIFY(r.hindsightBestScore.marginOverHindsightBest.mean == 0.0);
             }
+    }
+
+    // On RouterBench (each family's train file trains, its test file is scored in distribution;
+    // each family in turn unseen), no learned router falls more than half a point below the
+    // training-best model on an unseen family, and none pays twice its cost for less quality.
+    void routerBenchUnseenFloor() {
+        const QString root = testing::sharedDataDir();
+        const QString dir =
+            root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
+        if (dir.isEmpty() || !QFileInfo(dir).isDir())
+            QSKIP("shared/data/routerbench is absent");
+        QStringList train, test;
+        testing::routerBenchFiles(dir, train, test);
+        const PricedDataset data = loadPricedDataset(train + test, {});
+        EvaluationOptions options;
+        options.simulation.reward = RewardKind::Linear;
+        options.simulation.features = QStringLiteral("tfidf:512");
+        options.inDistribution.kind = SplitRule::Kind::Sources;
+        options.inDistribution.testSources = test;
+        options.preferences = {Preference{},
+                               Preference::parse(QStringLiteral("quality=0.8,cost=0.2"))};
+        options.threads = 2;
+        options.bootstrap.resamples = 0;
+#if defined(ROUTERLAB_SANITIZED)
+        // Five times slower under the sanitizers: the two routers that train fastest.
+        const std::vector<RouterSpec> routers{
+            RouterSpec::parse(QStringLiteral("knn")),
+            RouterSpec::parse(QStringLiteral("quality-regression"))};
+#else
+        const std::vector<RouterSpec> routers = learnedRouters();
+#endif
+        const Evaluation e = evaluate(data.dataset, data.pool, routers, options);
+        for (const EvaluationPoint& point : e.points)
+            for (std::size_t r = 0; r < routers.size(); ++r)
+                for (std::size_t part = 0; part < point.scores[r].size(); ++part) {
+                    const EvaluationScore& s = point.scores[r][part];
+                    const QString where =
+                        QStringLiteral("%1 on %2 at %3: %4 points")
+                            .arg(routers[r].toString(),
+                                 part < e.parts.size() ? e.parts[part].name
+                                                       : QStringLiteral("all unseen"),
+                                 point.preference.toString())
+                            .arg(s.marginOverTrainingBest.mean, 0, 'f', 2);
+                    qInfo("%s", qPrintable(where));
+                    QVERIFY2(!s.runawaySpending, qPrintable(where));
+                    if (part > 0)
+                        QVERIFY2(s.marginOverTrainingBest.mean >= -0.5, qPrintable(where));
+                }
     }
 
     void unknownFamilyIsNamed() {

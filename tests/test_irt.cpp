@@ -382,7 +382,9 @@ private slots:
         auto meanReward = [&](const char* router) {
             return meanRewardOf(setup, router, preference);
         };
-        const double irt = meanReward("irt-greedy");
+        // The learner itself: the guard would defer to the training-best model where held-out
+        // training prompts do not show a gain.
+        const double irt = meanReward("irt-greedy:guard=off");
         const double random = meanReward("random");
         const double best = meanReward("best-single");
         const double oracle = meanReward("oracle");
@@ -511,7 +513,7 @@ private slots:
         auto meanReward = [&](const char* router) {
             return meanRewardOf(setup, router, preference);
         };
-        const double policy = meanReward("irt-bandit");
+        const double policy = meanReward("irt-bandit:guard=off"); // the learner, unguarded
         const double random = meanReward("random");
         const double best = meanReward("best-single");
         const double oracle = meanReward("oracle");

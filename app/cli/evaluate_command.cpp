@@ -38,7 +38,9 @@ void describeEvaluateOptions(QCommandLineParser& p) {
 
 // "+1.4 [0.8, 2.0]": a margin in reward points with its interval.
 QString margin(const EstimatedMean& m) {
-    QString text = QStringLiteral("%1%2").arg(m.mean >= 0 ? "+" : "").arg(m.mean, 0, 'f', 1);
+    // A margin that rounds to zero prints as 0.0, whatever its sign.
+    const double shown = std::abs(m.mean) < 0.05 ? 0.0 : m.mean;
+    QString text = QStringLiteral("%1%2").arg(shown > 0 ? "+" : "").arg(shown, 0, 'f', 1);
     if (m.ci95.valid())
         text += QStringLiteral(" [%1, %2]").arg(m.ci95.low, 0, 'f', 1).arg(m.ci95.high, 0, 'f', 1);
     return text;

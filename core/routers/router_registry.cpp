@@ -1,5 +1,8 @@
 #include "routers/router_registry.h"
 
+#include "routing/familiarity_gate.h"
+#include "routing/predicted_reward_router.h"
+
 #include <QStringList>
 #include <cmath>
 #include <stdexcept>
@@ -9,6 +12,16 @@ namespace routerlab {
 namespace {
 [[noreturn]] void fail(const QString& message) {
     throw std::invalid_argument(message.toStdString());
+}
+
+const QString kUnfamiliarParameter = QStringLiteral("unfamiliar");
+const QString kGuardParameter = QStringLiteral("guard");
+
+// Deployable routers trained on some prompts and reading features extrapolate on prompts unlike
+// them; the registry wraps each in a FamiliarityGate.
+bool gatedByFamiliarity(const RouterType& type) {
+    return type.can(Capability::NeedsFeatures) && type.can(Capability::TrainsOffline) &&
+           !type.can(Capability::Hindsight);
 }
 } // namespace
 
@@ -92,6 +105,19 @@ void RouterRegistry::add(RouterType type) {
             QStringLiteral("router '%1': an upper bound reads the outcomes in hindsight")
                 .arg(type.name)
                 .toStdString());
+    if (gatedByFamiliarity(type)) {
+        type.parameters.push_back(
+            {kGuardParameter, RouterParameter::Type::Text, QStringLiteral("on"), 0, 0,
+             QStringLiteral("on: send a prompt to the model best on the training prompts when it "
+                            "is unfamiliar, or when the router did not beat that model on "
+                            "held-out training prompts at the preference; off: the router "
+                            "alone.")});
+        type.parameters.push_back(
+            {kUnfamiliarParameter, RouterParameter::Type::Number, 0.2, 0.0, 0.5,
+             QStringLiteral("Share of held-out training prompts that count as unfamiliar; a "
+                            "prompt less familiar than that goes to the model best on the "
+                            "training prompts (0: never).")});
+    }
     types_.push_back(std::move(type));
 }
 
@@ -122,6 +148,10 @@ RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
                                           : names.join(QStringLiteral(", "))));
         }
         if (p->type == RouterParameter::Type::Text) {
+            if (key == kGuardParameter && gatedByFamiliarity(*type) &&
+                value != QLatin1String("on") && value != QLatin1String("off"))
+                fail(QStringLiteral("router '%1': guard must be on or off, got '%2'")
+                         .arg(spec.name, value));
             out.values_[key] = value;
             continue;
         }
@@ -150,7 +180,25 @@ RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
 std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
                                                const RoutingProblem& problem) const {
     const RouterParameters parameters = resolve(spec);
-    return find(spec.name)->create(problem, parameters);
+    const RouterType& type = *find(spec.name);
+    std::unique_ptr<Router> router = type.create(problem, parameters);
+    if (!gatedByFamiliarity(type) || !problem.features || !problem.quality)
+        return router;
+    if (parameters.text(kGuardParameter) == QLatin1String("off"))
+        return router;
+    const double share = parameters.number(kUnfamiliarParameter);
+    const auto model =
+        cachedTraining<FamiliarityModel>(problem, QStringLiteral("familiarity:%1").arg(share), [&] {
+            return std::make_shared<const FamiliarityModel>(problem.features->matrix(),
+                                                            problem.trainingRows, share, 1);
+        });
+    const auto evidence = cachedTraining<ValidationEvidence>(
+        problem, QStringLiteral("validation:") + spec.toString(), [&] {
+            return std::make_shared<const ValidationEvidence>(
+                problem,
+                [&](const RoutingProblem& fitPart) { return type.create(fitPart, parameters); }, 1);
+        });
+    return std::make_unique<FamiliarityGate>(std::move(router), problem, model, evidence);
 }
 
 } // namespace routerlab

@@ -1,0 +1,182 @@
+#include "routing/familiarity_gate.h"
+
+#include "common/random.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace routerlab {
+
+namespace {
+
+constexpr int kMaxClusters = 32;
+constexpr int kPromptsPerCluster = 20;
+constexpr int kIterations = 10;
+constexpr double kFitShare = 0.8;
+// The gain must clear one standard error: a router that loses on the scored prompts hides
+// behind noise less often, and one that wins is kept more often than at 95% confidence.
+constexpr double kEvidenceZ = 1.0;
+
+Eigen::VectorXf unit(const Eigen::Ref<const Eigen::VectorXf>& v) {
+    const float norm = v.norm();
+    return norm > 0 ? Eigen::VectorXf(v / norm) : Eigen::VectorXf(v);
+}
+
+} // namespace
+
+ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::uint64_t seed) {
+    Random rng(Random::mix(seed, 0xfa111a));
+    ValidationSplit split;
+    for (const int row : trainingRows)
+        (rng.uniform() < kFitShare ? split.fit : split.check).push_back(row);
+    if (split.fit.empty() || split.check.empty())
+        split.fit = split.check = trainingRows;
+    return split;
+}
+
+int bestModelOn(const RoutingProblem& problem, const std::vector<int>& rows,
+                const RewardFunction& reward) {
+    int best = 0;
+    double bestSum = -INFINITY;
+    for (int k = 0; k < problem.modelCount(); ++k) {
+        double sum = 0;
+        for (const int i : rows) {
+            const double q = (*problem.quality)(i, k);
+            sum += reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(i, k), (*problem.latency)(i, k));
+        }
+        if (sum > bestSum) {
+            bestSum = sum;
+            best = k;
+        }
+    }
+    return best;
+}
+
+FamiliarityModel::FamiliarityModel(const Eigen::MatrixXf& features,
+                                   const std::vector<int>& trainingRows, double unfamiliarShare,
+                                   std::uint64_t seed) {
+    const ValidationSplit split = splitForValidation(trainingRows, seed);
+    const std::vector<int>& fit = split.fit;
+    const std::vector<int>& check = split.check;
+    Random rng(Random::mix(seed, 0xce7e));
+    const int d = static_cast<int>(features.rows());
+    // Centred first: features share a large common part (frequent words, prompt templates)
+    // that would make every prompt look like every other.
+    centre_ = Eigen::VectorXf::Zero(d);
+    for (const int row : fit)
+        centre_ += features.col(row);
+    centre_ /= static_cast<float>(fit.size());
+    Eigen::MatrixXf points(d, static_cast<Eigen::Index>(fit.size()));
+    for (std::size_t i = 0; i < fit.size(); ++i)
+        points.col(static_cast<Eigen::Index>(i)) = unit(features.col(fit[i]) - centre_);
+    const int k = std::clamp(static_cast<int>(fit.size()) / kPromptsPerCluster, 1, kMaxClusters);
+    // Spherical k-means from k distinct random prompts.
+    std::vector<int> order(fit.size());
+    std::iota(order.begin(), order.end(), 0);
+    for (int i = 0; i < k; ++i)
+        std::swap(order[i], order[i + static_cast<int>(rng.uniform() * (order.size() - i))]);
+    centroids_.resize(d, k);
+    for (int c = 0; c < k; ++c)
+        centroids_.col(c) = points.col(order[c]);
+    std::vector<int> assigned(fit.size(), 0);
+    for (int iteration = 0; iteration < kIterations; ++iteration) {
+        const Eigen::MatrixXf similarity = centroids_.transpose() * points; // k x n
+        Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(d, k);
+        for (Eigen::Index i = 0; i < points.cols(); ++i) {
+            Eigen::Index best = 0;
+            similarity.col(i).maxCoeff(&best);
+            assigned[i] = static_cast<int>(best);
+            sums.col(best) += points.col(i);
+        }
+        for (int c = 0; c < k; ++c)
+            if (sums.col(c).norm() > 0) // an emptied cluster keeps its centre
+                centroids_.col(c) = unit(sums.col(c));
+    }
+    std::vector<double> checked;
+    for (const int row : check)
+        checked.push_back(familiarity(features.col(row)));
+    std::sort(checked.begin(), checked.end());
+    const double share = std::clamp(unfamiliarShare, 0.0, 1.0);
+    threshold_ = share <= 0 ? -std::numeric_limits<double>::infinity()
+                            : checked[std::min(checked.size() - 1,
+                                               static_cast<std::size_t>(share * checked.size()))];
+}
+
+double FamiliarityModel::familiarity(const Eigen::Ref<const Eigen::VectorXf>& features) const {
+    const Eigen::VectorXf centred = features - centre_;
+    const float norm = centred.norm();
+    if (norm <= 0)
+        return 0.0;
+    return (centroids_.transpose() * centred).maxCoeff() / norm;
+}
+
+ValidationEvidence::ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make,
+                                       std::uint64_t seed)
+    : problem_(problem) {
+    const ValidationSplit split = splitForValidation(problem.trainingRows, seed);
+    problem_.trainingRows = split.fit;
+    problem_.scoredRows = split.check;
+    problem_.trainingCache = cache_.get();
+    for (int k = 0; k < problem_.modelCount(); ++k) {
+        double sum = 0;
+        for (const int i : split.fit)
+            sum += (*problem_.cost)(i, k);
+        problem_.meanCost[k] = sum / static_cast<double>(split.fit.size());
+    }
+    router_ = make(problem_);
+}
+
+bool ValidationEvidence::routerHelps(const RewardFunction& reward) const {
+    const Preference& w = reward.weights();
+    const std::lock_guard lock(mutex_);
+    const auto key = std::make_tuple(w.quality, w.cost, w.latency);
+    if (const auto found = verdicts_.find(key); found != verdicts_.end())
+        return found->second;
+    const int fallback = bestModelOn(problem_, problem_.trainingRows, reward);
+    router_->reset(1);
+    router_->startSession();
+    double sum = 0, sumSquares = 0;
+    for (const int row : problem_.scoredRows) {
+        const int chosen = router_->route(Query{row, 0, nullptr}, reward).model;
+        auto rewardOf = [&](int k) {
+            const double q = (*problem_.quality)(row, k);
+            return reward(std::isnan(q) ? 0.0 : q, (*problem_.cost)(row, k),
+                          (*problem_.latency)(row, k));
+        };
+        const double gain = rewardOf(chosen) - rewardOf(fallback);
+        sum += gain;
+        sumSquares += gain * gain;
+    }
+    const double n = static_cast<double>(problem_.scoredRows.size());
+    const double mean = sum / n;
+    const double variance = std::max(0.0, sumSquares / n - mean * mean);
+    return verdicts_[key] = mean - kEvidenceZ * std::sqrt(variance / n) > 0;
+}
+
+FamiliarityGate::FamiliarityGate(std::unique_ptr<Router> inner, const RoutingProblem& problem,
+                                 std::shared_ptr<const FamiliarityModel> model,
+                                 std::shared_ptr<const ValidationEvidence> evidence)
+    : inner_(std::move(inner)), problem_(problem), model_(std::move(model)),
+      evidence_(std::move(evidence)) {}
+
+Decision FamiliarityGate::route(const Query& query, const RewardFunction& reward) {
+    if (!problem_.quality)
+        return inner_->route(query, reward);
+    const int fallback = trainingBest(reward);
+    if (routerHelps_ && model_->familiar(featuresOf(query, problem_.features->matrix())))
+        return inner_->route(query, reward);
+    return {fallback, 1.0};
+}
+
+int FamiliarityGate::trainingBest(const RewardFunction& reward) {
+    if (!(reward.weights() == cachedFor_)) {
+        trainingBest_ = bestModelOn(problem_, problem_.trainingRows, reward);
+        routerHelps_ = !evidence_ || evidence_->routerHelps(reward);
+        cachedFor_ = reward.weights();
+    }
+    return trainingBest_;
+}
+
+} // namespace routerlab

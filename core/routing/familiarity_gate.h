@@ -1,0 +1,102 @@
+#pragma once
+
+#include "routing/router.h"
+
+#include "routing/training_cache.h"
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+namespace routerlab {
+
+// The training rows split for checking a router inside its own training part: about 80% to
+// fit, the rest to check on; the same rows for every router of a problem.
+struct ValidationSplit {
+    std::vector<int> fit, check;
+};
+ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::uint64_t seed);
+
+// The model with the best mean reward over `rows` (missing quality counts as 0).
+int bestModelOn(const RoutingProblem& problem, const std::vector<int>& rows,
+                const RewardFunction& reward);
+
+// How familiar a prompt looks to a router trained on some prompts: the cosine similarity of its
+// features to the nearest of a few clusters of the training prompts' features. Prompts of a
+// task family the router never saw look unfamiliar, and there its predictions extrapolate: on
+// unseen families every learned router did worse than sending everything to the model best on
+// the training prompts.
+class FamiliarityModel {
+public:
+    // Spherical k-means over a random 80% of the training rows (columns of `features`); the
+    // threshold is the `unfamiliarShare` quantile of the other 20%'s familiarity, so that share of
+    // prompts like the training ones counts as unfamiliar.
+    FamiliarityModel(const Eigen::MatrixXf& features, const std::vector<int>& trainingRows,
+                     double unfamiliarShare, std::uint64_t seed);
+    double familiarity(const Eigen::Ref<const Eigen::VectorXf>& features) const;
+    double threshold() const { return threshold_; }
+    bool familiar(const Eigen::Ref<const Eigen::VectorXf>& features) const {
+        return familiarity(features) >= threshold_;
+    }
+    int clusters() const { return static_cast<int>(centroids_.cols()); }
+
+private:
+    Eigen::VectorXf centre_;    // the mean training features
+    Eigen::MatrixXf centroids_; // dimension x clusters, unit columns
+    double threshold_ = 0;
+};
+
+// Whether a router beats the model best on the training prompts where it can be checked: the
+// router trained on the validation split's fit rows, scored on its check rows against the model
+// best on the fit rows, per preference. A router that does not is no better than that model on
+// prompts like its training ones, and the evidence says to deploy the model instead.
+class ValidationEvidence {
+public:
+    using MakeRouter = std::function<std::unique_ptr<Router>(const RoutingProblem&)>;
+    ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make, std::uint64_t seed);
+    // Thread-safe; the first call per preference routes the check rows.
+    bool routerHelps(const RewardFunction& reward) const;
+
+private:
+    RoutingProblem problem_; // trains on the fit rows, scores the check rows
+    std::unique_ptr<TrainingCache> cache_ = std::make_unique<TrainingCache>();
+    std::unique_ptr<Router> router_;
+    mutable std::mutex mutex_;
+    mutable std::map<std::tuple<double, double, double>, bool> verdicts_;
+};
+
+// A learned router that knows what it does not know. A prompt goes to the model with the best
+// mean reward over the training prompts at the query's preference (what a user deploys without
+// a router) when it is unfamiliar, or when the router did not beat that model on held-out
+// training prompts at that preference; otherwise to the router it wraps.
+class FamiliarityGate : public Router {
+public:
+    FamiliarityGate(std::unique_ptr<Router> inner, const RoutingProblem& problem,
+                    std::shared_ptr<const FamiliarityModel> model,
+                    std::shared_ptr<const ValidationEvidence> evidence);
+    void reset(std::uint64_t seed) override { inner_->reset(seed); }
+    void startSession() override { inner_->startSession(); }
+    Decision route(const Query& query, const RewardFunction& reward) override;
+    void observe(const Query& query, int model, const Feedback& feedback) override {
+        inner_->observe(query, model, feedback);
+    }
+    std::vector<double> snapshot() const override { return inner_->snapshot(); }
+
+private:
+    int trainingBest(const RewardFunction& reward);
+
+    std::unique_ptr<Router> inner_;
+    const RoutingProblem& problem_;
+    std::shared_ptr<const FamiliarityModel> model_;
+    std::shared_ptr<const ValidationEvidence> evidence_; // null: not checked
+    Preference cachedFor_{-1, -1, -1};
+    bool routerHelps_ = true;
+    int trainingBest_ = 0;
+};
+
+} // namespace routerlab
