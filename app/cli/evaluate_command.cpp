@@ -36,13 +36,19 @@ void describeEvaluateOptions(QCommandLineParser& p) {
     addNumberOptions(p, evaluateNumbers());
 }
 
+// A figure in reward points to one decimal; one that rounds to zero prints as 0.0, whatever
+// its sign.
+QString points(double value, bool signed_) {
+    const double shown = std::abs(value) < 0.05 ? 0.0 : value;
+    return QStringLiteral("%1%2").arg(signed_ && shown > 0 ? "+" : "").arg(shown, 0, 'f', 1);
+}
+
 // "+1.4 [0.8, 2.0]": a margin in reward points with its interval.
 QString margin(const EstimatedMean& m) {
-    // A margin that rounds to zero prints as 0.0, whatever its sign.
-    const double shown = std::abs(m.mean) < 0.05 ? 0.0 : m.mean;
-    QString text = QStringLiteral("%1%2").arg(shown > 0 ? "+" : "").arg(shown, 0, 'f', 1);
+    QString text = points(m.mean, true);
     if (m.ci95.valid())
-        text += QStringLiteral(" [%1, %2]").arg(m.ci95.low, 0, 'f', 1).arg(m.ci95.high, 0, 'f', 1);
+        text +=
+            QStringLiteral(" [%1, %2]").arg(points(m.ci95.low, false), points(m.ci95.high, false));
     return text;
 }
 
@@ -200,7 +206,7 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
         return kExitOk;
     }
     out << QStringLiteral("Evaluation of %1 routers over %2 models: reward %3, features %4; "
-                          "in distribution: %5 of the trained families' prompts train\n")
+                          "in distribution: split %5 within the trained families\n")
                .arg(routers.size())
                .arg(e.models.size())
                .arg(rewardKindName(options.simulation.reward), options.simulation.features,
