@@ -324,6 +324,54 @@ private slots:
         QVERIFY(bad.err.contains("within"));
     }
 
+    // evaluate: the table a user reads, the JSON a script reads, and a family that is not there.
+    void evaluateTableAndJson() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const QStringList args{QStringLiteral("evaluate"),
+                               QStringLiteral("--dataset"),
+                               sample.filePath(QStringLiteral("sample.csv")),
+                               QStringLiteral("--pool"),
+                               sample.filePath(QStringLiteral("sample.pool.json")),
+                               QStringLiteral("--router"),
+                               QStringLiteral("fixed:model=gpt-4o-mini"),
+                               QStringLiteral("--router"),
+                               QStringLiteral("quality-regression"),
+                               QStringLiteral("--ood-families"),
+                               QStringLiteral("math,code+chat"),
+                               QStringLiteral("--bootstrap"),
+                               QStringLiteral("100")};
+        const Run text = cli(args);
+        QVERIFY2(text.code == 0, text.err.constData());
+        for (const char* expected : {"unseen: math", "unseen: code+chat", "unseen, all",
+                                     "Margin over the training-best model",
+                                     "Margin over the hindsight-best model", "oracle"})
+            QVERIFY2(text.out.contains(expected), expected);
+        const Run json = cli(args + QStringList{QStringLiteral("--json")});
+        QVERIFY2(json.code == 0, json.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(j.value("reward").toString(), QStringLiteral("linear"));
+        const QJsonArray parts = j.value("parts").toArray();
+        QCOMPARE(parts.size(), 4); // in distribution, math, code+chat, all unseen
+        QCOMPARE(parts[1].toObject().value("name").toString(), QStringLiteral("math"));
+        const QJsonObject point = j.value("points").toArray().first().toObject();
+        QVERIFY(point.value("preference").toString().startsWith(QLatin1String("quality=1,")));
+        const QJsonArray fixed =
+            point.value("routers").toObject().value("fixed:model=gpt-4o-mini").toArray();
+        QCOMPARE(fixed.size(), 4);
+        // A fixed cheaper model never beats the model best on the training part at quality=1.
+        for (const QJsonValue& score : fixed)
+            QVERIFY(score.toObject()
+                        .value("margin_over_training_best")
+                        .toObject()
+                        .value("mean")
+                        .toDouble() < 0);
+        const Run bad =
+            cli(QStringList(args.mid(0, 9)) +
+                QStringList{QStringLiteral("--ood-families"), QStringLiteral("poetry")});
+        QVERIFY(bad.code != 0);
+        QVERIFY2(bad.err.contains("no task family 'poetry'"), bad.err.constData());
+    }
+
     void quizJson() {
         const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
         const QStringList data{
