@@ -62,6 +62,9 @@ routerlab_add_qt_tests(gui_overlay test_gui_overlay LABEL gui TIMEOUT 300
 # Experiment ▸ Deploy… on a run of the sample: the trained router file and the proxy command.
 routerlab_gui_test(gui_deploy)
 
+# Experiment ▸ Evaluate on Unseen Tasks… on the sample: the table, cancel, an unknown family.
+routerlab_gui_test(gui_evaluation)
+
 # The frame on a 1280x800 screen: first start and restored geometry fit, the Run dock folds,
 # Edit ▸ Undo (seconds).
 routerlab_gui_test(gui_frame)

@@ -36,22 +36,6 @@ void describeEvaluateOptions(QCommandLineParser& p) {
     addNumberOptions(p, evaluateNumbers());
 }
 
-// A figure in reward points to one decimal; one that rounds to zero prints as 0.0, whatever
-// its sign.
-QString points(double value, bool signed_) {
-    const double shown = std::abs(value) < 0.05 ? 0.0 : value;
-    return QStringLiteral("%1%2").arg(signed_ && shown > 0 ? "+" : "").arg(shown, 0, 'f', 1);
-}
-
-// "+1.4 [0.8, 2.0]": a margin in reward points with its interval.
-QString margin(const EstimatedMean& m) {
-    QString text = points(m.mean, true);
-    if (m.ci95.valid())
-        text +=
-            QStringLiteral(" [%1, %2]").arg(points(m.ci95.low, false), points(m.ci95.high, false));
-    return text;
-}
-
 // Rows of labelled cells, printed with every column as wide as its widest cell; a row without
 // cells is a heading.
 class TextTable {
@@ -125,18 +109,18 @@ void printPoint(QTextStream& out, const Evaluation& e, const EvaluationPoint& po
     table.add(QStringLiteral("Margin over the training-best model (the deployable fallback):"));
     for (std::size_t r = 0; r < e.routers.size(); ++r)
         addRow(QStringLiteral("  ") + e.routers[r].toString(), column([&](int part) {
-                   return margin(point.scores[r][part].marginOverTrainingBest);
+                   return marginText(point.scores[r][part].marginOverTrainingBest);
                }));
     addRow(QStringLiteral("  hindsight-best model"), column([&](int part) {
-               return margin(point.references[part].hindsightBestScore.marginOverTrainingBest);
+               return marginText(point.references[part].hindsightBestScore.marginOverTrainingBest);
            }));
     addRow(QStringLiteral("  oracle"), column([&](int part) {
-               return margin(point.references[part].oracleScore.marginOverTrainingBest);
+               return marginText(point.references[part].oracleScore.marginOverTrainingBest);
            }));
     table.add(QStringLiteral("Margin over the hindsight-best model (not knowable in advance):"));
     for (std::size_t r = 0; r < e.routers.size(); ++r)
         addRow(QStringLiteral("  ") + e.routers[r].toString(), column([&](int part) {
-                   return margin(point.scores[r][part].marginOverHindsightBest);
+                   return marginText(point.scores[r][part].marginOverHindsightBest);
                }));
     table.print(out);
     for (std::size_t r = 0; r < e.routers.size(); ++r)

@@ -219,6 +219,21 @@ QJsonObject scoreJson(const EvaluationScore& s) {
 
 } // namespace
 
+namespace {
+QString pointsText(double value, bool withSign) {
+    const double shown = std::abs(value) < 0.05 ? 0.0 : value;
+    return QStringLiteral("%1%2").arg(withSign && shown > 0 ? "+" : "").arg(shown, 0, 'f', 1);
+}
+} // namespace
+
+QString marginText(const EstimatedMean& margin) {
+    QString text = pointsText(margin.mean, true);
+    if (margin.ci95.valid())
+        text += QStringLiteral(" [%1, %2]")
+                    .arg(pointsText(margin.ci95.low, false), pointsText(margin.ci95.high, false));
+    return text;
+}
+
 std::vector<RouterSpec> learnedRouters() {
     std::vector<RouterSpec> routers;
     for (const RouterType& type : RouterRegistry::instance().types())

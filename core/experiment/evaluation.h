@@ -82,6 +82,10 @@ struct Evaluation {
     QJsonObject toJson() const;
 };
 
+// "+1.4 [0.8, 2.0]": a margin in reward points to one decimal with its interval; a figure that
+// rounds to zero reads 0.0, whatever its sign.
+QString marginText(const EstimatedMean& margin);
+
 // Routers evaluate() runs when none is named: every deployable router that trains offline.
 std::vector<RouterSpec> learnedRouters();
 

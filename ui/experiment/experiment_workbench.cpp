@@ -1,5 +1,7 @@
 #include "ui/experiment/experiment_workbench.h"
 
+#include "ui/experiment/evaluation_dialog.h"
+
 #include "common/error_message.h"
 #include "common/input_error.h"
 #include "store/sqlite_database.h"
@@ -136,6 +138,17 @@ void ExperimentWorkbench::runOnCluster() {
                         "shards run at the old prices."),
                      true);
     ClusterScriptDialog dialog(experiment, workspacePath_, designer_);
+    dialog.exec();
+}
+
+void ExperimentWorkbench::evaluateUnseen() {
+    GuiExperiment experiment;
+    QString error;
+    if (!designer_->experiment(experiment, error)) {
+        emit message(tr("The experiment is not valid: %1").arg(error), true);
+        return;
+    }
+    EvaluationDialog dialog(experiment, designer_);
     dialog.exec();
 }
 

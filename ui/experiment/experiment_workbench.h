@@ -65,6 +65,8 @@ public:
     void run();
     // Opens "Run on a Cluster…" for the designer's experiment (modal).
     void runOnCluster();
+    // Experiment ▸ Evaluate on Unseen Tasks… for the designer's experiment.
+    void evaluateUnseen();
     bool openResultFile(const QString& path, QString& error);
     bool openWorkspace(const QString& path, QString& error);
     void showEntry(WorkspaceNavigator::Kind kind, int id);

@@ -43,7 +43,6 @@ static void initRouterLabResources() {
 }
 
 namespace routerlab {
-
 namespace {
 
 constexpr int kStatusTimeoutMs = 10000;
@@ -141,9 +140,11 @@ void MainWindow::createCentral() {
     connect(actions_.cancelRun, &QAction::triggered, workbench_->runs(), &RunController::cancel);
     connect(actions_.runOnCluster, &QAction::triggered, workbench_,
             &ExperimentWorkbench::runOnCluster);
+    connect(actions_.deploy, &QAction::triggered, workbench_, &ExperimentWorkbench::deploy);
+    connect(actions_.evaluateUnseen, &QAction::triggered, workbench_,
+            &ExperimentWorkbench::evaluateUnseen);
     connect(actions_.compareRuns, &QAction::triggered, workbench_,
             [this] { workbench_->chooseRunsToCompare(WorkspaceNavigator::Kind::Result, -1); });
-    connect(actions_.deploy, &QAction::triggered, workbench_, &ExperimentWorkbench::deploy);
     connect(workbench_->runs(), &RunController::runningChanged, this, [this](bool running) {
         actions_.run->setEnabled(!running);
         actions_.cancelRun->setEnabled(running);

@@ -21,6 +21,7 @@ WindowActions::WindowActions(QWidget* window)
       run(new QAction(tr("&Run Experiment"), window)),
       cancelRun(new QAction(tr("&Cancel Run"), window)),
       runOnCluster(new QAction(tr("Run on a C&luster…"), window)),
+      evaluateUnseen(new QAction(tr("&Evaluate on Unseen Tasks…"), window)),
       compareRuns(new QAction(tr("Compare R&uns…"), window)),
       deploy(new QAction(tr("&Deploy…"), window)),
       liveConsole(new QAction(tr("&Live Console…"), window)),
@@ -78,6 +79,7 @@ RecentFilesMenu* WindowActions::fillMenuBar(QMenuBar* bar, const QList<QDockWidg
     experiment->addAction(run);
     experiment->addAction(cancelRun);
     experiment->addAction(runOnCluster);
+    experiment->addAction(evaluateUnseen);
     experiment->addSeparator();
     experiment->addAction(compareRuns);
     experiment->addAction(deploy);

@@ -39,6 +39,7 @@ public:
     QAction* run;
     QAction* cancelRun;
     QAction* runOnCluster;
+    QAction* evaluateUnseen;
     QAction* compareRuns;
     QAction* deploy;
     QAction* liveConsole;
