@@ -4,8 +4,10 @@
 #include "formats/dataset_loader.h"
 #include "metrics/pareto.h"
 #include "sim/simulation.h"
+#include "test_support.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStringList>
 #include <vector>
 
@@ -48,6 +50,17 @@ inline void routerBenchFiles(const QString& dir, QStringList& train, QStringList
         train << QDir(dir).filePath(QStringLiteral("%1_train.csv").arg(QLatin1String(task)));
         test << QDir(dir).filePath(QStringLiteral("%1_test.csv").arg(QLatin1String(task)));
     }
+}
+
+// RouterBench's files from the shared data folder; false when the folder is absent.
+inline bool sharedRouterBenchFiles(QStringList& train, QStringList& test) {
+    const QString root = sharedDataDir();
+    const QString dir =
+        root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
+    if (dir.isEmpty() || !QFileInfo(dir).isDir())
+        return false;
+    routerBenchFiles(dir, train, test);
+    return true;
 }
 
 } // namespace routerlab::testing

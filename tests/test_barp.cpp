@@ -412,13 +412,9 @@ private slots:
     void routerBenchSweepBeatsBaselines() {
         QFETCH(QString, split);
         QFETCH(double, minimumAiq);
-        const QString root = testing::sharedDataDir();
-        const QString dir =
-            root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
-        if (dir.isEmpty() || !QFileInfo(dir).isDir())
-            QSKIP("shared/data/routerbench is absent");
         QStringList train, test;
-        testing::routerBenchFiles(dir, train, test);
+        if (!testing::sharedRouterBenchFiles(train, test))
+            QSKIP("shared/data/routerbench is absent");
         const PricedDataset data = loadPricedDataset(train + test, {});
         SimulationOptions options;
         options.reward = RewardKind::Linear;

@@ -117,13 +117,9 @@ private slots:
     // each family in turn unseen), no learned router falls more than half a point below the
     // training-best model on an unseen family, and none pays twice its cost for less quality.
     void routerBenchUnseenFloor() {
-        const QString root = testing::sharedDataDir();
-        const QString dir =
-            root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
-        if (dir.isEmpty() || !QFileInfo(dir).isDir())
-            QSKIP("shared/data/routerbench is absent");
         QStringList train, test;
-        testing::routerBenchFiles(dir, train, test);
+        if (!testing::sharedRouterBenchFiles(train, test))
+            QSKIP("shared/data/routerbench is absent");
         const PricedDataset data = loadPricedDataset(train + test, {});
         EvaluationOptions options;
         options.simulation.reward = RewardKind::Linear;

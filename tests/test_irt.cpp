@@ -213,13 +213,9 @@ private:
     const SimulationSetup* routerBench() {
         if (routerBenchSetup_)
             return routerBenchSetup_.get();
-        const QString root = testing::sharedDataDir();
-        const QString dir =
-            root.isEmpty() ? QString() : QDir(root).filePath(QStringLiteral("routerbench"));
-        if (dir.isEmpty() || !QFileInfo(dir).isDir())
-            return nullptr;
         QStringList train, test;
-        testing::routerBenchFiles(dir, train, test);
+        if (!testing::sharedRouterBenchFiles(train, test))
+            return nullptr;
         if (kRouterBenchSubset) {
             for (QString& file : train)
                 file = everyNthRecord(file, kRouterBenchSubset, QDir(subsetDir_.path()));
