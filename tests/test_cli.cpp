@@ -370,6 +370,11 @@ private slots:
                 QStringList{QStringLiteral("--ood-families"), QStringLiteral("poetry")});
         QVERIFY(bad.code != 0);
         QVERIFY2(bad.err.contains("no task family 'poetry'"), bad.err.constData());
+        const Run recorded = cli(args + QStringList{QStringLiteral("--workspace"),
+                                                    dir_.filePath(QStringLiteral("e.routerlab"))});
+        QCOMPARE(recorded.code, 2);
+        QVERIFY2(recorded.err.contains("--workspace is not supported"), recorded.err.constData());
+        QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("e.routerlab"))));
     }
 
     void quizJson() {

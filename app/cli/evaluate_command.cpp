@@ -140,6 +140,13 @@ void printPoint(QTextStream& out, const Evaluation& e, const EvaluationPoint& po
 }
 
 int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
+    // Options of the run commands that an evaluation does not take (yet): refused, not ignored.
+    for (const char* option : {"workspace", "resume", "shard", "out", "save-experiment"})
+        if (p.isSet(QLatin1String(option))) {
+            err << "routerlab-cli evaluate: --" << option
+                << " is not supported by evaluate; use --json to keep the figures\n";
+            return kExitUsage;
+        }
     SimulationArguments a;
     if (!parseSimulationArguments(p, QStringLiteral("evaluate"), a, err))
         return kExitUsage;
