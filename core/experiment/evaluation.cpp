@@ -1,6 +1,7 @@
 #include "experiment/evaluation.h"
 
 #include "common/random.h"
+#include "routing/familiarity_gate.h"
 
 #include <QJsonArray>
 #include <cmath>
@@ -156,9 +157,8 @@ EvaluationScore score(const StepFigures& f, const StepFigures& trainingBest,
 
 int bestOnRows(const RoutingProblem& problem, const std::vector<int>& rows,
                const Preference& preference) {
-    RoutingProblem on = problem;
-    on.scoredRows = rows;
-    return bestSingleModel(on, RewardFunction(problem.rewardKind, problem.scales, preference));
+    return bestModelOn(problem, rows,
+                       RewardFunction(problem.rewardKind, problem.scales, preference));
 }
 
 // Every figure of one part at one preference, gathered over the folds that score it.

@@ -3,6 +3,7 @@
 // outcomes (the best single model, and the per-prompt oracle: the upper bound).
 #include "common/random.h"
 #include "routers/router_registry.h"
+#include "routing/familiarity_gate.h"
 
 #include <stdexcept>
 
@@ -52,21 +53,7 @@ public:
     void observe(const Query&, int, const Feedback&) override {}
 
     static int bestSingleModel(const RoutingProblem& problem, const RewardFunction& reward) {
-        int best = 0;
-        double bestMean = -INFINITY;
-        for (int k = 0; k < problem.modelCount(); ++k) {
-            double sum = 0;
-            for (const int i : problem.scoredRows) {
-                const double q = (*problem.quality)(i, k);
-                sum += reward(std::isnan(q) ? 0.0 : q, (*problem.cost)(i, k),
-                              (*problem.latency)(i, k));
-            }
-            if (sum > bestMean) {
-                bestMean = sum;
-                best = k;
-            }
-        }
-        return best;
+        return bestModelOn(problem, problem.scoredRows, reward);
     }
 
 private:
