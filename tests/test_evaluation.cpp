@@ -155,6 +155,17 @@ private slots:
                     if (part > 0)
                         QVERIFY2(s.marginOverTrainingBest.mean >= -0.5, qPrintable(where));
                 }
+        // kNN over the prompts' terms learns where it can: in distribution, and on the unseen
+        // families as a whole (winogrande), at quality 0.8 / cost 0.2.
+        const auto knn = std::find_if(routers.begin(), routers.end(), [](const RouterSpec& s) {
+            return s.name == QLatin1String("knn");
+        });
+        QVERIFY(knn != routers.end());
+        const auto& knnScores = e.points[1].scores[std::size_t(knn - routers.begin())];
+        QVERIFY2(knnScores.front().marginOverTrainingBest.mean >= 1.5,
+                 qPrintable(QString::number(knnScores.front().marginOverTrainingBest.mean)));
+        QVERIFY2(knnScores.back().marginOverTrainingBest.mean >= 1.0,
+                 qPrintable(QString::number(knnScores.back().marginOverTrainingBest.mean)));
     }
 
     void unknownFamilyIsNamed() {

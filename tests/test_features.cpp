@@ -1,9 +1,13 @@
 #include "features/featurizer.h"
 #include "features/prompt_features.h"
+#include "features/tfidf_featurizer.h"
+#include "routing/neighbour_search.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <numeric>
 #include <stdexcept>
 
 using namespace routerlab;
@@ -50,6 +54,82 @@ private slots:
         const Eigen::VectorXf v = HashedWordFeaturizer(16).transform(QString());
         QCOMPARE(v.head(15).norm(), 0.0f);
         QCOMPARE(v[15], 1.0f);
+    }
+
+    void sparseTermsAreUnitSortedAndSublinear() {
+        TfidfFeaturizer f(64);
+        QCOMPARE(HashedWordFeaturizer(64).termSlots(), 0);
+        QCOMPARE(f.termSlots(), TfidfFeaturizer::kIdfSlots);
+        const SparseTerms once = f.sparseTerms(QStringLiteral("zebra crossing"));
+        const SparseTerms thrice = f.sparseTerms(QStringLiteral("zebra zebra zebra crossing"));
+        QVERIFY(std::is_sorted(once.indices.begin(), once.indices.end()));
+        QVERIFY(std::adjacent_find(once.indices.begin(), once.indices.end()) == once.indices.end());
+        QCOMPARE(once.indices.size(), once.weights.size());
+        QVERIFY(std::abs(once.dot(once) - 1.0f) < 1e-5f);
+        // "zebra" three times weighs 1 + ln 3 against "crossing", not 3 times as much.
+        const SparseTerms zebra = f.sparseTerms(QStringLiteral("zebra"));
+        const SparseTerms crossing = f.sparseTerms(QStringLiteral("crossing"));
+        QVERIFY(std::abs(thrice.dot(zebra) / thrice.dot(crossing) -
+                         (1.0f + std::log(3.0f)) * zebra.dot(once) / crossing.dot(once)) < 1e-3f);
+        QVERIFY(f.sparseTerms(QString()).indices.empty());
+    }
+
+    // The inverted index finds what comparing every pair of term vectors finds, in the same
+    // order, and leaves the prompt itself out; so does the dense search over feature vectors.
+    void neighbourSearchMatchesBruteForce_data() {
+        QTest::addColumn<bool>("useTerms");
+        QTest::newRow("terms") << true;
+        QTest::newRow("features") << false;
+    }
+    void neighbourSearchMatchesBruteForce() {
+        QFETCH(bool, useTerms);
+        const std::vector<QString> texts = {
+            QStringLiteral("Write a Python function that reverses a linked list"),
+            QStringLiteral("Write a Python function that merges two sorted lists"),
+            QStringLiteral("Tell me a story about a dragon who learns to bake"),
+            QStringLiteral("Solve 2x + 3 = 7 for x"),
+            QStringLiteral("Solve 5x - 1 = 9 for x, then check the answer"),
+            QStringLiteral("A story about a baker and a dragon"),
+            QStringLiteral("Sort a list in Python"),
+            QString()};
+        const std::vector<QString> ids(texts.size());
+        const std::vector<int> training = {0, 2, 3, 5, 6, 7};
+        const PromptFeatures features(ids, texts, training, QStringLiteral("tfidf:64"));
+        RoutingProblem problem;
+        problem.features = &features;
+        problem.trainingRows = training;
+        const NeighbourSearch search(problem, useTerms);
+        QCOMPARE(search.searchesTerms(), useTerms);
+        const Eigen::MatrixXf& m = features.matrix();
+        auto similarity = [&](int a, int b) {
+            return useTerms ? features.sparseTerms()[std::size_t(a)].dot(
+                                  features.sparseTerms()[std::size_t(b)])
+                            : m.col(a).normalized().dot(m.col(b).normalized());
+        };
+        for (int row = 0; row < int(texts.size()); ++row) {
+            const std::vector<Neighbour> found = search.nearestToRow(row, 4);
+            std::vector<int> expected;
+            for (const int t : training)
+                if (t != row)
+                    expected.push_back(t);
+            std::stable_sort(expected.begin(), expected.end(), [&](int a, int b) {
+                return similarity(row, a) > similarity(row, b) + 1e-6f;
+            });
+            QCOMPARE(found.size(), std::size_t(4));
+            for (std::size_t n = 0; n < found.size(); ++n) {
+                QCOMPARE(found[n].row, expected[n]);
+                QVERIFY(std::abs(found[n].similarity - similarity(row, expected[n])) < 1e-5f);
+            }
+            QCOMPARE(search.nearestToRows({row}, 4)[0].size(), found.size());
+            QCOMPARE(search.nearestToRows({row}, 4)[0][0].row, found[0].row);
+        }
+        // A prompt outside the dataset: nothing is left out.
+        const Eigen::VectorXf x = features.featurizer().transform(texts[0]);
+        const SparseTerms terms = features.featurizer().sparseTerms(texts[0]);
+        Query outside;
+        outside.features = &x;
+        outside.terms = &terms;
+        QCOMPARE(search.nearestTo(outside, 1)[0].row, 0);
     }
 
     // The designer's check agrees with makeFeaturizer() on every form, and names the problem.

@@ -418,15 +418,15 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("ROUTERLAB_PROXY_KEYS"), QStringLiteral("alpha-key, beta-key"));
         const QTemporaryDir dir;
-        ServerProcess proxy(QStringLiteral("proxy"),
-                            // The budget below counts on knn's own (cheap) choices.
-                            proxyArgs(QStringLiteral("knn:guard=off"), replay_->baseUrl(),
-                                      dir.filePath(QStringLiteral("k.routerlab"))) +
-                                QStringList{QStringLiteral("--require-key-env"),
-                                            QStringLiteral("ROUTERLAB_PROXY_KEYS"),
-                                            QStringLiteral("--key-budget-usd-per-day"),
-                                            QStringLiteral("0.002")},
-                            env);
+        ServerProcess proxy(
+            QStringLiteral("proxy"),
+            // The budget below counts on the cheap choices of this knn.
+            proxyArgs(QStringLiteral("knn:k=10,prior=0,similarity=features"), replay_->baseUrl(),
+                      dir.filePath(QStringLiteral("k.routerlab"))) +
+                QStringList{QStringLiteral("--require-key-env"),
+                            QStringLiteral("ROUTERLAB_PROXY_KEYS"),
+                            QStringLiteral("--key-budget-usd-per-day"), QStringLiteral("0.002")},
+            env);
         QVERIFY(proxy.port() > 0);
         const QString prompt = data_->dataset.promptTexts[std::size_t(setup_->scoredRows()[0])];
         const QByteArray body = chatBody(QStringLiteral("routerlab"), prompt, false);

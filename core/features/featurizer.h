@@ -1,5 +1,7 @@
 #pragma once
 
+#include "features/sparse_terms.h"
+
 #include <Eigen/Core>
 #include <QString>
 #include <memory>
@@ -27,6 +29,13 @@ public:
                                                    const QString& prompt) const {
         Q_UNUSED(promptId);
         return transform(prompt);
+    }
+    // Featurizers that know their terms also give a prompt as sparse terms (SparseTerms), over
+    // `termSlots()` slots; the others give nothing.
+    virtual int termSlots() const { return 0; }
+    virtual SparseTerms sparseTerms(const QString& prompt) const {
+        Q_UNUSED(prompt);
+        return {};
     }
 };
 

@@ -113,4 +113,16 @@ const Eigen::MatrixXf& PromptFeatures::matrix() const {
     return matrix_;
 }
 
+const std::vector<SparseTerms>& PromptFeatures::sparseTerms() const {
+    std::call_once(termsComputed_, [this] {
+        const Featurizer& f = featurizer();
+        if (f.termSlots() == 0)
+            return;
+        terms_.reserve(texts_.size());
+        for (const QString& text : texts_)
+            terms_.push_back(f.sparseTerms(text));
+    });
+    return terms_;
+}
+
 } // namespace routerlab

@@ -33,6 +33,10 @@ public:
     int dimension() const { return featurizer().dimension(); }
     // dimension x prompts, one column per dataset row.
     const Eigen::MatrixXf& matrix() const;
+    // Every prompt as sparse terms, one per dataset row; empty when the featurizer has no terms
+    // (Featurizer::termSlots() is 0).
+    const std::vector<SparseTerms>& sparseTerms() const;
+    int termSlots() const { return featurizer().termSlots(); }
     // What the featurizer learned from the training prompts (Featurizer::stateFingerprint).
     QString stateFingerprint() const { return featurizer().stateFingerprint(); }
     // The fitted featurizer, for prompts that are not in the dataset (live mode).
@@ -44,8 +48,9 @@ private:
     std::vector<int> trainingRows_;
     QString spec_;
     std::unique_ptr<Featurizer> featurizer_;
-    mutable std::once_flag fitted_, computed_;
+    mutable std::once_flag fitted_, computed_, termsComputed_;
     mutable Eigen::MatrixXf matrix_;
+    mutable std::vector<SparseTerms> terms_;
 };
 
 } // namespace routerlab

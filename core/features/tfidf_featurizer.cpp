@@ -125,6 +125,33 @@ Eigen::VectorXf TfidfFeaturizer::transform(const QString& prompt) const {
     return v;
 }
 
+SparseTerms TfidfFeaturizer::sparseTerms(const QString& prompt) const {
+    std::vector<int> slotOfTerm;
+    forEachTerm(foldedUtf8(prompt), [&](std::uint64_t h) {
+        slotOfTerm.push_back(static_cast<int>(h & (kIdfSlots - 1)));
+    });
+    std::sort(slotOfTerm.begin(), slotOfTerm.end());
+    SparseTerms terms;
+    double squares = 0;
+    for (std::size_t i = 0; i < slotOfTerm.size();) {
+        std::size_t j = i;
+        while (j < slotOfTerm.size() && slotOfTerm[j] == slotOfTerm[i])
+            ++j;
+        const double weight = (1.0 + std::log(static_cast<double>(j - i))) *
+                              idf_[static_cast<std::size_t>(slotOfTerm[i])];
+        terms.indices.push_back(slotOfTerm[i]);
+        terms.weights.push_back(static_cast<float>(weight));
+        squares += weight * weight;
+        i = j;
+    }
+    if (squares > 0) {
+        const auto scale = static_cast<float>(1.0 / std::sqrt(squares));
+        for (float& w : terms.weights)
+            w *= scale;
+    }
+    return terms;
+}
+
 float TfidfFeaturizer::idfOfFirstTerm(const QString& text) const {
     float value = 0;
     bool first = true;

@@ -75,10 +75,14 @@ RoutedRequest ProxyRouting::route(const QString& prompt, const Preference& prefe
     } else {
         routed.promptId = idOfUnknownPrompt(prompt);
         Eigen::VectorXf features;
-        if (problem_.features)
+        SparseTerms terms;
+        if (problem_.features) {
             features = problem_.features->featurizer().transform(prompt);
+            terms = problem_.features->featurizer().sparseTerms(prompt);
+        }
         Query query;
         query.features = &features;
+        query.terms = &terms;
         decision = router_->route(query, reward);
     }
     const std::vector<double> scores = router_->snapshot();

@@ -38,9 +38,10 @@ std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimensi
         return std::shared_ptr<const QualityPredictions>(p);
     });
     const auto irt = fittedIrt(problem, dimension, epochs);
-    return std::make_unique<PredictedRewardRouter>(
-        predictions, Predictor(),
-        [irt](const Eigen::Ref<const Eigen::VectorXf>& x) { return irt->probabilities(x); });
+    const Eigen::MatrixXf* features = &problem.features->matrix();
+    return std::make_unique<PredictedRewardRouter>(predictions, [irt, features](const Query& q) {
+        return irt->probabilities(featuresOf(q, *features));
+    });
 }
 
 struct TrainedSetPolicy {

@@ -1,13 +1,16 @@
 // Offline routers trained with full information (every model's outcome on every training
 // prompt), the "strong offline routers" BaRP is compared with: a per-model ridge regression
-// of quality on prompt features, and RouterBench's kNN router (mean quality of the k most
-// similar training prompts, by cosine). Both route by the best predicted reward under the
-// run's preference, from predicted quality and each model's mean cost and latency.
+// of quality on prompt features, and RouterBench's kNN router (quality of the k most similar
+// training prompts, by cosine, shrunk toward the training mean). Both route by the best predicted
+// reward under the run's preference, from predicted quality and each model's mean cost and latency.
 #include "routers/router_registry.h"
+#include "routing/neighbour_search.h"
 #include "routing/predicted_reward_router.h"
 
 #include <Eigen/Cholesky>
 #include <algorithm>
+#include <array>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 
@@ -46,39 +49,30 @@ std::shared_ptr<const RidgeModel> fitRidge(const RoutingProblem& problem, double
     return model;
 }
 
-struct NeighbourIndex {
-    Eigen::MatrixXf normalised; // features x training prompts, unit columns
-    std::vector<int> rows;      // dataset row of each column
-};
-
-std::shared_ptr<const NeighbourIndex> buildNeighbourIndex(const RoutingProblem& problem) {
-    const Eigen::MatrixXf& features = problem.features->matrix();
-    auto index = std::make_shared<NeighbourIndex>();
-    index->rows = problem.trainingRows;
-    index->normalised.resize(features.rows(), static_cast<Eigen::Index>(index->rows.size()));
-    for (std::size_t j = 0; j < index->rows.size(); ++j)
-        index->normalised.col(static_cast<Eigen::Index>(j)) =
-            features.col(index->rows[j]).normalized();
-    return index;
+// The mean quality of every model over the training prompts.
+Eigen::VectorXf trainingMeanQuality(const RoutingProblem& problem) {
+    Eigen::VectorXf mean = Eigen::VectorXf::Zero(problem.modelCount());
+    for (const int row : problem.trainingRows)
+        for (int m = 0; m < problem.modelCount(); ++m)
+            mean[m] += static_cast<float>(qualityOrZero(problem, row, m));
+    return mean / std::max(1.0f, static_cast<float>(problem.trainingRows.size()));
 }
 
-// Mean quality over the k most similar training prompts, the prompt itself left out (so a
-// run scored on its training prompts does not read its own answers).
-Eigen::VectorXf neighbourQuality(const RoutingProblem& problem, const NeighbourIndex& index,
-                                 const Eigen::VectorXf& similarity, int row, int k) {
-    std::vector<int> order(index.rows.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::erase_if(order, [&](int j) { return index.rows[static_cast<std::size_t>(j)] == row; });
-    const int take = std::min<int>(k, static_cast<int>(order.size()));
-    std::partial_sort(order.begin(), order.begin() + take, order.end(), [&](int a, int b) {
-        return similarity[a] > similarity[b] || (similarity[a] == similarity[b] && a < b);
-    });
-    Eigen::VectorXf q = Eigen::VectorXf::Zero(problem.modelCount());
-    for (int n = 0; n < take; ++n)
+// The neighbours' quality weighted by their similarity, plus `prior` pseudo-neighbours at
+// the training mean: the fainter the neighbours, the closer to the training mean, where the
+// best model is the one a user deploys without a router. Missing outcomes count as zero.
+Eigen::VectorXf neighbourQuality(const RoutingProblem& problem,
+                                 const std::vector<Neighbour>& neighbours,
+                                 const Eigen::VectorXf& trainingMean, double prior) {
+    Eigen::VectorXf q = static_cast<float>(prior) * trainingMean;
+    double total = prior;
+    for (const Neighbour& n : neighbours) {
+        const double w = std::max(0.0f, n.similarity);
+        total += w;
         for (int m = 0; m < problem.modelCount(); ++m)
-            q[m] += static_cast<float>(
-                qualityOrZero(problem, index.rows[static_cast<std::size_t>(order[n])], m));
-    return take > 0 ? Eigen::VectorXf(q / static_cast<float>(take)) : q;
+            q[m] += static_cast<float>(w * qualityOrZero(problem, n.row, m));
+    }
+    return total > 0 ? Eigen::VectorXf(q / static_cast<float>(total)) : trainingMean;
 }
 
 std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, double lambda) {
@@ -91,48 +85,130 @@ std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, dou
         p->quality.noalias() = ridge->weights.transpose() * problem.features->matrix();
         return std::shared_ptr<const QualityPredictions>(p);
     });
-    return std::make_unique<PredictedRewardRouter>(
-        predictions, Predictor(), [ridge](const Eigen::Ref<const Eigen::VectorXf>& x) {
-            return Eigen::VectorXf(ridge->weights.transpose() * x);
-        });
+    const Eigen::MatrixXf* features = &problem.features->matrix();
+    return std::make_unique<PredictedRewardRouter>(predictions, [ridge, features](const Query& q) {
+        return Eigen::VectorXf(ridge->weights.transpose() * featuresOf(q, *features));
+    });
 }
 
-std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k) {
-    requireFeatures(problem, "knn");
-    const auto index = cachedTraining<NeighbourIndex>(problem, QStringLiteral("knn-index"),
-                                                      [&] { return buildNeighbourIndex(problem); });
-    // Every scored prompt's prediction at once: one matrix product instead of one per step.
-    const auto predictions =
-        cachedTraining<QualityPredictions>(problem, QStringLiteral("knn|k=%1").arg(k), [&] {
-            auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
-            const Eigen::MatrixXf& features = problem.features->matrix();
-            const std::vector<int>& scored = problem.scoredRows;
-            const Eigen::Index chunk = 256;
-            for (std::size_t start = 0; start < scored.size(); start += chunk) {
-                const Eigen::Index n =
-                    std::min<Eigen::Index>(chunk, static_cast<Eigen::Index>(scored.size() - start));
-                Eigen::MatrixXf queries(features.rows(), n);
-                for (Eigen::Index j = 0; j < n; ++j)
-                    queries.col(j) = features.col(scored[start + j]).normalized();
-                const Eigen::MatrixXf similarity = index->normalised.transpose() * queries;
-                for (Eigen::Index j = 0; j < n; ++j)
-                    p->quality.col(scored[start + j]) =
-                        neighbourQuality(problem, *index, similarity.col(j), scored[start + j], k);
+// The priors kNN chooses from when none is given: pseudo-neighbours at the training mean.
+const std::vector<double> kCandidatePriors = {0, 1, 3, 10, 30};
+// Enough training prompts to choose among five priors; more would make the choice cost more
+// than the routing on large data.
+constexpr std::size_t kPriorChoiceRows = 3000;
+
+// kNN's trained state: the neighbours of every scored and every training prompt (the latter
+// leaving the prompt out), searched once and reweighted for each prior.
+struct KnnState {
+    std::shared_ptr<const NeighbourSearch> search;
+    Eigen::VectorXf trainingMean;
+    std::vector<std::vector<Neighbour>> scoredNeighbours;   // per scored row
+    // The training prompts the prior is chosen on (at most kPriorChoiceRows of them, evenly
+    // spaced) and their neighbours, the prompt left out; empty when the prior is given.
+    std::vector<int> choiceRows;
+    std::vector<std::vector<Neighbour>> choiceNeighbours;
+};
+
+// Routes by predicted reward like the other offline routers, with the prior given, or the
+// prior whose leave-one-out routing of the training prompts earns the most at the query's
+// preference (chosen once per preference).
+class KnnRouter : public Router {
+public:
+    KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state, int k,
+              double prior)
+        : problem_(problem), state_(std::move(state)), k_(k), fixedPrior_(prior) {}
+    void reset(std::uint64_t) override {}
+    Decision route(const Query& query, const RewardFunction& reward) override {
+        return routerFor(reward).route(query, reward);
+    }
+    void observe(const Query&, int, const Feedback&) override {}
+    std::vector<double> snapshot() const override {
+        return last_ ? last_->snapshot() : std::vector<double>();
+    }
+
+private:
+    PredictedRewardRouter& routerFor(const RewardFunction& reward) {
+        const Preference& w = reward.weights();
+        auto& router = routers_[{w.quality, w.cost, w.latency}];
+        if (!router) {
+            const double prior = fixedPrior_ >= 0 ? fixedPrior_ : chosenPrior(reward);
+            auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem_));
+            for (std::size_t i = 0; i < problem_.scoredRows.size(); ++i)
+                p->quality.col(problem_.scoredRows[i]) = neighbourQuality(
+                    problem_, state_->scoredNeighbours[i], state_->trainingMean, prior);
+            const RoutingProblem* problem = &problem_;
+            router = std::make_unique<PredictedRewardRouter>(
+                p, [problem, state = state_, k = k_, prior](const Query& q) {
+                    return neighbourQuality(*problem, state->search->nearestTo(q, k),
+                                            state->trainingMean, prior);
+                });
+        }
+        last_ = router.get();
+        return *router;
+    }
+
+    double chosenPrior(const RewardFunction& reward) const {
+        const QualityPredictions base = emptyPredictions(problem_);
+        double bestPrior = kCandidatePriors.front(), bestTotal = -INFINITY;
+        for (const double prior : kCandidatePriors) {
+            double total = 0;
+            for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
+                const Eigen::VectorXf q = neighbourQuality(problem_, state_->choiceNeighbours[i],
+                                                           state_->trainingMean, prior);
+                int chosen = 0;
+                double best = -INFINITY;
+                for (int m = 0; m < problem_.modelCount(); ++m) {
+                    const double r = reward(std::clamp(static_cast<double>(q[m]), 0.0, 1.0),
+                                            base.meanCost[m], base.meanLatency[m]);
+                    if (r > best) {
+                        best = r;
+                        chosen = m;
+                    }
+                }
+                const int row = state_->choiceRows[i];
+                total += reward(qualityOrZero(problem_, row, chosen), (*problem_.cost)(row, chosen),
+                                (*problem_.latency)(row, chosen));
             }
-            return std::shared_ptr<const QualityPredictions>(p);
-        });
-    const RoutingProblem* problemPointer = &problem;
-    return std::make_unique<PredictedRewardRouter>(
-        predictions,
-        [problemPointer, index, k](int row) {
-            const Eigen::VectorXf query = problemPointer->features->matrix().col(row).normalized();
-            const Eigen::VectorXf similarity = index->normalised.transpose() * query;
-            return neighbourQuality(*problemPointer, *index, similarity, row, k);
-        },
-        [problemPointer, index, k](const Eigen::Ref<const Eigen::VectorXf>& x) {
-            const Eigen::VectorXf similarity = index->normalised.transpose() * x.normalized();
-            return neighbourQuality(*problemPointer, *index, similarity, -1, k);
-        });
+            if (total >= bestTotal - 1e-9) { // a tie goes to the larger prior, the safer one
+                bestTotal = total;
+                bestPrior = prior;
+            }
+        }
+        return bestPrior;
+    }
+
+    const RoutingProblem& problem_;
+    std::shared_ptr<const KnnState> state_;
+    int k_;
+    double fixedPrior_; // negative: chosen per preference
+    // One per preference the router was asked for (a proxy serves many).
+    std::map<std::array<double, 3>, std::unique_ptr<PredictedRewardRouter>> routers_;
+    const PredictedRewardRouter* last_ = nullptr;
+};
+
+std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior) {
+    requireFeatures(problem, "knn");
+    const QString searchKey = useTerms ? QStringLiteral("knn-terms") : QStringLiteral("knn-dense");
+    const auto search = cachedTraining<NeighbourSearch>(problem, searchKey, [&] {
+        return std::make_shared<const NeighbourSearch>(problem, useTerms);
+    });
+    const bool choosesPrior = prior < 0;
+    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2").arg(k).arg(choosesPrior);
+    const auto state = cachedTraining<KnnState>(problem, key, [&] {
+        auto s = std::make_shared<KnnState>();
+        s->search = search;
+        s->trainingMean = trainingMeanQuality(problem);
+        s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k);
+        if (choosesPrior) {
+            const std::size_t n = problem.trainingRows.size();
+            const std::size_t take = std::min<std::size_t>(n, kPriorChoiceRows);
+            for (std::size_t i = 0; i < take; ++i)
+                s->choiceRows.push_back(problem.trainingRows[i * n / take]);
+            s->choiceNeighbours = search->nearestToRows(s->choiceRows, k);
+        }
+        return std::shared_ptr<const KnnState>(s);
+    });
+    return std::make_unique<KnnRouter>(problem, state, k, prior);
 }
 
 } // namespace
@@ -150,13 +226,32 @@ void registerOfflineRouters(RouterRegistry& registry) {
          }});
     registry.add(
         {QStringLiteral("knn"),
-         QStringLiteral("Offline, full information: mean quality of the k most similar "
-                        "training prompts (cosine); routes by predicted reward."),
-         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline,
-         {{QStringLiteral("k"), RouterParameter::Type::Integer, 10, 1, 10000,
-           QStringLiteral("Neighbours per prompt.")}},
+         QStringLiteral("Offline, full information: quality of the k most similar training "
+                        "prompts (cosine over terms or features), weighted by similarity and "
+                        "shrunk toward the training mean; routes by predicted reward."),
+         Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline |
+             Capability::ShrinksWhenUnfamiliar,
+         {{QStringLiteral("k"), RouterParameter::Type::Integer, 100, 1, 10000,
+           QStringLiteral("Neighbours per prompt.")},
+          {QStringLiteral("prior"), RouterParameter::Type::Number, -1.0, -1.0, 10000.0,
+           QStringLiteral("Pseudo-neighbours at the mean quality of the training prompts, "
+                          "weighed against the neighbours' summed cosine similarity: the less "
+                          "familiar a prompt, the closer its prediction to that mean. -1: "
+                          "chosen per preference among 0, 1, 3, 10 and 30 by leave-one-out "
+                          "routing of the training prompts.")},
+          {QStringLiteral("similarity"),
+           RouterParameter::Type::Text,
+           QStringLiteral("terms"),
+           0,
+           0,
+           QStringLiteral("terms: compare the prompts' full term vectors when the features "
+                          "have terms (tfidf); features: compare the feature vectors the "
+                          "other routers read."),
+           {QStringLiteral("terms"), QStringLiteral("features")}}},
          [](const RoutingProblem& p, const RouterParameters& params) {
-             return makeKnn(p, params.integer(QStringLiteral("k")));
+             return makeKnn(p, params.integer(QStringLiteral("k")),
+                            params.text(QStringLiteral("similarity")) == QLatin1String("terms"),
+                            params.number(QStringLiteral("prior")));
          }});
 }
 

@@ -107,11 +107,17 @@ void RouterRegistry::add(RouterType type) {
                 .toStdString());
     if (gatedByFamiliarity(type)) {
         type.parameters.push_back(
-            {kGuardParameter, RouterParameter::Type::Text, QStringLiteral("on"), 0, 0,
+            {kGuardParameter,
+             RouterParameter::Type::Text,
+             type.can(Capability::ShrinksWhenUnfamiliar) ? QStringLiteral("off")
+                                                         : QStringLiteral("on"),
+             0,
+             0,
              QStringLiteral("on: send a prompt to the model best on the training prompts when it "
                             "is unfamiliar, or when the router did not beat that model on "
                             "held-out training prompts at the preference; off: the router "
-                            "alone.")});
+                            "alone."),
+             {QStringLiteral("on"), QStringLiteral("off")}});
         type.parameters.push_back(
             {kUnfamiliarParameter, RouterParameter::Type::Number, 0.2, 0.0, 0.5,
              QStringLiteral("Share of held-out training prompts that count as unfamiliar; a "
@@ -148,10 +154,9 @@ RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
                                           : names.join(QStringLiteral(", "))));
         }
         if (p->type == RouterParameter::Type::Text) {
-            if (key == kGuardParameter && gatedByFamiliarity(*type) &&
-                value != QLatin1String("on") && value != QLatin1String("off"))
-                fail(QStringLiteral("router '%1': guard must be on or off, got '%2'")
-                         .arg(spec.name, value));
+            if (!p->choices.isEmpty() && !p->choices.contains(value))
+                fail(QStringLiteral("router '%1': %2 must be %3, got '%4'")
+                         .arg(spec.name, key, p->choices.join(QStringLiteral(" or ")), value));
             out.values_[key] = value;
             continue;
         }

@@ -5,6 +5,7 @@
 #include <QFlags>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 #include <functional>
 #include <map>
@@ -23,6 +24,7 @@ struct RouterParameter {
     double minimum = 0;
     double maximum = 0;
     QString help;
+    QStringList choices = {}; // the values a text parameter accepts; empty: any text
 };
 
 // "pickllm-ga:eta=0.1" -> name and parameters.
@@ -56,6 +58,9 @@ enum class Capability : unsigned {
     Hindsight = 1u << 4,
     // Per prompt the best recorded outcome: the bound regret is measured against.
     UpperBound = 1u << 5,
+    // Its predictions fall back toward the training prompts' mean by themselves as a prompt
+    // looks unfamiliar: the familiarity guard is offered but off by default.
+    ShrinksWhenUnfamiliar = 1u << 6,
 };
 Q_DECLARE_FLAGS(Capabilities, Capability)
 Q_DECLARE_OPERATORS_FOR_FLAGS(Capabilities)

@@ -8,13 +8,10 @@ namespace routerlab {
 Decision PredictedRewardRouter::route(const Query& query, const RewardFunction& reward) {
     const QualityPredictions& p = *predictions_;
     Eigen::VectorXf q;
-    if (query.features) {
-        q = predictFeatures_(*query.features);
-    } else {
+    if (!query.features)
         q = p.quality.col(query.row);
-        if (std::isnan(q[0]))
-            q = predict_(query.row);
-    }
+    if (query.features || std::isnan(q[0]))
+        q = predict_(query);
     int best = 0;
     double bestReward = -INFINITY;
     lastRewards_.resize(static_cast<std::size_t>(q.size()));

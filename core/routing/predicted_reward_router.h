@@ -21,19 +21,17 @@ struct QualityPredictions {
     std::vector<double> meanLatency;
 };
 
-using Predictor = std::function<Eigen::VectorXf(int row)>;
-// Quality of every model on a prompt outside the dataset, from its features.
-using FeaturePredictor = std::function<Eigen::VectorXf(const Eigen::Ref<const Eigen::VectorXf>&)>;
+// Quality of every model on a query: a dataset row not predicted yet, or a prompt outside the
+// dataset (its features and terms).
+using Predictor = std::function<Eigen::VectorXf(const Query&)>;
 
 // Routes to the model with the best reward under the run's preference, from predicted quality
 // and mean cost and latency. Learns nothing online. Its snapshot is the last prompt's
 // predicted reward per model (the proxy's fallback order).
 class PredictedRewardRouter : public Router {
 public:
-    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict,
-                          FeaturePredictor predictFeatures)
-        : predictions_(std::move(predictions)), predict_(std::move(predict)),
-          predictFeatures_(std::move(predictFeatures)) {}
+    PredictedRewardRouter(std::shared_ptr<const QualityPredictions> predictions, Predictor predict)
+        : predictions_(std::move(predictions)), predict_(std::move(predict)) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override;
     void observe(const Query&, int, const Feedback&) override {}
@@ -42,7 +40,6 @@ public:
 private:
     std::shared_ptr<const QualityPredictions> predictions_;
     Predictor predict_;
-    FeaturePredictor predictFeatures_;
     std::vector<double> lastRewards_;
 };
 

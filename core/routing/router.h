@@ -40,6 +40,8 @@ struct Query {
     // from the problem's fitted featurizer, which contextual routers read instead of row's.
     // Routers that need a row (the hindsight references) refuse such a query.
     const Eigen::VectorXf* features = nullptr;
+    // Its sparse terms, beside `features`, when the featurizer has terms.
+    const SparseTerms* terms = nullptr;
 };
 
 // The query's features: its own, else its row's column of `matrix` (features x rows).

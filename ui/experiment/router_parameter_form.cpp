@@ -1,5 +1,6 @@
 #include "ui/experiment/router_parameter_form.h"
 
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -71,6 +72,15 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
             break;
         }
         case RouterParameter::Type::Text: {
+            if (!p.choices.isEmpty()) {
+                auto* box = new QComboBox(this);
+                box->addItems(p.choices);
+                box->setCurrentText(text);
+                connect(box, &QComboBox::currentIndexChanged, this,
+                        &RouterParameterForm::specEdited);
+                editor = box;
+                break;
+            }
             auto* edit = new QLineEdit(text, this);
             edit->setPlaceholderText(
                 p.defaultValue.toString().isEmpty() ? tr("(none)") : p.defaultValue.toString());
@@ -109,6 +119,9 @@ RouterSpec RouterParameterForm::spec() const {
         } else if (const auto* i = qobject_cast<const QSpinBox*>(editor)) {
             value = QString::number(i->value());
             isDefault = i->value() == p.defaultValue.toInt();
+        } else if (const auto* c = qobject_cast<const QComboBox*>(editor)) {
+            value = c->currentText();
+            isDefault = value == p.defaultValue.toString();
         } else if (const auto* t = qobject_cast<const QLineEdit*>(editor)) {
             value = t->text().trimmed();
             isDefault = value.isEmpty() || value == p.defaultValue.toString();

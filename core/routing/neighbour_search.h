@@ -1,0 +1,48 @@
+#pragma once
+
+#include "routing/router.h"
+
+#include <Eigen/Core>
+#include <vector>
+
+namespace routerlab {
+
+struct Neighbour {
+    int row = 0; // dataset row of a training prompt
+    float similarity = 0;
+};
+
+// A problem's training prompts, searched by cosine similarity to a prompt. Over sparse terms
+// through an inverted index when the features have terms and `useTerms` is set: the cost of a
+// search is the postings of the prompt's terms, and no term is folded into another. Otherwise
+// over the dense feature vectors. Read-only after construction, so threads may share it.
+class NeighbourSearch {
+public:
+    NeighbourSearch(const RoutingProblem& problem, bool useTerms);
+
+    bool searchesTerms() const { return terms_ != nullptr; }
+    // The `count` training prompts most similar to the dataset row, most similar first (ties:
+    // the earlier training prompt), the row itself left out so that a run scored on its
+    // training prompts does not read its own answers.
+    std::vector<Neighbour> nearestToRow(int row, int count) const;
+    // The same for a query, which may be a prompt outside the dataset (its features or terms).
+    std::vector<Neighbour> nearestTo(const Query& query, int count) const;
+    // nearestToRow() for many rows, batched.
+    std::vector<std::vector<Neighbour>> nearestToRows(const std::vector<int>& rows,
+                                                      int count) const;
+
+private:
+    std::vector<float> termSimilarity(const SparseTerms& terms) const;
+    std::vector<Neighbour> best(const float* similarity, int excludedRow, int count) const;
+
+    std::vector<int> rows_; // dataset row of each training prompt
+    const Eigen::MatrixXf* features_ = nullptr;
+    Eigen::MatrixXf normalised_; // dense search: features x training prompts, unit columns
+    const std::vector<SparseTerms>* terms_ = nullptr;
+    // Term search: the postings of slot s are [postingStart_[s], postingStart_[s + 1]).
+    std::vector<int> postingStart_;
+    std::vector<int> postingPrompt_; // index into rows_
+    std::vector<float> postingWeight_;
+};
+
+} // namespace routerlab
