@@ -102,7 +102,7 @@ constexpr std::size_t kPriorChoiceRows = 3000;
 struct KnnState {
     std::shared_ptr<const NeighbourSearch> search;
     Eigen::VectorXf trainingMean;
-    std::vector<std::vector<Neighbour>> scoredNeighbours;   // per scored row
+    std::vector<std::vector<Neighbour>> scoredNeighbours; // per scored row
     // The training prompts the prior is chosen on (at most kPriorChoiceRows of them, evenly
     // spaced) and their neighbours, the prompt left out; empty when the prior is given.
     std::vector<int> choiceRows;
