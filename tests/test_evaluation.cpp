@@ -2,6 +2,8 @@
 // margin is read against, and the check for routers that pay more for less.
 #include "experiment/evaluation.h"
 #include "formats/dataset_loader.h"
+#include "routers/router_registry.h"
+#include "routing/familiarity_gate.h"
 #include "sample_setup.h"
 #include "sweep_support.h"
 #include "test_main.h"
@@ -166,6 +168,64 @@ private slots:
                  qPrintable(QString::number(knnScores.front().marginOverTrainingBest.mean)));
         QVERIFY2(knnScores.back().marginOverTrainingBest.mean >= 1.0,
                  qPrintable(QString::number(knnScores.back().marginOverTrainingBest.mean)));
+    }
+
+    // A prompt that shares no term with the training prompts has no neighbour to speak of:
+    // knn predicts near the training mean for it and routes it as the training-best model. (Its
+    // terms may share a hashed slot with a training term: a prior of 1 is outweighed by a
+    // hundred such faint neighbours.) Training-like prompts do not all fall back.
+    void knnShrinksTowardTheTrainingBest_data() {
+        QTest::addColumn<QString>("router");
+        QTest::newRow("prior 10") << QStringLiteral("knn:prior=10");
+        QTest::newRow("prior 30") << QStringLiteral("knn:prior=30");
+        QTest::newRow("prior chosen") << QStringLiteral("knn");
+    }
+    void knnShrinksTowardTheTrainingBest() {
+        QFETCH(QString, router);
+        const PricedDataset data = testing::loadSampleWithPool();
+        SimulationOptions options;
+        options.reward = RewardKind::Linear;
+        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        options.features = QStringLiteral("tfidf:256");
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        const RoutingProblem& problem = setup.problem();
+        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
+        const int trainingBest = bestModelOn(problem, problem.trainingRows, reward);
+        const std::unique_ptr<Router> knn =
+            RouterRegistry::instance().create(RouterSpec::parse(router), problem);
+        auto routed = [&](const QString& prompt) {
+            const Eigen::VectorXf x = problem.features->featurizer().transform(prompt);
+            const SparseTerms terms = problem.features->featurizer().sparseTerms(prompt);
+            Query query;
+            query.features = &x;
+            query.terms = &terms;
+            return knn->route(query, reward).model;
+        };
+        // Every n-gram of these words holds bytes the English sample never has.
+        QCOMPARE(routed(QStringLiteral("ꙮꙮꙮ ᚠᚢᚦ ᚨᚱᚲ")), trainingBest);
+        int others = 0;
+        for (const int row : setup.scoredRows())
+            others += routed(data.dataset.promptTexts[std::size_t(row)]) != trainingBest;
+        QVERIFY2(others > 0, "knn never leaves the training-best model on the sample");
+    }
+
+    void partHeadings_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("unseen");
+        QTest::addColumn<QString>("heading");
+        QTest::newRow("in distribution") << "in distribution" << false << "in distribution";
+        QTest::newRow("one family") << "mbpp" << true << "unseen: mbpp";
+        QTest::newRow("three") << "a+b+c" << true << "unseen: a+b+c";
+        QTest::newRow("four") << "a+b+c+d" << true << "unseen: a+b+... (4 families)";
+    }
+    void partHeadings() {
+        QFETCH(QString, name);
+        QFETCH(bool, unseen);
+        QFETCH(QString, heading);
+        EvaluationPart part;
+        part.name = name;
+        part.unseen = unseen;
+        QCOMPARE(partHeading(part), heading);
     }
 
     void unknownFamilyIsNamed() {

@@ -75,7 +75,7 @@ private:
 void printPoint(QTextStream& out, const Evaluation& e, const EvaluationPoint& point) {
     QStringList header;
     for (const EvaluationPart& part : e.parts)
-        header << (part.unseen ? QStringLiteral("unseen: ") + part.name : part.name);
+        header << partHeading(part);
     if (e.hasUnseenTotal)
         header << QStringLiteral("unseen, all");
     const auto model = [&](int k) { return k < 0 ? QStringLiteral("(per family)") : e.models[k]; };

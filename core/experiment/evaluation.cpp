@@ -226,6 +226,17 @@ QString pointsText(double value, bool withSign) {
 }
 } // namespace
 
+QString partHeading(const EvaluationPart& part) {
+    if (!part.unseen)
+        return part.name;
+    const QStringList families = part.name.split(QLatin1Char('+'));
+    if (families.size() <= 3)
+        return QStringLiteral("unseen: ") + part.name;
+    return QStringLiteral("unseen: %1+%2+... (%3 families)")
+        .arg(families[0], families[1])
+        .arg(families.size());
+}
+
 QString marginText(const EstimatedMean& margin) {
     QString text = pointsText(margin.mean, true);
     if (margin.ci95.valid())

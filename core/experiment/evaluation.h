@@ -85,6 +85,9 @@ struct Evaluation {
 // "+1.4 [0.8, 2.0]": a margin in reward points to one decimal with its interval; a figure that
 // rounds to zero reads 0.0, whatever its sign.
 QString marginText(const EstimatedMean& margin);
+// A part's column heading: "in distribution", or "unseen: " and its family; a group of more
+// than three families held out together is named by its first two and its size.
+QString partHeading(const EvaluationPart& part);
 
 // Routers evaluate() runs when none is named: every deployable router that trains offline.
 std::vector<RouterSpec> learnedRouters();

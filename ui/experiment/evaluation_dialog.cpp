@@ -199,7 +199,7 @@ void EvaluationDialog::showEvaluation(const Evaluation& e) {
     QStringList columns;
     for (const EvaluationPart& part : e.parts)
         columns
-            << (part.unseen ? tr("unseen: %1").arg(part.name) : part.name) +
+            << partHeading(part) +
                    tr("\n%1 trained / %2 scored").arg(part.trainingPrompts).arg(part.scoredPrompts);
     if (e.hasUnseenTotal)
         columns << tr("unseen, all");
