@@ -2,6 +2,7 @@
 #include "features/prompt_features.h"
 #include "features/tfidf_featurizer.h"
 #include "routing/neighbour_search.h"
+#include "sample_setup.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -130,6 +131,46 @@ private slots:
         outside.features = &x;
         outside.terms = &terms;
         QCOMPARE(search.nearestTo(outside, 1)[0].row, 0);
+    }
+
+    // Above its exact limit the search looks only in the blocks nearest the prompt: on the
+    // sample (1,120 training prompts in 67 blocks, here blocked from the first and comparing
+    // at least 80 prompts, one in fourteen) it still finds most of the ten nearest prompts
+    // the exact search finds. Blocks drawn at random would find about one in ten.
+    void blockedSearchFindsMostNearestPrompts_data() {
+        QTest::addColumn<bool>("useTerms");
+        QTest::newRow("terms") << true;
+        QTest::newRow("features") << false;
+    }
+    void blockedSearchFindsMostNearestPrompts() {
+        QFETCH(bool, useTerms);
+        const PricedDataset data = testing::loadSampleWithPool();
+        SimulationOptions options;
+        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        options.features = QStringLiteral("tfidf:256");
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        const NeighbourSearch exact(setup.problem(), useTerms);
+        const NeighbourSearch blocked(setup.problem(), useTerms, 0, 80);
+        QVERIFY(!exact.blocked());
+        QVERIFY(blocked.blocked());
+        int found = 0, asked = 0;
+        const auto exactNeighbours = exact.nearestToRows(setup.scoredRows(), 10);
+        const auto blockedNeighbours = blocked.nearestToRows(setup.scoredRows(), 10);
+        for (std::size_t i = 0; i < exactNeighbours.size(); ++i) {
+            QCOMPARE(blockedNeighbours[i].size(), std::size_t(10));
+            for (const Neighbour& n : exactNeighbours[i]) {
+                ++asked;
+                found += std::any_of(blockedNeighbours[i].begin(), blockedNeighbours[i].end(),
+                                     [&](const Neighbour& b) { return b.row == n.row; });
+            }
+            QVERIFY(std::is_sorted(blockedNeighbours[i].begin(), blockedNeighbours[i].end(),
+                                   [](const Neighbour& a, const Neighbour& b) {
+                                       return a.similarity > b.similarity;
+                                   }));
+        }
+        const double recall = double(found) / asked;
+        qInfo("recall of the ten nearest: %.3f", recall);
+        QVERIFY2(recall >= 0.8, qPrintable(QString::number(recall)));
     }
 
     // The designer's check agrees with makeFeaturizer() on every form, and names the problem.

@@ -1,14 +1,44 @@
 #include "routing/neighbour_search.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace routerlab {
 
-NeighbourSearch::NeighbourSearch(const RoutingProblem& problem, bool useTerms)
-    : rows_(problem.trainingRows) {
-    if (useTerms && problem.features->termSlots() > 0) {
+namespace {
+
+constexpr int kClusteringRounds = 3;
+constexpr Eigen::Index kClusteringSample = 20000; // prompts the centroids are fitted on
+constexpr Eigen::Index kColumnBlock = 2048;
+
+// For each column of `points`, the nearest centroid (largest dot product).
+std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen::MatrixXf& points,
+                                  const std::vector<Eigen::Index>& columns) {
+    std::vector<int> nearest(columns.size());
+    for (std::size_t start = 0; start < columns.size(); start += kColumnBlock) {
+        const Eigen::Index n =
+            std::min<Eigen::Index>(kColumnBlock, static_cast<Eigen::Index>(columns.size() - start));
+        Eigen::MatrixXf block(points.rows(), n);
+        for (Eigen::Index j = 0; j < n; ++j)
+            block.col(j) = points.col(columns[start + static_cast<std::size_t>(j)]);
+        const Eigen::MatrixXf similarity = centroids.transpose() * block;
+        for (Eigen::Index j = 0; j < n; ++j)
+            similarity.col(j).maxCoeff(&nearest[start + static_cast<std::size_t>(j)]);
+    }
+    return nearest;
+}
+
+} // namespace
+
+NeighbourSearch::NeighbourSearch(const RoutingProblem& problem, bool useTerms,
+                                 std::size_t exactLimit, std::size_t minCandidates)
+    : rows_(problem.trainingRows), minCandidates_(minCandidates) {
+    const bool blocked = rows_.size() > exactLimit;
+    if (useTerms && problem.features->termSlots() > 0)
         terms_ = &problem.features->sparseTerms();
+    // Blocked, the terms are compared pair by pair within the blocks: no index is needed.
+    if (terms_ && !blocked) {
         const int slotCount = problem.features->termSlots();
         postingStart_.assign(static_cast<std::size_t>(slotCount) + 1, 0);
         for (const int row : rows_)
@@ -32,6 +62,94 @@ NeighbourSearch::NeighbourSearch(const RoutingProblem& problem, bool useTerms)
     normalised_.resize(features_->rows(), static_cast<Eigen::Index>(rows_.size()));
     for (std::size_t j = 0; j < rows_.size(); ++j)
         normalised_.col(static_cast<Eigen::Index>(j)) = features_->col(rows_[j]).normalized();
+    if (blocked)
+        buildBlocks();
+}
+
+void NeighbourSearch::buildBlocks() {
+    const auto n = static_cast<Eigen::Index>(rows_.size());
+    blockCount_ = static_cast<int>(std::clamp<Eigen::Index>(
+        static_cast<Eigen::Index>(std::lround(2.0 * std::sqrt(static_cast<double>(n)))), 1, n));
+    // Spherical k-means from evenly spaced prompts, fitted on an evenly spaced sample.
+    centroids_.resize(normalised_.rows(), blockCount_);
+    for (int b = 0; b < blockCount_; ++b)
+        centroids_.col(b) = normalised_.col(static_cast<Eigen::Index>(b) * n / blockCount_);
+    std::vector<Eigen::Index> sample;
+    const Eigen::Index sampleSize = std::min(n, kClusteringSample);
+    for (Eigen::Index i = 0; i < sampleSize; ++i)
+        sample.push_back(i * n / sampleSize);
+    for (int round = 0; round < kClusteringRounds; ++round) {
+        const std::vector<int> nearest = nearestCentroids(centroids_, normalised_, sample);
+        Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(centroids_.rows(), blockCount_);
+        for (std::size_t i = 0; i < sample.size(); ++i)
+            sums.col(nearest[i]) += normalised_.col(sample[i]);
+        for (int b = 0; b < blockCount_; ++b)
+            if (const float norm = sums.col(b).norm(); norm > 0)
+                centroids_.col(b) = sums.col(b) / norm;
+    }
+    std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
+    std::iota(all.begin(), all.end(), Eigen::Index{0});
+    const std::vector<int> nearest = nearestCentroids(centroids_, normalised_, all);
+    blockStart_.assign(static_cast<std::size_t>(blockCount_) + 1, 0);
+    for (const int b : nearest)
+        ++blockStart_[static_cast<std::size_t>(b) + 1];
+    std::partial_sum(blockStart_.begin(), blockStart_.end(), blockStart_.begin());
+    blockMembers_.resize(all.size());
+    std::vector<int> next(blockStart_.begin(), blockStart_.end() - 1);
+    for (std::size_t j = 0; j < nearest.size(); ++j)
+        blockMembers_[static_cast<std::size_t>(next[static_cast<std::size_t>(nearest[j])]++)] =
+            static_cast<int>(j);
+}
+
+std::vector<Neighbour>
+NeighbourSearch::blockedSearch(const Eigen::Ref<const Eigen::VectorXf>& vector,
+                               const SparseTerms* terms, int excludedRow, int count) const {
+    const Eigen::VectorXf unit = vector.normalized();
+    const Eigen::VectorXf closeness = centroids_.transpose() * unit;
+    std::vector<int> order(static_cast<std::size_t>(blockCount_));
+    std::iota(order.begin(), order.end(), 0);
+    const auto closer = [&](int a, int b) {
+        return closeness[a] > closeness[b] || (closeness[a] == closeness[b] && a < b);
+    };
+    // A few blocks are enough as a rule: order those first, the rest only when needed.
+    const auto head = std::min<std::ptrdiff_t>(32, blockCount_);
+    std::partial_sort(order.begin(), order.begin() + head, order.end(), closer);
+    const std::size_t wanted =
+        std::max<std::size_t>(8 * static_cast<std::size_t>(count), minCandidates_);
+    std::vector<int> candidates;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (candidates.size() >= wanted)
+            break;
+        if (i == static_cast<std::size_t>(head))
+            std::sort(order.begin() + head, order.end(), closer);
+        const int b = order[i];
+        candidates.insert(candidates.end(),
+                          blockMembers_.begin() + blockStart_[static_cast<std::size_t>(b)],
+                          blockMembers_.begin() + blockStart_[static_cast<std::size_t>(b) + 1]);
+    }
+    std::erase_if(candidates,
+                  [&](int j) { return rows_[static_cast<std::size_t>(j)] == excludedRow; });
+    std::vector<Neighbour> scored;
+    scored.reserve(candidates.size());
+    for (const int j : candidates) {
+        const int row = rows_[static_cast<std::size_t>(j)];
+        const float similarity = terms ? (*terms_)[static_cast<std::size_t>(row)].dot(*terms)
+                                       : normalised_.col(j).dot(unit);
+        scored.push_back({j, similarity});
+    }
+    // Ties go to the earlier training prompt, as in the exact search.
+    const auto take = std::min<std::size_t>(static_cast<std::size_t>(count), scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(take),
+                      scored.end(), [](const Neighbour& a, const Neighbour& b) {
+                          return a.similarity > b.similarity ||
+                                 (a.similarity == b.similarity && a.row < b.row);
+                      });
+    // A copy of the first `take`: the candidates' capacity would stay with every result kept.
+    std::vector<Neighbour> nearest(scored.begin(),
+                                   scored.begin() + static_cast<std::ptrdiff_t>(take));
+    for (Neighbour& n : nearest)
+        n.row = rows_[static_cast<std::size_t>(n.row)];
+    return nearest;
 }
 
 std::vector<float> NeighbourSearch::termSimilarity(const SparseTerms& terms) const {
@@ -63,6 +181,10 @@ std::vector<Neighbour> NeighbourSearch::best(const float* similarity, int exclud
 }
 
 std::vector<Neighbour> NeighbourSearch::nearestToRow(int row, int count) const {
+    if (blocked())
+        return blockedSearch(features_->col(row),
+                             terms_ ? &(*terms_)[static_cast<std::size_t>(row)] : nullptr, row,
+                             count);
     if (terms_)
         return best(termSimilarity((*terms_)[static_cast<std::size_t>(row)]).data(), row, count);
     const Eigen::VectorXf similarity = normalised_.transpose() * features_->col(row).normalized();
@@ -70,6 +192,8 @@ std::vector<Neighbour> NeighbourSearch::nearestToRow(int row, int count) const {
 }
 
 std::vector<Neighbour> NeighbourSearch::nearestTo(const Query& query, int count) const {
+    if (blocked() && query.features && (!terms_ || query.terms))
+        return blockedSearch(*query.features, terms_ ? query.terms : nullptr, -1, count);
     if (terms_ && query.terms)
         return best(termSimilarity(*query.terms).data(), -1, count);
     if (!terms_ && query.features) {
@@ -82,7 +206,7 @@ std::vector<Neighbour> NeighbourSearch::nearestTo(const Query& query, int count)
 std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::vector<int>& rows,
                                                                    int count) const {
     std::vector<std::vector<Neighbour>> out(rows.size());
-    if (terms_) {
+    if (terms_ || blocked()) {
         for (std::size_t i = 0; i < rows.size(); ++i)
             out[i] = nearestToRow(rows[i], count);
         return out;

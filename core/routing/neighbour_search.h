@@ -15,12 +15,22 @@ struct Neighbour {
 // A problem's training prompts, searched by cosine similarity to a prompt. Over sparse terms
 // through an inverted index when the features have terms and `useTerms` is set: the cost of a
 // search is the postings of the prompt's terms, and no term is folded into another. Otherwise
-// over the dense feature vectors. Read-only after construction, so threads may share it.
+// over the dense feature vectors. Above `exactLimit` training prompts the search is blocked:
+// the prompts are grouped by spherical k-means over their feature vectors (about 2 sqrt(N)
+// groups), and a search compares only the prompts of the groups nearest the prompt, at least
+// 8 x count and `minCandidates` of them; below it every training prompt is compared. Read-only
+// after construction, so threads may share it.
 class NeighbourSearch {
 public:
-    NeighbourSearch(const RoutingProblem& problem, bool useTerms);
+    static constexpr std::size_t kExactLimit = 20000;
+    static constexpr std::size_t kMinCandidates = 1024;
+
+    NeighbourSearch(const RoutingProblem& problem, bool useTerms,
+                    std::size_t exactLimit = kExactLimit,
+                    std::size_t minCandidates = kMinCandidates);
 
     bool searchesTerms() const { return terms_ != nullptr; }
+    bool blocked() const { return blockCount_ > 0; }
     // The `count` training prompts most similar to the dataset row, most similar first (ties:
     // the earlier training prompt), the row itself left out so that a run scored on its
     // training prompts does not read its own answers.
@@ -32,17 +42,29 @@ public:
                                                       int count) const;
 
 private:
+    void buildBlocks();
+    std::vector<Neighbour> blockedSearch(const Eigen::Ref<const Eigen::VectorXf>& vector,
+                                         const SparseTerms* terms, int excludedRow,
+                                         int count) const;
     std::vector<float> termSimilarity(const SparseTerms& terms) const;
     std::vector<Neighbour> best(const float* similarity, int excludedRow, int count) const;
 
     std::vector<int> rows_; // dataset row of each training prompt
     const Eigen::MatrixXf* features_ = nullptr;
-    Eigen::MatrixXf normalised_; // dense search: features x training prompts, unit columns
+    // Dense or blocked search: features x training prompts, unit columns.
+    Eigen::MatrixXf normalised_;
     const std::vector<SparseTerms>* terms_ = nullptr;
     // Term search: the postings of slot s are [postingStart_[s], postingStart_[s + 1]).
     std::vector<int> postingStart_;
     std::vector<int> postingPrompt_; // index into rows_
     std::vector<float> postingWeight_;
+    // Blocked search: unit centroids (features x blocks) and the training prompts of block b,
+    // [blockStart_[b], blockStart_[b + 1]) of blockMembers_.
+    int blockCount_ = 0;
+    std::size_t minCandidates_ = kMinCandidates;
+    Eigen::MatrixXf centroids_;
+    std::vector<int> blockStart_;
+    std::vector<int> blockMembers_;
 };
 
 } // namespace routerlab
