@@ -231,6 +231,15 @@ void TestGuiWorkbench::designerFormsComeFromTheRegistry() {
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp:epochs=12"));
     epochs->setValue(p.defaultValue.toInt());
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
+    // A text parameter that lists its values is a box of them: barp's guard, on by default.
+    auto* guard = qobject_cast<QComboBox*>(designer->parameterForm()->editor("guard"));
+    QVERIFY(guard);
+    QCOMPARE(guard->count(), 2);
+    QCOMPARE(guard->currentText(), QStringLiteral("on"));
+    guard->setCurrentText(QStringLiteral("off"));
+    QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp:guard=off"));
+    guard->setCurrentText(QStringLiteral("on"));
+    QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
 }
 
 void TestGuiWorkbench::designerFileIsTheCliExperimentFile() {
