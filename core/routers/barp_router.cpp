@@ -144,15 +144,16 @@ void registerBarpRouter(RouterRegistry& registry) {
                           "latency.")},
           {QStringLiteral("seed"), T::Integer, 1, 0, 2147483647,
            QStringLiteral("Training seed (the run's seed only drives decode=sample).")},
-          {QStringLiteral("decode"), T::Text, QStringLiteral("argmax"), 0, 0,
-           QStringLiteral("argmax (the paper) or sample from the policy.")}},
+          {QStringLiteral("decode"),
+           T::Text,
+           QStringLiteral("argmax"),
+           0,
+           0,
+           QStringLiteral("argmax (the paper) or sample from the policy."),
+           {QStringLiteral("argmax"), QStringLiteral("sample")}}},
          [](const RoutingProblem& p, const RouterParameters& params) -> std::unique_ptr<Router> {
+             // resolve() has checked the value against the choices.
              const QString decode = params.text(QStringLiteral("decode"));
-             if (decode != QLatin1String("argmax") && decode != QLatin1String("sample"))
-                 throw std::invalid_argument(
-                     QStringLiteral("router 'barp': decode must be argmax or sample, got '%1'")
-                         .arg(decode)
-                         .toStdString());
              return std::make_unique<BarpRouter>(p, barpModelFor(p, params),
                                                  decode == QLatin1String("sample"));
          }});
