@@ -8,13 +8,17 @@
 #include "common/random.h"
 #include "experiment/experiment_plan.h"
 #include "experiment/shard_files.h"
+#include "features/prompt_features.h"
+#include "reward/reward_function.h"
 #include "routers/router_registry.h"
 #include "sim/simulation.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numeric>
 
 using namespace routerlab;
 
@@ -429,6 +433,45 @@ private slots:
         }
     }
 
+    // A prompt of the data and the same prompt sent from outside (the proxy's query, with its
+    // features and terms) get the same decision: routers that look a row's decision up (the
+    // set policy's batched table) must agree with the one-prompt path.
+    void rowsRouteAsTheirFeatures_data() {
+        QTest::addColumn<QString>("router");
+        for (const RouterType& type : RouterRegistry::instance().types())
+            if (type.can(Capability::TrainsOffline) && type.can(Capability::NeedsFeatures))
+                QTest::newRow(qPrintable(type.name)) << type.name;
+    }
+    void rowsRouteAsTheirFeatures() {
+        QFETCH(QString, router);
+        const SimulationSetup setup(problem_.dataset, problem_.pool, trainingOptions());
+        const RoutingProblem& problem = setup.problem();
+        RouterSpec spec = quickSpec(*RouterRegistry::instance().find(router));
+        spec.parameters[QStringLiteral("guard")] = QStringLiteral("off"); // the router's own
+        const std::unique_ptr<Router> byRow = RouterRegistry::instance().create(spec, problem);
+        const std::unique_ptr<Router> byFeatures = RouterRegistry::instance().create(spec, problem);
+        const PromptFeatures& features = *problem.features;
+        for (const Preference& preference : awkwardPreferences()) {
+            const RewardFunction reward(problem.rewardKind, problem.scales, preference);
+            for (const int row : problem.scoredRows) {
+                const Eigen::VectorXf own = features.matrix().col(row);
+                Query outside{row, 0, &own};
+                if (features.featurizer().termSlots() > 0)
+                    outside.terms = &features.sparseTerms()[std::size_t(row)];
+                const Decision a = byRow->route(Query{row, 0}, reward);
+                const Decision b = byFeatures->route(outside, reward);
+                QVERIFY2(a.model == b.model,
+                         qPrintable(QStringLiteral("%1, row %2: %3 by row, %4 by features")
+                                        .arg(router)
+                                        .arg(row)
+                                        .arg(a.model)
+                                        .arg(b.model)));
+                if (!std::isnan(a.topProbability))
+                    QVERIFY(std::abs(a.topProbability - b.topProbability) < 1e-5);
+            }
+        }
+    }
+
     // --- Properties of preferences and rewards, on seeded draws ----------------------------
 
     void preferenceTextRoundTrips_data() {
@@ -530,6 +573,49 @@ private slots:
         for (int j = 0; j < objectives; ++j)
             QVERIFY2(std::abs(mean[j] - 1.0 / objectives) < 0.02,
                      qPrintable(QString::number(mean[j])));
+    }
+
+    // Training epochs that visit part of large data draw their prompts with shuffleFront: the
+    // front must be a uniform draw, the vector still a permutation, and a front covering it
+    // all the whole shuffle the trainers always made (so small data trains as before).
+    void shuffleFrontDrawsUniformly_data() {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<int>("count");
+        QTest::newRow("part") << 10 << 3;
+        QTest::newRow("one") << 7 << 1;
+        QTest::newRow("all") << 9 << 9;
+        QTest::newRow("more than all") << 5 << 8;
+    }
+    void shuffleFrontDrawsUniformly() {
+        QFETCH(int, size);
+        QFETCH(int, count);
+        Random rng(77), reference(77);
+        std::vector<int> items(static_cast<std::size_t>(size));
+        std::vector<int> whole(static_cast<std::size_t>(size));
+        std::iota(items.begin(), items.end(), 0);
+        std::iota(whole.begin(), whole.end(), 0);
+        std::vector<int> inFront(std::size_t(size), 0);
+        const int draws = 20000;
+        const auto front = std::size_t(std::min(count, size));
+        for (int d = 0; d < draws; ++d) {
+            shuffleFront(items, std::size_t(count), rng);
+            std::vector<int> sorted = items;
+            std::sort(sorted.begin(), sorted.end());
+            for (int i = 0; i < size; ++i)
+                QCOMPARE(sorted[std::size_t(i)], i);
+            for (std::size_t i = 0; i < front; ++i)
+                ++inFront[std::size_t(items[i])];
+            if (count >= size) {
+                for (std::size_t i = whole.size(); i > 1; --i)
+                    std::swap(whole[i - 1], whole[std::size_t(reference.uniformInt(int(i)))]);
+                QCOMPARE(items, whole);
+            }
+        }
+        // Each item is in front count/size of the time (standard error below 0.004).
+        for (int i = 0; i < size; ++i)
+            QVERIFY2(std::abs(double(inFront[std::size_t(i)]) / draws - double(front) / size) <
+                         0.02,
+                     qPrintable(QStringLiteral("item %1: %2").arg(i).arg(inFront[std::size_t(i)])));
     }
 };
 

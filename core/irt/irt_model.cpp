@@ -1,6 +1,7 @@
 #include "irt/irt_model.h"
 
 #include "common/random.h"
+#include "common/vector_state.h"
 #include "nn/adam_optimizer.h"
 
 #include <Eigen/Cholesky>
@@ -175,19 +176,21 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     ElboGradient elbo(a, w, mu, logSd, random, features.rows(), settings_.batch);
     std::vector<int> rows;
 
+    const std::size_t visited =
+        std::min(total, static_cast<std::size_t>(std::max(1, settings_.epochAnswers)));
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
-        for (std::size_t i = order.size(); i > 1; --i)
-            std::swap(order[i - 1], order[static_cast<std::size_t>(random.uniformInt(int(i)))]);
+        shuffleFront(order, visited, random);
         double epochNll = 0;
-        for (std::size_t start = 0; start < total;
+        for (std::size_t start = 0; start < visited;
              start += static_cast<std::size_t>(settings_.batch)) {
-            const std::size_t end = std::min(total, start + std::size_t(settings_.batch));
+            const std::size_t end = std::min(visited, start + std::size_t(settings_.batch));
             const float scale = 1.0f / static_cast<float>(end - start);
             zeroGradients(parameters);
             rows.clear();
             for (std::size_t j = start; j < end; ++j)
                 rows.push_back(rowOf(order[j]));
             elbo.startBatch(features, rows);
+            clearUpperVectorState();
             for (std::size_t j = start; j < end; ++j) {
                 const std::size_t item = order[j];
                 const auto inBatch = static_cast<Eigen::Index>(j - start);
@@ -206,7 +209,9 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
             adam.step();
         }
         if (epochLoss)
-            epochLoss(epoch, (epochNll + identityKl(mu, logSd)) * perItem);
+            epochLoss(epoch, visited == total
+                                 ? (epochNll + identityKl(mu, logSd)) * perItem
+                                 : epochNll / double(visited) + identityKl(mu, logSd) * perItem);
     }
     discrimination_ = a.value;
     difficulty_ = w.value.col(0);

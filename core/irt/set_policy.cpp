@@ -1,6 +1,7 @@
 #include "irt/set_policy.h"
 
 #include "common/random.h"
+#include "common/vector_state.h"
 #include "nn/adam_optimizer.h"
 #include "reward/reward_function.h"
 #include "routing/router.h"
@@ -530,6 +531,7 @@ SetPolicy trainSetPolicy(const RoutingProblem& problem, const IrtModel& irt,
     SetPolicyTrainer trainer(problem, irt, models, settings);
     trainer.pretrain();
     for (int round = 0; round < settings.iterations; ++round) {
+        clearUpperVectorState();
         const double meanReward = trainer.collectEpisodes();
         if (afterRound)
             afterRound(round, meanReward);

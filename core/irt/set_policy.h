@@ -83,6 +83,11 @@ public:
     // `predictions` from predictionInputs(), per prompt and preference.
     void forward(const Eigen::VectorXf& promptFeatures, const Preference& preference,
                  const Eigen::MatrixXf& predictions, Trace& trace) const;
+    // forward()'s probabilities for every prompt (a column of `features`) under one reward, a
+    // column each, computed in batches: a simulation's seeds and steps then look them up.
+    Eigen::MatrixXf probabilitiesForPrompts(const IrtModel& irt, const Eigen::MatrixXf& features,
+                                            const std::vector<ModelToken>& models,
+                                            const RewardFunction& reward) const;
     // Adds d(loss)/d(parameters) for d(loss)/d(logits) = `logitGradient`.
     void backward(const Trace& trace, const Eigen::VectorXf& logitGradient);
     // The same for a batch: forward() of each set, and backward() of each summed.

@@ -1,5 +1,8 @@
 #include "irt/set_policy.h"
 
+#include "reward/reward_function.h"
+
+#include <algorithm>
 #include <cmath>
 
 namespace routerlab {
@@ -52,6 +55,33 @@ void SetPolicy::forwardBatch(BatchTrace& tr) const {
         p = (logits.array() - logits.maxCoeff()).exp();
         p /= p.sum();
     }
+}
+
+Eigen::MatrixXf SetPolicy::probabilitiesForPrompts(const IrtModel& irt,
+                                                   const Eigen::MatrixXf& features,
+                                                   const std::vector<ModelToken>& models,
+                                                   const RewardFunction& reward) const {
+    const auto modelCount = static_cast<Eigen::Index>(models.size());
+    const Preference& weights = reward.weights();
+    Eigen::MatrixXf probabilities(modelCount, features.cols());
+    constexpr Eigen::Index kBatch = 512;
+    BatchTrace batch;
+    for (Eigen::Index first = 0; first < features.cols(); first += kBatch) {
+        const Eigen::Index n = std::min(kBatch, features.cols() - first);
+        batch.resize(std::vector<int>(std::size_t(n), int(modelCount)), features.rows());
+        for (Eigen::Index b = 0; b < n; ++b) {
+            const Eigen::VectorXf prompt = features.col(first + b);
+            batch.tokens.middleCols(batch.start[std::size_t(b)], modelCount) =
+                predictionInputs(irt, prompt, models, reward);
+            batch.promptFeatures.col(b) = prompt;
+            batch.preference.col(b) << float(weights.quality), float(weights.cost),
+                float(weights.latency);
+        }
+        forwardBatch(batch);
+        probabilities.middleCols(first, n) =
+            batch.probability.reshaped(modelCount, n); // set b's models are column b
+    }
+    return probabilities;
 }
 
 void SetPolicy::backwardBatch(const BatchTrace& tr, const Eigen::VectorXf& dLogits) {

@@ -2,6 +2,7 @@
 
 #include "common/input_error.h"
 #include "common/random.h"
+#include "common/vector_state.h"
 #include "nn/adam_optimizer.h"
 
 #include <QFile>
@@ -40,7 +41,7 @@ void preferenceColumn(const Preference& p, Eigen::Ref<Eigen::VectorXf> out) {
 QString BarpSettings::describe() const {
     return QStringLiteral("hidden=%1,preference-units=%2,epochs=%3,batch=%4,lr=%5,entropy=%6,"
                           "entropy-final=%12,baseline-decay=%7,clip=%8,tau=%9,objectives=%10,"
-                          "seed=%11")
+                          "seed=%11,epoch-prompts=%13")
         .arg(hiddenUnits)
         .arg(preferenceUnits)
         .arg(epochs)
@@ -52,7 +53,8 @@ QString BarpSettings::describe() const {
         .arg(tau, 0, 'g', 17)
         .arg(objectives)
         .arg(seed)
-        .arg(finalEntropyWeight, 0, 'g', 17);
+        .arg(finalEntropyWeight, 0, 'g', 17)
+        .arg(epochPrompts);
 }
 
 BarpModel::BarpModel(QStringList models, QString featureSpec, int featureDimension, double tau,
@@ -116,11 +118,12 @@ public:
           random_(Random::mix(settings.seed, 3)), order_(problem.trainingRows),
           baseline_(kBaselineBins * kBaselineBins, std::nan("")) {}
 
-    // One pass over the shuffled training rows; returns the mean reward of the sampled models.
+    // One pass over the shuffled training rows (at most epochPrompts of them); returns the
+    // mean reward of the sampled models.
     double runEpoch(int epoch) {
-        for (std::size_t i = order_.size(); i > 1; --i) // Fisher-Yates with our portable draws
-            std::swap(order_[i - 1],
-                      order_[static_cast<std::size_t>(random_.uniformInt(static_cast<int>(i)))]);
+        const std::size_t visited =
+            std::min(order_.size(), static_cast<std::size_t>(std::max(1, settings_.epochPrompts)));
+        shuffleFront(order_, visited, random_);
         double epochReward = 0;
         // Explore early, exploit late: the entropy weight falls linearly to its final value.
         const double progress =
@@ -128,17 +131,19 @@ public:
         const float entropyWeight =
             static_cast<float>(settings_.entropyWeight +
                                (settings_.finalEntropyWeight - settings_.entropyWeight) * progress);
-        for (std::size_t start = 0; start < order_.size();
-             start += static_cast<std::size_t>(settings_.batchSize))
-            epochReward += runBatch(start, entropyWeight);
-        return order_.empty() ? 0.0 : epochReward / order_.size();
+        for (std::size_t start = 0; start < visited;
+             start += static_cast<std::size_t>(settings_.batchSize)) {
+            clearUpperVectorState();
+            epochReward += runBatch(start, visited, entropyWeight);
+        }
+        return visited == 0 ? 0.0 : epochReward / visited;
     }
 
 private:
     // Forward, sample, backward and one optimiser step; returns the batch's summed reward.
-    double runBatch(std::size_t start, float entropyWeight) {
-        const int batch = static_cast<int>(
-            std::min(order_.size() - start, static_cast<std::size_t>(settings_.batchSize)));
+    double runBatch(std::size_t start, std::size_t end, float entropyWeight) {
+        const int batch =
+            static_cast<int>(std::min(end - start, static_cast<std::size_t>(settings_.batchSize)));
         const int units = settings_.preferenceUnits;
         weights_.resize(3, batch);
         preferences_.resize(static_cast<std::size_t>(batch));

@@ -18,6 +18,9 @@ struct BarpSettings {
     int hiddenUnits = 64;     // width of the decision head's hidden layer
     int preferenceUnits = 16; // width of the preference encoder's output
     int epochs = 30;
+    // An epoch visits at most this many training prompts, freshly shuffled each time, so on
+    // large data training takes a fixed number of steps (every shared dataset is below it).
+    int epochPrompts = 10000;
     int batchSize = 32;
     double learningRate = 2e-3;
     double entropyWeight = 0.1;        // at the first epoch

@@ -72,6 +72,7 @@ BarpSettings barpSettings(const RouterParameters& p) {
     s.hiddenUnits = p.integer(QStringLiteral("hidden"));
     s.preferenceUnits = p.integer(QStringLiteral("preference-units"));
     s.epochs = p.integer(QStringLiteral("epochs"));
+    s.epochPrompts = p.integer(QStringLiteral("epoch-prompts"));
     s.batchSize = p.integer(QStringLiteral("batch"));
     s.learningRate = p.number(QStringLiteral("lr"));
     s.entropyWeight = p.number(QStringLiteral("entropy"));
@@ -121,6 +122,9 @@ void registerBarpRouter(RouterRegistry& registry) {
                           "training parameters are then ignored).")},
           {QStringLiteral("epochs"), T::Integer, 30, 1, 10000,
            QStringLiteral("Passes over the training prompts.")},
+          {QStringLiteral("epoch-prompts"), T::Integer, 10000, 1, 1000000000,
+           QStringLiteral("Training prompts an epoch visits at most (freshly shuffled each "
+                          "time): large data trains in a fixed number of steps.")},
           {QStringLiteral("batch"), T::Integer, 32, 1, 4096,
            QStringLiteral("Prompts per policy-gradient step.")},
           {QStringLiteral("lr"), T::Number, 2e-3, 1e-6, 1.0, QStringLiteral("Adam step size.")},

@@ -50,31 +50,64 @@ struct TrainedSetPolicy {
     std::vector<ModelToken> tokens; // the problem's models, in its order
 };
 
-// Argmax of the set policy over the problem's models, for the preference of the run.
+// Argmax of the set policy over the problem's models, for the preference of the run. The
+// decision on a dataset prompt depends on nothing but the prompt and the preference, so the
+// policy runs once over all of them per preference (batched, shared by the experiment's cells)
+// and routing looks the answer up; only a prompt from outside (the proxy's) runs it alone.
 class IrtBanditRouter : public Router {
 public:
-    IrtBanditRouter(const RoutingProblem& problem, std::shared_ptr<const TrainedSetPolicy> trained)
-        : problem_(problem), trained_(std::move(trained)) {}
+    IrtBanditRouter(const RoutingProblem& problem, std::shared_ptr<const TrainedSetPolicy> trained,
+                    QString key)
+        : problem_(problem), trained_(std::move(trained)), key_(std::move(key)) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override {
-        const Eigen::VectorXf features = featuresOf(query, problem_.features->matrix());
-        trained_->policy.forward(
-            features, reward.weights(),
-            SetPolicy::predictionInputs(*trained_->irt, features, trained_->tokens, reward),
-            trace_);
+        const Eigen::MatrixXf& matrix = problem_.features->matrix();
+        if (!query.features && query.row >= 0 && query.row < matrix.cols()) {
+            const Eigen::MatrixXf& table = tableFor(reward);
+            last_ = table.col(query.row);
+        } else {
+            const Eigen::VectorXf features = featuresOf(query, matrix);
+            trained_->policy.forward(
+                features, reward.weights(),
+                SetPolicy::predictionInputs(*trained_->irt, features, trained_->tokens, reward),
+                trace_);
+            last_ = trace_.probability;
+        }
         Eigen::Index best = 0;
-        const double top = trace_.probability.maxCoeff(&best);
+        const double top = last_.maxCoeff(&best);
         return {static_cast<int>(best), top};
     }
     void observe(const Query&, int, const Feedback&) override {}
     std::vector<double> snapshot() const override {
-        return {trace_.probability.data(), trace_.probability.data() + trace_.probability.size()};
+        return {last_.data(), last_.data() + last_.size()};
     }
 
 private:
+    const Eigen::MatrixXf& tableFor(const RewardFunction& reward) {
+        const Preference& w = reward.weights();
+        if (!table_ || !(tableWeights_ == w)) {
+            const QString key = QStringLiteral("%1|decisions|%2,%3,%4")
+                                    .arg(key_)
+                                    .arg(w.quality, 0, 'g', 17)
+                                    .arg(w.cost, 0, 'g', 17)
+                                    .arg(w.latency, 0, 'g', 17);
+            table_ = cachedTraining<Eigen::MatrixXf>(problem_, key, [&] {
+                return std::make_shared<const Eigen::MatrixXf>(
+                    trained_->policy.probabilitiesForPrompts(
+                        *trained_->irt, problem_.features->matrix(), trained_->tokens, reward));
+            });
+            tableWeights_ = w;
+        }
+        return *table_;
+    }
+
     const RoutingProblem& problem_;
     std::shared_ptr<const TrainedSetPolicy> trained_;
+    QString key_;
+    std::shared_ptr<const Eigen::MatrixXf> table_; // models x prompts, for tableWeights_
+    Preference tableWeights_;
     SetPolicy::Trace trace_;
+    Eigen::VectorXf last_;
 };
 
 std::vector<ModelToken> modelTokens(const RoutingProblem& problem, const IrtModel& irt) {
@@ -101,7 +134,7 @@ std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimensi
         t->policy = trainSetPolicy(problem, *t->irt, t->tokens, settings);
         return std::shared_ptr<const TrainedSetPolicy>(t);
     });
-    return std::make_unique<IrtBanditRouter>(problem, trained);
+    return std::make_unique<IrtBanditRouter>(problem, trained, key);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #include <QStringList>
 #include <cmath>
+#include <future>
 #include <stdexcept>
 
 namespace routerlab {
@@ -186,24 +187,31 @@ std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
                                                const RoutingProblem& problem) const {
     const RouterParameters parameters = resolve(spec);
     const RouterType& type = *find(spec.name);
+    if (!gatedByFamiliarity(type) || !problem.features || !problem.quality ||
+        parameters.text(kGuardParameter) == QLatin1String("off"))
+        return type.create(problem, parameters);
+    // The guard's evidence retrains the router on part of the training rows, independently of
+    // the main training: the two run side by side (a second core halves the wait).
+    std::future<std::shared_ptr<const ValidationEvidence>> evidence =
+        std::async(std::launch::async, [&] {
+            return cachedTraining<ValidationEvidence>(
+                problem, QStringLiteral("validation:") + spec.toString(), [&] {
+                    return std::make_shared<const ValidationEvidence>(
+                        problem,
+                        [&](const RoutingProblem& fitPart) {
+                            return type.create(fitPart, parameters);
+                        },
+                        1);
+                });
+        });
     std::unique_ptr<Router> router = type.create(problem, parameters);
-    if (!gatedByFamiliarity(type) || !problem.features || !problem.quality)
-        return router;
-    if (parameters.text(kGuardParameter) == QLatin1String("off"))
-        return router;
     const double share = parameters.number(kUnfamiliarParameter);
     const auto model =
         cachedTraining<FamiliarityModel>(problem, QStringLiteral("familiarity:%1").arg(share), [&] {
             return std::make_shared<const FamiliarityModel>(problem.features->matrix(),
                                                             problem.trainingRows, share, 1);
         });
-    const auto evidence = cachedTraining<ValidationEvidence>(
-        problem, QStringLiteral("validation:") + spec.toString(), [&] {
-            return std::make_shared<const ValidationEvidence>(
-                problem,
-                [&](const RoutingProblem& fitPart) { return type.create(fitPart, parameters); }, 1);
-        });
-    return std::make_unique<FamiliarityGate>(std::move(router), problem, model, evidence);
+    return std::make_unique<FamiliarityGate>(std::move(router), problem, model, evidence.get());
 }
 
 } // namespace routerlab

@@ -1,5 +1,8 @@
 #include "routing/neighbour_search.h"
 
+#include "common/vector_state.h"
+
+#include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -207,8 +210,17 @@ std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::ve
                                                                    int count) const {
     std::vector<std::vector<Neighbour>> out(rows.size());
     if (terms_ || blocked()) {
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            out[i] = nearestToRow(rows[i], count);
+        // Rows are searched independently, in chunks over the idle cores: the experiment's
+        // other cells wait on this training.
+        constexpr std::size_t kChunk = 512;
+        std::vector<std::size_t> chunks;
+        for (std::size_t start = 0; start < rows.size(); start += kChunk)
+            chunks.push_back(start);
+        QtConcurrent::blockingMap(chunks, [&](std::size_t start) {
+            clearUpperVectorState();
+            for (std::size_t i = start; i < std::min(rows.size(), start + kChunk); ++i)
+                out[i] = nearestToRow(rows[i], count);
+        });
         return out;
     }
     // One matrix product per block of rows instead of one per row.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/vector_state.h"
 #include "routing/router.h"
 
 #include <Eigen/Core>
@@ -50,7 +51,11 @@ QualityPredictions emptyPredictions(const RoutingProblem& problem);
 template <typename T>
 std::shared_ptr<const T> cachedTraining(const RoutingProblem& problem, const QString& key,
                                         const std::function<std::shared_ptr<const T>()>& make) {
-    return problem.trainingCache ? problem.trainingCache->getOrCreate<T>(key, make) : make();
+    const std::function<std::shared_ptr<const T>()> train = [&] {
+        clearUpperVectorState(); // the key's hash may have left it set (common/vector_state.h)
+        return make();
+    };
+    return problem.trainingCache ? problem.trainingCache->getOrCreate<T>(key, train) : train();
 }
 
 inline void requireFeatures(const RoutingProblem& problem, const char* router) {

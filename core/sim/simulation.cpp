@@ -1,6 +1,7 @@
 #include "sim/simulation.h"
 
 #include "common/random.h"
+#include "common/vector_state.h"
 #include "features/prompt_features.h"
 #include "metrics/series_stats.h"
 
@@ -417,6 +418,7 @@ CellResult runCell(const SimulationSetup& setup, const Cell& cell, const std::at
             result.summary.complete = false;
             break;
         }
+        clearUpperVectorState();
         const int row = rows[t];
         const Query query{row, categories[row]};
         const Decision decision = router->route(query, reward);

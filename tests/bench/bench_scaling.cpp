@@ -1,0 +1,90 @@
+// The learned routers' cost as the data grows: the generator's data at 10,000 and 100,000
+// prompts (or the sizes given), `simulate --seeds 3` of each router on one cell thread (the
+// guard's held-out retraining runs beside the main training), training, features and routing
+// within the timing. Prints seconds, the ratio to pickllm-q and the growth exponent between
+// sizes (1: linear, 2: the square); asserts nothing.
+#include "generator/sample_generator.h"
+#include "sim/simulation.h"
+#include "synthetic_outcomes.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using namespace routerlab;
+
+namespace {
+
+const std::vector<const char*> kRouters = {"pickllm-q", "barp",       "quality-regression",
+                                           "knn",       "irt-greedy", "irt-bandit"};
+
+double secondsOfThreeSeeds(const GeneratedSample& sample, const char* router) {
+    SimulationOptions options;
+    options.features = QStringLiteral("hashed-words:64");
+    QElapsedTimer timer;
+    timer.start();
+    const SimulationSetup setup(sample.dataset, sample.pool, options);
+    std::vector<Cell> cells;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed)
+        cells.push_back({RouterSpec::parse(QString::fromLatin1(router)), Preference{}, seed});
+    runCells(setup, cells, 1);
+    return timer.nsecsElapsed() * 1e-9;
+}
+
+void printRow(const char* label, const std::vector<double>& values, const char* format) {
+    std::printf("%-12s", label);
+    for (const double v : values)
+        std::printf(format, v);
+    std::printf("\n");
+}
+
+} // namespace
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    std::vector<int> sizes;
+    for (int i = 1; i < argc; ++i)
+        sizes.push_back(std::atoi(argv[i]));
+    if (sizes.empty())
+        sizes = {10000, 100000};
+    std::printf("RouterLab scaling benchmark: the generator's data, 8 models, hashed-words:64, "
+                "every prompt trained and scored, 3 seeds\n%-12s",
+                "");
+    for (const char* router : kRouters)
+        std::printf("%19s", router);
+    std::printf("\n");
+    std::vector<double> last;
+    int lastSize = 0;
+    for (const int size : sizes) {
+        GeneratorOptions generator;
+        generator.promptsPerCategory = size / 4;
+        const GeneratedSample sample = generateSample(generator);
+        const int prompts = sample.dataset.promptCount();
+        std::vector<double> seconds, ratio, growth;
+        for (const char* router : kRouters) {
+            seconds.push_back(secondsOfThreeSeeds(sample, router));
+            std::fflush(stdout);
+        }
+        for (std::size_t r = 0; r < seconds.size(); ++r) {
+            ratio.push_back(seconds[r] / seconds[0]);
+            growth.push_back(lastSize > 0 ? std::log(seconds[r] / last[r]) /
+                                                std::log(double(prompts) / lastSize)
+                                          : std::nan(""));
+        }
+        const std::string label = std::to_string(prompts) + " prompts";
+        std::printf("%s\n", label.c_str());
+        printRow("  seconds", seconds, "%19.2f");
+        printRow("  x pickllm", ratio, "%19.1f");
+        if (lastSize > 0)
+            printRow("  growth", growth, "%19.2f");
+        std::fflush(stdout);
+        last = seconds;
+        lastSize = prompts;
+    }
+    std::printf("peak resident memory %.0f MiB\n", bench::peakRssMiB());
+    return 0;
+}
