@@ -1,11 +1,11 @@
 #include "routers/router_registry.h"
 
+#include "common/side_task.h"
 #include "routing/familiarity_gate.h"
 #include "routing/predicted_reward_router.h"
 
 #include <QStringList>
 #include <cmath>
-#include <future>
 #include <stdexcept>
 
 namespace routerlab {
@@ -192,18 +192,15 @@ std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
         return type.create(problem, parameters);
     // The guard's evidence retrains the router on part of the training rows, independently of
     // the main training: the two run side by side (a second core halves the wait).
-    std::future<std::shared_ptr<const ValidationEvidence>> evidence =
-        std::async(std::launch::async, [&] {
-            return cachedTraining<ValidationEvidence>(
-                problem, QStringLiteral("validation:") + spec.toString(), [&] {
-                    return std::make_shared<const ValidationEvidence>(
-                        problem,
-                        [&](const RoutingProblem& fitPart) {
-                            return type.create(fitPart, parameters);
-                        },
-                        1);
-                });
-        });
+    SideTask<std::shared_ptr<const ValidationEvidence>> evidence([&] {
+        return cachedTraining<ValidationEvidence>(
+            problem, QStringLiteral("validation:") + spec.toString(), [&] {
+                return std::make_shared<const ValidationEvidence>(
+                    problem,
+                    [&](const RoutingProblem& fitPart) { return type.create(fitPart, parameters); },
+                    1);
+            });
+    });
     std::unique_ptr<Router> router = type.create(problem, parameters);
     const double share = parameters.number(kUnfamiliarParameter);
     const auto model =

@@ -2,6 +2,8 @@
 
 #include "common/vector_state.h"
 
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
@@ -216,7 +218,9 @@ std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::ve
         std::vector<std::size_t> chunks;
         for (std::size_t start = 0; start < rows.size(); start += kChunk)
             chunks.push_back(start);
-        QtConcurrent::blockingMap(chunks, [&](std::size_t start) {
+        QThreadPool pool; // at the caller's priority (common/side_task.h says why)
+        pool.setThreadPriority(QThread::currentThread()->priority());
+        QtConcurrent::blockingMap(&pool, chunks, [&](std::size_t start) {
             clearUpperVectorState();
             for (std::size_t i = start; i < std::min(rows.size(), start + kChunk); ++i)
                 out[i] = nearestToRow(rows[i], count);
