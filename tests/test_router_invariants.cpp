@@ -598,7 +598,7 @@ private slots:
         const int draws = 20000;
         const auto front = std::size_t(std::min(count, size));
         for (int d = 0; d < draws; ++d) {
-            shuffleFront(items, std::size_t(count), rng);
+            QCOMPARE(shuffleFront(items, std::size_t(count), rng), front);
             std::vector<int> sorted = items;
             std::sort(sorted.begin(), sorted.end());
             for (int i = 0; i < size; ++i)

@@ -29,18 +29,21 @@ private:
     std::mt19937_64 engine_;
 };
 
-// Shuffles so that items[0, count) are a uniform random draw, in random order. Covering them
-// all, it is the backward Fisher-Yates shuffle over the whole vector; otherwise only `count`
-// draws, so a training epoch that visits a part of large data does not pay for all of it.
-template <typename T> void shuffleFront(std::vector<T>& items, std::size_t count, Random& random) {
+// Shuffles so that items[0, count) are a uniform random draw, in random order, and returns
+// that front's size. Covering them all, it is the backward Fisher-Yates shuffle over the whole
+// vector; otherwise only `count` draws, so a training epoch that visits a part of large data
+// does not pay for all of it.
+template <typename T>
+std::size_t shuffleFront(std::vector<T>& items, std::size_t count, Random& random) {
     const std::size_t n = items.size();
     if (count >= n) {
         for (std::size_t i = n; i > 1; --i)
             std::swap(items[i - 1], items[static_cast<std::size_t>(random.uniformInt(int(i)))]);
-        return;
+        return n;
     }
     for (std::size_t i = 0; i < count; ++i)
         std::swap(items[i], items[i + static_cast<std::size_t>(random.uniformInt(int(n - i)))]);
+    return count;
 }
 
 } // namespace routerlab

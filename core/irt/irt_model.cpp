@@ -176,10 +176,9 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     ElboGradient elbo(a, w, mu, logSd, random, features.rows(), settings_.batch);
     std::vector<int> rows;
 
-    const std::size_t visited =
-        std::min(total, static_cast<std::size_t>(std::max(1, settings_.epochAnswers)));
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
-        shuffleFront(order, visited, random);
+        const std::size_t visited =
+            shuffleFront(order, std::size_t(std::max(1, settings_.epochAnswers)), random);
         double epochNll = 0;
         for (std::size_t start = 0; start < visited;
              start += static_cast<std::size_t>(settings_.batch)) {
@@ -209,9 +208,7 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
             adam.step();
         }
         if (epochLoss)
-            epochLoss(epoch, visited == total
-                                 ? (epochNll + identityKl(mu, logSd)) * perItem
-                                 : epochNll / double(visited) + identityKl(mu, logSd) * perItem);
+            epochLoss(epoch, epochNll / double(visited) + identityKl(mu, logSd) * perItem);
     }
     discrimination_ = a.value;
     difficulty_ = w.value.col(0);

@@ -122,8 +122,7 @@ public:
     // mean reward of the sampled models.
     double runEpoch(int epoch) {
         const std::size_t visited =
-            std::min(order_.size(), static_cast<std::size_t>(std::max(1, settings_.epochPrompts)));
-        shuffleFront(order_, visited, random_);
+            shuffleFront(order_, std::size_t(std::max(1, settings_.epochPrompts)), random_);
         double epochReward = 0;
         // Explore early, exploit late: the entropy weight falls linearly to its final value.
         const double progress =
