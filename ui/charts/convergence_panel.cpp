@@ -22,9 +22,12 @@ namespace routerlab {
 
 namespace {
 
-// Per line: plenty for a chart's width. Qt Charts strokes each line's outline whenever its
-// geometry changes, at a cost that grows with the points: this bounds a redraw.
-constexpr int kMaxPoints = 240;
+// Per line: a point every 5-6 pixels of a full-width chart, plenty for curves this smooth.
+// Qt Charts strokes each line's outline whenever its geometry changes (every streamed update,
+// every resize), at a cost that grows with the points: this bounds a redraw.
+constexpr int kMaxPoints = 160;
+// Per model's stacked area in the selection chart (two outlines each).
+constexpr std::size_t kMaxMixPoints = 100;
 
 QValueAxis* valueAxis(const QString& title, QChart* chart, Qt::Alignment alignment) {
     auto* axis = new QValueAxis(chart);
@@ -305,9 +308,16 @@ void ConvergencePanel::drawMix() {
                  std::max(1, trace.steps.back()));
     // Stacked areas, bottom model first; each joins the chart empty (see drawLines).
     const int models = static_cast<int>(trace.shares.front().size());
+    const std::size_t samples = trace.steps.size();
+    const std::size_t stride = (samples + kMaxMixPoints - 1) / kMaxMixPoints;
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < samples; i += stride)
+        shown.push_back(i);
+    if (shown.back() != samples - 1)
+        shown.push_back(samples - 1);
     for (int k = 0; k < models; ++k) {
         QList<QPointF> lowerPoints, upperPoints;
-        for (std::size_t i = 0; i < trace.steps.size(); ++i) {
+        for (const std::size_t i : shown) {
             double below = 0;
             for (int j = 0; j < k; ++j)
                 below += trace.shares[i][static_cast<std::size_t>(j)];
