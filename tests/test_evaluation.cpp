@@ -168,6 +168,18 @@ private slots:
                  qPrintable(QString::number(knnScores.front().marginOverTrainingBest.mean)));
         QVERIFY2(knnScores.back().marginOverTrainingBest.mean >= 1.0,
                  qPrintable(QString::number(knnScores.back().marginOverTrainingBest.mean)));
+#if !defined(ROUTERLAB_SANITIZED)
+        // The stack's blend learns in distribution too (its weights fitted on the training part).
+        const auto stack = std::find_if(routers.begin(), routers.end(), [](const RouterSpec& s) {
+            return s.name == QLatin1String("stack");
+        });
+        QVERIFY(stack != routers.end());
+        const double stackGain = e.points[1]
+                                     .scores[std::size_t(stack - routers.begin())]
+                                     .front()
+                                     .marginOverTrainingBest.mean;
+        QVERIFY2(stackGain >= 1.5, qPrintable(QString::number(stackGain)));
+#endif
     }
 
     // A prompt that shares no term with the training prompts has no neighbour to speak of:

@@ -3,8 +3,8 @@
 #include "irt/irt_evidence.h"
 #include "irt/irt_model.h"
 #include "irt/set_policy.h"
+#include "routers/quality_predictors.h"
 #include "routers/router_registry.h"
-#include "routing/predicted_reward_router.h"
 
 namespace routerlab {
 
@@ -28,20 +28,9 @@ std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dim
 
 std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimension, int epochs) {
     requireFeatures(problem, "irt-greedy");
-    const QString key = QStringLiteral("irt-greedy|d=%1|epochs=%2").arg(dimension).arg(epochs);
-    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
-        const Eigen::MatrixXf& features = problem.features->matrix();
-        const auto irt = fittedIrt(problem, dimension, epochs);
-        auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
-        for (Eigen::Index row = 0; row < features.cols(); ++row)
-            p->quality.col(row) = irt->probabilities(features.col(row));
-        return std::shared_ptr<const QualityPredictions>(p);
-    });
-    const auto irt = fittedIrt(problem, dimension, epochs);
-    const Eigen::MatrixXf* features = &problem.features->matrix();
-    return std::make_unique<PredictedRewardRouter>(predictions, [irt, features](const Query& q) {
-        return irt->probabilities(featuresOf(q, *features));
-    });
+    TrainedPredictor irt = irtPredictor(problem, dimension, epochs);
+    return std::make_unique<PredictedRewardRouter>(std::move(irt.predictions),
+                                                   std::move(irt.predict));
 }
 
 struct TrainedSetPolicy {
@@ -138,6 +127,22 @@ std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimensi
 }
 
 } // namespace
+
+TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs) {
+    const QString key = QStringLiteral("irt-greedy|d=%1|epochs=%2").arg(dimension).arg(epochs);
+    const auto irt = fittedIrt(problem, dimension, epochs);
+    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
+        const Eigen::MatrixXf& features = problem.features->matrix();
+        auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
+        for (Eigen::Index row = 0; row < features.cols(); ++row)
+            p->quality.col(row) = irt->probabilities(features.col(row));
+        return std::shared_ptr<const QualityPredictions>(p);
+    });
+    const Eigen::MatrixXf* features = &problem.features->matrix();
+    return {predictions, [irt, features](const Query& q) {
+                return irt->probabilities(featuresOf(q, *features));
+            }};
+}
 
 void registerIrtRouters(RouterRegistry& registry) {
     registry.add(

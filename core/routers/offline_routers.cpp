@@ -3,6 +3,7 @@
 // of quality on prompt features, and RouterBench's kNN router (quality of the k most similar
 // training prompts, by cosine, shrunk toward the training mean). Both route by the best predicted
 // reward under the run's preference, from predicted quality and each model's mean cost and latency.
+#include "routers/quality_predictors.h"
 #include "routers/router_registry.h"
 #include "routing/neighbour_search.h"
 #include "routing/predicted_reward_router.h"
@@ -49,13 +50,8 @@ std::shared_ptr<const RidgeModel> fitRidge(const RoutingProblem& problem, double
     return model;
 }
 
-// The mean quality of every model over the training prompts.
 Eigen::VectorXf trainingMeanQuality(const RoutingProblem& problem) {
-    Eigen::VectorXf mean = Eigen::VectorXf::Zero(problem.modelCount());
-    for (const int row : problem.trainingRows)
-        for (int m = 0; m < problem.modelCount(); ++m)
-            mean[m] += static_cast<float>(qualityOrZero(problem, row, m));
-    return mean / std::max(1.0f, static_cast<float>(problem.trainingRows.size()));
+    return meanQualityOn(problem, problem.trainingRows);
 }
 
 // The neighbours' quality weighted by their similarity, plus `prior` pseudo-neighbours at
@@ -77,18 +73,9 @@ Eigen::VectorXf neighbourQuality(const RoutingProblem& problem,
 
 std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, double lambda) {
     requireFeatures(problem, "quality-regression");
-    const QString key = QStringLiteral("quality-regression|lambda=%1").arg(lambda, 0, 'g', 17);
-    const auto ridge = cachedTraining<RidgeModel>(problem, key + QStringLiteral("|weights"),
-                                                  [&] { return fitRidge(problem, lambda); });
-    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
-        auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
-        p->quality.noalias() = ridge->weights.transpose() * problem.features->matrix();
-        return std::shared_ptr<const QualityPredictions>(p);
-    });
-    const Eigen::MatrixXf* features = &problem.features->matrix();
-    return std::make_unique<PredictedRewardRouter>(predictions, [ridge, features](const Query& q) {
-        return Eigen::VectorXf(ridge->weights.transpose() * featuresOf(q, *features));
-    });
+    TrainedPredictor ridge = ridgePredictor(problem, lambda);
+    return std::make_unique<PredictedRewardRouter>(std::move(ridge.predictions),
+                                                   std::move(ridge.predict));
 }
 
 // The priors kNN chooses from when none is given: pseudo-neighbours at the training mean.
@@ -186,15 +173,14 @@ private:
     const PredictedRewardRouter* last_ = nullptr;
 };
 
-std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior) {
-    requireFeatures(problem, "knn");
+std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k, bool useTerms,
+                                           bool choosesPrior) {
     const QString searchKey = useTerms ? QStringLiteral("knn-terms") : QStringLiteral("knn-dense");
     const auto search = cachedTraining<NeighbourSearch>(problem, searchKey, [&] {
         return std::make_shared<const NeighbourSearch>(problem, useTerms);
     });
-    const bool choosesPrior = prior < 0;
     const QString key = searchKey + QStringLiteral("|k=%1|loo=%2").arg(k).arg(choosesPrior);
-    const auto state = cachedTraining<KnnState>(problem, key, [&] {
+    return cachedTraining<KnnState>(problem, key, [&] {
         auto s = std::make_shared<KnnState>();
         s->search = search;
         s->trainingMean = trainingMeanQuality(problem);
@@ -208,10 +194,58 @@ std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTe
         }
         return std::shared_ptr<const KnnState>(s);
     });
-    return std::make_unique<KnnRouter>(problem, state, k, prior);
+}
+
+std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior) {
+    requireFeatures(problem, "knn");
+    return std::make_unique<KnnRouter>(problem, trainedKnn(problem, k, useTerms, prior < 0), k,
+                                       prior);
 }
 
 } // namespace
+
+Eigen::VectorXf meanQualityOn(const RoutingProblem& problem, const std::vector<int>& rows) {
+    Eigen::VectorXf mean = Eigen::VectorXf::Zero(problem.modelCount());
+    for (const int row : rows)
+        for (int m = 0; m < problem.modelCount(); ++m)
+            mean[m] += static_cast<float>(qualityOrZero(problem, row, m));
+    return mean / std::max(1.0f, static_cast<float>(rows.size()));
+}
+
+TrainedPredictor ridgePredictor(const RoutingProblem& problem, double lambda) {
+    const QString key = QStringLiteral("quality-regression|lambda=%1").arg(lambda, 0, 'g', 17);
+    const auto ridge = cachedTraining<RidgeModel>(problem, key + QStringLiteral("|weights"),
+                                                  [&] { return fitRidge(problem, lambda); });
+    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
+        auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
+        p->quality.noalias() = ridge->weights.transpose() * problem.features->matrix();
+        return std::shared_ptr<const QualityPredictions>(p);
+    });
+    const Eigen::MatrixXf* features = &problem.features->matrix();
+    return {predictions, [ridge, features](const Query& q) {
+                return Eigen::VectorXf(ridge->weights.transpose() * featuresOf(q, *features));
+            }};
+}
+
+TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerms, double prior) {
+    const auto state = trainedKnn(problem, k, useTerms, false);
+    const QString key = QStringLiteral("knn-predictions|terms=%1|k=%2|prior=%3")
+                            .arg(useTerms)
+                            .arg(k)
+                            .arg(prior, 0, 'g', 17);
+    const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
+        auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
+        for (std::size_t i = 0; i < problem.scoredRows.size(); ++i)
+            p->quality.col(problem.scoredRows[i]) =
+                neighbourQuality(problem, state->scoredNeighbours[i], state->trainingMean, prior);
+        return std::shared_ptr<const QualityPredictions>(p);
+    });
+    const RoutingProblem* at = &problem;
+    return {predictions, [at, state, k, prior](const Query& q) {
+                return neighbourQuality(*at, state->search->nearestTo(q, k), state->trainingMean,
+                                        prior);
+            }};
+}
 
 void registerOfflineRouters(RouterRegistry& registry) {
     registry.add(

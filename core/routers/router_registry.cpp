@@ -61,6 +61,7 @@ RouterRegistry& sharedRegistry() {
         registerBarpRouter(r);
         registerOfflineRouters(r);
         registerIrtRouters(r);
+        registerStackedRouter(r);
         return r;
     }();
     return registry;

@@ -107,6 +107,7 @@ void registerLinUcbRouter(RouterRegistry& registry);
 void registerBarpRouter(RouterRegistry& registry);
 void registerOfflineRouters(RouterRegistry& registry);
 void registerIrtRouters(RouterRegistry& registry);
+void registerStackedRouter(RouterRegistry& registry);
 
 } // namespace routerlab
 

@@ -36,6 +36,21 @@ ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::ui
     return split;
 }
 
+RoutingProblem validationProblem(const RoutingProblem& problem, const ValidationSplit& split,
+                                 TrainingCache* cache) {
+    RoutingProblem part = problem;
+    part.trainingRows = split.fit;
+    part.scoredRows = split.check;
+    part.trainingCache = cache;
+    for (int k = 0; k < part.modelCount(); ++k) {
+        double sum = 0;
+        for (const int i : split.fit)
+            sum += (*part.cost)(i, k);
+        part.meanCost[k] = sum / static_cast<double>(split.fit.size());
+    }
+    return part;
+}
+
 int bestModelOn(const RoutingProblem& problem, const std::vector<int>& rows,
                 const RewardFunction& reward) {
     int best = 0;
@@ -114,17 +129,8 @@ double FamiliarityModel::familiarity(const Eigen::Ref<const Eigen::VectorXf>& fe
 
 ValidationEvidence::ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make,
                                        std::uint64_t seed)
-    : problem_(problem) {
-    const ValidationSplit split = splitForValidation(problem.trainingRows, seed);
-    problem_.trainingRows = split.fit;
-    problem_.scoredRows = split.check;
-    problem_.trainingCache = cache_.get();
-    for (int k = 0; k < problem_.modelCount(); ++k) {
-        double sum = 0;
-        for (const int i : split.fit)
-            sum += (*problem_.cost)(i, k);
-        problem_.meanCost[k] = sum / static_cast<double>(split.fit.size());
-    }
+    : problem_(validationProblem(problem, splitForValidation(problem.trainingRows, seed),
+                                 cache_.get())) {
     router_ = make(problem_);
 }
 

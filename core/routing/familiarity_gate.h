@@ -21,6 +21,9 @@ struct ValidationSplit {
     std::vector<int> fit, check;
 };
 ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::uint64_t seed);
+// The problem that trains on the split's fit rows and scores its check rows, with its own cache.
+RoutingProblem validationProblem(const RoutingProblem& problem, const ValidationSplit& split,
+                                 TrainingCache* cache);
 
 // The model with the best mean reward over `rows` (missing quality counts as 0).
 int bestModelOn(const RoutingProblem& problem, const std::vector<int>& rows,
@@ -63,8 +66,8 @@ public:
     bool routerHelps(const RewardFunction& reward) const;
 
 private:
+    std::unique_ptr<TrainingCache> cache_ = std::make_unique<TrainingCache>(); // before problem_
     RoutingProblem problem_; // trains on the fit rows, scores the check rows
-    std::unique_ptr<TrainingCache> cache_ = std::make_unique<TrainingCache>();
     std::unique_ptr<Router> router_;
     mutable std::mutex mutex_;
     mutable std::map<std::tuple<double, double, double>, bool> verdicts_;

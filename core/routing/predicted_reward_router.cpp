@@ -27,6 +27,15 @@ Decision PredictedRewardRouter::route(const Query& query, const RewardFunction& 
     return {best, std::nan("")};
 }
 
+Eigen::VectorXf TrainedPredictor::quality(const Query& query) const {
+    if (!query.features) {
+        Eigen::VectorXf q = predictions->quality.col(query.row);
+        if (!std::isnan(q[0]))
+            return q;
+    }
+    return predict(query);
+}
+
 QualityPredictions emptyPredictions(const RoutingProblem& problem) {
     QualityPredictions p;
     const int models = problem.modelCount();

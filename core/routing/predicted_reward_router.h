@@ -26,6 +26,15 @@ struct QualityPredictions {
 // dataset (its features and terms).
 using Predictor = std::function<Eigen::VectorXf(const Query&)>;
 
+// A trained quality predictor: its predictions for the rows it computed ahead, and the
+// predictor for any other query.
+struct TrainedPredictor {
+    std::shared_ptr<const QualityPredictions> predictions;
+    Predictor predict;
+
+    Eigen::VectorXf quality(const Query& query) const;
+};
+
 // Routes to the model with the best reward under the run's preference, from predicted quality
 // and mean cost and latency. Learns nothing online. Its snapshot is the last prompt's
 // predicted reward per model (the proxy's fallback order).
