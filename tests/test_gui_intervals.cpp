@@ -71,11 +71,11 @@ std::shared_ptr<const ExperimentResults> liveResults(int seeds, FinalRegrets& fi
     if (!outcome.prepared || !outcome.error.isEmpty())
         return nullptr;
     ResultsAccumulator accumulator(outcome.prepared, QStringLiteral("live"));
-    for (CellDigest& d : progress->takeFinished()) {
+    for (CellDigest& d : progress->takeFinished(RunProgress::Wait::Yes)) {
         if (d.index < outcome.prepared->simulateCellCount() && !d.cumulativeRegret.empty())
             finals[outcome.prepared->cell(d.index).router.toString()].push_back(
                 d.cumulativeRegret.back());
-        accumulator.add(std::move(d));
+        accumulator.add(d);
     }
     accumulator.buildNow();
     return accumulator.results();

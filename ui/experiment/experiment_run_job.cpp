@@ -91,8 +91,7 @@ private:
 } // namespace
 
 std::shared_ptr<const PreparedExperiment> RunProgress::prepared() const {
-    const std::lock_guard lock(mutex_);
-    return prepared_;
+    return preparedSet_.load(std::memory_order_acquire) ? prepared_ : nullptr;
 }
 
 void RunProgress::setPrepared(std::shared_ptr<const PreparedExperiment> prepared) {
@@ -100,9 +99,9 @@ void RunProgress::setPrepared(std::shared_ptr<const PreparedExperiment> prepared
     auto states = std::make_unique<std::atomic<int>[]>(static_cast<std::size_t>(cells));
     for (int i = 0; i < cells; ++i)
         states[i].store(static_cast<int>(CellState::Queued));
-    const std::lock_guard lock(mutex_);
     states_ = std::move(states);
     prepared_ = std::move(prepared);
+    preparedSet_.store(true, std::memory_order_release);
 }
 
 CellState RunProgress::state(int cell) const {
@@ -116,13 +115,28 @@ void RunProgress::setState(int cell, CellState state) {
 }
 
 void RunProgress::post(CellDigest digest) {
+    std::vector<std::vector<CellDigest>> spent; // freed here, after the lock is released
     const std::lock_guard lock(mutex_);
     outbox_.push_back(std::move(digest));
+    spent.swap(spent_);
 }
 
-std::vector<CellDigest> RunProgress::takeFinished() {
-    const std::lock_guard lock(mutex_);
+std::vector<CellDigest> RunProgress::takeFinished(Wait wait) {
+    std::unique_lock lock(mutex_, std::defer_lock);
+    if (wait == Wait::Yes)
+        lock.lock();
+    else if (!lock.try_lock())
+        return {};
     return std::exchange(outbox_, {});
+}
+
+void RunProgress::recycle(std::vector<std::vector<CellDigest>>& batches) {
+    const std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock())
+        return;
+    for (std::vector<CellDigest>& batch : batches)
+        spent_.push_back(std::move(batch));
+    batches.clear();
 }
 
 namespace {

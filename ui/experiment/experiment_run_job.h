@@ -27,6 +27,12 @@ enum class CellState { Queued, Running, Done, Cancelled };
 
 // Shared by the GUI thread and the workers. The GUI samples it on a timer instead of
 // receiving a signal per cell: a sweep finishes hundreds of cells a second.
+//
+// The GUI thread never waits here for a worker. The workers run at a low priority, so one
+// holding a lock can wait long for a core while other programs keep it busy, and the window
+// would wait with it. That holds for the allocator's locks too: memory a worker allocated is
+// freed in that worker's arena, under its lock, so the GUI hands finished digests back and
+// the workers free them (recycle).
 class RunProgress {
 public:
     std::atomic_bool cancel{false};
@@ -39,15 +45,24 @@ public:
     void setState(int cell, CellState state);
     int doneCells() const { return done_.load(std::memory_order_relaxed); }
 
+    // Workers: adds a finished cell's digest and frees the digests the GUI handed back.
     void post(CellDigest digest);
-    std::vector<CellDigest> takeFinished();
+    // GUI: the digests posted since the last call. Without waiting, none while a worker holds
+    // the lock (the next call has them); wait only once the workers are done.
+    enum class Wait { No, Yes };
+    std::vector<CellDigest> takeFinished(Wait wait);
+    // GUI: batches of digests (takeFinished()'s vectors) done with, for a worker to free. Empties
+    // `batches` unless a worker holds the lock; then the next call passes them on.
+    void recycle(std::vector<std::vector<CellDigest>>& batches);
 
 private:
     mutable std::mutex mutex_;
     std::shared_ptr<const PreparedExperiment> prepared_;
+    std::atomic_bool preparedSet_{false}; // prepared_ is written once, before this turns true
     std::unique_ptr<std::atomic<int>[]> states_;
     std::atomic<int> done_{0};
     std::vector<CellDigest> outbox_;
+    std::vector<std::vector<CellDigest>> spent_;
 };
 
 struct RunOutcome {

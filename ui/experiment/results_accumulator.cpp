@@ -25,7 +25,7 @@ ResultsAccumulator::ResultsAccumulator(std::shared_ptr<const PreparedExperiment>
     }
 }
 
-void ResultsAccumulator::add(CellDigest digest) {
+void ResultsAccumulator::add(CellDigest& digest) {
     if (digest.index < 0 || digest.index >= prepared_->cellCount())
         return;
     summaries_[static_cast<std::size_t>(digest.index)] =

@@ -27,7 +27,8 @@ public:
 
     // Folds a cell's series in at once (cheap); its summary reaches the JSONs with the next
     // buildJsons, which may run on a worker: over tens of thousands of cells it takes a while.
-    void add(CellDigest digest);
+    // Copies what it keeps but the selection trace, which it moves out of `digest`.
+    void add(CellDigest& digest);
     // The summaries as they are now; the JSONs count as up to date from here.
     Snapshot takeSnapshot() {
         stale_ = false;

@@ -64,9 +64,17 @@ void RunController::poll() {
         cellsStartedMs_ = clock_.elapsed();
         emit cellsPlanned();
     }
-    for (CellDigest& d : progress_->takeFinished())
-        accumulator_->add(std::move(d));
+    foldFinished(RunProgress::Wait::No);
     startJsonBuild();
+}
+
+void RunController::foldFinished(RunProgress::Wait wait) {
+    std::vector<CellDigest> finished = progress_->takeFinished(wait);
+    for (CellDigest& d : finished)
+        accumulator_->add(d);
+    if (!finished.empty())
+        spentDigests_.push_back(std::move(finished));
+    progress_->recycle(spentDigests_);
 }
 
 void RunController::startJsonBuild() {
@@ -89,9 +97,14 @@ void RunController::onJsonsBuilt() {
         finish();
 }
 
-// The job has polled once more since the work returned: every cell is folded in.
+// The job has polled once more since the work returned, so every cell is folded in, unless
+// that poll found the lock taken: with the workers gone, wait for it now.
 void RunController::onWorkerFinished() {
     workerDone_ = true;
+    if (accumulator_) {
+        foldFinished(RunProgress::Wait::Yes);
+        startJsonBuild();
+    }
     // The last cells' JSONs are still being built: finish when they land.
     if (!jsonBusy_)
         finish();

@@ -48,6 +48,7 @@ signals:
 
 private:
     void poll();
+    void foldFinished(RunProgress::Wait wait);
     void startJsonBuild();
     void onJsonsBuilt();
     void onWorkerFinished();
@@ -62,6 +63,8 @@ private:
     // finished signal arrives, and a new setFuture then would swallow the last build.
     bool jsonBusy_ = false;
     std::shared_ptr<RunProgress> progress_;
+    // Digests the workers allocated, waiting to go back to them to free (RunProgress).
+    std::vector<std::vector<CellDigest>> spentDigests_;
     std::unique_ptr<ResultsAccumulator> accumulator_;
     QString title_;
     QElapsedTimer clock_;
