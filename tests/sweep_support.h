@@ -13,6 +13,23 @@
 
 namespace routerlab::testing {
 
+// A router's mean reward over the setup's scored prompts at one preference, seed 1.
+inline double meanRewardOf(const SimulationSetup& setup, const char* router,
+                           const Preference& preference) {
+    return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
+        .summary.meanReward;
+}
+
+// The sample data's prompts in one session, 70% of them (drawn) to train on, linear reward:
+// where the routers that train offline are checked against the baselines.
+inline SimulationOptions sampleTrainTestOptions() {
+    SimulationOptions o;
+    o.reward = RewardKind::Linear;
+    o.sessions = SessionRule::parse(QStringLiteral("single"));
+    o.split = SplitRule::parse(QStringLiteral("random:0.7"));
+    return o;
+}
+
 // Quality against cost, from quality only to cost only; latency left out.
 inline std::vector<Preference> costSweep(int points) {
     std::vector<Preference> out;

@@ -24,6 +24,7 @@
 #include <numeric>
 
 using namespace routerlab;
+using routerlab::testing::meanRewardOf;
 
 namespace {
 
@@ -80,12 +81,6 @@ double calibrationError(const IrtModel& model, const Eigen::MatrixXf& features,
     for (int b = 0; b < 10; ++b)
         error += std::abs(predicted[b] - observed[b]);
     return error / double(test.size());
-}
-
-double meanRewardOf(const SimulationSetup& setup, const char* router,
-                    const Preference& preference) {
-    return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
-        .summary.meanReward;
 }
 
 // The answers of the problem's scored rows, as IRT evidence.
@@ -369,11 +364,8 @@ private slots:
 
     // Routing by the IRT fit's predicted reward beats random and the best single model.
     void irtGreedyRoutesBetterThanBaselines() {
-        SimulationOptions o;
-        o.reward = RewardKind::Linear;
-        o.sessions = SessionRule::parse(QStringLiteral("single"));
-        o.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        const SimulationSetup setup(sample_.dataset, sample_.pool, o);
+        const SimulationSetup setup(sample_.dataset, sample_.pool,
+                                    testing::sampleTrainTestOptions());
         const Preference preference{0.7, 0.3, 0.0};
         auto meanReward = [&](const char* router) {
             return meanRewardOf(setup, router, preference);
@@ -500,11 +492,8 @@ private slots:
     }
     void irtBanditLearnsAcrossPreferences() {
         QFETCH(double, cost);
-        SimulationOptions o;
-        o.reward = RewardKind::Linear;
-        o.sessions = SessionRule::parse(QStringLiteral("single"));
-        o.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        static const SimulationSetup setup(sample_.dataset, sample_.pool, o);
+        static const SimulationSetup setup(sample_.dataset, sample_.pool,
+                                           testing::sampleTrainTestOptions());
         const Preference preference{1 - cost, cost, 0.0};
         auto meanReward = [&](const char* router) {
             return meanRewardOf(setup, router, preference);

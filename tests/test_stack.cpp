@@ -5,6 +5,7 @@
 #include "common/random.h"
 #include "formats/dataset_loader.h"
 #include "sim/simulation.h"
+#include "sweep_support.h"
 #include "test_main.h"
 
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <vector>
 
 using namespace routerlab;
+using routerlab::testing::meanRewardOf;
 
 namespace {
 
@@ -23,12 +25,6 @@ Eigen::MatrixXd positiveColumns(int rows, int columns, std::uint64_t seed) {
         for (int j = 0; j < columns; ++j)
             a(i, j) = random.uniform(0.05, 1.0);
     return a;
-}
-
-double meanRewardOf(const SimulationSetup& setup, const char* router,
-                    const Preference& preference) {
-    return runCell(setup, {RouterSpec::parse(QLatin1String(router)), preference, 1})
-        .summary.meanReward;
 }
 
 } // namespace
@@ -100,11 +96,7 @@ private slots:
         const PricedDataset sample =
             loadPricedDataset({dir.filePath(QStringLiteral("sample.csv"))},
                               dir.filePath(QStringLiteral("sample.pool.json")));
-        SimulationOptions o;
-        o.reward = RewardKind::Linear;
-        o.sessions = SessionRule::parse(QStringLiteral("single"));
-        o.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        const SimulationSetup setup(sample.dataset, sample.pool, o);
+        const SimulationSetup setup(sample.dataset, sample.pool, testing::sampleTrainTestOptions());
         const Preference preference{0.7, 0.3, 0.0};
         // The blend itself: the guard would defer to the training-best model where held-out
         // training prompts do not show a gain.
