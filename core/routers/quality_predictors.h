@@ -1,5 +1,6 @@
 #pragma once
 
+#include "routers/prompt_model_embedding.h"
 #include "routing/predicted_reward_router.h"
 
 namespace routerlab {
@@ -15,6 +16,10 @@ TrainedPredictor ridgePredictor(const RoutingProblem& problem, double lambda);
 TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerms, double prior);
 // The IRT fit's probability of a correct answer.
 TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs);
+
+// The prompt and model embeddings' predicted quality (mf, routerdc).
+TrainedPredictor embeddingPredictor(const RoutingProblem& problem,
+                                    const PromptModelEmbedding::Settings& settings);
 
 // Every model's mean quality over `rows` (missing outcomes count as zero).
 Eigen::VectorXf meanQualityOn(const RoutingProblem& problem, const std::vector<int>& rows);

@@ -62,6 +62,7 @@ RouterRegistry& sharedRegistry() {
         registerOfflineRouters(r);
         registerIrtRouters(r);
         registerStackedRouter(r);
+        registerEmbeddingRouters(r);
         return r;
     }();
     return registry;

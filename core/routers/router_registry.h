@@ -108,6 +108,7 @@ void registerBarpRouter(RouterRegistry& registry);
 void registerOfflineRouters(RouterRegistry& registry);
 void registerIrtRouters(RouterRegistry& registry);
 void registerStackedRouter(RouterRegistry& registry);
+void registerEmbeddingRouters(RouterRegistry& registry);
 
 } // namespace routerlab
 
