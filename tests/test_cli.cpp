@@ -1,6 +1,7 @@
 // Runs the real routerlab-cli executable, as a user or a script would.
 #include "cli_process.h"
 #include "common/paths.h"
+#include "experiment/evaluation.h"
 #include "formats/dataset_loader.h"
 #include "store/workspace_store.h"
 #include "test_support.h"
@@ -370,11 +371,31 @@ private slots:
                 QStringList{QStringLiteral("--ood-families"), QStringLiteral("poetry")});
         QVERIFY(bad.code != 0);
         QVERIFY2(bad.err.contains("no task family 'poetry'"), bad.err.constData());
-        const Run recorded = cli(args + QStringList{QStringLiteral("--workspace"),
-                                                    dir_.filePath(QStringLiteral("e.routerlab"))});
-        QCOMPARE(recorded.code, 2);
-        QVERIFY2(recorded.err.contains("--workspace is not supported"), recorded.err.constData());
-        QVERIFY(!QFileInfo::exists(dir_.filePath(QStringLiteral("e.routerlab"))));
+        // --workspace records what was asked and the table --json prints; the workbench reads
+        // the table back from it.
+        const QString workspace = dir_.filePath(QStringLiteral("e.routerlab"));
+        const Run recorded = cli(args + QStringList{QStringLiteral("--workspace"), workspace});
+        QVERIFY2(recorded.code == 0, recorded.err.constData());
+        QVERIFY2(recorded.err.contains("recorded as evaluation 1 in"), recorded.err.constData());
+        {
+            routerlab::WorkspaceStore store(workspace);
+            const std::vector<routerlab::EvaluationRecord> stored = store.evaluations();
+            QCOMPARE(stored.size(), std::size_t(1));
+            const QJsonObject result = QJsonDocument::fromJson(stored[0].resultJson).object();
+            QCOMPARE(result, j);
+            const QJsonObject config = QJsonDocument::fromJson(stored[0].configJson).object();
+            QCOMPARE(config.value("routers").toArray().size(), 2);
+            QCOMPARE(config.value("ood_families").toArray().size(), 2);
+            QJsonObject table = result;
+            for (const char* extra : {"reward", "features", "in_distribution_split", "seeds"})
+                table.remove(QLatin1String(extra));
+            QCOMPARE(routerlab::Evaluation::fromJson(table).toJson(), table);
+        }
+        // A folder is not a workspace: refused before the data is read or a router trained.
+        const Run folder = cli(args + QStringList{QStringLiteral("--workspace"), dir_.path()});
+        QVERIFY(folder.code != 0);
+        QVERIFY2(folder.err.contains(dir_.path().toUtf8()), folder.err.constData());
+        QVERIFY2(!folder.err.contains("recorded"), folder.err.constData());
     }
 
     void quizJson() {

@@ -1,12 +1,20 @@
 // Experiment ▸ Evaluate on Unseen Tasks… on the sample: the table the CLI's evaluate prints,
 // computed in the background with progress, cancel, and a message for a family that is not
-// in the data.
+// in the data; and a stored evaluation opened from the workspace tree.
 
 #include "experiment/experiment_file.h"
+#include "formats/dataset_loader.h"
+#include "store/workspace_store.h"
 #include "ui/experiment/evaluation_dialog.h"
+#include "ui/experiment/experiment_workbench.h"
+#include "ui/experiment/recorded_evaluation_dialog.h"
+#include "ui/shell/main_window.h"
+#include "ui/shell/workspace_navigator.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -14,6 +22,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace routerlab;
@@ -89,6 +98,70 @@ private slots:
         QVERIFY(!finished.first().first().toBool());
         QVERIFY(dialog.statusLabel()->text().startsWith(QLatin1String("Cancelled")));
         QCOMPARE(dialog.table()->rowCount(), 0);
+    }
+
+    // A workspace's stored evaluation (`routerlab-cli evaluate --workspace`) is listed in the
+    // workspace tree and opens in a dialog of its own, at each preference it scored; a damaged
+    // one is a message.
+    void storedEvaluationOpensFromTheWorkspace() {
+        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+        const PricedDataset data =
+            loadPricedDataset({sample.filePath(QStringLiteral("sample.csv"))},
+                              sample.filePath(QStringLiteral("sample.pool.json")));
+        EvaluationOptions options;
+        options.simulation.reward = RewardKind::Linear;
+        options.unseenFamilies = {QStringLiteral("math")};
+        options.preferences = {Preference{1, 0, 0}, Preference{0.5, 0.5, 0}};
+        options.bootstrap.resamples = 100;
+        const Evaluation evaluation =
+            evaluate(data.dataset, data.pool, {RouterSpec::parse("quality-regression")}, options);
+        QTemporaryDir dir;
+        const QString workspace = dir.filePath(QStringLiteral("stored.routerlab"));
+        {
+            WorkspaceStore store(workspace);
+            EvaluationRecord record;
+            record.name = QStringLiteral("1 routers on sample.csv");
+            record.configJson = R"({"datasets":["sample.csv"],"features":"hashed-words:64",)"
+                                R"("reward":"linear","in_distribution_split":"random:0.7"})";
+            record.resultJson = QJsonDocument(evaluation.toJson()).toJson();
+            store.recordEvaluation(record);
+            record.name = QStringLiteral("damaged");
+            record.resultJson = "{}";
+            store.recordEvaluation(record);
+        }
+        MainWindow window;
+        window.openWorkspace(workspace);
+        auto* navigator = window.findChild<WorkspaceNavigator*>();
+        QCOMPARE(navigator->entryCount(WorkspaceNavigator::Kind::Evaluation), 2);
+        QSignalSpy messages(window.workbench(), &ExperimentWorkbench::message);
+        window.workbench()->showEntry(WorkspaceNavigator::Kind::Evaluation, 1);
+        auto* dialog = window.findChild<RecordedEvaluationDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->preferenceBox()->count(), 2);
+        QTableWidget* table = dialog->table();
+        QCOMPARE(table->columnCount(), 2); // in distribution, math
+        QCOMPARE(table->rowCount(), 5);    // two references, one router, two margins
+        QCOMPARE(table->verticalHeaderItem(2)->text(), QStringLiteral("quality-regression"));
+        const auto oracleMargins = [&] {
+            return table->item(4, 0)->text() + QLatin1Char('|') + table->item(4, 1)->text();
+        };
+        const QString atQuality = oracleMargins();
+        QCOMPARE(table->item(4, 0)->text(),
+                 marginText(evaluation.points[0].references[0].oracleScore.marginOverTrainingBest));
+        dialog->preferenceBox()->setCurrentIndex(1);
+        QCOMPARE(table->item(4, 0)->text(),
+                 marginText(evaluation.points[1].references[0].oracleScore.marginOverTrainingBest));
+        QVERIFY(oracleMargins() != atQuality);
+        QVERIFY(dialog->grab().save(
+            QDir::current().filePath(QStringLiteral("gui_stored_evaluation.png"))));
+        dialog->close();
+        QCOMPARE(messages.count(), 0);
+        window.workbench()->showEntry(WorkspaceNavigator::Kind::Evaluation, 2);
+        QCOMPARE(messages.count(), 1);
+        QVERIFY(messages.first().at(1).toBool());
+        QVERIFY2(messages.first().at(0).toString().contains(QLatin1String("missing")),
+                 qPrintable(messages.first().at(0).toString()));
     }
 };
 

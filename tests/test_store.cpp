@@ -452,6 +452,35 @@ private slots:
         QVERIFY(id > 7); // AUTOINCREMENT: never an old id again
     }
 
+    // A workspace of version 6 (before evaluations) gains the table, keeping its experiments;
+    // evaluations come back as recorded, in order, and one can be removed.
+    void evaluationsAreRecordedInAnUpgradedWorkspace() {
+        const QString path = dir_.filePath(QStringLiteral("v6.rlab"));
+        {
+            Database db(path);
+            for (const Migration& step : migrations().first(6))
+                db.exec(QString::fromUtf8(step.sql), QStringLiteral("writing schema v6"));
+            db.exec(QStringLiteral("PRAGMA user_version = 6"), QStringLiteral("stamping v6"));
+            db.exec(QStringLiteral("INSERT INTO experiments (id, name, config_json, created_at) "
+                                   "VALUES (2, 'old', '{}', 0)"),
+                    QStringLiteral("adding a v6 row"));
+        }
+        auto store = WorkspaceStore::open(path);
+        QCOMPARE(store.schemaVersion(), latestSchemaVersion());
+        QCOMPARE(store.experiments().size(), size_t(1));
+        EvaluationRecord first{0, QStringLiteral("on RouterBench"), R"({"routers":["knn"]})",
+                               R"({"points":[]})",
+                               QDateTime::fromMSecsSinceEpoch(1234567, QTimeZone::utc())};
+        EvaluationRecord second = first;
+        second.name = QStringLiteral("on the sample");
+        first.id = store.recordEvaluation(first);
+        second.id = store.recordEvaluation(second);
+        QCOMPARE(store.evaluations(), (std::vector<EvaluationRecord>{first, second}));
+        QVERIFY(store.removeEvaluation(first.id));
+        QVERIFY(!store.removeEvaluation(first.id));
+        QCOMPARE(store.evaluations(), std::vector<EvaluationRecord>{second});
+    }
+
     void embeddingCacheKeepsVectorsBitForBit() {
         auto store = WorkspaceStore::open(dir_.filePath(QStringLiteral("embeddings.rlab")));
         const QString source = QStringLiteral("embedder@http://127.0.0.1:8000/v1");

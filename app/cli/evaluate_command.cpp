@@ -1,13 +1,19 @@
 #include "cli/cli_command.h"
 #include "cli/terminal_progress.h"
 
+#include "common/version.h"
 #include "experiment/evaluation.h"
 #include "experiment/simulation_arguments.h"
 #include "formats/dataset_loader.h"
+#include "store/workspace_store.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
 
 #include <QJsonDocument>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 namespace routerlab {
@@ -139,9 +145,40 @@ void printPoint(QTextStream& out, const Evaluation& e, const EvaluationPoint& po
         }
 }
 
+// What the evaluation was asked, enough to run it again, and its leaderboard.
+EvaluationRecord evaluationRecord(const SimulationArguments& a, const EvaluationOptions& options,
+                                  const std::vector<RouterSpec>& routers,
+                                  const QJsonObject& result) {
+    QStringList routerNames, preferences, files;
+    for (const RouterSpec& router : routers)
+        routerNames << router.toString();
+    for (const Preference& preference : options.preferences)
+        preferences << preference.toString();
+    for (const QString& path : a.datasets)
+        files << QFileInfo(path).fileName();
+    const QJsonObject config{
+        {QStringLiteral("datasets"), QJsonArray::fromStringList(a.datasets)},
+        {QStringLiteral("test_datasets"), QJsonArray::fromStringList(a.testDatasets)},
+        {QStringLiteral("pool"), a.pool},
+        {QStringLiteral("routers"), QJsonArray::fromStringList(routerNames)},
+        {QStringLiteral("preferences"), QJsonArray::fromStringList(preferences)},
+        {QStringLiteral("ood_families"), QJsonArray::fromStringList(options.unseenFamilies)},
+        {QStringLiteral("in_distribution_split"), options.inDistribution.toString()},
+        {QStringLiteral("features"), options.simulation.features},
+        {QStringLiteral("reward"), rewardKindName(options.simulation.reward)},
+        {QStringLiteral("seeds"), options.seeds},
+        {QStringLiteral("bootstrap"), options.bootstrap.resamples},
+        {QStringLiteral("version"), versionString()}};
+    EvaluationRecord record;
+    record.name = QStringLiteral("%1 routers on %2").arg(routers.size()).arg(files.join(", "));
+    record.configJson = QJsonDocument(config).toJson(QJsonDocument::Compact);
+    record.resultJson = QJsonDocument(result).toJson(QJsonDocument::Compact);
+    return record;
+}
+
 int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
     // Options of the run commands that an evaluation does not take (yet): refused, not ignored.
-    for (const char* option : {"workspace", "resume", "shard", "out", "save-experiment"})
+    for (const char* option : {"resume", "shard", "out", "save-experiment"})
         if (p.isSet(QLatin1String(option))) {
             err << "routerlab-cli evaluate: --" << option
                 << " is not supported by evaluate; use --json to keep the figures\n";
@@ -179,6 +216,11 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
         static_cast<int>(wholeValue(numbers, p, QStringLiteral("bootstrap")));
     const std::vector<RouterSpec> routers =
         p.isSet(QStringLiteral("router")) ? a.routers : learnedRouters();
+    // Checked before the data is read: a folder, a missing folder, another program's file or a
+    // read-only place fails now, not after the trainings.
+    std::optional<WorkspaceStore> store;
+    if (!a.workspace.isEmpty())
+        store.emplace(WorkspaceStore::openForRecording(a.workspace));
     const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
     TerminalProgress progress(p, QStringLiteral("evaluate"), QStringLiteral("trainings"), 1);
     const Evaluation e = evaluate(data.dataset, data.pool, routers, options,
@@ -187,12 +229,17 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
                                       progress.advance(done, what);
                                   });
     progress.finish();
+    QJsonObject json = e.toJson();
+    json.insert(QStringLiteral("reward"), rewardKindName(options.simulation.reward));
+    json.insert(QStringLiteral("features"), options.simulation.features);
+    json.insert(QStringLiteral("in_distribution_split"), options.inDistribution.toString());
+    json.insert(QStringLiteral("seeds"), options.seeds);
+    if (store) {
+        const qint64 id = store->recordEvaluation(evaluationRecord(a, options, routers, json));
+        err << "routerlab-cli evaluate: recorded as evaluation " << id << " in " << a.workspace
+            << "\n";
+    }
     if (p.isSet(QStringLiteral("json"))) {
-        QJsonObject json = e.toJson();
-        json.insert(QStringLiteral("reward"), rewardKindName(options.simulation.reward));
-        json.insert(QStringLiteral("features"), options.simulation.features);
-        json.insert(QStringLiteral("in_distribution_split"), options.inDistribution.toString());
-        json.insert(QStringLiteral("seeds"), options.seeds);
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
         return kExitOk;
     }

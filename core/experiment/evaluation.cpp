@@ -365,10 +365,119 @@ QJsonObject Evaluation::toJson() const {
                                       {QStringLiteral("references"), referencesJson},
                                       {QStringLiteral("routers"), routersJson}});
     }
+    QStringList routerNames;
+    for (const RouterSpec& router : routers)
+        routerNames << router.toString();
     return {{QStringLiteral("models"), QJsonArray::fromStringList(models)},
+            {QStringLiteral("router_order"), QJsonArray::fromStringList(routerNames)},
             {QStringLiteral("parts"), partsJson},
             {QStringLiteral("margins"), QStringLiteral("reward points (x100) per prompt")},
             {QStringLiteral("points"), pointsJson}};
+}
+
+namespace {
+
+// Reading back what toJson() wrote (a workspace's recorded evaluation): a missing or mistyped
+// field throws, naming it.
+QJsonValue field(const QJsonObject& object, const char* name, QJsonValue::Type type,
+                 const QString& where) {
+    const QJsonValue value = object.value(QLatin1String(name));
+    if (value.type() != type)
+        throw std::invalid_argument(
+            QStringLiteral("evaluation JSON: %1: field '%2' is missing or of the wrong type")
+                .arg(where, QLatin1String(name))
+                .toStdString());
+    return value;
+}
+
+EstimatedMean estimateFromJson(const QJsonObject& json, const QString& where) {
+    EstimatedMean m;
+    m.mean = field(json, "mean", QJsonValue::Double, where).toDouble();
+    const QJsonArray ci = json.value(QLatin1String("ci95")).toArray();
+    if (ci.size() == 2)
+        m.ci95 = {ci[0].toDouble(), ci[1].toDouble()};
+    return m;
+}
+
+EvaluationScore scoreFromJson(const QJsonObject& json, const QString& where) {
+    EvaluationScore s;
+    s.reward = field(json, "reward", QJsonValue::Double, where).toDouble();
+    s.quality = field(json, "quality", QJsonValue::Double, where).toDouble();
+    s.costUsd = field(json, "mean_cost_usd", QJsonValue::Double, where).toDouble();
+    s.marginOverTrainingBest = estimateFromJson(
+        field(json, "margin_over_training_best", QJsonValue::Object, where).toObject(), where);
+    s.marginOverHindsightBest = estimateFromJson(
+        field(json, "margin_over_hindsight_best", QJsonValue::Object, where).toObject(), where);
+    s.runawaySpending = json.value(QLatin1String("runaway_spending")).toBool();
+    return s;
+}
+
+std::vector<EvaluationScore> scoresFromJson(const QJsonArray& array, std::size_t parts,
+                                            const QString& where) {
+    if (static_cast<std::size_t>(array.size()) != parts)
+        throw std::invalid_argument(QStringLiteral("evaluation JSON: %1: %2 scores for %3 parts")
+                                        .arg(where)
+                                        .arg(array.size())
+                                        .arg(parts)
+                                        .toStdString());
+    std::vector<EvaluationScore> out;
+    for (const QJsonValue& v : array)
+        out.push_back(scoreFromJson(v.toObject(), where));
+    return out;
+}
+
+} // namespace
+
+Evaluation Evaluation::fromJson(const QJsonObject& json) {
+    Evaluation e;
+    for (const QJsonValue& v : field(json, "models", QJsonValue::Array, {}).toArray())
+        e.models << v.toString();
+    for (const QJsonValue& v : field(json, "router_order", QJsonValue::Array, {}).toArray())
+        e.routers.push_back(RouterSpec::parse(v.toString()));
+    for (const QJsonValue& v : field(json, "parts", QJsonValue::Array, {}).toArray()) {
+        const QJsonObject part = v.toObject();
+        if (part.contains(QLatin1String("training_prompts")))
+            e.parts.push_back({part.value(QLatin1String("name")).toString(),
+                               part.value(QLatin1String("unseen")).toBool(),
+                               part.value(QLatin1String("training_prompts")).toInt(),
+                               part.value(QLatin1String("scored_prompts")).toInt()});
+        else
+            e.hasUnseenTotal = true;
+    }
+    const std::size_t columns = e.parts.size() + (e.hasUnseenTotal ? 1 : 0);
+    for (const QJsonValue& v : field(json, "points", QJsonValue::Array, {}).toArray()) {
+        const QJsonObject pointJson = v.toObject();
+        EvaluationPoint point;
+        const QString preference =
+            field(pointJson, "preference", QJsonValue::String, QStringLiteral("a point"))
+                .toString();
+        point.preference = Preference::parse(preference);
+        const QString where = QStringLiteral("the point at ") + preference;
+        for (const QJsonValue& r :
+             field(pointJson, "references", QJsonValue::Array, where).toArray()) {
+            const QJsonObject ref = r.toObject();
+            EvaluationReferences references;
+            references.trainingBest = static_cast<int>(
+                e.models.indexOf(ref.value(QLatin1String("training_best")).toString()));
+            references.hindsightBest = static_cast<int>(
+                e.models.indexOf(ref.value(QLatin1String("hindsight_best")).toString()));
+            references.trainingBestScore = scoreFromJson(
+                field(ref, "training_best_score", QJsonValue::Object, where).toObject(), where);
+            references.hindsightBestScore = scoreFromJson(
+                field(ref, "hindsight_best_score", QJsonValue::Object, where).toObject(), where);
+            references.oracleScore =
+                scoreFromJson(field(ref, "oracle", QJsonValue::Object, where).toObject(), where);
+            point.references.push_back(references);
+        }
+        const QJsonObject routersJson =
+            field(pointJson, "routers", QJsonValue::Object, where).toObject();
+        for (const RouterSpec& router : e.routers)
+            point.scores.push_back(
+                scoresFromJson(routersJson.value(router.toString()).toArray(), columns,
+                               where + QStringLiteral(", router ") + router.toString()));
+        e.points.push_back(std::move(point));
+    }
+    return e;
 }
 
 } // namespace routerlab

@@ -80,6 +80,9 @@ struct Evaluation {
     bool hasUnseenTotal = false;
     std::vector<EvaluationPoint> points; // per preference; parts then the unseen total
     QJsonObject toJson() const;
+    // What toJson() wrote (a workspace's recorded evaluation); throws std::invalid_argument
+    // naming a missing or mistyped field.
+    static Evaluation fromJson(const QJsonObject& json);
 };
 
 // "+1.4 [0.8, 2.0]": a margin in reward points to one decimal with its interval; a figure that

@@ -221,6 +221,9 @@ void describeSimulationOptions(QCommandLineParser& p, const QString& command) {
                  command == QLatin1String("proxy")
                      ? QStringLiteral("Record every proxied call in this workspace, as a live "
                                       "session.")
+                 : command == QLatin1String("evaluate")
+                     ? QStringLiteral("Record the evaluation (what it was asked and its table) "
+                                      "in this workspace; the workbench lists it.")
                      : QStringLiteral("Record the runs (config, summaries, series) in this "
                                       "workspace, each cell as it finishes."),
                  QStringLiteral("file")});

@@ -141,6 +141,17 @@ CREATE UNIQUE INDEX runs_by_cell ON runs (experiment_id, cell) WHERE cell IS NOT
 ALTER TABLE live_sessions ADD COLUMN owner_host TEXT;
 ALTER TABLE live_sessions ADD COLUMN owner_pid INTEGER;
 )sql"},
+    {7, "adding recorded evaluations", R"sql(
+-- One `routerlab-cli evaluate --workspace` run: what it was asked (config_json) and its
+-- leaderboard, as `evaluate --json` prints it (result_json).
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    result_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 qint64 pragmaValue(Database& db, const char* pragma) {

@@ -64,6 +64,17 @@ struct RunRecord {
     bool operator==(const RunRecord&) const = default;
 };
 
+// A recorded evaluation: what `evaluate` was asked and its leaderboard (Evaluation::toJson).
+struct EvaluationRecord {
+    qint64 id = 0;
+    QString name;
+    QByteArray configJson;
+    QByteArray resultJson;
+    QDateTime createdAt; // invalid when recording means "now"
+
+    bool operator==(const EvaluationRecord&) const = default;
+};
+
 // A run that has ended, as recordExperiment stores it with its series.
 struct FinishedRunRecord {
     QString router;
@@ -153,6 +164,12 @@ public:
     bool recordCell(qint64 experimentId, qint64 cell, const FinishedRunRecord& run);
     // The cellJson of each stored cell, by cell.
     std::map<qint64, QByteArray> storedCells(qint64 experimentId);
+
+    // ---- Evaluations (evaluation_records.cpp) ----
+
+    qint64 recordEvaluation(const EvaluationRecord& evaluation);
+    std::vector<EvaluationRecord> evaluations();
+    bool removeEvaluation(qint64 id);
 
     // ---- Embedding cache (embedding_cache.cpp) ----
     // Prompt embeddings keyed by their source ("model@base URL") and the prompt text's SHA-256

@@ -19,8 +19,8 @@ using namespace routerlab;
 
 namespace {
 
-const std::vector<const char*> kRouters = {"pickllm-q", "barp",       "quality-regression",
-                                           "knn",       "irt-greedy", "irt-bandit"};
+const std::vector<const char*> kRouters = {
+    "pickllm-q", "barp", "quality-regression", "knn", "irt-greedy", "irt-bandit", "mf", "routerdc"};
 
 double secondsOfThreeSeeds(const GeneratedSample& sample, const char* router) {
     SimulationOptions options;

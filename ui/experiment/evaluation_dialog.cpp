@@ -1,17 +1,16 @@
 #include "ui/experiment/evaluation_dialog.h"
 
 #include "formats/dataset_loader.h"
+#include "ui/experiment/evaluation_table.h"
 #include "ui/shell/background_job.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QTableWidget>
 #include <QThread>
 #include <QVBoxLayout>
 #include <exception>
@@ -31,13 +30,6 @@ std::vector<RouterSpec> evaluatedRouters(const std::vector<RouterSpec>& chosen) 
             !registry.can(spec, Capability::Hindsight))
             routers.push_back(spec);
     return routers.empty() ? learnedRouters() : routers;
-}
-
-QTableWidgetItem* cell(const QString& text, const QString& tip = {}) {
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-    item->setToolTip(tip);
-    return item;
 }
 
 } // namespace
@@ -76,11 +68,7 @@ EvaluationDialog::EvaluationDialog(const GuiExperiment& experiment, QWidget* par
     controls->addWidget(run_);
     controls->addWidget(cancel_);
     controls->addWidget(progress_, 1);
-    table_ = new QTableWidget(this);
-    table_->setObjectName(QStringLiteral("evaluationTable"));
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_ = new EvaluationTable(this);
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("evaluationStatus"));
     status_->setWordWrap(true);
@@ -195,54 +183,7 @@ void EvaluationDialog::onFinished() {
 }
 
 void EvaluationDialog::showEvaluation(const Evaluation& e) {
-    const EvaluationPoint& point = e.points.front();
-    QStringList columns;
-    for (const EvaluationPart& part : e.parts)
-        columns
-            << partHeading(part) +
-                   tr("\n%1 trained / %2 scored").arg(part.trainingPrompts).arg(part.scoredPrompts);
-    if (e.hasUnseenTotal)
-        columns << tr("unseen, all");
-    const auto modelName = [&](int k) { return k < 0 ? tr("(per family)") : e.models[k]; };
-    QStringList rows{tr("training-best model"), tr("hindsight-best model")};
-    for (const RouterSpec& spec : e.routers)
-        rows << spec.toString();
-    rows << tr("hindsight-best model, margin") << tr("oracle, margin");
-    table_->setColumnCount(static_cast<int>(columns.size()));
-    table_->setRowCount(static_cast<int>(rows.size()));
-    table_->setHorizontalHeaderLabels(columns);
-    table_->setVerticalHeaderLabels(rows);
-    int runaway = 0;
-    for (int part = 0; part < columns.size(); ++part) {
-        const EvaluationReferences& r = point.references[part];
-        table_->setItem(0, part,
-                        cell(modelName(r.trainingBest),
-                             tr("reward %1").arg(r.trainingBestScore.reward, 0, 'f', 3)));
-        table_->setItem(1, part,
-                        cell(modelName(r.hindsightBest),
-                             tr("reward %1").arg(r.hindsightBestScore.reward, 0, 'f', 3)));
-        for (std::size_t i = 0; i < e.routers.size(); ++i) {
-            const EvaluationScore& s = point.scores[i][part];
-            QString tip = tr("over the hindsight-best model: %1\nquality %2, $%3 per 1,000 "
-                             "queries")
-                              .arg(marginText(s.marginOverHindsightBest))
-                              .arg(s.quality, 0, 'f', 3)
-                              .arg(1000 * s.costUsd, 0, 'f', 2);
-            if (s.runawaySpending) {
-                tip += tr("\nRunaway spending: over twice the training-best model's cost for "
-                          "lower quality.");
-                ++runaway;
-            }
-            QTableWidgetItem* item = cell(marginText(s.marginOverTrainingBest), tip);
-            if (s.runawaySpending)
-                item->setForeground(QColor(0xb0, 0x1c, 0x1c));
-            table_->setItem(2 + static_cast<int>(i), part, item);
-        }
-        const int last = static_cast<int>(rows.size());
-        table_->setItem(last - 2, part,
-                        cell(marginText(r.hindsightBestScore.marginOverTrainingBest)));
-        table_->setItem(last - 1, part, cell(marginText(r.oracleScore.marginOverTrainingBest)));
-    }
+    const int runaway = table_->showPoint(e, 0);
     status_->setText(runaway == 0
                          ? tr("Done. Hover a margin for the margin over the hindsight-best "
                               "model, quality and cost.")

@@ -2,6 +2,7 @@
 
 #include "experiment/evaluation.h"
 #include "experiment/experiment_file.h"
+#include "ui/experiment/evaluation_table.h"
 
 #include <QDialog>
 #include <atomic>
@@ -12,7 +13,6 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QTableWidget;
 
 namespace routerlab {
 
@@ -39,7 +39,7 @@ public:
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
-    QTableWidget* table() const { return table_; }
+    EvaluationTable* table() const { return table_; }
     QLabel* statusLabel() const { return status_; }
 
 signals:
@@ -67,7 +67,7 @@ private:
     QPushButton* run_;
     QPushButton* cancel_;
     QProgressBar* progress_;
-    QTableWidget* table_;
+    EvaluationTable* table_;
     QLabel* status_;
 };
 

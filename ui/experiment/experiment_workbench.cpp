@@ -1,6 +1,7 @@
 #include "ui/experiment/experiment_workbench.h"
 
 #include "ui/experiment/evaluation_dialog.h"
+#include "ui/experiment/recorded_evaluation_dialog.h"
 
 #include "common/error_message.h"
 #include "common/input_error.h"
@@ -284,10 +285,15 @@ bool ExperimentWorkbench::openWorkspace(const QString& path, QString& error) {
                                         tr("%1 · seed %2").arg(r.router).arg(r.seed),
                                         QString::fromUtf8(r.preferenceJson));
         }
+        const std::vector<EvaluationRecord> evaluations = store.evaluations();
+        for (const EvaluationRecord& e : evaluations)
+            navigator_->setEntry(WorkspaceNavigator::Kind::Evaluation, static_cast<int>(e.id),
+                                 e.name, e.createdAt.toString(Qt::ISODate));
         workspacePath_ = path;
         emit message(tr("Opened workspace %1: %n experiment(s)", nullptr,
                         static_cast<int>(experiments.size()))
-                         .arg(path),
+                             .arg(path) +
+                         tr(", %n evaluation(s)", nullptr, static_cast<int>(evaluations.size())),
                      false);
         return true;
     } catch (...) {
@@ -313,6 +319,10 @@ void ExperimentWorkbench::showEntry(WorkspaceNavigator::Kind kind, int id) {
     }
     if (workspacePath_.isEmpty())
         return;
+    if (kind == WorkspaceNavigator::Kind::Evaluation) {
+        showStoredEvaluation(id);
+        return;
+    }
     try {
         WorkspaceStore store(workspacePath_);
         qint64 experimentId = id;
@@ -340,6 +350,23 @@ void ExperimentWorkbench::showEntry(WorkspaceNavigator::Kind kind, int id) {
         }
     } catch (...) {
         emit message(tr("Could not read the workspace: %1").arg(currentErrorMessage()), true);
+    }
+}
+
+void ExperimentWorkbench::showStoredEvaluation(qint64 id) {
+    try {
+        WorkspaceStore store(workspacePath_);
+        for (const EvaluationRecord& e : store.evaluations()) {
+            if (e.id != id)
+                continue;
+            auto* dialog = new RecordedEvaluationDialog(e, designer_);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+            return;
+        }
+        emit message(tr("%1: no evaluation %2").arg(workspacePath_).arg(id), true);
+    } catch (...) {
+        emit message(tr("Could not show the evaluation: %1").arg(currentErrorMessage()), true);
     }
 }
 

@@ -70,6 +70,9 @@ public:
     bool openResultFile(const QString& path, QString& error);
     bool openWorkspace(const QString& path, QString& error);
     void showEntry(WorkspaceNavigator::Kind kind, int id);
+    // Opens the workspace's stored evaluation `id` (`evaluate --workspace`) in a dialog of its
+    // own; a message says why when it cannot be read.
+    void showStoredEvaluation(qint64 id);
 
     // What Compare Runs offers: this window's results (not overlays) and the open workspace's
     // stored experiments.

@@ -408,9 +408,7 @@ void MainWindow::onNavigatorSelection(WorkspaceNavigator::Kind kind, int id) {
         showPool(id);
         showPage(poolView_);
         break;
-    case WorkspaceNavigator::Kind::Result:
-    case WorkspaceNavigator::Kind::Experiment:
-    case WorkspaceNavigator::Kind::Run:
+    default: // results, stored experiments, runs and evaluations
         workbench_->showEntry(kind, id);
         break;
     }

@@ -34,16 +34,18 @@ QStandardItem* makeHeading(const QString& text) {
 WorkspaceNavigator::WorkspaceNavigator(QWidget* parent)
     : QTreeView(parent), model_(new QStandardItemModel(this)), pools_(makeHeading(tr("Pools"))),
       datasets_(makeHeading(tr("Datasets"))), results_(makeHeading(tr("Results"))),
-      experiments_(makeHeading(tr("Stored experiments"))) {
+      experiments_(makeHeading(tr("Stored experiments"))),
+      evaluations_(makeHeading(tr("Stored evaluations"))) {
     model_->appendRow(datasets_);
     model_->appendRow(pools_);
     model_->appendRow(results_);
     model_->appendRow(experiments_);
+    model_->appendRow(evaluations_);
     setModel(model_);
     setHeaderHidden(true);
     setAccessibleName(tr("Workspace"));
-    setAccessibleDescription(tr("Datasets, pools, results and stored experiments; select one "
-                                "to show it"));
+    setAccessibleDescription(tr("Datasets, pools, results, stored experiments and "
+                                "evaluations; select one to show it"));
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setUniformRowHeights(true);
@@ -73,6 +75,8 @@ QStandardItem* WorkspaceNavigator::heading(Kind kind) const {
         return datasets_;
     case Kind::Result:
         return results_;
+    case Kind::Evaluation:
+        return evaluations_;
     case Kind::Experiment:
     case Kind::Run:
         break;
@@ -134,6 +138,7 @@ void WorkspaceNavigator::setRunEntry(int experimentId, int runId, const QString&
 
 void WorkspaceNavigator::clearExperiments() {
     experiments_->removeRows(0, experiments_->rowCount());
+    evaluations_->removeRows(0, evaluations_->rowCount());
 }
 
 void WorkspaceNavigator::onCurrentChanged(const QModelIndex& current) {

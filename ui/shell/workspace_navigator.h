@@ -8,13 +8,14 @@ class QStandardItemModel;
 namespace routerlab {
 
 // The "Workspace" tree: datasets and pools opened this session, results (runs of this
-// session, result files), and the experiments stored in the open workspace file with their
-// runs beneath them. Items carry an id chosen by the owner; selecting one emits entrySelected.
+// session, result files), the experiments stored in the open workspace file with their runs
+// beneath them, and its stored evaluations. Items carry an id chosen by the owner; selecting one
+// emits entrySelected.
 class WorkspaceNavigator : public QTreeView {
     Q_OBJECT
 
 public:
-    enum class Kind { Pool, Dataset, Result, Experiment, Run };
+    enum class Kind { Pool, Dataset, Result, Experiment, Run, Evaluation };
 
     explicit WorkspaceNavigator(QWidget* parent = nullptr);
 
@@ -25,7 +26,7 @@ public:
     int entryCount(Kind kind) const;
     // A stored run, listed under its experiment (which must be listed).
     void setRunEntry(int experimentId, int runId, const QString& label, const QString& toolTip);
-    // Forgets the stored experiments (another workspace was opened).
+    // Forgets the stored experiments and evaluations (another workspace was opened).
     void clearExperiments();
 
     // Room for a dataset's name with its size, so the dock does not open as a sliver.
@@ -48,6 +49,7 @@ private:
     QStandardItem* datasets_;
     QStandardItem* results_;
     QStandardItem* experiments_;
+    QStandardItem* evaluations_;
     bool selecting_ = false;
 };
 
