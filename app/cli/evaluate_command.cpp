@@ -170,7 +170,10 @@ EvaluationRecord evaluationRecord(const SimulationArguments& a, const Evaluation
         {QStringLiteral("bootstrap"), options.bootstrap.resamples},
         {QStringLiteral("version"), versionString()}};
     EvaluationRecord record;
-    record.name = QStringLiteral("%1 routers on %2").arg(routers.size()).arg(files.join(", "));
+    // Short enough for the workspace tree: the first file names the data.
+    record.name = QStringLiteral("%1 routers on %2").arg(routers.size()).arg(files.value(0));
+    if (files.size() > 1)
+        record.name += QStringLiteral(" +%1").arg(files.size() - 1);
     record.configJson = QJsonDocument(config).toJson(QJsonDocument::Compact);
     record.resultJson = QJsonDocument(result).toJson(QJsonDocument::Compact);
     return record;
