@@ -87,6 +87,10 @@ PromptModelEmbedding::PromptModelEmbedding(const RoutingProblem& problem, const 
     }
     parameters_ = fresh();
     fit(*parameters_, rows, chosenEpochs_, chosenRate_, nullptr, nullptr);
+    // AdaGrad's sums are training's alone: over terms they are as large as the model (16 MB).
+    parameters_->promptSquares.resize(0, 0);
+    parameters_->modelSquares.resize(0, 0);
+    parameters_->biasSquares.resize(0);
     if (settings_.objective == Objective::Contrastive)
         calibrate(*parameters_, rows);
 }
@@ -110,22 +114,28 @@ Eigen::VectorXf PromptModelEmbedding::embed(const Parameters& p, const Query& qu
     return z;
 }
 
-// Pointwise: the logits. Contrastive: the cosine similarities.
+Eigen::VectorXf embeddingScores(PromptModelEmbedding::Objective objective,
+                                const Eigen::VectorXf& prompt, const Eigen::MatrixXf& models,
+                                const Eigen::VectorXf& bias) {
+    if (objective == PromptModelEmbedding::Objective::Pointwise)
+        return models.transpose() * prompt + bias;
+    const float norm = std::max(prompt.norm(), kAdaGradFloor);
+    Eigen::VectorXf s = models.transpose() * prompt;
+    for (Eigen::Index m = 0; m < models.cols(); ++m)
+        s[m] /= norm * std::max(models.col(m).norm(), kAdaGradFloor);
+    return s;
+}
+
 Eigen::VectorXf PromptModelEmbedding::scores(const Parameters& p,
                                              const Eigen::VectorXf& prompt) const {
-    if (settings_.objective == Objective::Pointwise)
-        return p.model.transpose() * prompt + p.bias;
-    const float norm = std::max(prompt.norm(), kAdaGradFloor);
-    Eigen::VectorXf s = p.model.transpose() * prompt;
-    for (int m = 0; m < models_; ++m)
-        s[m] /= norm * std::max(p.model.col(m).norm(), kAdaGradFloor);
-    return s;
+    return embeddingScores(settings_.objective, prompt, p.model, p.bias);
 }
 
 namespace {
 
-// The loss of one prompt and its gradient with respect to the scores. Missing outcomes carry
-// no loss; a contrastive prompt on which every model did equally well teaches nothing.
+// The loss of one prompt (pointwise: summed over the models, as its gradient is) and its
+// gradient with respect to the scores. Missing outcomes carry no loss; a contrastive prompt on
+// which every model did equally well teaches nothing.
 double pointwiseLoss(const Eigen::VectorXf& logits, const Eigen::VectorXd& quality,
                      Eigen::VectorXf& gradient) {
     double loss = 0;
@@ -139,7 +149,7 @@ double pointwiseLoss(const Eigen::VectorXf& logits, const Eigen::VectorXd& quali
         loss -= q * std::log(std::max(p, 1e-12)) + (1 - q) * std::log(std::max(1 - p, 1e-12));
         gradient[m] = static_cast<float>(p - q);
     }
-    return loss / static_cast<double>(logits.size());
+    return loss;
 }
 
 double contrastiveLoss(const Eigen::VectorXf& cosine, const Eigen::VectorXd& quality,
@@ -184,6 +194,40 @@ double contrastiveLoss(const Eigen::VectorXf& cosine, const Eigen::VectorXd& qua
 
 } // namespace
 
+double embeddingLoss(PromptModelEmbedding::Objective objective, float temperature,
+                     const Eigen::VectorXf& z, const Eigen::MatrixXf& models,
+                     const Eigen::VectorXf& bias, const Eigen::VectorXd& quality,
+                     EmbeddingGradients& g) {
+    const Eigen::Index count = models.cols();
+    const Eigen::VectorXf s = embeddingScores(objective, z, models, bias);
+    Eigen::VectorXf gradient(count);
+    g.models.resize(models.rows(), count);
+    if (objective == PromptModelEmbedding::Objective::Pointwise) {
+        const double loss = pointwiseLoss(s, quality, gradient);
+        g.prompt.noalias() = models * gradient;
+        g.models.noalias() = z * gradient.transpose();
+        g.bias = gradient;
+        return loss;
+    }
+    g.bias.setZero(count);
+    g.prompt.setZero(models.rows());
+    const double loss = contrastiveLoss(s, quality, temperature, gradient);
+    if (loss == 0) {
+        g.models.setZero();
+        return 0;
+    }
+    // Through the cosines: d cos(z, k) / dz = (k^ - cos z^) / |z|, and likewise for k.
+    const float zNorm = std::max(z.norm(), kAdaGradFloor);
+    const Eigen::VectorXf zUnit = z / zNorm;
+    for (Eigen::Index m = 0; m < count; ++m) {
+        const float kNorm = std::max(models.col(m).norm(), kAdaGradFloor);
+        const Eigen::VectorXf kUnit = models.col(m) / kNorm;
+        g.prompt += gradient[m] * (kUnit - s[m] * zUnit) / zNorm;
+        g.models.col(m) = gradient[m] * (zUnit - s[m] * kUnit) / kNorm;
+    }
+    return loss;
+}
+
 // Pointwise: the cross-entropy. Contrastive: one minus the quality of the model ranked first.
 double PromptModelEmbedding::loss(const Parameters& p, const std::vector<int>& rows) const {
     double total = 0;
@@ -211,9 +255,7 @@ void PromptModelEmbedding::fit(Parameters& p, const std::vector<int>& rows, int 
     Random random(Random::mix(settings_.seed, 0xf17));
     const bool pointwise = settings_.objective == Objective::Pointwise;
     const float l2 = settings_.l2;
-    Eigen::VectorXf gradient(models_);
-    Eigen::VectorXf promptGradient(settings_.dimension);
-    Eigen::MatrixXf modelGradient(settings_.dimension, models_);
+    EmbeddingGradients g;
     for (int epoch = 0; epoch < epochs; ++epoch) {
         const std::size_t visits = shuffleFront(
             order, static_cast<std::size_t>(std::max(1, settings_.epochPrompts)), random);
@@ -221,40 +263,29 @@ void PromptModelEmbedding::fit(Parameters& p, const std::vector<int>& rows, int 
             const int row = order[i];
             const Query query{row, 0, nullptr, nullptr};
             const Eigen::VectorXf z = embed(p, query);
-            const Eigen::VectorXf s = scores(p, z);
             const Eigen::VectorXd q = quality_->row(row).transpose();
-            if (pointwise) {
-                pointwiseLoss(s, q, gradient);
-                promptGradient.noalias() = p.model * gradient;
-                modelGradient.noalias() = z * gradient.transpose();
-                adaGrad(p.bias.data(), p.biasSquares.data(), gradient.data(), models_, rate, 0);
-            } else {
-                if (contrastiveLoss(s, q, settings_.temperature, gradient) == 0)
-                    continue;
-                // Through the cosines: d cos(z, k) / dz = (k^ - cos z^) / |z|, and likewise for k.
-                const float zNorm = std::max(z.norm(), kAdaGradFloor);
-                const Eigen::VectorXf zUnit = z / zNorm;
-                promptGradient.setZero();
-                for (int m = 0; m < models_; ++m) {
-                    const float kNorm = std::max(p.model.col(m).norm(), kAdaGradFloor);
-                    const Eigen::VectorXf kUnit = p.model.col(m) / kNorm;
-                    promptGradient += gradient[m] * (kUnit - s[m] * zUnit) / zNorm;
-                    modelGradient.col(m) = gradient[m] * (zUnit - s[m] * kUnit) / kNorm;
-                }
-            }
+            const double promptLoss =
+                embeddingLoss(settings_.objective, settings_.temperature, z, p.model, p.bias, q, g);
+            if (pointwise)
+                adaGrad(p.bias.data(), p.biasSquares.data(), g.bias.data(), models_, rate, 0);
+            else if (promptLoss == 0)
+                continue;
+            const Eigen::VectorXf& promptGradient = g.prompt;
+            const Eigen::MatrixXf& modelGradient = g.models;
             adaGrad(p.model.data(), p.modelSquares.data(), modelGradient.data(),
                     modelGradient.size(), rate, l2);
             if (const SparseTerms* terms = termsOf(query)) {
                 for (std::size_t t = 0; t < terms->indices.size(); ++t) {
-                    const Eigen::VectorXf g = terms->weights[t] * promptGradient;
+                    const Eigen::VectorXf step = terms->weights[t] * promptGradient;
                     const Eigen::Index slot = terms->indices[t];
-                    adaGrad(p.prompt.col(slot).data(), p.promptSquares.col(slot).data(), g.data(),
-                            g.size(), rate, l2);
+                    adaGrad(p.prompt.col(slot).data(), p.promptSquares.col(slot).data(),
+                            step.data(), step.size(), rate, l2);
                 }
             } else {
-                const Eigen::MatrixXf g =
+                const Eigen::MatrixXf step =
                     promptGradient * featuresOf(query, features_->matrix()).transpose();
-                adaGrad(p.prompt.data(), p.promptSquares.data(), g.data(), g.size(), rate, l2);
+                adaGrad(p.prompt.data(), p.promptSquares.data(), step.data(), step.size(), rate,
+                        l2);
             }
         }
         if (checkRows) {

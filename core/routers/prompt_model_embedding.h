@@ -82,4 +82,22 @@ public:
     ~PromptModelEmbedding();
 };
 
+// One prompt's loss under an objective and its gradients with respect to the prompt's vector,
+// the models' vectors (columns) and their biases (pointwise only): what training steps on,
+// exposed for the gradient check. A contrastive prompt on which every model did equally well
+// teaches nothing: its loss and gradients are zero.
+struct EmbeddingGradients {
+    Eigen::VectorXf prompt;
+    Eigen::MatrixXf models;
+    Eigen::VectorXf bias;
+};
+double embeddingLoss(PromptModelEmbedding::Objective objective, float temperature,
+                     const Eigen::VectorXf& prompt, const Eigen::MatrixXf& models,
+                     const Eigen::VectorXf& bias, const Eigen::VectorXd& quality,
+                     EmbeddingGradients& gradients);
+// Pointwise: the logits. Contrastive: the cosine similarities.
+Eigen::VectorXf embeddingScores(PromptModelEmbedding::Objective objective,
+                                const Eigen::VectorXf& prompt, const Eigen::MatrixXf& models,
+                                const Eigen::VectorXf& bias);
+
 } // namespace routerlab
