@@ -120,7 +120,7 @@ private slots:
         {
             WorkspaceStore store(workspace);
             EvaluationRecord record;
-            record.name = QStringLiteral("1 routers on sample.csv");
+            record.name = QStringLiteral("quality-regression on sample.csv");
             record.configJson = R"({"datasets":["sample.csv"],"features":"hashed-words:64",)"
                                 R"("reward":"linear","in_distribution_split":"random:0.7"})";
             record.resultJson = QJsonDocument(evaluation.toJson()).toJson();

@@ -9,7 +9,6 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
-
 #include <QJsonDocument>
 #include <algorithm>
 #include <cmath>
@@ -171,7 +170,10 @@ EvaluationRecord evaluationRecord(const SimulationArguments& a, const Evaluation
         {QStringLiteral("version"), versionString()}};
     EvaluationRecord record;
     // Short enough for the workspace tree: the first file names the data.
-    record.name = QStringLiteral("%1 routers on %2").arg(routers.size()).arg(files.value(0));
+    record.name = QStringLiteral("%1 on %2")
+                      .arg(routers.size() == 1 ? routers.front().toString()
+                                               : QStringLiteral("%1 routers").arg(routers.size()),
+                           files.value(0));
     if (files.size() > 1)
         record.name += QStringLiteral(" +%1").arg(files.size() - 1);
     record.configJson = QJsonDocument(config).toJson(QJsonDocument::Compact);
