@@ -165,7 +165,7 @@ public:
     // The cellJson of each stored cell, by cell.
     std::map<qint64, QByteArray> storedCells(qint64 experimentId);
 
-    // ---- Evaluations (evaluation_records.cpp) ----
+    // ---- Evaluations (workspace_store.cpp) ----
 
     qint64 recordEvaluation(const EvaluationRecord& evaluation);
     std::vector<EvaluationRecord> evaluations();
