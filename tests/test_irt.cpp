@@ -1,6 +1,7 @@
 // The IRT fit behind the IRT bandit and the cold-start quiz: on synthetic data drawn from a
 // known IRT model, and on the sample data (and RouterBench when ../shared/data is present).
 #include "common/random.h"
+#include "common/subnormal_flush.h"
 #include "features/prompt_features.h"
 #include "formats/csv_reader.h"
 #include "formats/dataset_loader.h"
@@ -245,6 +246,25 @@ private slots:
         const PromptFeatures features(sample_.dataset.promptIds, sample_.dataset.promptTexts,
                                       train_, QStringLiteral("tfidf:128"));
         sampleFeatures_ = features.matrix();
+    }
+
+    // The set policy's products of decayed weights: subnormal inside the guard's scope is
+    // zero, and the thread's mode is back as it was after it.
+    void subnormalFlushIsScoped() {
+        volatile float small = 1e-20f; // volatile: computed at run time, in the current mode
+        const float before = small * small;
+        float inside = before;
+        {
+            const SubnormalFlush flush;
+            inside = small * small;
+        }
+        QCOMPARE(small * small, before);
+#ifdef ROUTERLAB_HAS_MXCSR
+        QVERIFY(std::fpclassify(before) == FP_SUBNORMAL);
+        QCOMPARE(inside, 0.0f);
+#else
+        QCOMPARE(inside, before); // elsewhere a no-op
+#endif
     }
 
     // Answers drawn from a known model: the fit predicts them nearly as well as the truth.

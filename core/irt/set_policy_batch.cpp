@@ -1,5 +1,6 @@
 #include "irt/set_policy.h"
 
+#include "common/subnormal_flush.h"
 #include "reward/reward_function.h"
 
 #include <algorithm>
@@ -61,6 +62,7 @@ Eigen::MatrixXf SetPolicy::probabilitiesForPrompts(const IrtModel& irt,
                                                    const Eigen::MatrixXf& features,
                                                    const std::vector<ModelToken>& models,
                                                    const RewardFunction& reward) const {
+    const SubnormalFlush flush;
     const auto modelCount = static_cast<Eigen::Index>(models.size());
     const Preference& weights = reward.weights();
     Eigen::MatrixXf probabilities(modelCount, features.cols());

@@ -88,16 +88,25 @@ void run(int models, int prompts) {
     for (int r = 0; r < rounds * 200; ++r)
         policy.forward(x, preference, SetPolicy::predictionInputs(irt, x, tokens, reward), trace);
     const double policyMicros = timer.nsecsElapsed() * 1e-3 / (rounds * 200);
+    timer.restart();
+    float featureSum = 0; // read, so the transforms are not optimised away
+    for (int r = 0; r < rounds; ++r)
+        for (const QString& text : fresh)
+            featureSum += featurizer.transform(text)[0];
+    const double featureMicros =
+        timer.nsecsElapsed() * 1e-3 / double(rounds) / double(fresh.size());
 
     const std::size_t parameters = policy.parameterCount();
     const double routerKiB =
         (parameters + static_cast<std::size_t>(2 * models * irt.dimension()) + // identities
          static_cast<std::size_t>((irt.featureDimension() + 1) * (irt.dimension() + 1))) *
         sizeof(float) / 1024.0;
-    std::printf("%2d models: IRT fit %.2f s, policy (PPO, %d rounds) %.2f s; decision incl. "
-                "featurization %.1f us (policy alone %.1f us); trained router %.0f KiB%s\n",
-                models, fitSeconds, settings.iterations, policySeconds, decisionMicros,
-                policyMicros, routerKiB, choices < 0 ? " " : "");
+    std::printf(
+        "%2d models: IRT fit %.2f s, policy (PPO, %d rounds) %.2f s; decision incl. "
+        "featurization %.1f us (featurization alone %.1f us, policy alone %.1f us); trained "
+        "router %.0f KiB%s\n",
+        models, fitSeconds, settings.iterations, policySeconds, decisionMicros, featureMicros,
+        policyMicros, routerKiB, choices < 0 || featureSum > 1e30f ? " " : "");
 }
 
 } // namespace
