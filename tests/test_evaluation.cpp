@@ -1,5 +1,6 @@
 // The evaluation leaderboard: folds that hold out whole task families, the references every
 // margin is read against, and the check for routers that pay more for less.
+#include "common/random.h"
 #include "experiment/evaluation.h"
 #include "formats/dataset_loader.h"
 #include "routers/router_registry.h"
@@ -180,6 +181,39 @@ private slots:
                                      .marginOverTrainingBest.mean;
         QVERIFY2(stackGain >= 1.5, qPrintable(QString::number(stackGain)));
 #endif
+    }
+
+    // The guard's share of unfamiliar prompts, chosen by leaving each training family out: as
+    // small as allowed when the families' prompts lie apart, as large as allowed when they
+    // look alike, and the fallback with one family.
+    void familyCalibratedShareFollowsHowDistinctFamiliesAre_data() {
+        QTest::addColumn<int>("families");
+        QTest::addColumn<float>("separation"); // of the families' centres, against a spread of 1
+        QTest::addColumn<double>("expected");
+        const ShareCalibration c;
+        QTest::newRow("families apart") << 3 << 8.0f << c.minimumShare;
+        QTest::newRow("families alike") << 3 << 0.0f << c.maximumShare;
+        QTest::newRow("one family") << 1 << 8.0f << c.fallbackShare;
+    }
+
+    void familyCalibratedShareFollowsHowDistinctFamiliesAre() {
+        QFETCH(int, families);
+        QFETCH(float, separation);
+        QFETCH(double, expected);
+        constexpr int kDimension = 24, kPerFamily = 150;
+        Random random(7);
+        Eigen::MatrixXf features(kDimension, families * kPerFamily);
+        std::vector<int> rows, category;
+        for (int f = 0; f < families; ++f)
+            for (int i = 0; i < kPerFamily; ++i) {
+                const int row = f * kPerFamily + i;
+                for (int d = 0; d < kDimension; ++d)
+                    features(d, row) = float(random.normal(0, 1)) + (d == f ? separation : 0.0f);
+                rows.push_back(row);
+                category.push_back(f);
+            }
+        const double share = familyCalibratedShare(features, rows, category, {}, 1);
+        QCOMPARE(share, expected);
     }
 
     // A prompt that shares no term with the training prompts has no neighbour to speak of:

@@ -240,6 +240,17 @@ void TestGuiWorkbench::designerFormsComeFromTheRegistry() {
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp:guard=off"));
     guard->setCurrentText(QStringLiteral("on"));
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
+    // A number that also takes a word is typed: the guard's share, auto by default.
+    auto* share = qobject_cast<QLineEdit*>(designer->parameterForm()->editor("unfamiliar"));
+    QVERIFY(share);
+    QCOMPARE(share->text(), QStringLiteral("auto"));
+    QVERIFY(share->toolTip().contains(QLatin1String("or auto")));
+    share->setText(QStringLiteral("0.1"));
+    emit share->editingFinished();
+    QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp:unfamiliar=0.1"));
+    share->setText(QStringLiteral("auto"));
+    emit share->editingFinished();
+    QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
 }
 
 void TestGuiWorkbench::designerFileIsTheCliExperimentFile() {

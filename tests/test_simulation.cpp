@@ -177,6 +177,34 @@ private slots:
                                    << "whole number";
         QTest::newRow("bad model") << "fixed:model=nope"
                                    << "not in the dataset";
+        QTest::newRow("neither share nor auto") << "knn:unfamiliar=often"
+                                                << "a number or auto";
+        QTest::newRow("share out of range") << "knn:unfamiliar=0.9"
+                                            << "within";
+    }
+
+    // The guard's unfamiliar share: a number, or chosen from the training families.
+    void unfamiliarShareIsANumberOrAuto_data() {
+        QTest::addColumn<QString>("spec");
+        QTest::newRow("default") << "knn";
+        QTest::newRow("auto") << "knn:unfamiliar=auto";
+        QTest::newRow("share") << "knn:unfamiliar=0.1";
+        QTest::newRow("never") << "knn:unfamiliar=0";
+    }
+    void unfamiliarShareIsANumberOrAuto() {
+        QFETCH(QString, spec);
+        SimulationOptions options;
+        options.features = QStringLiteral("tfidf:64");
+        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        const SimulationSetup setup(sample_.dataset, sample_.pool, options);
+        const RouterSpec parsed = RouterSpec::parse(spec);
+        const RouterParameters p = RouterRegistry::instance().resolve(parsed);
+        QCOMPARE(p.text(QStringLiteral("unfamiliar")),
+                 parsed.parameters.count(QStringLiteral("unfamiliar"))
+                     ? parsed.parameters.at(QStringLiteral("unfamiliar"))
+                     : QStringLiteral("auto"));
+        const auto router = RouterRegistry::instance().create(parsed, setup.problem());
+        QVERIFY(router != nullptr);
     }
     void registryValidates() {
         QFETCH(QString, spec);

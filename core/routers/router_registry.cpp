@@ -16,6 +16,7 @@ namespace {
 }
 
 const QString kUnfamiliarParameter = QStringLiteral("unfamiliar");
+const QString kAutomatic = QStringLiteral("auto");
 const QString kGuardParameter = QStringLiteral("guard");
 
 // Deployable routers trained on some prompts and reading features extrapolate on prompts unlike
@@ -122,10 +123,19 @@ void RouterRegistry::add(RouterType type) {
                             "alone."),
              {QStringLiteral("on"), QStringLiteral("off")}});
         type.parameters.push_back(
-            {kUnfamiliarParameter, RouterParameter::Type::Number, 0.2, 0.0, 0.5,
+            {kUnfamiliarParameter,
+             RouterParameter::Type::Number,
+             kAutomatic,
+             0.0,
+             0.5,
              QStringLiteral("Share of held-out training prompts that count as unfamiliar; a "
                             "prompt less familiar than that goes to the model best on the "
-                            "training prompts (0: never).")});
+                            "training prompts (0: never). auto: the share at which, with each "
+                            "training task family left out in turn, 95% of its prompts would "
+                            "count as unfamiliar (0.02 to 0.2; 0.2 with fewer than two "
+                            "families)."),
+             {},
+             {kAutomatic}});
     }
     types_.push_back(std::move(type));
 }
@@ -156,6 +166,10 @@ RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
                           names.isEmpty() ? QStringLiteral("none")
                                           : names.join(QStringLiteral(", "))));
         }
+        if (p->words.contains(value)) {
+            out.values_[key] = value;
+            continue;
+        }
         if (p->type == RouterParameter::Type::Text) {
             if (!p->choices.isEmpty() && !p->choices.contains(value))
                 fail(QStringLiteral("router '%1': %2 must be %3, got '%4'")
@@ -169,9 +183,12 @@ RouterParameters RouterRegistry::resolve(const RouterSpec& spec) const {
             (p->type == RouterParameter::Type::Integer && x != std::floor(x)))
             fail(QStringLiteral("router '%1': %2 must be %3, got '%4'")
                      .arg(spec.name, key,
-                          p->type == RouterParameter::Type::Integer
-                              ? QStringLiteral("a whole number")
-                              : QStringLiteral("a number"),
+                          (p->type == RouterParameter::Type::Integer
+                               ? QStringLiteral("a whole number")
+                               : QStringLiteral("a number")) +
+                              (p->words.isEmpty() ? QString()
+                                                  : QStringLiteral(" or ") +
+                                                        p->words.join(QStringLiteral(" or "))),
                           value));
         if (x < p->minimum || x > p->maximum)
             fail(QStringLiteral("router '%1': %2 must be within %3..%4, got %5")
@@ -204,11 +221,20 @@ std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
             });
     });
     std::unique_ptr<Router> router = type.create(problem, parameters);
-    const double share = parameters.number(kUnfamiliarParameter);
+    const QString given = parameters.text(kUnfamiliarParameter);
     const auto model =
-        cachedTraining<FamiliarityModel>(problem, QStringLiteral("familiarity:%1").arg(share), [&] {
-            return std::make_shared<const FamiliarityModel>(problem.features->matrix(),
-                                                            problem.trainingRows, share, 1);
+        cachedTraining<FamiliarityModel>(problem, QStringLiteral("familiarity:") + given, [&] {
+            const Eigen::MatrixXf& features = problem.features->matrix();
+            double share = parameters.number(kUnfamiliarParameter);
+            if (given == kAutomatic) {
+                const ShareCalibration calibration;
+                share = problem.rowCategory
+                            ? familyCalibratedShare(features, problem.trainingRows,
+                                                    *problem.rowCategory, calibration, 1)
+                            : calibration.fallbackShare;
+            }
+            return std::make_shared<const FamiliarityModel>(features, problem.trainingRows, share,
+                                                            1);
         });
     return std::make_unique<FamiliarityGate>(std::move(router), problem, model, evidence.get());
 }

@@ -25,6 +25,7 @@ struct RouterParameter {
     double maximum = 0;
     QString help;
     QStringList choices = {}; // the values a text parameter accepts; empty: any text
+    QStringList words = {};   // what a number parameter accepts besides numbers ("auto")
 };
 
 // "pickllm-ga:eta=0.1" -> name and parameters.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 
 namespace routerlab {
@@ -109,14 +110,54 @@ FamiliarityModel::FamiliarityModel(const Eigen::MatrixXf& features,
             if (sums.col(c).norm() > 0) // an emptied cluster keeps its centre
                 centroids_.col(c) = unit(sums.col(c));
     }
-    std::vector<double> checked;
     for (const int row : check)
-        checked.push_back(familiarity(features.col(row)));
-    std::sort(checked.begin(), checked.end());
+        checked_.push_back(familiarity(features.col(row)));
+    std::sort(checked_.begin(), checked_.end());
     const double share = std::clamp(unfamiliarShare, 0.0, 1.0);
     threshold_ = share <= 0 ? -std::numeric_limits<double>::infinity()
-                            : checked[std::min(checked.size() - 1,
-                                               static_cast<std::size_t>(share * checked.size()))];
+                            : checked_[std::min(checked_.size() - 1,
+                                                static_cast<std::size_t>(share * checked_.size()))];
+}
+
+double FamiliarityModel::shareLessFamiliarThan(double familiarity) const {
+    const auto below = std::lower_bound(checked_.begin(), checked_.end(), familiarity);
+    return checked_.empty() ? 0.0
+                            : static_cast<double>(below - checked_.begin()) /
+                                  static_cast<double>(checked_.size());
+}
+
+double familyCalibratedShare(const Eigen::MatrixXf& features, const std::vector<int>& trainingRows,
+                             const std::vector<int>& rowCategory, const ShareCalibration& c,
+                             std::uint64_t seed) {
+    std::map<int, std::vector<int>> rowsOf;
+    for (const int row : trainingRows)
+        rowsOf[rowCategory[static_cast<std::size_t>(row)]].push_back(row);
+    std::vector<std::pair<std::size_t, int>> families; // (prompts, category), largest first
+    for (const auto& [category, rows] : rowsOf)
+        if (rows.size() >= static_cast<std::size_t>(c.minimumFamilyPrompts))
+            families.emplace_back(rows.size(), category);
+    if (families.size() < 2)
+        return c.fallbackShare;
+    std::sort(families.rbegin(), families.rend());
+    families.resize(std::min<std::size_t>(families.size(), std::size_t(c.maximumFamilies)));
+    double share = c.minimumShare;
+    for (const auto& [size, left] : families) {
+        std::vector<int> others;
+        for (const int row : trainingRows)
+            if (rowCategory[static_cast<std::size_t>(row)] != left)
+                others.push_back(row);
+        const FamiliarityModel model(features, others, c.fallbackShare, seed);
+        std::vector<double> unseen;
+        for (const int row : rowsOf[left])
+            unseen.push_back(model.familiarity(features.col(row)));
+        // The familiarity below which `caught` of the left-out family falls, and the share of
+        // the model's own held-out prompts a threshold there would turn away too.
+        std::sort(unseen.begin(), unseen.end());
+        const double level = unseen[std::min(
+            unseen.size() - 1, static_cast<std::size_t>(c.caught * double(unseen.size())))];
+        share = std::max(share, model.shareLessFamiliarThan(std::nextafter(level, INFINITY)));
+    }
+    return std::min(share, c.maximumShare);
 }
 
 double FamiliarityModel::familiarity(const Eigen::Ref<const Eigen::VectorXf>& features) const {

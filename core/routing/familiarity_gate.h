@@ -47,12 +47,32 @@ public:
         return familiarity(features) >= threshold_;
     }
     int clusters() const { return static_cast<int>(centroids_.cols()); }
+    // The share of the held-out training prompts less familiar than `familiarity`.
+    double shareLessFamiliarThan(double familiarity) const;
 
 private:
-    Eigen::VectorXf centre_;    // the mean training features
-    Eigen::MatrixXf centroids_; // dimension x clusters, unit columns
+    Eigen::VectorXf centre_;      // the mean training features
+    Eigen::MatrixXf centroids_;   // dimension x clusters, unit columns
+    std::vector<double> checked_; // the held-out training prompts' familiarity, ascending
     double threshold_ = 0;
 };
+
+// The unfamiliar share chosen inside the training part, from its task families (categories):
+// each family in turn (the largest `maximumFamilies`) is left out of a familiarity model fitted
+// on the others, and the share of that model's held-out prompts found as unfamiliar as the
+// least familiar `caught` of the left-out family's. The largest over the families, within
+// [minimumShare, maximumShare]; `fallbackShare` with fewer than two families.
+struct ShareCalibration {
+    double caught = 0.95;
+    double minimumShare = 0.02;
+    double maximumShare = 0.2;
+    double fallbackShare = 0.2;
+    int maximumFamilies = 6;
+    int minimumFamilyPrompts = 20;
+};
+double familyCalibratedShare(const Eigen::MatrixXf& features, const std::vector<int>& trainingRows,
+                             const std::vector<int>& rowCategory, const ShareCalibration& c,
+                             std::uint64_t seed);
 
 // Whether a router beats the model best on the training prompts where it can be checked: the
 // router trained on the validation split's fit rows, scored on its check rows against the model

@@ -23,6 +23,8 @@ struct RoutingProblem {
     const Eigen::MatrixXd* latency = nullptr;
     std::vector<int> trainingRows;
     std::vector<int> scoredRows; // the rows a run is scored on (hindsight routers use them)
+    // The category (task family) of every dataset row; null when unknown.
+    const std::vector<int>* rowCategory = nullptr;
     // Prompt features for contextual routers (computed on first use): column = prompt row.
     const PromptFeatures* features = nullptr;
     RewardKind rewardKind = RewardKind::PickLlm;

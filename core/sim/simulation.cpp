@@ -202,6 +202,7 @@ void SimulationSetup::buildProblem(const std::vector<int>& training,
     tabulateSteps(ordered);
     problem_.trainingRows = training;
     problem_.scoredRows = ordered;
+    problem_.rowCategory = &dataset_.promptCategory;
     problem_.rewardKind = options_.reward;
     problem_.scales = deriveRewardScales(cost_, latency_, quality_, training);
     problem_.meanCost.assign(dataset_.modelCount(), 0.0);

@@ -51,7 +51,8 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
         const QString text =
             given != spec.parameters.end() ? given->second : p.defaultValue.toString();
         QWidget* editor = nullptr;
-        switch (p.type) {
+        const bool numberOrWord = p.type == RouterParameter::Type::Number && !p.words.isEmpty();
+        switch (numberOrWord ? RouterParameter::Type::Text : p.type) {
         case RouterParameter::Type::Number: {
             auto* box = new QDoubleSpinBox(this);
             box->setDecimals(decimalsFor(p));
@@ -92,12 +93,14 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
         editor->setObjectName(QStringLiteral("parameter_") + p.name);
         editor->setAccessibleName(p.name);
         editor->setAccessibleDescription(p.help);
+        const QString words =
+            p.words.isEmpty() ? QString() : tr(", or %1").arg(p.words.join(tr(" or ")));
         const QString range = p.type == RouterParameter::Type::Text
                                   ? QString()
-                                  : tr(" (%1 to %2, default %3)")
+                                  : tr(" (%1 to %2%3, default %4)")
                                         .arg(p.minimum)
                                         .arg(p.maximum)
-                                        .arg(p.defaultValue.toString());
+                                        .arg(words, p.defaultValue.toString());
         editor->setToolTip(p.help + range);
         auto* label = new QLabel(p.name, this);
         label->setToolTip(editor->toolTip());
