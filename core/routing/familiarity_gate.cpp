@@ -146,6 +146,12 @@ double familyCalibratedShare(const Eigen::MatrixXf& features, const std::vector<
         for (const int row : trainingRows)
             if (rowCategory[static_cast<std::size_t>(row)] != left)
                 others.push_back(row);
+        // Every k-th of them on large data: the share needs the shape of the clusters, not
+        // every prompt, and each left-out family costs a k-means fit.
+        const std::size_t stride = others.size() / std::size_t(c.maximumFitPrompts) + 1;
+        for (std::size_t i = 0; i * stride < others.size(); ++i)
+            others[i] = others[i * stride];
+        others.resize((others.size() + stride - 1) / stride);
         const FamiliarityModel model(features, others, c.fallbackShare, seed);
         std::vector<double> unseen;
         for (const int row : rowsOf[left])

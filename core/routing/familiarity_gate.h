@@ -61,7 +61,8 @@ private:
 // each family in turn (the largest `maximumFamilies`) is left out of a familiarity model fitted
 // on the others, and the share of that model's held-out prompts found as unfamiliar as the
 // least familiar `caught` of the left-out family's. The largest over the families, within
-// [minimumShare, maximumShare]; `fallbackShare` with fewer than two families.
+// [minimumShare, maximumShare]; `fallbackShare` with fewer than two families. Each of those
+// models fits on at most `maximumFitPrompts` of the other families' prompts.
 struct ShareCalibration {
     double caught = 0.95;
     double minimumShare = 0.02;
@@ -69,6 +70,7 @@ struct ShareCalibration {
     double fallbackShare = 0.2;
     int maximumFamilies = 6;
     int minimumFamilyPrompts = 20;
+    int maximumFitPrompts = 5000; // per familiarity model fitted without a family
 };
 double familyCalibratedShare(const Eigen::MatrixXf& features, const std::vector<int>& trainingRows,
                              const std::vector<int>& rowCategory, const ShareCalibration& c,
