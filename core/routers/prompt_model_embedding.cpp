@@ -21,15 +21,14 @@ constexpr float kInitialScale = 0.1f;
 constexpr std::ptrdiff_t kPatience = 4;
 
 // AdaGrad: each coordinate's step shrinks with its own squared gradients, so the rare terms
-// of a sparse vocabulary learn as fast as the frequent ones.
-// As arrays, so the square roots and divisions run four at a time (a scalar std::sqrt may set
-// errno and is not vectorised); each value is rounded as the scalar loop rounded it.
+// of a sparse vocabulary learn as fast as the frequent ones. Over arrays, so the square roots
+// and divisions run four at a time (a scalar std::sqrt may set errno, which keeps the loop
+// scalar); each value rounds as in a scalar loop. The regularised gradient is computed twice
+// rather than into a buffer: an allocation per call cost more than the arithmetic.
 void adaGrad(float* value, float* squares, const float* gradient, Eigen::Index n, float rate,
              float l2) {
     Eigen::Map<Eigen::ArrayXf> v(value, n), s(squares, n);
     const Eigen::Map<const Eigen::ArrayXf> gradients(gradient, n);
-    // The regularised gradient twice rather than into a buffer: one allocation per call cost
-    // more than the arithmetic, and both evaluations round alike.
     s += (gradients + l2 * v).square();
     v -= (rate * (gradients + l2 * v)) / (s.sqrt() + kAdaGradFloor);
 }
@@ -281,10 +280,9 @@ void PromptModelEmbedding::fit(Parameters& p, const std::vector<int>& rows, int 
             if (const SparseTerms* terms = termsOf(query)) {
                 for (std::size_t t = 0; t < terms->indices.size(); ++t) {
                     termStep.noalias() = terms->weights[t] * promptGradient;
-                    const Eigen::VectorXf& step = termStep;
                     const Eigen::Index slot = terms->indices[t];
                     adaGrad(p.prompt.col(slot).data(), p.promptSquares.col(slot).data(),
-                            step.data(), step.size(), rate, l2);
+                            termStep.data(), termStep.size(), rate, l2);
                 }
             } else {
                 const Eigen::MatrixXf step =
