@@ -4,6 +4,7 @@
 
 #include "experiment/experiment_file.h"
 #include "formats/dataset_loader.h"
+#include "gui_harness.h"
 #include "store/workspace_store.h"
 #include "ui/experiment/evaluation_dialog.h"
 #include "ui/experiment/experiment_workbench.h"
@@ -48,6 +49,9 @@ class TestGuiEvaluation : public QObject {
     Q_OBJECT
 
 private slots:
+    // The main window below saves its session and geometry: into these settings, not the user's.
+    void initTestCase() { gui_harness::isolateSettings(settings_); }
+
     void tableOfTheHeldOutFamilies() {
         // The online learner is left out: only routers that train beforehand are evaluated.
         EvaluationDialog dialog(
@@ -163,6 +167,9 @@ private slots:
         QVERIFY2(messages.first().at(0).toString().contains(QLatin1String("missing")),
                  qPrintable(messages.first().at(0).toString()));
     }
+
+private:
+    QTemporaryDir settings_;
 };
 
 QTEST_MAIN(TestGuiEvaluation)
