@@ -117,14 +117,21 @@ void SetPolicy::forward(const Eigen::VectorXf& promptFeatures, const Preference&
     tr.q.noalias() = query_.value * tr.t;
     tr.k.noalias() = key_.value * tr.t;
     tr.v.noalias() = value_.value * tr.t;
-    // Row m: how much token m reads from each token n.
-    tr.attention = (tr.q.transpose() * tr.k) * scale;
-    for (Eigen::Index m = 0; m < tr.attention.rows(); ++m) {
-        const float top = tr.attention.row(m).maxCoeff();
-        tr.attention.row(m) = (tr.attention.row(m).array() - top).exp();
-        tr.attention.row(m) /= tr.attention.row(m).sum();
+    // Column m: how much token m reads from each token n (the attention's row m, kept for
+    // backward()). The softmax runs over contiguous columns, where exp is vectorised; over a
+    // row of a column-major matrix it takes one value at a time.
+    Eigen::MatrixXf& reads = tr.reads;
+    reads.noalias() = tr.k.transpose() * tr.q;
+    reads *= scale;
+    for (Eigen::Index m = 0; m < reads.cols(); ++m) {
+        auto column = reads.col(m);
+        const float top = column.maxCoeff();
+        column = (column.array() - top).exp();
+        column /= column.sum();
     }
-    tr.z = tr.t + tr.v * tr.attention.transpose();
+    tr.attention = reads.transpose();
+    tr.z = tr.t;
+    tr.z.noalias() += tr.v * reads;
     tr.h.noalias() = headMap_.value * tr.z;
     tr.h.colwise() += headBias_.value.col(0);
     tr.h = tr.h.array().tanh();

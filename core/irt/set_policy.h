@@ -49,6 +49,7 @@ public:
         Eigen::MatrixXf t, q, k, v;  // hidden x M
         Eigen::MatrixXf attention;   // M x M, rows sum to 1
         Eigen::MatrixXf z, h;        // hidden x M
+        Eigen::MatrixXf reads;       // attention', M x M
         Eigen::VectorXf logits;      // M
         Eigen::VectorXf probability; // M
         Eigen::VectorXf promptFeatures;
