@@ -153,7 +153,7 @@ const std::vector<int> kQuizBudgets{5, 10, 20, 30, 50, 100};
 // The RouterBench checks' scale: all of it in the release build, a quarter in the sanitizer
 // build (see routerBench()). Learning is judged on all of it: on a quarter, the fit over 512
 // features overfits (held-out log-likelihood -0.619 against base rates' -0.599), the policy
-// trails the best single model, a 30-prompt quiz recovers 29% of the gain; there the checks
+// trails the best single model, a 30-prompt quiz recovers 67% of the gain; there the checks
 // are bounds any working fit meets, so that the code runs on real records under the sanitizers
 // and can still fail.
 #if defined(ROUTERLAB_SANITIZED)
@@ -600,7 +600,7 @@ private slots:
     // A hidden model added back with its full-data identity, and with quizzed ones, to a
     // policy trained without it. The four models are those whose full-data identity raises the
     // sample's reward (by 0.01 or more over the sweep); for the others there is no gain to
-    // recover. A 30-prompt quiz recovers 44% of it here: claude-3-5-sonnet's gain comes from
+    // recover. A 30-prompt quiz recovers 43% of it here: claude-3-5-sonnet's gain comes from
     // being best for quality alone, 1.4 points of accuracy above gpt-4o, which thirty answers
     // cannot tell.
     void quizzedModelHelpsRoutingOnSampleData() {
@@ -666,7 +666,8 @@ private slots:
     }
 
     // On real records, where the two models' full-data identities bring most of the gain, a
-    // 30-prompt quiz recovers more than half of it (59%).
+    // 30-prompt quiz recovers at least 80% of it (101%: a little more than the full-data
+    // identities, over five quizzes; 59% before the quiz aimed at the model's level).
     void routerBenchQuizzedModelHelpsRouting() {
         const SimulationSetup* setup = routerBench();
         if (!setup)
@@ -681,7 +682,7 @@ private slots:
         reportQuizGains("RouterBench, two models hidden in turn", gains);
         const QuizGain& k30 = atBudget30(gains);
         QVERIFY(k30.full > 0);
-        QVERIFY2(k30.share() > (kRouterBenchSubset ? 0.15 : 0.5),
+        QVERIFY2(k30.share() > (kRouterBenchSubset ? 0.15 : 0.8),
                  qPrintable(QString::number(k30.share())));
     }
 };

@@ -10,15 +10,16 @@ namespace routerlab {
 
 // The cold-start quiz: asks `budget` prompts from `candidates` one at a time and refits the
 // new identity (from `prior`, on the bank's items) after each answer (`answer(row)`). Each round
-// takes the least-asked category (so the quiz spreads over them), draws a few of its prompts at
-// random and asks the one whose answer most lowers the predictive variance summed over all
-// candidates under the current posterior (from the Fisher information p(1-p) alpha alpha'). Returns
-// the rows in the order asked, each with why it was chosen; `posterior` receives the final fit.
+// takes the least-asked category (so the quiz spreads over them), draws up to 256 of its
+// prompts at random and asks the one whose answer most lowers the variance of the model's level
+// under the current posterior: its predicted accuracy over all candidates, what routing weighs
+// it by (from the Fisher information p(1-p) alpha alpha'). Returns the rows in the order asked,
+// each with why it was chosen; `posterior` receives the final fit.
 struct QuizStep {
     int row = 0;
     int category = 0;
     int contenders = 0;           // prompts of the category that competed for the round
-    double varianceReduction = 0; // predictive variance it was expected to remove
+    double varianceReduction = 0; // variance of the level it was expected to remove
     double predicted = 0;         // P(answers well) under the posterior before asking
     float answer = 0;
 };

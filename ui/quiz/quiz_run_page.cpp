@@ -73,10 +73,10 @@ QuizRunPage::QuizRunPage(QWidget* parent) : QWidget(parent) {
     status_->setObjectName(QStringLiteral("quizStatus"));
 
     auto* why = note(tr("Why these prompts: each round takes the category asked least so far, "
-                        "draws a few of its training prompts at random and asks the one whose "
-                        "answer is expected to remove the most predictive variance about the "
-                        "model (largest expected variance reduction). Predicted is P(answers "
-                        "well) before asking."),
+                        "draws up to 256 of its training prompts at random and asks the one "
+                        "whose answer is expected to tell most about the model's level, its "
+                        "accuracy over all prompts, which routing weighs it by (largest expected "
+                        "variance reduction). Predicted is P(answers well) before asking."),
                      this);
     steps_ = createStepTable();
 
