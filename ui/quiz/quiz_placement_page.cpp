@@ -50,7 +50,10 @@ QuizPlacementPage::QuizPlacementPage(QWidget* parent) : QWidget(parent) {
     identity_->setAccessibleName(tr("Identity of the new model"));
     categories_ = quiz_widgets::table(QStringLiteral("quizCategories"), this);
     categories_->setAccessibleName(tr("Placement per category"));
-    categories_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // Each column as wide as its model's name: shared equally, eleven columns cut
+    // "llama-3.1-8b-instant" at both ends in a 1280-pixel window. A pool too wide for the
+    // window scrolls instead.
+    categories_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     categories_->horizontalHeader()->setMinimumSectionSize(70);
     auto* identityBox = new QGroupBox(tr("Identity (mean ± sd per dimension)"), this);
     auto* identityLayout = new QVBoxLayout(identityBox);
