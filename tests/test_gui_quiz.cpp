@@ -19,6 +19,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -220,6 +221,17 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
             const double q = categories->item(r, c)->text().toDouble();
             QVERIFY(q >= 0 && q <= 1);
         }
+    // Every model's name whole in its column header, whatever the wizard's width (a pool too
+    // wide scrolls): shared equally, the columns cut the longer names.
+    const QHeaderView* header = categories->horizontalHeader();
+    for (int c = 0; c < categories->columnCount(); ++c) {
+        const QString name = categories->horizontalHeaderItem(c)->text();
+        const int needed = header->fontMetrics().horizontalAdvance(name) + 8; // style margins
+        QVERIFY2(header->sectionSize(c) >= needed, qPrintable(QStringLiteral("%1: %2 px of %3")
+                                                                  .arg(name)
+                                                                  .arg(header->sectionSize(c))
+                                                                  .arg(needed)));
+    }
 
     QLineSeries* quizzed = seriesNamed(wizard_->curveChart(), QStringLiteral("quizzed identity"));
     QVERIFY(quizzed);
