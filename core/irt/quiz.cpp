@@ -53,6 +53,9 @@ std::vector<QuizStep> runQuiz(const ItemBank& items, const IdentityPrior& prior,
             level += float(p * (1 - p)) * predictedAlphas[c];
         }
         const Eigen::VectorXf levelSpread = posterior.covariance * level;
+        // What a step reports: the share of the level's variance its answer removes, the same
+        // for every prompt of a round up to this factor, so the choice does not depend on it.
+        const double levelVariance = std::max(double(level.dot(levelSpread)), 1e-30);
         // Contenders drawn from the least-asked category, so the quiz spreads over the
         // categories and each draw of a quiz asks its own prompts.
         int rarest = std::numeric_limits<int>::max();
@@ -93,7 +96,7 @@ std::vector<QuizStep> runQuiz(const ItemBank& items, const IdentityPrior& prior,
         step.row = row;
         step.category = category;
         step.contenders = contenders;
-        step.varianceReduction = best;
+        step.varianceReduction = best / levelVariance;
         step.predicted = items.probability(row, posterior.diagonal());
         step.answer = answer(row);
         asked.push_back(step);

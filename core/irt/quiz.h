@@ -19,7 +19,7 @@ struct QuizStep {
     int row = 0;
     int category = 0;
     int contenders = 0;           // prompts of the category that competed for the round
-    double varianceReduction = 0; // variance of the level it was expected to remove
+    double varianceReduction = 0; // share of the level's variance it was expected to remove
     double predicted = 0;         // P(answers well) under the posterior before asking
     float answer = 0;
 };

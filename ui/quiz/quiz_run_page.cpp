@@ -75,8 +75,9 @@ QuizRunPage::QuizRunPage(QWidget* parent) : QWidget(parent) {
     auto* why = note(tr("Why these prompts: each round takes the category asked least so far, "
                         "draws up to 256 of its training prompts at random and asks the one "
                         "whose answer is expected to tell most about the model's level, its "
-                        "accuracy over all prompts, which routing weighs it by (largest expected "
-                        "variance reduction). Predicted is P(answers well) before asking."),
+                        "accuracy over all prompts, which routing weighs it by (variance "
+                        "reduction: the share of the level's remaining variance the answer is "
+                        "expected to remove). Predicted is P(answers well) before asking."),
                      this);
     steps_ = createStepTable();
 
