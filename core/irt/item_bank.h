@@ -23,9 +23,10 @@ struct ItemCalibration {
 // prediction from the prompt's features, refined on each prompt the known models answered by
 // those answers (the posterior mode, their identities fixed). A quiz asks such prompts; chosen
 // and read with calibrated items, its answers say more about a new model, whose identity then
-// routes by predicted items like every other's. With the quiz of the time (k = 30, five quizzes),
-// on the models whose full-data identity brings a gain: RouterBench 59% of that gain recovered,
-// against 3% with predicted items; the sample 44%, against 34%.
+// routes by predicted items like every other's. Measured with the earlier quiz (prompts chosen
+// for the predictive variance over all prompts; k = 30, five quizzes) on the models whose
+// full-data identity brings a gain: RouterBench 59% of that gain recovered, against 3% with
+// predicted items; the sample 44%, against 34%.
 class ItemBank {
 public:
     ItemBank() = default;
