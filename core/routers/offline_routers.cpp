@@ -57,7 +57,8 @@ Eigen::VectorXf trainingMeanQuality(const RoutingProblem& problem) {
 // The neighbours' quality weighted by their similarity, plus `prior` pseudo-neighbours at
 // the training mean: the fainter the neighbours, the closer to the training mean, where the
 // best model is the one a user deploys without a router. Missing outcomes count as zero.
-Eigen::VectorXf neighbourQuality(const RoutingProblem& problem,
+// `quality` is models x dataset rows.
+Eigen::VectorXf neighbourQuality(const Eigen::MatrixXd& quality,
                                  const std::vector<Neighbour>& neighbours,
                                  const Eigen::VectorXf& trainingMean, double prior) {
     Eigen::VectorXf q = static_cast<float>(prior) * trainingMean;
@@ -65,8 +66,9 @@ Eigen::VectorXf neighbourQuality(const RoutingProblem& problem,
     for (const Neighbour& n : neighbours) {
         const double w = std::max(0.0f, n.similarity);
         total += w;
-        for (int m = 0; m < problem.modelCount(); ++m)
-            q[m] += static_cast<float>(w * qualityOrZero(problem, n.row, m));
+        const double* outcomes = quality.col(n.row).data();
+        for (Eigen::Index m = 0; m < q.size(); ++m)
+            q[m] += static_cast<float>(w * outcomes[m]);
     }
     return total > 0 ? Eigen::VectorXf(q / static_cast<float>(total)) : trainingMean;
 }
@@ -89,6 +91,9 @@ constexpr std::size_t kPriorChoiceRows = 3000;
 struct KnnState {
     std::shared_ptr<const NeighbourSearch> search;
     Eigen::VectorXf trainingMean;
+    // Models x dataset rows, missing outcomes as zero: a neighbour's outcomes side by side
+    // rather than a column apart, which on large data cost a cache miss per model.
+    Eigen::MatrixXd quality;
     std::vector<std::vector<Neighbour>> scoredNeighbours; // per scored row
     // The training prompts the prior is chosen on (at most kPriorChoiceRows of them, evenly
     // spaced) and their neighbours, the prompt left out; empty when the prior is given.
@@ -122,11 +127,10 @@ private:
             auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem_));
             for (std::size_t i = 0; i < problem_.scoredRows.size(); ++i)
                 p->quality.col(problem_.scoredRows[i]) = neighbourQuality(
-                    problem_, state_->scoredNeighbours[i], state_->trainingMean, prior);
-            const RoutingProblem* problem = &problem_;
+                    state_->quality, state_->scoredNeighbours[i], state_->trainingMean, prior);
             router = std::make_unique<PredictedRewardRouter>(
-                p, [problem, state = state_, k = k_, prior](const Query& q) {
-                    return neighbourQuality(*problem, state->search->nearestTo(q, k),
+                p, [state = state_, k = k_, prior](const Query& q) {
+                    return neighbourQuality(state->quality, state->search->nearestTo(q, k),
                                             state->trainingMean, prior);
                 });
         }
@@ -140,8 +144,8 @@ private:
         for (const double prior : kCandidatePriors) {
             double total = 0;
             for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
-                const Eigen::VectorXf q = neighbourQuality(problem_, state_->choiceNeighbours[i],
-                                                           state_->trainingMean, prior);
+                const Eigen::VectorXf q = neighbourQuality(
+                    state_->quality, state_->choiceNeighbours[i], state_->trainingMean, prior);
                 int chosen = 0;
                 double best = -INFINITY;
                 for (int m = 0; m < problem_.modelCount(); ++m) {
@@ -184,6 +188,10 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
         auto s = std::make_shared<KnnState>();
         s->search = search;
         s->trainingMean = trainingMeanQuality(problem);
+        s->quality = Eigen::MatrixXd::Zero(problem.modelCount(), problem.quality->rows());
+        for (const int row : problem.trainingRows)
+            for (int m = 0; m < problem.modelCount(); ++m)
+                s->quality(m, row) = qualityOrZero(problem, row, m);
         s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k);
         if (choosesPrior) {
             const std::size_t n = problem.trainingRows.size();
@@ -236,14 +244,13 @@ TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerm
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
         for (std::size_t i = 0; i < problem.scoredRows.size(); ++i)
-            p->quality.col(problem.scoredRows[i]) =
-                neighbourQuality(problem, state->scoredNeighbours[i], state->trainingMean, prior);
+            p->quality.col(problem.scoredRows[i]) = neighbourQuality(
+                state->quality, state->scoredNeighbours[i], state->trainingMean, prior);
         return std::shared_ptr<const QualityPredictions>(p);
     });
-    const RoutingProblem* at = &problem;
-    return {predictions, [at, state, k, prior](const Query& q) {
-                return neighbourQuality(*at, state->search->nearestTo(q, k), state->trainingMean,
-                                        prior);
+    return {predictions, [state, k, prior](const Query& q) {
+                return neighbourQuality(state->quality, state->search->nearestTo(q, k),
+                                        state->trainingMean, prior);
             }};
 }
 

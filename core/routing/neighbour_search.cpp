@@ -17,11 +17,18 @@ constexpr int kClusteringRounds = 3;
 constexpr Eigen::Index kClusteringSample = 20000; // prompts the centroids are fitted on
 constexpr Eigen::Index kColumnBlock = 2048;
 
-// For each column of `points`, the nearest centroid (largest dot product).
+// For each column of `points`, the nearest centroid (largest dot product); blocks of columns
+// over the idle cores.
 std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen::MatrixXf& points,
                                   const std::vector<Eigen::Index>& columns) {
     std::vector<int> nearest(columns.size());
-    for (std::size_t start = 0; start < columns.size(); start += kColumnBlock) {
+    std::vector<std::size_t> starts;
+    for (std::size_t start = 0; start < columns.size(); start += kColumnBlock)
+        starts.push_back(start);
+    QThreadPool pool; // at the caller's priority (common/side_task.h says why)
+    pool.setThreadPriority(QThread::currentThread()->priority());
+    QtConcurrent::blockingMap(&pool, starts, [&](std::size_t start) {
+        clearUpperVectorState();
         const Eigen::Index n =
             std::min<Eigen::Index>(kColumnBlock, static_cast<Eigen::Index>(columns.size() - start));
         Eigen::MatrixXf block(points.rows(), n);
@@ -30,7 +37,7 @@ std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen:
         const Eigen::MatrixXf similarity = centroids.transpose() * block;
         for (Eigen::Index j = 0; j < n; ++j)
             similarity.col(j).maxCoeff(&nearest[start + static_cast<std::size_t>(j)]);
-    }
+    });
     return nearest;
 }
 
@@ -104,6 +111,15 @@ void NeighbourSearch::buildBlocks() {
     for (std::size_t j = 0; j < nearest.size(); ++j)
         blockMembers_[static_cast<std::size_t>(next[static_cast<std::size_t>(nearest[j])]++)] =
             static_cast<int>(j);
+    // A block's vectors side by side: a search reads a few blocks whole.
+    Eigen::MatrixXf ordered(normalised_.rows(), n);
+    blockRows_.resize(blockMembers_.size());
+    for (Eigen::Index p = 0; p < n; ++p) {
+        const auto j = static_cast<std::size_t>(blockMembers_[static_cast<std::size_t>(p)]);
+        ordered.col(p) = normalised_.col(static_cast<Eigen::Index>(j));
+        blockRows_[static_cast<std::size_t>(p)] = rows_[j];
+    }
+    normalised_ = std::move(ordered);
 }
 
 std::vector<Neighbour>
@@ -118,37 +134,36 @@ NeighbourSearch::blockedSearch(const Eigen::Ref<const Eigen::VectorXf>& vector,
     };
     // A few blocks are enough as a rule: order those first, the rest only when needed.
     const auto head = std::min<std::ptrdiff_t>(32, blockCount_);
-    std::partial_sort(order.begin(), order.begin() + head, order.end(), closer);
+    std::nth_element(order.begin(), order.begin() + head, order.end(), closer);
+    std::sort(order.begin(), order.begin() + head, closer);
     const std::size_t wanted =
         std::max<std::size_t>(8 * static_cast<std::size_t>(count), minCandidates_);
-    std::vector<int> candidates;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        if (candidates.size() >= wanted)
-            break;
+    std::vector<Neighbour> scored;
+    scored.reserve(wanted);
+    std::size_t visited = 0;
+    for (std::size_t i = 0; i < order.size() && visited < wanted; ++i) {
         if (i == static_cast<std::size_t>(head))
             std::sort(order.begin() + head, order.end(), closer);
-        const int b = order[i];
-        candidates.insert(candidates.end(),
-                          blockMembers_.begin() + blockStart_[static_cast<std::size_t>(b)],
-                          blockMembers_.begin() + blockStart_[static_cast<std::size_t>(b) + 1]);
-    }
-    std::erase_if(candidates,
-                  [&](int j) { return rows_[static_cast<std::size_t>(j)] == excludedRow; });
-    std::vector<Neighbour> scored;
-    scored.reserve(candidates.size());
-    for (const int j : candidates) {
-        const int row = rows_[static_cast<std::size_t>(j)];
-        const float similarity = terms ? (*terms_)[static_cast<std::size_t>(row)].dot(*terms)
-                                       : normalised_.col(j).dot(unit);
-        scored.push_back({j, similarity});
+        const auto b = static_cast<std::size_t>(order[i]);
+        for (int p = blockStart_[b]; p < blockStart_[b + 1]; ++p) {
+            ++visited;
+            const int row = blockRows_[static_cast<std::size_t>(p)];
+            if (row == excludedRow)
+                continue;
+            const int j = blockMembers_[static_cast<std::size_t>(p)];
+            const float similarity = terms ? (*terms_)[static_cast<std::size_t>(row)].dot(*terms)
+                                           : normalised_.col(p).dot(unit);
+            scored.push_back({j, similarity});
+        }
     }
     // Ties go to the earlier training prompt, as in the exact search.
     const auto take = std::min<std::size_t>(static_cast<std::size_t>(count), scored.size());
-    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(take),
-                      scored.end(), [](const Neighbour& a, const Neighbour& b) {
-                          return a.similarity > b.similarity ||
-                                 (a.similarity == b.similarity && a.row < b.row);
-                      });
+    const auto before = [](const Neighbour& a, const Neighbour& b) {
+        return a.similarity > b.similarity || (a.similarity == b.similarity && a.row < b.row);
+    };
+    const auto end = scored.begin() + static_cast<std::ptrdiff_t>(take);
+    std::nth_element(scored.begin(), end, scored.end(), before);
+    std::sort(scored.begin(), end, before);
     // A copy of the first `take`: the candidates' capacity would stay with every result kept.
     std::vector<Neighbour> nearest(scored.begin(),
                                    scored.begin() + static_cast<std::ptrdiff_t>(take));

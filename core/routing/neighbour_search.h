@@ -51,7 +51,8 @@ private:
 
     std::vector<int> rows_; // dataset row of each training prompt
     const Eigen::MatrixXf* features_ = nullptr;
-    // Dense or blocked search: features x training prompts, unit columns.
+    // Dense or blocked search: features x training prompts, unit columns; blocked, in block
+    // order (column p is training prompt blockMembers_[p]).
     Eigen::MatrixXf normalised_;
     const std::vector<SparseTerms>* terms_ = nullptr;
     // Term search: the postings of slot s are [postingStart_[s], postingStart_[s + 1]).
@@ -65,6 +66,7 @@ private:
     Eigen::MatrixXf centroids_;
     std::vector<int> blockStart_;
     std::vector<int> blockMembers_;
+    std::vector<int> blockRows_; // the dataset row of each of blockMembers_
 };
 
 } // namespace routerlab

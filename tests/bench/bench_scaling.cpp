@@ -2,8 +2,10 @@
 // prompts (or the sizes given), `simulate --seeds 3` of each router on one cell thread (the
 // guard's held-out retraining runs beside the main training), training, features and routing
 // within the timing. Prints seconds, the ratio to pickllm-q and the growth exponent between
-// sizes (1: linear, 2: the square); asserts nothing.
+// sizes (1: linear, 2: the square), and how many of the exact nearest prompts knn's blocked
+// search finds; asserts nothing. BENCH_ROUTERS=knn times that router alone (beside pickllm-q).
 #include "generator/sample_generator.h"
+#include "routing/neighbour_search.h"
 #include "sim/simulation.h"
 #include "synthetic_outcomes.h"
 
@@ -12,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,7 @@ using namespace routerlab;
 
 namespace {
 
-const std::vector<const char*> kRouters = {
+std::vector<const char*> kRouters = {
     "pickllm-q", "barp", "quality-regression", "knn", "irt-greedy", "irt-bandit", "mf", "routerdc"};
 
 double secondsOfThreeSeeds(const GeneratedSample& sample, const char* router) {
@@ -35,6 +38,33 @@ double secondsOfThreeSeeds(const GeneratedSample& sample, const char* router) {
     return timer.nsecsElapsed() * 1e-9;
 }
 
+// knn's blocked search against the exact one: the share of the exact 100 nearest prompts of
+// 200 training prompts that it finds, a prompt as similar as the exact 100th counting as found
+// (the generator's prompts repeat, so ties are common); -1 when the search is exact.
+double blockedRecall(const GeneratedSample& sample) {
+    SimulationOptions options;
+    options.features = QStringLiteral("hashed-words:64");
+    const SimulationSetup setup(sample.dataset, sample.pool, options);
+    const NeighbourSearch blocked(setup.problem(), false);
+    const NeighbourSearch exact(setup.problem(), false, std::numeric_limits<std::size_t>::max());
+    if (!blocked.blocked())
+        return -1;
+    const std::vector<int>& rows = setup.problem().trainingRows;
+    std::vector<int> asked;
+    for (std::size_t i = 0; i < 200; ++i)
+        asked.push_back(rows[i * rows.size() / 200]);
+    const auto exactNeighbours = exact.nearestToRows(asked, 100);
+    const auto blockedNeighbours = blocked.nearestToRows(asked, 100);
+    std::size_t found = 0, wanted = 0;
+    for (std::size_t i = 0; i < asked.size(); ++i) {
+        const float last = exactNeighbours[i].back().similarity;
+        wanted += exactNeighbours[i].size();
+        for (const Neighbour& n : blockedNeighbours[i])
+            found += n.similarity >= last;
+    }
+    return double(std::min(found, wanted)) / double(wanted);
+}
+
 void printRow(const char* label, const std::vector<double>& values, const char* format) {
     std::printf("%-12s", label);
     for (const double v : values)
@@ -46,6 +76,8 @@ void printRow(const char* label, const std::vector<double>& values, const char* 
 
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
+    if (const char* only = std::getenv("BENCH_ROUTERS"))
+        kRouters = {"pickllm-q", only};
     std::vector<int> sizes;
     for (int i = 1; i < argc; ++i)
         sizes.push_back(std::atoi(argv[i]));
@@ -81,6 +113,11 @@ int main(int argc, char* argv[]) {
         printRow("  x pickllm", ratio, "%19.1f");
         if (lastSize > 0)
             printRow("  growth", growth, "%19.2f");
+        if (const double recall = blockedRecall(sample); recall >= 0)
+            std::printf("  knn's blocked search finds %.1f%% of the exact 100 nearest prompts\n",
+                        100.0 * recall);
+        else
+            std::printf("  knn searches every training prompt\n");
         std::fflush(stdout);
         last = seconds;
         lastSize = prompts;
