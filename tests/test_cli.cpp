@@ -487,8 +487,9 @@ private slots:
         }
         QCOMPARE(j.value("predicted_quality_per_category").toObject().size(), 4);
         QCOMPARE(j.value("training_prompts").toInt() + j.value("scored_prompts").toInt(), 1600);
-        // 30 prompts place the model most of the way from the prior to its full-data identity.
-        QVERIFY2(j.value("prediction_recovery").toDouble() > 0.6, r.out.constData());
+        // 30 prompts place the model most of the way from the prior to its full-data identity:
+        // over the ten draws 66% (one draw reads 42% to 83%).
+        QVERIFY2(chosen.value("prediction_recovery").toDouble() > 0.6, r.out.constData());
         const Run unknown = cli(QStringList{QStringLiteral("quiz")} + data +
                                 QStringList{QStringLiteral("--new-model"), QStringLiteral("nope")});
         QCOMPARE(unknown.code, 2);

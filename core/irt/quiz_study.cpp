@@ -35,7 +35,9 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
     for (int k = 0; k < problem.modelCount(); ++k)
         if (k != newModel)
             knownColumns_.push_back(k);
-    prior_ = populationPrior(known_);
+    const IdentityPrior population = populationPrior(known_);
+    prior_ = population;
+    prior_.covariance *= float(settings.newModelSpread);
 
     // Prices and latencies as the policy sees them, from the training rows.
     const QualityPredictions prices = emptyPredictions(problem);
@@ -60,9 +62,9 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
         if (!std::isnan(q))
             allAnswers.emplace_back(row, float(q));
     }
-    full_ = fitIdentity(known_, features, allAnswers, prior_).diagonal();
+    full_ = fitIdentity(known_, features, allAnswers, population).diagonal();
     withFull_ = route(&full_, preference_, &choicesWithFull_);
-    priorLogLikelihood_ = heldOutLogLikelihood({prior_.mean, prior_.covariance.diagonal()});
+    priorLogLikelihood_ = heldOutLogLikelihood({population.mean, population.covariance.diagonal()});
     fullLogLikelihood_ = heldOutLogLikelihood(full_);
 }
 

@@ -138,10 +138,13 @@ void QuizPlacementPage::showIdentity(const QuizReport& report, const QuizStudy& 
     QStringList headers{tr("Dimension"), tr("Quizzed")};
     if (records)
         headers << tr("Full data");
-    headers << tr("Population prior");
+    headers << tr("Quiz prior");
     identity_->clear();
     identity_->setColumnCount(int(headers.size()));
     identity_->setHorizontalHeaderLabels(headers);
+    if (QTableWidgetItem* header = identity_->horizontalHeaderItem(int(headers.size()) - 1))
+        header->setToolTip(tr("Where the quiz starts: the known models' population, its spread "
+                              "widened, as a new model may lie beyond all of them"));
     identity_->setRowCount(int(quizzed.mean.size()));
     const IdentityPrior& prior = study.prior();
     for (int d = 0; d < int(quizzed.mean.size()); ++d) {
