@@ -7,6 +7,7 @@
 #include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 namespace routerlab {
@@ -17,20 +18,27 @@ constexpr int kClusteringRounds = 3;
 constexpr Eigen::Index kClusteringSample = 20000; // prompts the centroids are fitted on
 constexpr Eigen::Index kColumnBlock = 2048;
 
-// For each column of `points`, the nearest centroid (largest dot product); blocks of columns
-// over the idle cores.
-std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen::MatrixXf& points,
-                                  const std::vector<Eigen::Index>& columns) {
-    std::vector<int> nearest(columns.size());
+// Calls work(start, end) for consecutive chunks of [0, size) over the idle cores, at the
+// calling thread's priority (common/side_task.h says why).
+void forEachChunk(std::size_t size, std::size_t chunk,
+                  const std::function<void(std::size_t, std::size_t)>& work) {
     std::vector<std::size_t> starts;
-    for (std::size_t start = 0; start < columns.size(); start += kColumnBlock)
+    for (std::size_t start = 0; start < size; start += chunk)
         starts.push_back(start);
-    QThreadPool pool; // at the caller's priority (common/side_task.h says why)
+    QThreadPool pool;
     pool.setThreadPriority(QThread::currentThread()->priority());
     QtConcurrent::blockingMap(&pool, starts, [&](std::size_t start) {
         clearUpperVectorState();
-        const Eigen::Index n =
-            std::min<Eigen::Index>(kColumnBlock, static_cast<Eigen::Index>(columns.size() - start));
+        work(start, std::min(size, start + chunk));
+    });
+}
+
+// For each column of `points`, the nearest centroid (largest dot product).
+std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen::MatrixXf& points,
+                                  const std::vector<Eigen::Index>& columns) {
+    std::vector<int> nearest(columns.size());
+    forEachChunk(columns.size(), kColumnBlock, [&](std::size_t start, std::size_t end) {
+        const auto n = static_cast<Eigen::Index>(end - start);
         Eigen::MatrixXf block(points.rows(), n);
         for (Eigen::Index j = 0; j < n; ++j)
             block.col(j) = points.col(columns[start + static_cast<std::size_t>(j)]);
@@ -229,15 +237,8 @@ std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::ve
     if (terms_ || blocked()) {
         // Rows are searched independently, in chunks over the idle cores: the experiment's
         // other cells wait on this training.
-        constexpr std::size_t kChunk = 512;
-        std::vector<std::size_t> chunks;
-        for (std::size_t start = 0; start < rows.size(); start += kChunk)
-            chunks.push_back(start);
-        QThreadPool pool; // at the caller's priority (common/side_task.h says why)
-        pool.setThreadPriority(QThread::currentThread()->priority());
-        QtConcurrent::blockingMap(&pool, chunks, [&](std::size_t start) {
-            clearUpperVectorState();
-            for (std::size_t i = start; i < std::min(rows.size(), start + kChunk); ++i)
+        forEachChunk(rows.size(), 512, [&](std::size_t start, std::size_t end) {
+            for (std::size_t i = start; i < end; ++i)
                 out[i] = nearestToRow(rows[i], count);
         });
         return out;
