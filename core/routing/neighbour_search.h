@@ -17,17 +17,20 @@ struct Neighbour {
 // search is the postings of the prompt's terms, and no term is folded into another. Otherwise
 // over the dense feature vectors. Above `exactLimit` training prompts the search is blocked:
 // the prompts are grouped by spherical k-means over their feature vectors (about 2 sqrt(N)
-// groups), and a search compares only the prompts of the groups nearest the prompt, at least
-// 8 x count and `minCandidates` of them; below it every training prompt is compared. Read-only
-// after construction, so threads may share it.
+// groups, their centres clustered in turn), and a search compares only the prompts of the
+// groups nearest the prompt, at least 8 x count and `minCandidates` of them, the groups chosen
+// among the `blocksCompared` of the nearest clusters; below it every training prompt is
+// compared. Read-only after construction, so threads may share it.
 class NeighbourSearch {
 public:
     static constexpr std::size_t kExactLimit = 20000;
     static constexpr std::size_t kMinCandidates = 1024;
+    static constexpr std::size_t kBlocksCompared = 128;
 
     NeighbourSearch(const RoutingProblem& problem, bool useTerms,
                     std::size_t exactLimit = kExactLimit,
-                    std::size_t minCandidates = kMinCandidates);
+                    std::size_t minCandidates = kMinCandidates,
+                    std::size_t blocksCompared = kBlocksCompared);
 
     bool searchesTerms() const { return terms_ != nullptr; }
     bool blocked() const { return blockCount_ > 0; }
@@ -43,6 +46,7 @@ public:
 
 private:
     void buildBlocks();
+    void groupBlocks();
     std::vector<Neighbour> blockedSearch(const Eigen::Ref<const Eigen::VectorXf>& vector,
                                          const SparseTerms* terms, int excludedRow,
                                          int count) const;
@@ -63,10 +67,15 @@ private:
     // [blockStart_[b], blockStart_[b + 1]) of blockMembers_.
     int blockCount_ = 0;
     std::size_t minCandidates_ = kMinCandidates;
+    std::size_t blocksCompared_ = kBlocksCompared;
     Eigen::MatrixXf centroids_;
     std::vector<int> blockStart_;
     std::vector<int> blockMembers_;
     std::vector<int> blockRows_; // the dataset row of each of blockMembers_
+    // The blocks' groups: unit centres (features x groups); group g holds the blocks
+    // [groupStart_[g], groupStart_[g + 1]).
+    Eigen::MatrixXf groupCentres_;
+    std::vector<int> groupStart_;
 };
 
 } // namespace routerlab
