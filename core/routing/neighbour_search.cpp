@@ -51,6 +51,30 @@ std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen:
     return nearest;
 }
 
+// Spherical k-means: each centre moves to the direction of the columns nearest it, a few times.
+void refineCentres(Eigen::MatrixXf& centres, const Eigen::MatrixXf& points,
+                   const std::vector<Eigen::Index>& columns) {
+    for (int round = 0; round < kClusteringRounds; ++round) {
+        const std::vector<int> nearest = nearestCentroids(centres, points, columns);
+        Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(centres.rows(), centres.cols());
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            sums.col(nearest[i]) += points.col(columns[i]);
+        for (Eigen::Index c = 0; c < centres.cols(); ++c)
+            if (const float norm = sums.col(c).norm(); norm > 0)
+                centres.col(c) = sums.col(c) / norm;
+    }
+}
+
+// Where each bucket's items start when they are laid out bucket by bucket (buckets + 1
+// entries, the last the item count).
+std::vector<int> bucketStarts(const std::vector<int>& bucketOf, int buckets) {
+    std::vector<int> starts(static_cast<std::size_t>(buckets) + 1, 0);
+    for (const int b : bucketOf)
+        ++starts[static_cast<std::size_t>(b) + 1];
+    std::partial_sum(starts.begin(), starts.end(), starts.begin());
+    return starts;
+}
+
 // A key that orders (value, index) pairs from the largest value down, ties to the lower index,
 // as unsigned integers do.
 std::uint64_t orderKey(float value, Eigen::Index index) {
@@ -151,15 +175,7 @@ void NeighbourSearch::buildBlocks() {
     const Eigen::Index sampleSize = std::min(n, kClusteringSample);
     for (Eigen::Index i = 0; i < sampleSize; ++i)
         sample.push_back(i * n / sampleSize);
-    for (int round = 0; round < kClusteringRounds; ++round) {
-        const std::vector<int> nearest = nearestCentroids(centroids_, normalised_, sample);
-        Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(centroids_.rows(), blockCount_);
-        for (std::size_t i = 0; i < sample.size(); ++i)
-            sums.col(nearest[i]) += normalised_.col(sample[i]);
-        for (int b = 0; b < blockCount_; ++b)
-            if (const float norm = sums.col(b).norm(); norm > 0)
-                centroids_.col(b) = sums.col(b) / norm;
-    }
+    refineCentres(centroids_, normalised_, sample);
     groupBlocks();
     // Each prompt goes to the nearest block among those a search from it compares first.
     std::vector<int> nearest(static_cast<std::size_t>(n));
@@ -171,10 +187,7 @@ void NeighbourSearch::buildBlocks() {
             nearest[j] = indexOf(*std::min_element(candidates.keys.begin(), candidates.keys.end()));
         }
     });
-    blockStart_.assign(static_cast<std::size_t>(blockCount_) + 1, 0);
-    for (const int b : nearest)
-        ++blockStart_[static_cast<std::size_t>(b) + 1];
-    std::partial_sum(blockStart_.begin(), blockStart_.end(), blockStart_.begin());
+    blockStart_ = bucketStarts(nearest, blockCount_);
     blockMembers_.resize(nearest.size());
     std::vector<int> next(blockStart_.begin(), blockStart_.end() - 1);
     for (std::size_t j = 0; j < nearest.size(); ++j)
@@ -203,22 +216,9 @@ void NeighbourSearch::groupBlocks() {
     groupCentres_.resize(centroids_.rows(), groups);
     for (int g = 0; g < groups; ++g)
         groupCentres_.col(g) = centroids_.col(static_cast<Eigen::Index>(g) * blockCount_ / groups);
-    std::vector<int> nearest;
-    for (int round = 0; round <= kClusteringRounds; ++round) {
-        nearest = nearestCentroids(groupCentres_, centroids_, blocks);
-        if (round == kClusteringRounds)
-            break;
-        Eigen::MatrixXf sums = Eigen::MatrixXf::Zero(centroids_.rows(), groups);
-        for (std::size_t b = 0; b < blocks.size(); ++b)
-            sums.col(nearest[b]) += centroids_.col(blocks[b]);
-        for (int g = 0; g < groups; ++g)
-            if (const float norm = sums.col(g).norm(); norm > 0)
-                groupCentres_.col(g) = sums.col(g) / norm;
-    }
-    groupStart_.assign(static_cast<std::size_t>(groups) + 1, 0);
-    for (const int g : nearest)
-        ++groupStart_[static_cast<std::size_t>(g) + 1];
-    std::partial_sum(groupStart_.begin(), groupStart_.end(), groupStart_.begin());
+    refineCentres(groupCentres_, centroids_, blocks);
+    const std::vector<int> nearest = nearestCentroids(groupCentres_, centroids_, blocks);
+    groupStart_ = bucketStarts(nearest, groups);
     std::vector<int> next(groupStart_.begin(), groupStart_.end() - 1);
     Eigen::MatrixXf ordered(centroids_.rows(), blockCount_);
     for (std::size_t b = 0; b < blocks.size(); ++b)
