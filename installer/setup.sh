@@ -3,8 +3,8 @@
 #   bash installer/setup.sh run    install what is needed, build, start the workbench on sample_data
 #   bash installer/setup.sh test   install what is needed, build, run the whole test suite
 # `test` also builds and runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer,
-# runs every libFuzzer target for a bounded time (180 s shared between them, FUZZ_TOTAL_SECONDS;
-# FUZZ_SECONDS sets the time per target instead), and
+# runs every libFuzzer target for a bounded time (180 s shared between them, two at a time,
+# FUZZ_TOTAL_SECONDS; FUZZ_SECONDS sets the time per target instead), and
 # builds the .deb and .tar.gz and runs what they install (installer/check-package.sh).
 set -euo pipefail
 
@@ -18,7 +18,9 @@ usage() {
 }
 [ "$mode" = run ] || [ "$mode" = test ] || usage
 
-step() { printf '\n== %s\n' "$*"; }
+begun=$(date +%s)
+# A step's heading, with the seconds since setup.sh started: where CI's time goes.
+step() { printf '\n== %s (at %d s)\n' "$*" "$(( $(date +%s) - begun ))"; }
 
 # The real-data checks skip (and say so) without ../shared/data; CI must not pass that way.
 # The CMake configure checks again, for builds that do not come through here.
@@ -40,10 +42,13 @@ if [ "$mode" = test ]; then
   bash "$root/installer/install-openai-client.sh"
 fi
 
+# Unity builds (batches of eight source files compiled as one) take about a third off each
+# build here: the precompiled header is loaded, and Eigen's and Qt's templates instantiated,
+# once per batch instead of once per file.
 configure_and_build() { # build-dir, extra cmake args...
   local dir="$1"
   shift
-  cmake -S "$root" -B "$dir" -G Ninja "$@"
+  cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_UNITY_BUILD=ON "$@"
   cmake --build "$dir" -j "$jobs"
 }
 
@@ -66,14 +71,15 @@ step "Fuzzing the readers (clang, libFuzzer; the time is bounded in run-fuzzers.
 # Line tables only (-g1): a fuzzer's crash report needs no more than file:line either.
 configure_and_build "$root/build-fuzz" -DROUTERLAB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
-bash "$root/installer/run-fuzzers.sh" "$root/build-fuzz" ${FUZZ_SECONDS:+"$FUZZ_SECONDS"}
+JOBS="$jobs" bash "$root/installer/run-fuzzers.sh" "$root/build-fuzz" ${FUZZ_SECONDS:+"$FUZZ_SECONDS"}
 
 step "Building and testing under AddressSanitizer + UndefinedBehaviorSanitizer"
 # -O1 keeps assertions (no NDEBUG) while Eigen-heavy tests run in minutes, not a quarter hour.
 # Line tables (-g1) are all a sanitizer report needs for its file:line frames, and they build
 # and link faster than full debug information.
+# The benchmarks are left out: they are never run here, only built (in the release build).
 configure_and_build "$root/build-asan" -DROUTERLAB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1"
+  -DCMAKE_CXX_FLAGS_DEBUG="-g1 -O1" -DROUTERLAB_BENCHMARKS=OFF
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
 LSAN_OPTIONS="suppressions=$root/tests/sanitizer/lsan.supp:print_suppressions=0" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \

@@ -405,9 +405,11 @@ private slots:
         // 0.899), less 0.05 for another compiler's or library's rounding.
         QTest::addColumn<double>("minimumAiq");
         QTest::newRow("in distribution") << QString() << 0.80;
+#if !defined(ROUTERLAB_SANITIZED) // fourteen times slower there; the release build runs them
         QTest::newRow("unseen task: mbpp") << "category:mbpp" << 0.49;
         QTest::newRow("unseen task: winogrande") << "category:winogrande" << 0.69;
         QTest::newRow("unseen task: arc-challenge") << "category:arc-challenge" << 0.85;
+#endif
     }
     void routerBenchSweepBeatsBaselines() {
         QFETCH(QString, split);

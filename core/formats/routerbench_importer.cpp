@@ -11,7 +11,7 @@ namespace routerlab {
 namespace {
 
 constexpr std::string_view kCostSuffix = "|total_cost";
-constexpr std::string_view kResponseSuffix = "|model_response";
+constexpr std::string_view kModelResponseSuffix = "|model_response";
 
 struct ModelColumns {
     std::string name;
@@ -60,7 +60,7 @@ int RouterBenchImporter::fitness(const QString& path, const QByteArray& firstLin
     const auto header = splitHeaderLine(firstLine);
     bool suffixed = false;
     for (const std::string& h : header)
-        suffixed = suffixed || h.ends_with(kCostSuffix) || h.ends_with(kResponseSuffix);
+        suffixed = suffixed || h.ends_with(kCostSuffix) || h.ends_with(kModelResponseSuffix);
     return suffixed && indexOf(header, "prompt") >= 0 ? 90 : 0;
 }
 
@@ -93,7 +93,7 @@ void RouterBenchImporter::read(const QString& path, DatasetBuilder& builder,
         m.name = h;
         m.score = i;
         m.cost = column(h + std::string(kCostSuffix));
-        m.response = column(h + std::string(kResponseSuffix));
+        m.response = column(h + std::string(kModelResponseSuffix));
         models.push_back(m);
     }
     if (models.empty())

@@ -8,13 +8,13 @@
 namespace routerlab {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kUndefinedApgr = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPgrTolerance = 1e-9;
 } // namespace
 
 double performanceGapRecovered(double qualityRouter, double qualityWeak, double qualityStrong) {
     if (qualityStrong == qualityWeak)
-        return kNaN;
+        return kUndefinedApgr;
     return (qualityRouter - qualityWeak) / (qualityStrong - qualityWeak);
 }
 
@@ -27,7 +27,7 @@ ApgrResult averagePerformanceGapRecovered(const std::vector<double>& strongScore
     ApgrResult result;
     const size_t n = strongScore.size();
     if (n == 0) {
-        result.apgr = kNaN;
+        result.apgr = kUndefinedApgr;
         return result;
     }
 
@@ -72,14 +72,14 @@ double callPerformanceThreshold(const ApgrResult& result, double pgrTarget) {
         if (p.pgr >= pgrTarget - kPgrTolerance)
             return p.strongShare;
     }
-    return kNaN;
+    return kUndefinedApgr;
 }
 
 ApgrResult apgrFromOperatingPoints(std::vector<ApgrCurvePoint> points) {
     ApgrResult result;
     std::erase_if(points, [](const ApgrCurvePoint& p) { return std::isnan(p.pgr); });
     if (points.empty()) {
-        result.apgr = kNaN;
+        result.apgr = kUndefinedApgr;
         return result;
     }
     std::stable_sort(points.begin(), points.end(),

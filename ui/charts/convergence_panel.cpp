@@ -25,7 +25,7 @@ namespace {
 // Per line: a point every 5-6 pixels of a full-width chart, plenty for curves this smooth.
 // Qt Charts strokes each line's outline whenever its geometry changes (every streamed update,
 // every resize), at a cost that grows with the points: this bounds a redraw.
-constexpr int kMaxPoints = 160;
+constexpr int kMaxConvergencePoints = 160;
 // Per model's stacked area in the selection chart (two outlines each).
 constexpr std::size_t kMaxMixPoints = 100;
 
@@ -135,8 +135,8 @@ QString seedNote(const RouterSeries& s) {
 }
 
 void drawBand(QAreaSeries* band, const BandedCurve& curve, const std::vector<int>& steps) {
-    band->lowerSeries()->replace(chartPoints(curve.edge(-1), steps, kMaxPoints));
-    band->upperSeries()->replace(chartPoints(curve.edge(+1), steps, kMaxPoints));
+    band->lowerSeries()->replace(chartPoints(curve.edge(-1), steps, kMaxConvergencePoints));
+    band->upperSeries()->replace(chartPoints(curve.edge(+1), steps, kMaxConvergencePoints));
 }
 
 } // namespace
@@ -197,7 +197,7 @@ void ConvergencePanel::drawLines() {
         const RouterSeries& s = results_->series[static_cast<std::size_t>(shown[n])];
         // A line changes only when one of its seeds finishes.
         if (drawnSeeds_[n] != s.seeds) {
-            drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxPoints));
+            drawnLines_[n]->replace(chartPoints(valuesOf(s), s.steps, kMaxConvergencePoints));
             drawBand(drawnBands_[n], bandedCurve(s, regret), s.steps);
             setSeriesNote(drawnLines_[n], seedNote(s));
             setSeriesNote(drawnBands_[n], seedNote(s));
@@ -268,7 +268,7 @@ void ConvergencePanel::addLine(int index, const std::vector<double>& values) {
         pen.setStyle(Qt::DashLine);
     line->setPen(pen);
     attach(line);
-    line->replace(chartPoints(values, s.steps, kMaxPoints));
+    line->replace(chartPoints(values, s.steps, kMaxConvergencePoints));
     setSeriesNote(line, seedNote(s));
     drawnNames_ << s.name;
     drawnSeeds_.push_back(s.seeds);

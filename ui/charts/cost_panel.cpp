@@ -15,7 +15,7 @@ namespace routerlab {
 
 namespace {
 
-constexpr int kMaxPoints = 300;
+constexpr int kMaxCostPoints = 300;
 
 } // namespace
 
@@ -102,7 +102,7 @@ void CostPanel::drawCumulative() {
         if (s.reference)
             pen.setStyle(Qt::DashLine);
         line->setPen(pen);
-        line->replace(chartPoints(s.cumulativeCost, s.steps, kMaxPoints));
+        line->replace(chartPoints(s.cumulativeCost, s.steps, kMaxCostPoints));
         setSeriesNote(line, s.seeds > 1 ? tr("mean over %1 seeds").arg(s.seeds) : tr("one seed"));
         maxX = std::max(maxX, double(s.stepAt(s.cumulativeCost.size() - 1)));
         maxY = std::max(maxY, s.cumulativeCost.back());

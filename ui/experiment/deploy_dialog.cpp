@@ -29,7 +29,6 @@ namespace routerlab {
 
 namespace {
 
-constexpr int kPollMs = 100;
 constexpr int kDefaultPort = 8000;
 constexpr int kDefaultFallbacks = 2;
 
@@ -52,7 +51,7 @@ QString cliPath() {
 } // namespace
 
 DeployDialog::DeployDialog(const Input& input, QWidget* parent)
-    : QDialog(parent), input_(input), job_(new BackgroundJob(kPollMs, this)) {
+    : QDialog(parent), input_(input), job_(new BackgroundJob(BackgroundJob::kDefaultPollMs, this)) {
     setWindowTitle(tr("Deploy a Router"));
     setObjectName(QStringLiteral("deployDialog"));
     connect(job_, &BackgroundJob::poll, this, [this] {

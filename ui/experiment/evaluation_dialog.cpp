@@ -19,8 +19,6 @@ namespace routerlab {
 
 namespace {
 
-constexpr int kPollMs = 100;
-
 // The experiment's routers that train offline; all of them when it names none.
 std::vector<RouterSpec> evaluatedRouters(const std::vector<RouterSpec>& chosen) {
     std::vector<RouterSpec> routers;
@@ -37,7 +35,7 @@ std::vector<RouterSpec> evaluatedRouters(const std::vector<RouterSpec>& chosen) 
 EvaluationDialog::EvaluationDialog(const GuiExperiment& experiment, QWidget* parent)
     : QDialog(parent), experiment_(experiment),
       routers_(evaluatedRouters(experiment.simulate.routers)),
-      job_(new BackgroundJob(kPollMs, this)) {
+      job_(new BackgroundJob(BackgroundJob::kDefaultPollMs, this)) {
     setWindowTitle(tr("Evaluate on Unseen Tasks"));
     setObjectName(QStringLiteral("evaluationDialog"));
     QStringList names;

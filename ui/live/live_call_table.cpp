@@ -12,7 +12,7 @@ QString tokens(qint64 n) {
     return n < 0 ? QStringLiteral("—") : QString::number(n);
 }
 
-QString seconds(double s) {
+QString secondsCell(double s) {
     return std::isnan(s) ? QStringLiteral("—") : QString::number(s, 'f', 3);
 }
 
@@ -100,8 +100,8 @@ void LiveCallTable::appendCall(const LiveCallRecord& c) {
     set(InColumn, tokens(c.promptTokens), true);
     set(OutColumn, tokens(c.completionTokens), true);
     set(CostColumn, QString::number(c.costUsd, 'f', 6), true);
-    set(LatencyColumn, seconds(c.latencyS), true);
-    set(FirstTokenColumn, seconds(c.firstTokenS), true);
+    set(LatencyColumn, secondsCell(c.latencyS), true);
+    set(FirstTokenColumn, secondsCell(c.firstTokenS), true);
     set(QualityColumn, QString(), true);
     showQuality(row);
 }

@@ -29,8 +29,6 @@ namespace routerlab {
 
 namespace {
 
-constexpr int kPollMs = 100;
-
 QDoubleSpinBox* weightBox(QWidget* parent, double value) {
     auto* box = new QDoubleSpinBox(parent);
     box->setRange(0, 100);
@@ -40,7 +38,7 @@ QDoubleSpinBox* weightBox(QWidget* parent, double value) {
     return box;
 }
 
-QPushButton* button(const QString& text, QWidget* parent) {
+QPushButton* consoleButton(const QString& text, QWidget* parent) {
     auto* b = new QPushButton(text, parent);
     b->setAutoDefault(false); // Return in a text field must not start a paid run
     return b;
@@ -49,7 +47,7 @@ QPushButton* button(const QString& text, QWidget* parent) {
 } // namespace
 
 LiveConsole::LiveConsole(QWidget* parent)
-    : QDialog(parent), job_(new BackgroundJob(kPollMs, this)) {
+    : QDialog(parent), job_(new BackgroundJob(BackgroundJob::kDefaultPollMs, this)) {
     setWindowTitle(tr("Live Console"));
     setObjectName(QStringLiteral("liveConsole"));
     setWindowFlag(Qt::WindowMaximizeButtonHint);
@@ -60,9 +58,9 @@ LiveConsole::LiveConsole(QWidget* parent)
     top->addWidget(createPromptBox(), 1);
     top->addWidget(createSetupBox(), 1);
 
-    run_ = button(tr("Run"), this);
+    run_ = consoleButton(tr("Run"), this);
     run_->setObjectName(QStringLiteral("liveRunButton"));
-    cancel_ = button(tr("Cancel"), this);
+    cancel_ = consoleButton(tr("Cancel"), this);
     cancel_->setObjectName(QStringLiteral("liveCancelButton"));
     cancel_->setEnabled(false);
     progress_ = new QProgressBar(this);
@@ -114,7 +112,7 @@ QWidget* LiveConsole::createPromptBox() {
     fromFile_ = new QRadioButton(tr("Prompts file:"), box);
     promptsFile_ = new QLineEdit(box);
     promptsFile_->setPlaceholderText(tr("JSONL (prompt, id, reference, category) or one per line"));
-    auto* open = button(tr("Open prompts file…"), box);
+    auto* open = consoleButton(tr("Open prompts file…"), box);
     connect(open, &QPushButton::clicked, this, &LiveConsole::choosePromptsFile);
     fromDataset_ = new QRadioButton(tr("The window's dataset:"), box);
     datasetName_ = new QLabel(tr("none open"), box);
@@ -152,7 +150,7 @@ QWidget* LiveConsole::createSetupBox() {
     pool_->setPlaceholderText(tr("the window's pool"));
     pool_->setToolTip(tr("Prices and endpoints (base_url, model, api_key_env). Keys stay in the "
                          "environment: the pool names only the variable."));
-    auto* poolButton = button(tr("…"), box);
+    auto* poolButton = consoleButton(tr("…"), box);
     connect(poolButton, &QPushButton::clicked, this, &LiveConsole::choosePool);
     auto* poolRow = new QHBoxLayout;
     poolRow->addWidget(pool_, 1);
@@ -196,7 +194,7 @@ void LiveConsole::addCallRows(QWidget* box, QFormLayout* form) {
     workspace_ = new QLineEdit(box);
     workspace_->setObjectName(QStringLiteral("liveWorkspace"));
     workspace_->setPlaceholderText(tr("none: a temporary one, gone with the console"));
-    auto* workspaceButton = button(tr("…"), box);
+    auto* workspaceButton = consoleButton(tr("…"), box);
     connect(workspaceButton, &QPushButton::clicked, this, &LiveConsole::chooseWorkspace);
     auto* workspaceRow = new QHBoxLayout;
     workspaceRow->addWidget(workspace_, 1);

@@ -25,7 +25,7 @@ QTableWidgetItem* numberItem(const QString& text) {
     return item;
 }
 
-QString seconds(double s) {
+QString secondsText(double s) {
     return std::isnan(s) ? TrafficPanel::tr("–") : TrafficPanel::tr("%1 s").arg(s, 0, 'f', 2);
 }
 
@@ -170,7 +170,7 @@ void TrafficPanel::showSummary() {
         if (s.judgeUsd > 0)
             text += tr(" (judge $%1)").arg(s.judgeUsd, 0, 'f', 6);
         text += tr("\nlatency mean %1, p95 %2 · rated %3 of %4 answers")
-                    .arg(seconds(s.meanLatencyS), seconds(s.p95LatencyS))
+                    .arg(secondsText(s.meanLatencyS), secondsText(s.p95LatencyS))
                     .arg(s.rated)
                     .arg(s.answered);
         if (s.rated > 0)

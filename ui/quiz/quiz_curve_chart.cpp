@@ -15,7 +15,7 @@ namespace routerlab {
 
 namespace {
 
-QString tr(const char* text) {
+QString curveTr(const char* text) {
     return QCoreApplication::translate("QuizWizard", text);
 }
 
@@ -51,7 +51,7 @@ void drawRewardBand(QChart* chart, const std::vector<BudgetPoint>& curve, QValue
     }
     band->setUpperSeries(upper);
     band->setLowerSeries(lower);
-    band->setName(tr("95% interval over %1 draws").arg(curve.front().draws));
+    band->setName(curveTr("95% interval over %1 draws").arg(curve.front().draws));
     QColor fill = routerColor(0);
     fill.setAlpha(60);
     band->setBrush(fill);
@@ -65,15 +65,15 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     const double firstK = curve.front().budget;
     const double lastK = curve.back().budget;
     chart->setTitle(curve.front().draws > 1
-                        ? tr("Routing reward on the scored prompts vs quiz budget (mean over "
-                             "%1 draws of the quiz's prompts)")
+                        ? curveTr("Routing reward on the scored prompts vs quiz budget (mean over "
+                                  "%1 draws of the quiz's prompts)")
                               .arg(curve.front().draws)
-                        : tr("Routing reward on the scored prompts vs quiz budget"));
-    QValueAxis* y = axis(tr("mean reward"), chart, Qt::AlignLeft);
+                        : curveTr("Routing reward on the scored prompts vs quiz budget"));
+    QValueAxis* y = axis(curveTr("mean reward"), chart, Qt::AlignLeft);
     auto* without = new QLineSeries;
-    without->setName(tr("without the model"));
+    without->setName(curveTr("without the model"));
     auto* full = new QLineSeries;
-    full->setName(tr("full-data identity"));
+    full->setName(curveTr("full-data identity"));
     const double withoutReward = study.withoutNewModel().reward;
     const double fullReward = study.withFullIdentity().reward;
     *without << QPointF(firstK, withoutReward) << QPointF(lastK, withoutReward);
@@ -85,7 +85,7 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
     double low = std::min(withoutReward, fullReward), high = std::max(withoutReward, fullReward);
     drawRewardBand(chart, curve, x, y, low, high);
     auto* quizzed = new QLineSeries;
-    quizzed->setName(tr("quizzed identity"));
+    quizzed->setName(curveTr("quizzed identity"));
     quizzed->setPointsVisible(true);
     quizzed->setPen(QPen(routerColor(0), 2.5));
     for (const BudgetPoint& p : curve) {
@@ -101,11 +101,11 @@ void drawRewardCurve(QChart* chart, const QuizReport& report, const QuizStudy& s
 }
 
 void drawUncertaintyCurve(QChart* chart, const QuizReport& report, QValueAxis* x) {
-    chart->setTitle(tr("How sure the identity is vs quiz budget (no recorded answers to "
-                       "score routing)"));
-    QValueAxis* y = axis(tr("posterior sd of the identity"), chart, Qt::AlignLeft);
+    chart->setTitle(curveTr("How sure the identity is vs quiz budget (no recorded answers to "
+                            "score routing)"));
+    QValueAxis* y = axis(curveTr("posterior sd of the identity"), chart, Qt::AlignLeft);
     auto* sd = new QLineSeries;
-    sd->setName(tr("identity sd (root mean variance over dimensions)"));
+    sd->setName(curveTr("identity sd (root mean variance over dimensions)"));
     sd->setPointsVisible(true);
     sd->setPen(QPen(routerColor(0), 2.5));
     *sd << QPointF(0, report.priorSd);
@@ -122,7 +122,7 @@ void drawUncertaintyCurve(QChart* chart, const QuizReport& report, QValueAxis* x
 
 void drawBudgetCurve(QChart* chart, const QuizReport& report, const QuizStudy& study) {
     clearChart(chart);
-    auto* x = axis(tr("quiz budget k (prompts)"), chart, Qt::AlignBottom);
+    auto* x = axis(curveTr("quiz budget k (prompts)"), chart, Qt::AlignBottom);
     x->setLabelFormat(QStringLiteral("%d"));
     if (study.hasRecords())
         drawRewardCurve(chart, report, study, x);

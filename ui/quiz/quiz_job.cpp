@@ -13,7 +13,7 @@ namespace routerlab {
 
 namespace {
 
-QString tr(const char* text) {
+QString quizJobTr(const char* text) {
     return QCoreApplication::translate("QuizJob", text);
 }
 
@@ -68,7 +68,7 @@ float QuizJob::askEndpoint(int row, ChatClient& client, Scorer& scorer) {
     const QString promptId = dataset.promptIds[std::size_t(row)];
     // A failed call says nothing about the model: stop rather than record a wrong answer.
     if (!answer.ok())
-        throw std::runtime_error(tr("%1 did not answer prompt %2: %3")
+        throw std::runtime_error(quizJobTr("%1 did not answer prompt %2: %3")
                                      .arg(model.id, promptId, answer.error)
                                      .toStdString());
     const Score score = scorer.score(
@@ -77,7 +77,7 @@ float QuizJob::askEndpoint(int row, ChatClient& client, Scorer& scorer) {
     {
         const std::lock_guard lock(mutex);
         lastAnswerNote =
-            tr("%1 answered %2: quality %3").arg(model.id, promptId).arg(quality, 0, 'f', 2);
+            quizJobTr("%1 answered %2: quality %3").arg(model.id, promptId).arg(quality, 0, 'f', 2);
     }
     ++answered;
     return float(quality);
@@ -103,7 +103,8 @@ QuizReport QuizJob::askAndReport(const QuizStudy& study, const std::function<flo
 
 QuizReport QuizJob::quizEndpoint(const QuizStudy& study) {
     if (!request.endpointModel || request.endpointModel->endpoint.baseUrl.isEmpty())
-        throw std::runtime_error(tr("the new model needs an endpoint base URL").toStdString());
+        throw std::runtime_error(
+            quizJobTr("the new model needs an endpoint base URL").toStdString());
     ClientOptions options;
     options.maxRetries = 1;
     options.connectTimeoutS = 5;

@@ -22,14 +22,8 @@ namespace routerlab {
 using quiz_widgets::button;
 using quiz_widgets::prompts;
 
-namespace {
-
-constexpr int kPollMs = 100;
-
-} // namespace
-
 QuizWizard::QuizWizard(QWidget* parent)
-    : QDialog(parent), background_(new BackgroundJob(kPollMs, this)) {
+    : QDialog(parent), background_(new BackgroundJob(BackgroundJob::kDefaultPollMs, this)) {
     setWindowTitle(tr("Cold-start Quiz"));
     setObjectName(QStringLiteral("quizWizard"));
     setWindowFlag(Qt::WindowMaximizeButtonHint);

@@ -18,7 +18,9 @@ class BackgroundJob : public QObject {
     Q_OBJECT
 
 public:
-    explicit BackgroundJob(int pollMs = 100, QObject* parent = nullptr);
+    static constexpr int kDefaultPollMs = 100; // often enough for a progress bar to look live
+
+    explicit BackgroundJob(int pollMs = kDefaultPollMs, QObject* parent = nullptr);
     ~BackgroundJob() override;
 
     // Runs `work` on the job's thread. `requestCancel` sets the flag the work polls; it is

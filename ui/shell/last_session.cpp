@@ -3,11 +3,11 @@
 #include "experiment/experiment_file.h"
 #include "ui/experiment/experiment_designer.h"
 #include "ui/experiment/experiment_workbench.h"
+#include "ui/shell/app_settings.h"
 #include "ui/shell/main_window.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QSettings>
 #include <QStatusBar>
 #include <memory>
 
@@ -15,16 +15,11 @@ namespace routerlab {
 
 namespace {
 
-// The window's own settings file, beside its geometry.
-QSettings settings() {
-    return QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab"));
-}
-
 const QString kWorkspaceKey = QStringLiteral("session/workspace");
 const QString kDatasetsKey = QStringLiteral("session/datasets");
 const QString kPoolKey = QStringLiteral("session/pool");
 
-QString tr(const char* text) {
+QString sessionTr(const char* text) {
     return QCoreApplication::translate("LastSession", text);
 }
 
@@ -44,7 +39,7 @@ QStringList LastSession::missingFiles() const {
 }
 
 LastSession readLastSession() {
-    const QSettings s = settings();
+    const QSettings s = appSettings();
     LastSession session;
     session.workspace = s.value(kWorkspaceKey).toString();
     session.datasets = s.value(kDatasetsKey).toStringList();
@@ -53,14 +48,14 @@ LastSession readLastSession() {
 }
 
 void rememberLastWorkspace(const QString& path) {
-    settings().setValue(kWorkspaceKey, QFileInfo(path).absoluteFilePath());
+    appSettings().setValue(kWorkspaceKey, QFileInfo(path).absoluteFilePath());
 }
 
 void rememberLastDataset(const QStringList& paths, const QString& pool) {
     QStringList absolute;
     for (const QString& p : paths)
         absolute << QFileInfo(p).absoluteFilePath();
-    QSettings s = settings();
+    QSettings s = appSettings();
     s.setValue(kDatasetsKey, absolute);
     s.setValue(kPoolKey, pool.isEmpty() ? QString() : QFileInfo(pool).absoluteFilePath());
 }
@@ -73,8 +68,8 @@ bool reopenLastSession(MainWindow& window) {
     if (!missing.isEmpty()) {
         // No timeout: the user should see why the window is empty.
         window.statusBar()->showMessage(
-            tr("Could not reopen the last session: %1 no longer exists. Open a dataset with "
-               "File ▸ Open Dataset File…, or the sample with Help ▸ Open the Demo.")
+            sessionTr("Could not reopen the last session: %1 no longer exists. Open a dataset with "
+                      "File ▸ Open Dataset File…, or the sample with Help ▸ Open the Demo.")
                 .arg(missing.join(QStringLiteral(", "))));
         return true;
     }
@@ -87,9 +82,9 @@ bool reopenLastSession(MainWindow& window) {
 
 void openDemo(MainWindow& window, const DemoFiles& demo) {
     if (demo.dataset.isEmpty() || !QFileInfo::exists(demo.dataset)) {
-        window.statusBar()->showMessage(
-            tr("No sample data found. Open a dataset with File ▸ Open Dataset File… or drop one "
-               "onto the window."));
+        window.statusBar()->showMessage(sessionTr(
+            "No sample data found. Open a dataset with File ▸ Open Dataset File… or drop one "
+            "onto the window."));
         return;
     }
     // Without its pool file the sample still opens if it records its own costs.

@@ -15,6 +15,7 @@
 #include "ui/pool/pool_view.h"
 #include "ui/quiz/quiz_wizard.h"
 #include "ui/shell/accessible_names.h"
+#include "ui/shell/app_settings.h"
 #include "ui/shell/load_controller.h"
 #include "ui/shell/recent_files_menu.h"
 #include "ui/shell/window_geometry.h"
@@ -29,7 +30,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -46,10 +46,6 @@ namespace routerlab {
 namespace {
 
 constexpr int kStatusTimeoutMs = 10000;
-
-QSettings settings() {
-    return QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab"));
-}
 
 bool isPoolFile(const QString& path) {
     return path.endsWith(QStringLiteral(".pool.json"), Qt::CaseInsensitive);
@@ -215,7 +211,7 @@ void MainWindow::onPoolEdited(std::shared_ptr<const ModelPool> pool, bool costCh
 }
 
 void MainWindow::restoreSettings() {
-    QSettings s = settings();
+    QSettings s = appSettings();
     restoreFittedGeometry(this, s.value(QStringLiteral("window/geometry")).toByteArray());
     if (!restoreState(s.value(QStringLiteral("window/state")).toByteArray()))
         arrangeDocks();
@@ -224,7 +220,7 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::saveSettings() const {
-    QSettings s = settings();
+    QSettings s = appSettings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
 }
@@ -585,13 +581,13 @@ void MainWindow::showAbout() {
 }
 
 QString MainWindow::dialogDir() const {
-    return settings().value(QStringLiteral("dialogDir")).toString();
+    return appSettings().value(QStringLiteral("dialogDir")).toString();
 }
 
 void MainWindow::rememberDialogDir(const QString& path) {
     const QFileInfo info(path);
-    settings().setValue(QStringLiteral("dialogDir"),
-                        info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    appSettings().setValue(QStringLiteral("dialogDir"),
+                           info.isDir() ? info.absoluteFilePath() : info.absolutePath());
 }
 
 } // namespace routerlab

@@ -1,17 +1,14 @@
 #include "ui/shell/recent_files_menu.h"
 
+#include "ui/shell/app_settings.h"
+
 #include <QFileInfo>
-#include <QSettings>
 
 namespace routerlab {
 
 namespace {
 
 const QString kKey = QStringLiteral("recent");
-
-QSettings settings() {
-    return QSettings(QStringLiteral("RouterLab"), QStringLiteral("RouterLab"));
-}
 
 QVariantMap toVariant(const LoadRequest& r) {
     return {{QStringLiteral("paths"), r.paths}, {QStringLiteral("pool"), r.poolPath}};
@@ -34,7 +31,7 @@ QString RecentFilesMenu::describe(const LoadRequest& r) {
 
 QList<LoadRequest> RecentFilesMenu::entries() const {
     QList<LoadRequest> out;
-    for (const QVariant& v : settings().value(kKey).toList()) {
+    for (const QVariant& v : appSettings().value(kKey).toList()) {
         const QVariantMap item = v.toMap();
         LoadRequest r{item.value(QStringLiteral("paths")).toStringList(),
                       item.value(QStringLiteral("pool")).toString()};
@@ -45,7 +42,7 @@ QList<LoadRequest> RecentFilesMenu::entries() const {
 }
 
 void RecentFilesMenu::add(const LoadRequest& request) {
-    QSettings s = settings();
+    QSettings s = appSettings();
     QVariantList recent = s.value(kKey).toList();
     const QVariantMap item = toVariant(request);
     recent.removeAll(item);
