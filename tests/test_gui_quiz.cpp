@@ -260,6 +260,20 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
     // Round ticks on both axes, and a legend with every curve's full name.
     for (QAbstractAxis* axis : wizard_->curveChart()->axes())
         chart_checks::checkAxis(wizard_->curveChart(), axis, QStringLiteral("budget curve"));
+    // The budget axis ends a little past the largest budget, on a tick, with at most a fifth of
+    // it empty (a generic nice range ran to 40 for budgets up to 30).
+    const QList<QAbstractAxis*> budgetAxes = wizard_->curveChart()->axes(Qt::Horizontal);
+    QCOMPARE(budgetAxes.size(), qsizetype(1));
+    const auto* budgetAxis = qobject_cast<QValueAxis*>(budgetAxes.front());
+    QVERIFY(budgetAxis);
+    double largestBudget = 0;
+    for (const QPointF& point : quizzed->points())
+        largestBudget = std::max(largestBudget, point.x());
+    QVERIFY2(budgetAxis->max() > largestBudget &&
+                 budgetAxis->max() - largestBudget <= 0.2 * budgetAxis->max(),
+             qPrintable(QStringLiteral("axis to %1, largest budget %2")
+                            .arg(budgetAxis->max())
+                            .arg(largestBudget)));
     const QList<ChartLegend*> legends = wizard_->findChildren<ChartLegend*>();
     QCOMPARE(legends.size(), qsizetype(1));
     QTRY_VERIFY(legends.front()->height() >=

@@ -23,8 +23,6 @@ public:
     explicit RunController(QObject* parent = nullptr);
     ~RunController() override; // cancels and waits: the workers never outlive us
 
-    static constexpr int kPollMs = 100; // how often finished cells are folded in
-
     // `threads` 0: the experiment's own thread count.
     void start(const GuiExperiment& experiment, const LoadedData& loaded, const QString& title);
     void cancel();
@@ -54,7 +52,7 @@ private:
     void onWorkerFinished();
     void finish();
 
-    BackgroundJob job_{kPollMs};
+    BackgroundJob job_{BackgroundJob::kDefaultPollMs}; // how often finished cells are folded in
     QFutureWatcher<ResultsAccumulator::Jsons> jsonWatcher_;
     std::shared_ptr<RunOutcome> outcome_; // written by the job before it returns
     bool running_ = false;

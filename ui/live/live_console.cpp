@@ -3,6 +3,7 @@
 #include "live/scorer.h"
 #include "ui/experiment/router_parameter_form.h"
 #include "ui/shell/background_job.h"
+#include "ui/shell/dialog_button.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -38,12 +39,6 @@ QDoubleSpinBox* weightBox(QWidget* parent, double value) {
     return box;
 }
 
-QPushButton* consoleButton(const QString& text, QWidget* parent) {
-    auto* b = new QPushButton(text, parent);
-    b->setAutoDefault(false); // Return in a text field must not start a paid run
-    return b;
-}
-
 } // namespace
 
 LiveConsole::LiveConsole(QWidget* parent)
@@ -58,9 +53,9 @@ LiveConsole::LiveConsole(QWidget* parent)
     top->addWidget(createPromptBox(), 1);
     top->addWidget(createSetupBox(), 1);
 
-    run_ = consoleButton(tr("Run"), this);
+    run_ = dialogButton(tr("Run"), this);
     run_->setObjectName(QStringLiteral("liveRunButton"));
-    cancel_ = consoleButton(tr("Cancel"), this);
+    cancel_ = dialogButton(tr("Cancel"), this);
     cancel_->setObjectName(QStringLiteral("liveCancelButton"));
     cancel_->setEnabled(false);
     progress_ = new QProgressBar(this);
@@ -112,7 +107,7 @@ QWidget* LiveConsole::createPromptBox() {
     fromFile_ = new QRadioButton(tr("Prompts file:"), box);
     promptsFile_ = new QLineEdit(box);
     promptsFile_->setPlaceholderText(tr("JSONL (prompt, id, reference, category) or one per line"));
-    auto* open = consoleButton(tr("Open prompts file…"), box);
+    auto* open = dialogButton(tr("Open prompts file…"), box);
     connect(open, &QPushButton::clicked, this, &LiveConsole::choosePromptsFile);
     fromDataset_ = new QRadioButton(tr("The window's dataset:"), box);
     datasetName_ = new QLabel(tr("none open"), box);
@@ -150,7 +145,7 @@ QWidget* LiveConsole::createSetupBox() {
     pool_->setPlaceholderText(tr("the window's pool"));
     pool_->setToolTip(tr("Prices and endpoints (base_url, model, api_key_env). Keys stay in the "
                          "environment: the pool names only the variable."));
-    auto* poolButton = consoleButton(tr("…"), box);
+    auto* poolButton = dialogButton(tr("…"), box);
     connect(poolButton, &QPushButton::clicked, this, &LiveConsole::choosePool);
     auto* poolRow = new QHBoxLayout;
     poolRow->addWidget(pool_, 1);
@@ -194,7 +189,7 @@ void LiveConsole::addCallRows(QWidget* box, QFormLayout* form) {
     workspace_ = new QLineEdit(box);
     workspace_->setObjectName(QStringLiteral("liveWorkspace"));
     workspace_->setPlaceholderText(tr("none: a temporary one, gone with the console"));
-    auto* workspaceButton = consoleButton(tr("…"), box);
+    auto* workspaceButton = dialogButton(tr("…"), box);
     connect(workspaceButton, &QPushButton::clicked, this, &LiveConsole::chooseWorkspace);
     auto* workspaceRow = new QHBoxLayout;
     workspaceRow->addWidget(workspace_, 1);

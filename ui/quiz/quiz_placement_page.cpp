@@ -7,6 +7,7 @@
 #include "ui/charts/chart_view.h"
 #include "ui/quiz/quiz_curve_chart.h"
 #include "ui/quiz/quiz_widgets.h"
+#include "ui/shell/dialog_button.h"
 
 #include <QChart>
 #include <QChartView>
@@ -22,7 +23,6 @@
 
 namespace routerlab {
 
-using quiz_widgets::button;
 using quiz_widgets::item;
 using quiz_widgets::note;
 using quiz_widgets::probability;
@@ -76,11 +76,11 @@ QuizPlacementPage::QuizPlacementPage(QWidget* parent) : QWidget(parent) {
     split->setStretchFactor(1, 3);
     split->setSizes({190, 470});
 
-    addToPool_ = button(tr("Add to Pool"), this);
+    addToPool_ = dialogButton(tr("Add to Pool"), this);
     addToPool_->setObjectName(QStringLiteral("quizAddToPool"));
     connect(addToPool_, &QPushButton::clicked, this, &QuizPlacementPage::addModelToPool);
     addNote_ = note({}, this);
-    save_ = button(tr("Save Result…"), this);
+    save_ = dialogButton(tr("Save Result…"), this);
     connect(save_, &QPushButton::clicked, this, &QuizPlacementPage::saveRequested);
     auto* actions = new QHBoxLayout;
     actions->addWidget(addToPool_);

@@ -2,6 +2,7 @@
 
 #include "data/dataset.h"
 #include "ui/quiz/quiz_widgets.h"
+#include "ui/shell/dialog_button.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,7 +16,6 @@
 
 namespace routerlab {
 
-using quiz_widgets::button;
 using quiz_widgets::item;
 using quiz_widgets::note;
 using quiz_widgets::prompts;
@@ -56,9 +56,9 @@ QuizRunPage::QuizRunPage(QWidget* parent) : QWidget(parent) {
     budgetRow->addWidget(budgetLabel_);
     modeNote_ = note({}, this);
 
-    run_ = button(tr("Run Quiz"), this);
+    run_ = dialogButton(tr("Run Quiz"), this);
     run_->setObjectName(QStringLiteral("quizRunButton"));
-    cancel_ = button(tr("Cancel"), this);
+    cancel_ = dialogButton(tr("Cancel"), this);
     cancel_->setObjectName(QStringLiteral("quizCancelButton"));
     cancel_->setEnabled(false);
     progress_ = new QProgressBar(this);

@@ -4,18 +4,11 @@
 #include <QCoreApplication>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPushButton>
 #include <QTableWidget>
 #include <algorithm>
 #include <cmath>
 
 namespace routerlab::quiz_widgets {
-
-QPushButton* button(const QString& text, QWidget* parent) {
-    auto* b = new QPushButton(text, parent);
-    b->setAutoDefault(false); // Return in a text field must not start a live quiz
-    return b;
-}
 
 QLabel* note(const QString& text, QWidget* parent) {
     auto* label = new QLabel(text, parent);

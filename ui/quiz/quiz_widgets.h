@@ -4,7 +4,6 @@
 #include <Qt>
 
 class QLabel;
-class QPushButton;
 class QTableWidget;
 class QTableWidgetItem;
 class QWidget;
@@ -12,7 +11,6 @@ class QWidget;
 namespace routerlab::quiz_widgets {
 
 // The small widgets and table cells the wizard's pages share, so that they read alike.
-QPushButton* button(const QString& text, QWidget* parent);
 QLabel* note(const QString& text, QWidget* parent);
 QTableWidget* table(const QString& objectName, QWidget* parent);
 QTableWidgetItem* item(const QString& text, Qt::Alignment alignment = Qt::AlignLeft);

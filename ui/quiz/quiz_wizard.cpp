@@ -5,6 +5,7 @@
 #include "sim/simulation.h"
 #include "ui/quiz/quiz_widgets.h"
 #include "ui/shell/background_job.h"
+#include "ui/shell/dialog_button.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -19,7 +20,6 @@
 
 namespace routerlab {
 
-using quiz_widgets::button;
 using quiz_widgets::prompts;
 
 QuizWizard::QuizWizard(QWidget* parent)
@@ -63,11 +63,11 @@ QuizWizard::~QuizWizard() {
 }
 
 QLayout* QuizWizard::createNavigation() {
-    back_ = button(tr("< Back"), this);
+    back_ = dialogButton(tr("< Back"), this);
     back_->setObjectName(QStringLiteral("quizBackButton"));
-    next_ = button(tr("Next >"), this);
+    next_ = dialogButton(tr("Next >"), this);
     next_->setObjectName(QStringLiteral("quizNextButton"));
-    auto* close = button(tr("Close"), this);
+    auto* close = dialogButton(tr("Close"), this);
     connect(back_, &QPushButton::clicked, this,
             [this] { showPage(Page(std::max(0, pages_->currentIndex() - 1))); });
     connect(next_, &QPushButton::clicked, this,
