@@ -222,6 +222,36 @@ private slots:
         QCOMPARE(share, expected);
     }
 
+    // Past 25,000 training prompts the clusters are fitted on a sample of 20,000: a family the
+    // model never saw still looks unfamiliar, and the chosen share of the held-out training
+    // prompts, computed over all of them, still does.
+    void familiarityModelFittedOnASampleSeparatesFamilies() {
+        constexpr int kDimension = 8, kPerFamily = 20000;
+        constexpr double kShare = 0.05;
+        Random random(11);
+        Eigen::MatrixXf features(kDimension, 3 * kPerFamily);
+        std::vector<int> seen;
+        for (int row = 0; row < features.cols(); ++row) {
+            const int family = row / kPerFamily;
+            for (int d = 0; d < kDimension; ++d)
+                features(d, row) = float(random.normal(0, 1)) + (d == family ? 8.0f : 0.0f);
+            if (family < 2)
+                seen.push_back(row);
+        }
+        const FamiliarityModel model(features, seen, kShare, 1);
+        QCOMPARE(model.clusters(), 32);
+        int unfamiliar = 0;
+        for (int row = 2 * kPerFamily; row < features.cols(); ++row)
+            unfamiliar += !model.familiar(features.col(row));
+        QVERIFY2(unfamiliar >= 0.95 * kPerFamily, qPrintable(QString::number(unfamiliar)));
+        int seenUnfamiliar = 0;
+        for (const int row : seen)
+            seenUnfamiliar += !model.familiar(features.col(row));
+        const double seenShare = double(seenUnfamiliar) / double(seen.size());
+        QVERIFY2(seenShare > 0.5 * kShare && seenShare < 2 * kShare,
+                 qPrintable(QString::number(seenShare)));
+    }
+
     // A prompt that shares no term with the training prompts has no neighbour to speak of:
     // knn predicts near the training mean for it and routes it as the training-best model. (Its
     // terms may share a hashed slot with a training term: a prior of 1 is outweighed by a

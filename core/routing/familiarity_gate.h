@@ -36,9 +36,10 @@ int bestModelOn(const RoutingProblem& problem, const std::vector<int>& rows,
 // the training prompts.
 class FamiliarityModel {
 public:
-    // Spherical k-means over a random 80% of the training rows (columns of `features`); the
-    // threshold is the `unfamiliarShare` quantile of the other 20%'s familiarity, so that share of
-    // prompts like the training ones counts as unfamiliar.
+    // Spherical k-means over a random 80% of the training rows (columns of `features`; at most
+    // 20,000 of them, every k-th, the centre from all); the threshold is the `unfamiliarShare`
+    // quantile of the other 20%'s familiarity, so that share of prompts like the training ones
+    // counts as unfamiliar.
     FamiliarityModel(const Eigen::MatrixXf& features, const std::vector<int>& trainingRows,
                      double unfamiliarShare, std::uint64_t seed);
     double familiarity(const Eigen::Ref<const Eigen::VectorXf>& features) const;
