@@ -5,6 +5,7 @@
 // undo, and an unreachable endpoint or bad input that end in a message, not a crash.
 
 #include "chart_checks.h"
+#include "irt/quiz_study.h"
 #include "replay_process.h"
 #include "stall_meter.h"
 #include "ui/pool/pool_table_model.h"
@@ -297,6 +298,12 @@ void TestGuiQuiz::simulatedQuizOfAHeldOutModel() {
                                   .arg(std::round(100 * shown.high) + 0.0, 0, 'f', 0)),
              qPrintable(figures));
     QVERIFY(figures.contains(kHeldOut));
+    // A warning where the full-data identity predicts barely better than the prior, none else.
+    QVERIFY(wizard_->shownPreparation());
+    const QuizStudy& study = *wizard_->shownPreparation()->study;
+    const bool smallGain = study.fullLogLikelihood() - study.priorLogLikelihood() <
+                           QuizPlacementPage::kSmallPredictionGain;
+    QCOMPARE(figures.contains(QLatin1String("barely better than the prior")), smallGain);
     QVERIFY(!wizard_->addToPoolButton()->isEnabled());
     QVERIFY(wizard_->addToPoolNote()->text().contains(QLatin1String("already in the pool")));
 

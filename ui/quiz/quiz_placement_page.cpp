@@ -222,6 +222,19 @@ QString continuationText(const BudgetPoint& point) {
              numberWithInterval(point.fixedRegret, point.fixedRegretCi95));
 }
 
+// Where the full-data identity predicts the held-out answers barely better than the population
+// prior, the share of that gain a quiz recovers is a ratio of small numbers: on the sample a
+// quiz of gpt-4o-mini read -112% [-175%, -61%] over a gain of 0.007 nats per answer.
+QString smallPredictionGainText(const QuizStudy& study) {
+    const double gain = study.fullLogLikelihood() - study.priorLogLikelihood();
+    if (!(gain < QuizPlacementPage::kSmallPredictionGain))
+        return {};
+    return QuizPlacementPage::tr(
+               " The full-data identity predicts these answers barely better than the prior "
+               "(%1 nats per answer), so that share swings widely from quiz to quiz.")
+        .arg(gain, 0, 'f', 3);
+}
+
 } // namespace
 
 void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest& request,
@@ -261,7 +274,7 @@ void QuizPlacementPage::showFigures(const QuizReport& report, const QuizRequest&
                 .arg(o.logLikelihood, 0, 'f', 3)
                 .arg(study.priorLogLikelihood(), 0, 'f', 3)
                 .arg(study.fullLogLikelihood(), 0, 'f', 3) +
-            continuationText(point) +
+            smallPredictionGainText(study) + continuationText(point) +
             QStringLiteral("<p><b>%1</b> %2</p>")
                 .arg(tr("Recommendation, from this quiz:"),
                      adoptionSentence(name, report.adoption).toHtmlEscaped()));

@@ -25,6 +25,10 @@ class QuizPlacementPage : public QWidget {
 public:
     explicit QuizPlacementPage(QWidget* parent = nullptr);
 
+    // Below this held-out log-likelihood gain of the full-data identity over the prior (nats
+    // per answer) the figures warn that the prediction share is a ratio of small numbers.
+    static constexpr double kSmallPredictionGain = 0.01;
+
     // Adds a model through the pool editor's undo stack (false with the reason when it cannot).
     void setAddToPool(std::function<bool(const PoolModel&, QString&)> addToPool);
     // Shows a finished quiz, with the request and the preparation it answers.

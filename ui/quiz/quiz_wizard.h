@@ -47,6 +47,8 @@ public:
     bool isRunning() const { return running_; }
     // The last finished quiz, if any.
     const QuizReport* report() const { return report_ ? &*report_ : nullptr; }
+    // The preparation behind report() (its study), if any.
+    const QuizPreparation* shownPreparation() const { return shownPreparation_.get(); }
     // Writes the last finished quiz in the quiz report's JSON (quizReportJson()).
     bool saveResult(const QString& path, QString& error) const;
 
