@@ -134,10 +134,10 @@ private slots:
     }
 
     // Above its exact limit the search looks only in the blocks nearest the prompt: on the
-    // sample (1,120 training prompts in 67 blocks, their centres in 8 clusters, here blocked
-    // from the first and comparing at least 80 prompts, one in fourteen) it still finds most of
-    // the ten nearest prompts the exact search finds. Blocks drawn at random would find about
-    // one in ten. With 16 blocks compared the blocks come from the two or three nearest
+    // sample (1,120 training prompts in 70 blocks of about 16, their centres in 8 clusters, here
+    // blocked from the first and comparing at least 80 prompts, one in fourteen) it still finds
+    // most of the ten nearest prompts the exact search finds. Blocks drawn at random would find
+    // about one in ten. With 16 blocks compared the blocks come from the two or three nearest
     // clusters, as on large data.
     void blockedSearchFindsMostNearestPrompts_data() {
         QTest::addColumn<bool>("useTerms");
@@ -156,8 +156,8 @@ private slots:
         options.features = QStringLiteral("tfidf:256");
         const SimulationSetup setup(data.dataset, data.pool, options);
         const NeighbourSearch exact(setup.problem(), useTerms);
-        const NeighbourSearch blocked(setup.problem(), useTerms, 0, 80,
-                                      std::size_t(blocksCompared));
+        const NeighbourSearch blocked(setup.problem(), useTerms, 0, 80, std::size_t(blocksCompared),
+                                      16);
         QVERIFY(!exact.blocked());
         QVERIFY(blocked.blocked());
         int found = 0, asked = 0;

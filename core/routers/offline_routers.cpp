@@ -95,6 +95,9 @@ struct KnnState {
     // rather than a column apart, which on large data cost a cache miss per model.
     Eigen::MatrixXd quality;
     std::vector<std::vector<Neighbour>> scoredNeighbours; // per scored row
+    // The scored rows' indices in the search's order: predictions made in it read the
+    // neighbours' outcomes while they are in the cache (on large data a miss per neighbour).
+    std::vector<std::size_t> scoredOrder;
     // The training prompts the prior is chosen on (at most kPriorChoiceRows of them, evenly
     // spaced) and their neighbours, the prompt left out; empty when the prior is given.
     std::vector<int> choiceRows;
@@ -125,7 +128,7 @@ private:
         if (!router) {
             const double prior = fixedPrior_ >= 0 ? fixedPrior_ : chosenPrior(reward);
             auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem_));
-            for (std::size_t i = 0; i < problem_.scoredRows.size(); ++i)
+            for (const std::size_t i : state_->scoredOrder)
                 p->quality.col(problem_.scoredRows[i]) = neighbourQuality(
                     state_->quality, state_->scoredNeighbours[i], state_->trainingMean, prior);
             router = std::make_unique<PredictedRewardRouter>(
@@ -193,6 +196,7 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
             for (int m = 0; m < problem.modelCount(); ++m)
                 s->quality(m, row) = qualityOrZero(problem, row, m);
         s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k);
+        s->scoredOrder = search->searchOrder(problem.scoredRows);
         if (choosesPrior) {
             const std::size_t n = problem.trainingRows.size();
             const std::size_t take = std::min<std::size_t>(n, kPriorChoiceRows);
@@ -243,7 +247,7 @@ TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerm
                             .arg(prior, 0, 'g', 17);
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
-        for (std::size_t i = 0; i < problem.scoredRows.size(); ++i)
+        for (const std::size_t i : state->scoredOrder)
             p->quality.col(problem.scoredRows[i]) = neighbourQuality(
                 state->quality, state->scoredNeighbours[i], state->trainingMean, prior);
         return std::shared_ptr<const QualityPredictions>(p);

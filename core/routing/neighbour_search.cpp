@@ -99,15 +99,19 @@ public:
                     const Eigen::Ref<const Eigen::VectorXf>& unit)
         : centroids_(centroids), groupStart_(groupStart), unit_(unit) {
         const Eigen::VectorXf closeness = groupCentres.transpose() * unit;
-        groupOrder_.resize(static_cast<std::size_t>(closeness.size()));
+        groupKeys_.resize(static_cast<std::size_t>(closeness.size()));
         for (Eigen::Index g = 0; g < closeness.size(); ++g)
-            groupOrder_[static_cast<std::size_t>(g)] = orderKey(closeness[g], g);
-        std::sort(groupOrder_.begin(), groupOrder_.end());
+            groupKeys_[static_cast<std::size_t>(g)] = orderKey(closeness[g], g);
     }
     // Adds the next nearest groups' blocks until at least `blocks` are held or none is left.
+    // A search takes two or three groups as a rule, so each is found by a scan of the rest: a
+    // sort of every group's key cost more as the groups grew in number with the data.
     void take(std::size_t blocks) {
-        while (taken_ < groupOrder_.size() && keys.size() < blocks) {
-            const auto g = static_cast<std::size_t>(indexOf(groupOrder_[taken_++]));
+        while (taken_ < groupKeys_.size() && keys.size() < blocks) {
+            const auto nearest = std::min_element(
+                groupKeys_.begin() + static_cast<std::ptrdiff_t>(taken_), groupKeys_.end());
+            std::iter_swap(groupKeys_.begin() + static_cast<std::ptrdiff_t>(taken_++), nearest);
+            const auto g = static_cast<std::size_t>(indexOf(groupKeys_[taken_ - 1]));
             const Eigen::Index first = groupStart_[g], size = groupStart_[g + 1] - first;
             const Eigen::VectorXf closeness =
                 centroids_.middleCols(first, size).transpose() * unit_;
@@ -121,7 +125,7 @@ private:
     const Eigen::MatrixXf& centroids_;
     const std::vector<int>& groupStart_;
     const Eigen::Ref<const Eigen::VectorXf> unit_;
-    std::vector<std::uint64_t> groupOrder_;
+    std::vector<std::uint64_t> groupKeys_; // the first taken_ in order, the rest in any
     std::size_t taken_ = 0;
 };
 
@@ -129,8 +133,9 @@ private:
 
 NeighbourSearch::NeighbourSearch(const RoutingProblem& problem, bool useTerms,
                                  std::size_t exactLimit, std::size_t minCandidates,
-                                 std::size_t blocksCompared)
-    : rows_(problem.trainingRows), minCandidates_(minCandidates), blocksCompared_(blocksCompared) {
+                                 std::size_t blocksCompared, std::size_t promptsPerBlock)
+    : rows_(problem.trainingRows), minCandidates_(minCandidates), blocksCompared_(blocksCompared),
+      promptsPerBlock_(std::max<std::size_t>(1, promptsPerBlock)) {
     const bool blocked = rows_.size() > exactLimit;
     if (useTerms && problem.features->termSlots() > 0)
         terms_ = &problem.features->sparseTerms();
@@ -165,8 +170,8 @@ NeighbourSearch::NeighbourSearch(const RoutingProblem& problem, bool useTerms,
 
 void NeighbourSearch::buildBlocks() {
     const auto n = static_cast<Eigen::Index>(rows_.size());
-    blockCount_ = static_cast<int>(std::clamp<Eigen::Index>(
-        static_cast<Eigen::Index>(std::lround(2.0 * std::sqrt(static_cast<double>(n)))), 1, n));
+    blockCount_ = static_cast<int>(
+        std::clamp<Eigen::Index>(n / static_cast<Eigen::Index>(promptsPerBlock_), 1, n));
     // Spherical k-means from evenly spaced prompts, fitted on an evenly spaced sample.
     centroids_.resize(normalised_.rows(), blockCount_);
     for (int b = 0; b < blockCount_; ++b)
@@ -336,10 +341,57 @@ std::vector<Neighbour> NeighbourSearch::nearestTo(const Query& query, int count)
     return nearestToRow(query.row, count);
 }
 
+std::vector<std::size_t> NeighbourSearch::searchOrder(const std::vector<int>& rows) const {
+    if (!blocked()) {
+        std::vector<std::size_t> order(rows.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        return order;
+    }
+    // A training prompt's place in block order is known; another row's is its nearest block's.
+    int largestRow = 0;
+    for (const int row : rows)
+        largestRow = std::max(largestRow, row);
+    std::vector<int> placeOfRow(static_cast<std::size_t>(largestRow) + 1, -1);
+    for (std::size_t p = 0; p < blockRows_.size(); ++p)
+        if (const int row = blockRows_[p]; row <= largestRow)
+            placeOfRow[static_cast<std::size_t>(row)] = static_cast<int>(p);
+    std::vector<std::uint64_t> keys(rows.size());
+    forEachChunk(rows.size(), kColumnBlock, [&](std::size_t start, std::size_t end) {
+        for (std::size_t i = start; i < end; ++i) {
+            int place = placeOfRow[static_cast<std::size_t>(rows[i])];
+            if (place < 0) {
+                BlockCandidates candidates(centroids_, groupCentres_, groupStart_,
+                                           features_->col(rows[i]).normalized());
+                candidates.take(blocksCompared_);
+                const int block =
+                    indexOf(*std::min_element(candidates.keys.begin(), candidates.keys.end()));
+                place = blockStart_[static_cast<std::size_t>(block)];
+            }
+            keys[i] = (std::uint64_t{static_cast<std::uint32_t>(place)} << 32) | i;
+        }
+    });
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        order[i] = static_cast<std::size_t>(keys[i] & 0xffffffffu);
+    return order;
+}
+
 std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::vector<int>& rows,
                                                                    int count) const {
     std::vector<std::vector<Neighbour>> out(rows.size());
-    if (terms_ || blocked()) {
+    if (blocked()) {
+        // Rows searched in the order of their nearest block: neighbouring searches then read the
+        // same few blocks while they are still in the cache, where rows in any order read the
+        // whole matrix over and over (a cost that grew faster than the data).
+        const std::vector<std::size_t> order = searchOrder(rows);
+        forEachChunk(order.size(), 512, [&](std::size_t start, std::size_t end) {
+            for (std::size_t i = start; i < end; ++i)
+                out[order[i]] = nearestToRow(rows[order[i]], count);
+        });
+        return out;
+    }
+    if (terms_) {
         // Rows are searched independently, in chunks over the idle cores: the experiment's
         // other cells wait on this training.
         forEachChunk(rows.size(), 512, [&](std::size_t start, std::size_t end) {

@@ -16,21 +16,24 @@ struct Neighbour {
 // through an inverted index when the features have terms and `useTerms` is set: the cost of a
 // search is the postings of the prompt's terms, and no term is folded into another. Otherwise
 // over the dense feature vectors. Above `exactLimit` training prompts the search is blocked:
-// the prompts are grouped by spherical k-means over their feature vectors (about 2 sqrt(N)
-// groups, their centres clustered in turn), and a search compares only the prompts of the
-// groups nearest the prompt, at least 8 x count and `minCandidates` of them, the groups chosen
-// among the `blocksCompared` of the nearest clusters; below it every training prompt is
-// compared. Read-only after construction, so threads may share it.
+// the prompts are grouped by spherical k-means over their feature vectors (groups of about
+// `promptsPerBlock`, their centres clustered in turn), and a search compares only the prompts
+// of the groups nearest the prompt, at least 8 x count and `minCandidates` of them, the groups
+// chosen among the `blocksCompared` of the nearest clusters; below it every training prompt is
+// compared. Groups of a fixed size keep a search's cost from growing with the data. Read-only after
+// construction, so threads may share it.
 class NeighbourSearch {
 public:
     static constexpr std::size_t kExactLimit = 20000;
     static constexpr std::size_t kMinCandidates = 1024;
     static constexpr std::size_t kBlocksCompared = 128;
+    static constexpr std::size_t kPromptsPerBlock = 128;
 
     NeighbourSearch(const RoutingProblem& problem, bool useTerms,
                     std::size_t exactLimit = kExactLimit,
                     std::size_t minCandidates = kMinCandidates,
-                    std::size_t blocksCompared = kBlocksCompared);
+                    std::size_t blocksCompared = kBlocksCompared,
+                    std::size_t promptsPerBlock = kPromptsPerBlock);
 
     bool searchesTerms() const { return terms_ != nullptr; }
     bool blocked() const { return blockCount_ > 0; }
@@ -43,6 +46,9 @@ public:
     // nearestToRow() for many rows, batched.
     std::vector<std::vector<Neighbour>> nearestToRows(const std::vector<int>& rows,
                                                       int count) const;
+    // Indices into `rows` in an order that keeps work over their neighbours in the cache: by
+    // each row's nearest block when blocked, as given otherwise.
+    std::vector<std::size_t> searchOrder(const std::vector<int>& rows) const;
 
 private:
     void buildBlocks();
@@ -68,6 +74,7 @@ private:
     int blockCount_ = 0;
     std::size_t minCandidates_ = kMinCandidates;
     std::size_t blocksCompared_ = kBlocksCompared;
+    std::size_t promptsPerBlock_ = kPromptsPerBlock;
     Eigen::MatrixXf centroids_;
     std::vector<int> blockStart_;
     std::vector<int> blockMembers_;
