@@ -185,12 +185,8 @@ void NeighbourSearch::buildBlocks() {
     // Each prompt goes to the nearest block among those a search from it compares first.
     std::vector<int> nearest(static_cast<std::size_t>(n));
     forEachChunk(nearest.size(), kColumnBlock, [&](std::size_t start, std::size_t end) {
-        for (std::size_t j = start; j < end; ++j) {
-            BlockCandidates candidates(centroids_, groupCentres_, groupStart_,
-                                       normalised_.col(static_cast<Eigen::Index>(j)));
-            candidates.take(blocksCompared_);
-            nearest[j] = indexOf(*std::min_element(candidates.keys.begin(), candidates.keys.end()));
-        }
+        for (std::size_t j = start; j < end; ++j)
+            nearest[j] = nearestBlock(normalised_.col(static_cast<Eigen::Index>(j)));
     });
     blockStart_ = bucketStarts(nearest, blockCount_);
     blockMembers_.resize(nearest.size());
@@ -207,6 +203,12 @@ void NeighbourSearch::buildBlocks() {
         blockRows_[static_cast<std::size_t>(p)] = rows_[j];
     }
     normalised_ = std::move(ordered);
+}
+
+int NeighbourSearch::nearestBlock(const Eigen::Ref<const Eigen::VectorXf>& unit) const {
+    BlockCandidates candidates(centroids_, groupCentres_, groupStart_, unit);
+    candidates.take(blocksCompared_);
+    return indexOf(*std::min_element(candidates.keys.begin(), candidates.keys.end()));
 }
 
 // The blocks' centroids clustered in turn, about sqrt(blocks) groups of them, and the blocks
@@ -359,14 +361,9 @@ std::vector<std::size_t> NeighbourSearch::searchOrder(const std::vector<int>& ro
     forEachChunk(rows.size(), kColumnBlock, [&](std::size_t start, std::size_t end) {
         for (std::size_t i = start; i < end; ++i) {
             int place = placeOfRow[static_cast<std::size_t>(rows[i])];
-            if (place < 0) {
-                BlockCandidates candidates(centroids_, groupCentres_, groupStart_,
-                                           features_->col(rows[i]).normalized());
-                candidates.take(blocksCompared_);
-                const int block =
-                    indexOf(*std::min_element(candidates.keys.begin(), candidates.keys.end()));
-                place = blockStart_[static_cast<std::size_t>(block)];
-            }
+            if (place < 0)
+                place = blockStart_[static_cast<std::size_t>(
+                    nearestBlock(features_->col(rows[i]).normalized()))];
             keys[i] = (std::uint64_t{static_cast<std::uint32_t>(place)} << 32) | i;
         }
     });

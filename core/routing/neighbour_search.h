@@ -53,6 +53,8 @@ public:
 private:
     void buildBlocks();
     void groupBlocks();
+    // The nearest block among those a search from the unit vector compares first.
+    int nearestBlock(const Eigen::Ref<const Eigen::VectorXf>& unit) const;
     std::vector<Neighbour> blockedSearch(const Eigen::Ref<const Eigen::VectorXf>& vector,
                                          const SparseTerms* terms, int excludedRow,
                                          int count) const;
