@@ -195,8 +195,7 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
         for (const int row : problem.trainingRows)
             for (int m = 0; m < problem.modelCount(); ++m)
                 s->quality(m, row) = qualityOrZero(problem, row, m);
-        s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k);
-        s->scoredOrder = search->searchOrder(problem.scoredRows);
+        s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k, &s->scoredOrder);
         if (choosesPrior) {
             const std::size_t n = problem.trainingRows.size();
             const std::size_t take = std::min<std::size_t>(n, kPriorChoiceRows);

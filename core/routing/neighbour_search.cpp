@@ -19,6 +19,7 @@ namespace {
 constexpr int kClusteringRounds = 3;
 constexpr Eigen::Index kClusteringSample = 20000; // prompts the centroids are fitted on
 constexpr Eigen::Index kColumnBlock = 2048;
+constexpr Eigen::Index kSimilarityFloats = Eigen::Index{1} << 22;
 
 // Calls work(start, end) for consecutive chunks of [0, size) over the idle cores, at the
 // calling thread's priority (common/side_task.h says why).
@@ -39,7 +40,11 @@ void forEachChunk(std::size_t size, std::size_t chunk,
 std::vector<int> nearestCentroids(const Eigen::MatrixXf& centroids, const Eigen::MatrixXf& points,
                                   const std::vector<Eigen::Index>& columns) {
     std::vector<int> nearest(columns.size());
-    forEachChunk(columns.size(), kColumnBlock, [&](std::size_t start, std::size_t end) {
+    // Columns per chunk such that a chunk's similarities stay near 16 MiB: the centroids grow in
+    // number with the data.
+    const auto chunk = static_cast<std::size_t>(std::clamp<Eigen::Index>(
+        kSimilarityFloats / std::max<Eigen::Index>(1, centroids.cols()), 64, kColumnBlock));
+    forEachChunk(columns.size(), chunk, [&](std::size_t start, std::size_t end) {
         const auto n = static_cast<Eigen::Index>(end - start);
         Eigen::MatrixXf block(points.rows(), n);
         for (Eigen::Index j = 0; j < n; ++j)
@@ -374,14 +379,17 @@ std::vector<std::size_t> NeighbourSearch::searchOrder(const std::vector<int>& ro
     return order;
 }
 
-std::vector<std::vector<Neighbour>> NeighbourSearch::nearestToRows(const std::vector<int>& rows,
-                                                                   int count) const {
+std::vector<std::vector<Neighbour>>
+NeighbourSearch::nearestToRows(const std::vector<int>& rows, int count,
+                               std::vector<std::size_t>* searchedOrder) const {
     std::vector<std::vector<Neighbour>> out(rows.size());
+    if (searchedOrder)
+        *searchedOrder = searchOrder(rows);
     if (blocked()) {
         // Rows searched in the order of their nearest block: neighbouring searches then read the
         // same few blocks while they are still in the cache, where rows in any order read the
         // whole matrix over and over (a cost that grew faster than the data).
-        const std::vector<std::size_t> order = searchOrder(rows);
+        const std::vector<std::size_t> order = searchedOrder ? *searchedOrder : searchOrder(rows);
         forEachChunk(order.size(), 512, [&](std::size_t start, std::size_t end) {
             for (std::size_t i = start; i < end; ++i)
                 out[order[i]] = nearestToRow(rows[order[i]], count);

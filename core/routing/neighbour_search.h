@@ -43,9 +43,10 @@ public:
     std::vector<Neighbour> nearestToRow(int row, int count) const;
     // The same for a query, which may be a prompt outside the dataset (its features or terms).
     std::vector<Neighbour> nearestTo(const Query& query, int count) const;
-    // nearestToRow() for many rows, batched.
-    std::vector<std::vector<Neighbour>> nearestToRows(const std::vector<int>& rows,
-                                                      int count) const;
+    // nearestToRow() for many rows, batched; `searchedOrder` (optional) receives searchOrder().
+    std::vector<std::vector<Neighbour>>
+    nearestToRows(const std::vector<int>& rows, int count,
+                  std::vector<std::size_t>* searchedOrder = nullptr) const;
     // Indices into `rows` in an order that keeps work over their neighbours in the cache: by
     // each row's nearest block when blocked, as given otherwise.
     std::vector<std::size_t> searchOrder(const std::vector<int>& rows) const;
