@@ -56,14 +56,16 @@ Eigen::VectorXf trainingMeanQuality(const RoutingProblem& problem) {
 
 // The neighbours' quality weighted by their similarity, plus `prior` pseudo-neighbours at
 // the training mean: the fainter the neighbours, the closer to the training mean, where the
-// best model is the one a user deploys without a router. Missing outcomes count as zero.
-// `quality` is models x dataset rows.
+// best model is the one a user deploys without a router. Only the first `count` neighbours (the
+// nearest) are read; missing outcomes count as zero. `quality` is models x dataset rows.
 Eigen::VectorXf neighbourQuality(const Eigen::MatrixXd& quality,
-                                 const std::vector<Neighbour>& neighbours,
+                                 const std::vector<Neighbour>& neighbours, int count,
                                  const Eigen::VectorXf& trainingMean, double prior) {
     Eigen::VectorXf q = static_cast<float>(prior) * trainingMean;
     double total = prior;
-    for (const Neighbour& n : neighbours) {
+    const std::size_t read = std::min(neighbours.size(), static_cast<std::size_t>(count));
+    for (std::size_t i = 0; i < read; ++i) {
+        const Neighbour& n = neighbours[i];
         const double w = std::max(0.0f, n.similarity);
         total += w;
         const double* outcomes = quality.col(n.row).data();
@@ -80,38 +82,94 @@ std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, dou
                                                    std::move(ridge.predict));
 }
 
-// The priors kNN chooses from when none is given: pseudo-neighbours at the training mean.
+// What kNN chooses from when none is given: how many neighbours it reads and how many
+// pseudo-neighbours at the training mean it adds to them (the fainter the neighbours, the
+// nearer that mean its prediction).
+const std::vector<int> kCandidateCounts = {25, 50, 100, 200, 400};
 const std::vector<double> kCandidatePriors = {0, 1, 3, 10, 30};
-// Enough training prompts to choose among five priors; more would make the choice cost more
+// Enough training prompts to choose among the candidates; more would make the choice cost more
 // than the routing on large data.
-constexpr std::size_t kPriorChoiceRows = 3000;
+constexpr std::size_t kChoiceRows = 3000;
 
-// kNN's trained state: the neighbours of every scored and every training prompt (the latter
-// leaving the prompt out), searched once and reweighted for each prior.
+// The similarity-weighted sum of a training prompt's nearest neighbours' outcomes (models) and
+// of their similarities, for each candidate count.
+struct NeighbourSums {
+    Eigen::MatrixXd outcomes; // models x candidate counts
+    Eigen::VectorXd weights;  // per candidate count
+};
+
+NeighbourSums neighbourSums(const Eigen::MatrixXd& quality,
+                            const std::vector<Neighbour>& neighbours,
+                            const std::vector<int>& counts) {
+    NeighbourSums sums{
+        Eigen::MatrixXd::Zero(quality.rows(), static_cast<Eigen::Index>(counts.size())),
+        Eigen::VectorXd::Zero(static_cast<Eigen::Index>(counts.size()))};
+    Eigen::VectorXd outcomes = Eigen::VectorXd::Zero(quality.rows());
+    double weight = 0;
+    std::size_t read = 0;
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+        const std::size_t upTo = std::min(neighbours.size(), static_cast<std::size_t>(counts[c]));
+        for (; read < upTo; ++read) {
+            const double w = std::max(0.0f, neighbours[read].similarity);
+            weight += w;
+            outcomes += w * quality.col(neighbours[read].row);
+        }
+        sums.outcomes.col(static_cast<Eigen::Index>(c)) = outcomes;
+        sums.weights[static_cast<Eigen::Index>(c)] = weight;
+    }
+    return sums;
+}
+
+// kNN's trained state: the search, and the neighbours of the training prompts its choice is
+// made on (each prompt left out), searched once and reweighted for each candidate.
 struct KnnState {
+    QString searchKey;
     std::shared_ptr<const NeighbourSearch> search;
     Eigen::VectorXf trainingMean;
     // Models x dataset rows, missing outcomes as zero: a neighbour's outcomes side by side
     // rather than a column apart, which on large data cost a cache miss per model.
     Eigen::MatrixXd quality;
-    std::vector<std::vector<Neighbour>> scoredNeighbours; // per scored row
-    // The scored rows' indices in the search's order: predictions made in it read the
-    // neighbours' outcomes while they are in the cache (on large data a miss per neighbour).
-    std::vector<std::size_t> scoredOrder;
-    // The training prompts the prior is chosen on (at most kPriorChoiceRows of them, evenly
-    // spaced) and their neighbours, the prompt left out; empty when the prior is given.
+    // The neighbour counts to choose among and the training prompts the choice is made on (at
+    // most kChoiceRows of them, evenly spaced) with their neighbours' sums, the prompt left
+    // out; empty when nothing is chosen.
+    std::vector<int> counts;
     std::vector<int> choiceRows;
-    std::vector<std::vector<Neighbour>> choiceNeighbours;
+    std::vector<NeighbourSums> choiceSums;
 };
 
-// Routes by predicted reward like the other offline routers, with the prior given, or the
-// prior whose leave-one-out routing of the training prompts earns the most at the query's
+struct KnnSettings {
+    int k = 100;
+    double prior = 0;
+};
+
+// The scored rows' `count` nearest training prompts, searched once per count a choice asks
+// for (a search for more costs more on large data).
+struct ScoredNeighbours {
+    std::vector<std::vector<Neighbour>> neighbours; // per scored row, nearest first
+    // The scored rows' indices in the search's order: predictions made in it read the
+    // neighbours' outcomes while they are in the cache (on large data a miss per neighbour).
+    std::vector<std::size_t> order;
+};
+
+std::shared_ptr<const ScoredNeighbours> scoredNeighbours(const RoutingProblem& problem,
+                                                         const KnnState& state, int count) {
+    const QString key = state.searchKey + QStringLiteral("|scored|k=%1").arg(count);
+    return cachedTraining<ScoredNeighbours>(problem, key, [&] {
+        auto s = std::make_shared<ScoredNeighbours>();
+        s->neighbours = state.search->nearestToRows(problem.scoredRows, count, &s->order);
+        return std::shared_ptr<const ScoredNeighbours>(s);
+    });
+}
+
+// Routes by predicted reward like the other offline routers, with k and the prior given, or
+// those whose leave-one-out routing of the training prompts earns the most at the query's
 // preference (chosen once per preference).
 class KnnRouter : public Router {
 public:
+    // A negative k or prior is chosen.
     KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state, int k,
               double prior)
-        : problem_(problem), state_(std::move(state)), k_(k), fixedPrior_(prior) {}
+        : problem_(problem), state_(std::move(state)), fixedK_(k), fixedPrior_(prior) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override {
         return routerFor(reward).route(query, reward);
@@ -126,82 +184,109 @@ private:
         const Preference& w = reward.weights();
         auto& router = routers_[{w.quality, w.cost, w.latency}];
         if (!router) {
-            const double prior = fixedPrior_ >= 0 ? fixedPrior_ : chosenPrior(reward);
+            const KnnSettings chosen = chosenSettings(reward);
+            const auto scored = scoredNeighbours(problem_, *state_, chosen.k);
             auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem_));
-            for (const std::size_t i : state_->scoredOrder)
-                p->quality.col(problem_.scoredRows[i]) = neighbourQuality(
-                    state_->quality, state_->scoredNeighbours[i], state_->trainingMean, prior);
+            for (const std::size_t i : scored->order)
+                p->quality.col(problem_.scoredRows[i]) =
+                    neighbourQuality(state_->quality, scored->neighbours[i], chosen.k,
+                                     state_->trainingMean, chosen.prior);
             router = std::make_unique<PredictedRewardRouter>(
-                p, [state = state_, k = k_, prior](const Query& q) {
-                    return neighbourQuality(state->quality, state->search->nearestTo(q, k),
-                                            state->trainingMean, prior);
+                p, [state = state_, chosen](const Query& q) {
+                    return neighbourQuality(state->quality, state->search->nearestTo(q, chosen.k),
+                                            chosen.k, state->trainingMean, chosen.prior);
                 });
         }
         last_ = router.get();
         return *router;
     }
 
-    double chosenPrior(const RewardFunction& reward) const {
+    KnnSettings chosenSettings(const RewardFunction& reward) const {
+        if (fixedK_ > 0 && fixedPrior_ >= 0)
+            return {fixedK_, fixedPrior_};
+        const std::vector<double> priors =
+            fixedPrior_ >= 0 ? std::vector<double>{fixedPrior_} : kCandidatePriors;
         const QualityPredictions base = emptyPredictions(problem_);
-        double bestPrior = kCandidatePriors.front(), bestTotal = -INFINITY;
-        for (const double prior : kCandidatePriors) {
-            double total = 0;
-            for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
-                const Eigen::VectorXf q = neighbourQuality(
-                    state_->quality, state_->choiceNeighbours[i], state_->trainingMean, prior);
-                int chosen = 0;
-                double best = -INFINITY;
-                for (int m = 0; m < problem_.modelCount(); ++m) {
-                    const double r = reward(std::clamp(static_cast<double>(q[m]), 0.0, 1.0),
-                                            base.meanCost[m], base.meanLatency[m]);
-                    if (r > best) {
-                        best = r;
-                        chosen = m;
-                    }
+        KnnSettings best;
+        double bestTotal = -INFINITY;
+        // Ties go to the later candidate: more neighbours, a larger prior, the safer choice.
+        for (std::size_t c = 0; c < state_->counts.size(); ++c)
+            for (const double prior : priors) {
+                const double total = leaveOneOutReward(c, prior, base, reward);
+                if (total >= bestTotal - 1e-9) {
+                    bestTotal = total;
+                    best = {state_->counts[c], prior};
                 }
-                const int row = state_->choiceRows[i];
-                total += reward(qualityOrZero(problem_, row, chosen), (*problem_.cost)(row, chosen),
-                                (*problem_.latency)(row, chosen));
             }
-            if (total >= bestTotal - 1e-9) { // a tie goes to the larger prior, the safer one
-                bestTotal = total;
-                bestPrior = prior;
+        return best;
+    }
+
+    // What routing the choice rows by their neighbours (the c-th candidate count) and `prior`
+    // earns in all; `base` gives each model's mean cost and latency.
+    double leaveOneOutReward(std::size_t c, double prior, const QualityPredictions& base,
+                             const RewardFunction& reward) const {
+        const auto column = static_cast<Eigen::Index>(c);
+        double total = 0;
+        for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
+            const NeighbourSums& sums = state_->choiceSums[i];
+            const double weight = prior + sums.weights[column];
+            int chosen = 0;
+            double best = -INFINITY;
+            for (int m = 0; m < problem_.modelCount(); ++m) {
+                const double mean = state_->trainingMean[m];
+                const double q =
+                    weight > 0 ? (prior * mean + sums.outcomes(m, column)) / weight : mean;
+                const double r =
+                    reward(std::clamp(q, 0.0, 1.0), base.meanCost[m], base.meanLatency[m]);
+                if (r > best) {
+                    best = r;
+                    chosen = m;
+                }
             }
+            const int row = state_->choiceRows[i];
+            total += reward(qualityOrZero(problem_, row, chosen), (*problem_.cost)(row, chosen),
+                            (*problem_.latency)(row, chosen));
         }
-        return bestPrior;
+        return total;
     }
 
     const RoutingProblem& problem_;
     std::shared_ptr<const KnnState> state_;
-    int k_;
+    int fixedK_;        // negative: chosen per preference
     double fixedPrior_; // negative: chosen per preference
     // One per preference the router was asked for (a proxy serves many).
     std::map<std::array<double, 3>, std::unique_ptr<PredictedRewardRouter>> routers_;
     const PredictedRewardRouter* last_ = nullptr;
 };
 
+// With `chooses`, the sums the choice of k (among the candidates when k is not positive) and of
+// the prior reads.
 std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k, bool useTerms,
-                                           bool choosesPrior) {
+                                           bool chooses) {
     const QString searchKey = useTerms ? QStringLiteral("knn-terms") : QStringLiteral("knn-dense");
     const auto search = cachedTraining<NeighbourSearch>(problem, searchKey, [&] {
         return std::make_shared<const NeighbourSearch>(problem, useTerms);
     });
-    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2").arg(k).arg(choosesPrior);
+    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2").arg(k).arg(chooses);
     return cachedTraining<KnnState>(problem, key, [&] {
         auto s = std::make_shared<KnnState>();
+        s->searchKey = searchKey;
         s->search = search;
         s->trainingMean = trainingMeanQuality(problem);
         s->quality = Eigen::MatrixXd::Zero(problem.modelCount(), problem.quality->rows());
         for (const int row : problem.trainingRows)
             for (int m = 0; m < problem.modelCount(); ++m)
                 s->quality(m, row) = qualityOrZero(problem, row, m);
-        s->scoredNeighbours = search->nearestToRows(problem.scoredRows, k, &s->scoredOrder);
-        if (choosesPrior) {
+        if (chooses) {
+            const int searched = k > 0 ? k : kCandidateCounts.back();
+            s->counts = k > 0 ? std::vector<int>{k} : kCandidateCounts;
             const std::size_t n = problem.trainingRows.size();
-            const std::size_t take = std::min<std::size_t>(n, kPriorChoiceRows);
+            const std::size_t take = std::min<std::size_t>(n, kChoiceRows);
             for (std::size_t i = 0; i < take; ++i)
                 s->choiceRows.push_back(problem.trainingRows[i * n / take]);
-            s->choiceNeighbours = search->nearestToRows(s->choiceRows, k);
+            for (const std::vector<Neighbour>& neighbours :
+                 search->nearestToRows(s->choiceRows, searched))
+                s->choiceSums.push_back(neighbourSums(s->quality, neighbours, s->counts));
         }
         return std::shared_ptr<const KnnState>(s);
     });
@@ -209,8 +294,8 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
 
 std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior) {
     requireFeatures(problem, "knn");
-    return std::make_unique<KnnRouter>(problem, trainedKnn(problem, k, useTerms, prior < 0), k,
-                                       prior);
+    return std::make_unique<KnnRouter>(
+        problem, trainedKnn(problem, k, useTerms, k <= 0 || prior < 0), k, prior);
 }
 
 } // namespace
@@ -245,14 +330,15 @@ TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerm
                             .arg(k)
                             .arg(prior, 0, 'g', 17);
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
+        const auto scored = scoredNeighbours(problem, *state, k);
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
-        for (const std::size_t i : state->scoredOrder)
+        for (const std::size_t i : scored->order)
             p->quality.col(problem.scoredRows[i]) = neighbourQuality(
-                state->quality, state->scoredNeighbours[i], state->trainingMean, prior);
+                state->quality, scored->neighbours[i], k, state->trainingMean, prior);
         return std::shared_ptr<const QualityPredictions>(p);
     });
     return {predictions, [state, k, prior](const Query& q) {
-                return neighbourQuality(state->quality, state->search->nearestTo(q, k),
+                return neighbourQuality(state->quality, state->search->nearestTo(q, k), k,
                                         state->trainingMean, prior);
             }};
 }
@@ -275,8 +361,10 @@ void registerOfflineRouters(RouterRegistry& registry) {
                         "shrunk toward the training mean; routes by predicted reward."),
          Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline |
              Capability::ShrinksWhenUnfamiliar,
-         {{QStringLiteral("k"), RouterParameter::Type::Integer, 100, 1, 10000,
-           QStringLiteral("Neighbours per prompt.")},
+         {{QStringLiteral("k"), RouterParameter::Type::Integer, -1, -1, 10000,
+           QStringLiteral("Neighbours per prompt. -1: chosen per preference among 25, 50, "
+                          "100, 200 and 400 with the prior, by leave-one-out routing of the "
+                          "training prompts.")},
           {QStringLiteral("prior"), RouterParameter::Type::Number, -1.0, -1.0, 10000.0,
            QStringLiteral("Pseudo-neighbours at the mean quality of the training prompts, "
                           "weighed against the neighbours' summed cosine similarity: the less "
