@@ -41,6 +41,56 @@ QString writeFamilies(const QTemporaryDir& dir) {
     return path;
 }
 
+// A random lower-case word: its character n-grams rarely meet another's.
+QByteArray randomWord(Random& random) {
+    QByteArray word;
+    for (int i = 0; i < 9; ++i)
+        word += char('a' + random.uniformInt(26));
+    return word;
+}
+
+// Three models at one price over three families of `topics` topics of `perTopic` prompts. A
+// prompt reads four of its family's eight words, two of its topic's three and a word of its
+// own. The best model of family f's topic t is m<f>, or m<f+1> for the last `minority` topics;
+// it is right with probability `bestRate`, the others with 0.5.
+QString writeTopics(const QTemporaryDir& dir, int topics, int perTopic, int minority,
+                    double bestRate) {
+    const QString path = dir.filePath(QStringLiteral("topics.csv"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("prompt_id,prompt,category,model,quality,cost_usd,latency_s\n");
+    Random random(5);
+    auto words = [&](int count) {
+        std::vector<QByteArray> out;
+        for (int w = 0; w < count; ++w)
+            out.push_back(randomWord(random));
+        return out;
+    };
+    for (int f = 0; f < 3; ++f) {
+        const std::vector<QByteArray> family = words(8);
+        for (int t = 0; t < topics; ++t) {
+            const std::vector<QByteArray> topic = words(3);
+            const int best = (f + (t >= topics - minority ? 1 : 0)) % 3;
+            for (int i = 0; i < perTopic; ++i) {
+                const QByteArray id = QByteArray::number(f) + "-" + QByteArray::number(t) + "-" +
+                                      QByteArray::number(i);
+                QByteArray prompt = randomWord(random);
+                for (int w = 0; w < 4; ++w)
+                    prompt += " " + family[std::size_t(random.uniformInt(8))];
+                for (int w = 0; w < 2; ++w)
+                    prompt += " " + topic[std::size_t(random.uniformInt(3))];
+                for (int m = 0; m < 3; ++m) {
+                    const bool right = random.bernoulli(m == best ? bestRate : 0.5);
+                    file.write(id + "," + prompt + ",family" + QByteArray::number(f) + ",m" +
+                               QByteArray::number(m) + "," + (right ? "1" : "0") + ",0.001,1\n");
+                }
+            }
+        }
+    }
+    return path;
+}
+
 } // namespace
 
 class TestEvaluation : public QObject {
@@ -289,6 +339,57 @@ private slots:
         for (const int row : setup.scoredRows())
             others += routed(data.dataset.promptTexts[std::size_t(row)]) != trainingBest;
         QVERIFY2(others > 0, "knn never leaves the training-best model on the sample");
+    }
+
+    // knn chooses how many neighbours it reads by routing the training prompts: few where each
+    // small topic has its own best model, many where outcomes are noisy and a topic is large.
+    // The choice routes the scored prompts about as well as the better of 25 and 400
+    // neighbours, and the two data sets disagree on which that is.
+    void knnChoosesHowManyNeighbours_data() {
+        QTest::addColumn<int>("topics");
+        QTest::addColumn<int>("perTopic");
+        QTest::addColumn<int>("minority");
+        QTest::addColumn<double>("bestRate");
+        QTest::addColumn<bool>("fewBetter");
+        QTest::newRow("small topics") << 10 << 20 << 3 << 1.0 << true;
+        QTest::newRow("noisy families") << 1 << 500 << 0 << 0.65 << false;
+    }
+    void knnChoosesHowManyNeighbours() {
+        QFETCH(int, topics);
+        QFETCH(int, perTopic);
+        QFETCH(int, minority);
+        QFETCH(double, bestRate);
+        QFETCH(bool, fewBetter);
+        QTemporaryDir dir;
+        const PricedDataset data =
+            loadPricedDataset({writeTopics(dir, topics, perTopic, minority, bestRate)}, {});
+        SimulationOptions options;
+        options.reward = RewardKind::Linear;
+        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+        options.features = QStringLiteral("tfidf:256");
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        const RoutingProblem& problem = setup.problem();
+        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
+        auto quality = [&](const QString& spec) {
+            const std::unique_ptr<Router> knn =
+                RouterRegistry::instance().create(RouterSpec::parse(spec), problem);
+            double total = 0;
+            for (const int row : problem.scoredRows) {
+                const int model = knn->route(Query{row, 0, nullptr, nullptr}, reward).model;
+                const double q = (*problem.quality)(row, model);
+                total += std::isnan(q) ? 0.0 : q;
+            }
+            return total / double(problem.scoredRows.size());
+        };
+        const double few = quality(QStringLiteral("knn:k=25"));
+        const double many = quality(QStringLiteral("knn:k=400"));
+        const double chosen = quality(QStringLiteral("knn"));
+        const QString figures =
+            QStringLiteral("25: %1, 400: %2, chosen: %3").arg(few).arg(many).arg(chosen);
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2((few > many + 0.02) == fewBetter && (many > few + 0.02) == !fewBetter,
+                 qPrintable(figures));
+        QVERIFY2(chosen >= std::max(few, many) - 0.01, qPrintable(figures));
     }
 
     void partHeadings_data() {
