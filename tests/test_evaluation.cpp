@@ -91,6 +91,40 @@ QString writeTopics(const QTemporaryDir& dir, int topics, int perTopic, int mino
     return path;
 }
 
+// 500 prompts, two models. `steady` is right on seven prompts in ten, but every 40th;
+// `sometimes` is right where `steady` is, and on every 40th prompt (a gain), but wrong on every
+// 100th from the 50th (a loss) and on every tenth from the first (odd prompts). `steady` is the
+// better model overall; `sometimes` is the better on the even prompts, by a margin that a fifth
+// of the prompts cannot tell from noise (13 gains and 5 losses in 250).
+QString writeSmallEdge(const QTemporaryDir& dir) {
+    const QString path = dir.filePath(QStringLiteral("edge.csv"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write("prompt_id,prompt,category,model,quality,cost_usd,latency_s\n");
+    for (int i = 0; i < 500; ++i) {
+        const bool steady = i % 10 < 7;
+        const QByteArray id = "p" + QByteArray::number(i);
+        const QByteArray prefix = id + ",prompt " + id + ",one,";
+        const bool gains = i % 40 == 0;
+        const bool loses = i % 100 == 50 || i % 10 == 1;
+        const bool sometimes = gains || (steady && !loses);
+        file.write(prefix + "steady," + (steady && !gains ? "1" : "0") + ",0.001,1\n");
+        file.write(prefix + "sometimes," + (sometimes ? "1" : "0") + ",0.001,1\n");
+    }
+    return path;
+}
+
+// Sends the even rows to `sometimes` (model 1) and the odd ones to `steady`.
+class EvenRowsRouter : public Router {
+public:
+    void reset(std::uint64_t) override {}
+    Decision route(const Query& query, const RewardFunction&) override {
+        return {query.row % 2 == 0 ? 1 : 0, 1.0};
+    }
+    void observe(const Query&, int, const Feedback&) override {}
+};
+
 } // namespace
 
 class TestEvaluation : public QObject {
@@ -390,6 +424,34 @@ private slots:
         QVERIFY2((few > many + 0.02) == fewBetter && (many > few + 0.02) == !fewBetter,
                  qPrintable(figures));
         QVERIFY2(chosen >= std::max(few, many) - 0.01, qPrintable(figures));
+    }
+
+    // The guard's no-gain rule with one held-out fifth misses a small gain that checking every
+    // training prompt across folds finds (the router is fixed, so only the check differs).
+    void evidenceFoldsCheckEveryTrainingPrompt_data() {
+        QTest::addColumn<int>("folds");
+        QTest::addColumn<bool>("helps");
+        QTest::newRow("a fifth held out") << 1 << false;
+        QTest::newRow("three folds") << 3 << true;
+        QTest::newRow("five folds") << 5 << true;
+    }
+    void evidenceFoldsCheckEveryTrainingPrompt() {
+        QFETCH(int, folds);
+        QFETCH(bool, helps);
+        QTemporaryDir dir;
+        const PricedDataset data = loadPricedDataset({writeSmallEdge(dir)}, {});
+        SimulationOptions options;
+        options.reward = RewardKind::Linear;
+        options.features = QStringLiteral("hashed-words:16");
+        const SimulationSetup setup(data.dataset, data.pool, options);
+        const RoutingProblem& problem = setup.problem();
+        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
+        QCOMPARE(data.dataset.modelNames[bestModelOn(problem, problem.trainingRows, reward)],
+                 QStringLiteral("steady"));
+        const ValidationEvidence evidence(
+            problem, [](const RoutingProblem&) { return std::make_unique<EvenRowsRouter>(); }, 1,
+            folds);
+        QCOMPARE(evidence.routerHelps(reward), helps);
     }
 
     void partHeadings_data() {

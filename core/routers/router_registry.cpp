@@ -18,6 +18,7 @@ namespace {
 const QString kUnfamiliarParameter = QStringLiteral("unfamiliar");
 const QString kAutomatic = QStringLiteral("auto");
 const QString kGuardParameter = QStringLiteral("guard");
+const QString kEvidenceFoldsParameter = QStringLiteral("evidence-folds");
 
 // Deployable routers trained on some prompts and reading features extrapolate on prompts unlike
 // them; the registry wraps each in a FamiliarityGate.
@@ -136,6 +137,17 @@ void RouterRegistry::add(RouterType type) {
                             "families)."),
              {},
              {kAutomatic}});
+        type.parameters.push_back(
+            {kEvidenceFoldsParameter,
+             RouterParameter::Type::Integer,
+             1,
+             1,
+             10,
+             QStringLiteral("How the guard checks that the router beats the model best on the "
+                            "training prompts. 1: trained on 80% of them, checked on the other "
+                            "20%; N > 1: dealt into N folds, each checked by the router trained "
+                            "on the others, so every training prompt is checked (N trainings)."),
+             {}});
     }
     types_.push_back(std::move(type));
 }
@@ -217,7 +229,7 @@ std::unique_ptr<Router> RouterRegistry::create(const RouterSpec& spec,
                 return std::make_shared<const ValidationEvidence>(
                     problem,
                     [&](const RoutingProblem& fitPart) { return type.create(fitPart, parameters); },
-                    1);
+                    1, parameters.integer(kEvidenceFoldsParameter));
             });
     });
     std::unique_ptr<Router> router = type.create(problem, parameters);

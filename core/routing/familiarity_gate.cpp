@@ -179,10 +179,28 @@ double FamiliarityModel::familiarity(const Eigen::Ref<const Eigen::VectorXf>& fe
 }
 
 ValidationEvidence::ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make,
-                                       std::uint64_t seed)
-    : problem_(validationProblem(problem, splitForValidation(problem.trainingRows, seed),
-                                 cache_.get())) {
-    router_ = make(problem_);
+                                       std::uint64_t seed, int folds) {
+    std::vector<ValidationSplit> splits;
+    if (folds <= 1) {
+        splits.push_back(splitForValidation(problem.trainingRows, seed));
+    } else {
+        Random rng(Random::mix(seed, 0xf01d5));
+        splits.resize(std::size_t(folds));
+        for (const int row : problem.trainingRows) {
+            const int checkedIn = rng.uniformInt(folds);
+            for (int f = 0; f < folds; ++f)
+                (f == checkedIn ? splits[std::size_t(f)].check : splits[std::size_t(f)].fit)
+                    .push_back(row);
+        }
+    }
+    folds_.reserve(splits.size()); // each router keeps a reference to its fold's problem
+    for (const ValidationSplit& split : splits) {
+        Fold fold;
+        fold.cache = std::make_unique<TrainingCache>();
+        fold.problem = validationProblem(problem, split, fold.cache.get());
+        folds_.push_back(std::move(fold));
+        folds_.back().router = make(folds_.back().problem);
+    }
 }
 
 bool ValidationEvidence::routerHelps(const RewardFunction& reward) const {
@@ -191,22 +209,25 @@ bool ValidationEvidence::routerHelps(const RewardFunction& reward) const {
     const auto key = std::make_tuple(w.quality, w.cost, w.latency);
     if (const auto found = verdicts_.find(key); found != verdicts_.end())
         return found->second;
-    const int fallback = bestModelOn(problem_, problem_.trainingRows, reward);
-    router_->reset(1);
-    router_->startSession();
-    double sum = 0, sumSquares = 0;
-    for (const int row : problem_.scoredRows) {
-        const int chosen = router_->route(Query{row, 0, nullptr}, reward).model;
-        auto rewardOf = [&](int k) {
-            const double q = (*problem_.quality)(row, k);
-            return reward(std::isnan(q) ? 0.0 : q, (*problem_.cost)(row, k),
-                          (*problem_.latency)(row, k));
-        };
-        const double gain = rewardOf(chosen) - rewardOf(fallback);
-        sum += gain;
-        sumSquares += gain * gain;
+    double sum = 0, sumSquares = 0, n = 0;
+    for (const Fold& fold : folds_) {
+        const RoutingProblem& part = fold.problem;
+        const int fallback = bestModelOn(part, part.trainingRows, reward);
+        fold.router->reset(1);
+        fold.router->startSession();
+        for (const int row : part.scoredRows) {
+            const int chosen = fold.router->route(Query{row, 0, nullptr}, reward).model;
+            auto rewardOf = [&](int k) {
+                const double q = (*part.quality)(row, k);
+                return reward(std::isnan(q) ? 0.0 : q, (*part.cost)(row, k),
+                              (*part.latency)(row, k));
+            };
+            const double gain = rewardOf(chosen) - rewardOf(fallback);
+            sum += gain;
+            sumSquares += gain * gain;
+            n += 1;
+        }
     }
-    const double n = static_cast<double>(problem_.scoredRows.size());
     const double mean = sum / n;
     const double variance = std::max(0.0, sumSquares / n - mean * mean);
     return verdicts_[key] = mean - kEvidenceZ * std::sqrt(variance / n) > 0;

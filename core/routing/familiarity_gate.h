@@ -84,14 +84,22 @@ double familyCalibratedShare(const Eigen::MatrixXf& features, const std::vector<
 class ValidationEvidence {
 public:
     using MakeRouter = std::function<std::unique_ptr<Router>(const RoutingProblem&)>;
-    ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make, std::uint64_t seed);
+    // One fold: the router trained on about 80% of the training rows and checked on the rest.
+    // More: the rows dealt into that many folds, each checked by the router trained on the
+    // others, so every training row is checked (at the cost of one training per fold).
+    ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make, std::uint64_t seed,
+                       int folds = 1);
     // Thread-safe; the first call per preference routes the check rows.
     bool routerHelps(const RewardFunction& reward) const;
 
 private:
-    std::unique_ptr<TrainingCache> cache_ = std::make_unique<TrainingCache>(); // before problem_
-    RoutingProblem problem_; // trains on the fit rows, scores the check rows
-    std::unique_ptr<Router> router_;
+    // A router trained on the fit rows of one split, its problem scoring the check rows.
+    struct Fold {
+        std::unique_ptr<TrainingCache> cache;
+        RoutingProblem problem;
+        std::unique_ptr<Router> router;
+    };
+    std::vector<Fold> folds_;
     mutable std::mutex mutex_;
     mutable std::map<std::tuple<double, double, double>, bool> verdicts_;
 };
