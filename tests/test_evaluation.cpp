@@ -125,6 +125,15 @@ public:
     void observe(const Query&, int, const Feedback&) override {}
 };
 
+// Linear reward, TF-IDF features, 70% of the prompts trained and the rest scored.
+SimulationOptions seventyPercentTrained() {
+    SimulationOptions options;
+    options.reward = RewardKind::Linear;
+    options.split = SplitRule::parse(QStringLiteral("random:0.7"));
+    options.features = QStringLiteral("tfidf:256");
+    return options;
+}
+
 } // namespace
 
 class TestEvaluation : public QObject {
@@ -349,11 +358,7 @@ private slots:
     void knnShrinksTowardTheTrainingBest() {
         QFETCH(QString, router);
         const PricedDataset data = testing::loadSampleWithPool();
-        SimulationOptions options;
-        options.reward = RewardKind::Linear;
-        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        options.features = QStringLiteral("tfidf:256");
-        const SimulationSetup setup(data.dataset, data.pool, options);
+        const SimulationSetup setup(data.dataset, data.pool, seventyPercentTrained());
         const RoutingProblem& problem = setup.problem();
         const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
         const int trainingBest = bestModelOn(problem, problem.trainingRows, reward);
@@ -397,11 +402,7 @@ private slots:
         QTemporaryDir dir;
         const PricedDataset data =
             loadPricedDataset({writeTopics(dir, topics, perTopic, minority, bestRate)}, {});
-        SimulationOptions options;
-        options.reward = RewardKind::Linear;
-        options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-        options.features = QStringLiteral("tfidf:256");
-        const SimulationSetup setup(data.dataset, data.pool, options);
+        const SimulationSetup setup(data.dataset, data.pool, seventyPercentTrained());
         const RoutingProblem& problem = setup.problem();
         const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
         auto quality = [&](const QString& spec) {
