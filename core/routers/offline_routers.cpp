@@ -166,7 +166,7 @@ std::shared_ptr<const ScoredNeighbours> scoredNeighbours(const RoutingProblem& p
 // preference (chosen once per preference).
 class KnnRouter : public Router {
 public:
-    // A negative k or prior is chosen.
+    // A k below 1 or a negative prior is chosen.
     KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state, int k,
               double prior)
         : problem_(problem), state_(std::move(state)), fixedK_(k), fixedPrior_(prior) {}
@@ -252,7 +252,7 @@ private:
 
     const RoutingProblem& problem_;
     std::shared_ptr<const KnnState> state_;
-    int fixedK_;        // negative: chosen per preference
+    int fixedK_;        // below 1: chosen per preference
     double fixedPrior_; // negative: chosen per preference
     // One per preference the router was asked for (a proxy serves many).
     std::map<std::array<double, 3>, std::unique_ptr<PredictedRewardRouter>> routers_;

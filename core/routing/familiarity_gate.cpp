@@ -181,16 +181,20 @@ double FamiliarityModel::familiarity(const Eigen::Ref<const Eigen::VectorXf>& fe
 ValidationEvidence::ValidationEvidence(const RoutingProblem& problem, const MakeRouter& make,
                                        std::uint64_t seed, int folds) {
     std::vector<ValidationSplit> splits;
-    if (folds <= 1) {
+    if (folds <= 1 || problem.trainingRows.size() < 2 * std::size_t(folds)) {
         splits.push_back(splitForValidation(problem.trainingRows, seed));
     } else {
+        // Dealt round a shuffled order, so the folds differ in size by one row at most.
+        std::vector<int> order = problem.trainingRows;
         Random rng(Random::mix(seed, 0xf01d5));
+        shuffleFront(order, order.size(), rng);
         splits.resize(std::size_t(folds));
-        for (const int row : problem.trainingRows) {
-            const int checkedIn = rng.uniformInt(folds);
-            for (int f = 0; f < folds; ++f)
-                (f == checkedIn ? splits[std::size_t(f)].check : splits[std::size_t(f)].fit)
-                    .push_back(row);
+        for (std::size_t i = 0; i < order.size(); ++i)
+            for (std::size_t f = 0; f < splits.size(); ++f)
+                (f == i % splits.size() ? splits[f].check : splits[f].fit).push_back(order[i]);
+        for (ValidationSplit& split : splits) {
+            std::sort(split.fit.begin(), split.fit.end());
+            std::sort(split.check.begin(), split.check.end());
         }
     }
     folds_.reserve(splits.size()); // each router keeps a reference to its fold's problem
