@@ -43,25 +43,6 @@ std::vector<TrainedPredictor> trainMembers(const RoutingProblem& problem, const 
             ridgePredictor(problem, s.lambda)};
 }
 
-// The training rows dealt into `folds` parts at random: each part's check rows, the others'
-// fit rows.
-std::vector<ValidationSplit> foldsOf(const std::vector<int>& rows, int folds) {
-    std::vector<int> order = rows;
-    Random random(Random::mix(kWeightSeed, 0x57ac));
-    shuffleFront(order, order.size(), random);
-    std::vector<ValidationSplit> out(static_cast<std::size_t>(folds));
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        const std::size_t checkedIn = i % out.size();
-        for (std::size_t f = 0; f < out.size(); ++f)
-            (f == checkedIn ? out[f].check : out[f].fit).push_back(order[i]);
-    }
-    for (ValidationSplit& split : out) {
-        std::sort(split.fit.begin(), split.fit.end());
-        std::sort(split.check.begin(), split.check.end());
-    }
-    return out;
-}
-
 // The weights of the members and, last, of the constant training mean: least squares against the
 // outcomes of every training row, predicted by members trained without its fold.
 Eigen::VectorXd fitWeights(const RoutingProblem& problem, const StackSettings& settings) {
@@ -70,7 +51,8 @@ Eigen::VectorXd fitWeights(const RoutingProblem& problem, const StackSettings& s
     Eigen::VectorXd target = Eigen::VectorXd::Zero(n);
     Eigen::MatrixXd predicted(problem.modelCount(), n);
     Eigen::VectorXd outcome(problem.modelCount());
-    for (const ValidationSplit& split : foldsOf(problem.trainingRows, settings.folds)) {
+    for (const ValidationSplit& split : foldsForValidation(problem.trainingRows, settings.folds,
+                                                           Random::mix(kWeightSeed, 0x57ac))) {
         TrainingCache cache;
         const RoutingProblem part = validationProblem(problem, split, &cache);
         const std::vector<TrainedPredictor> members = trainMembers(part, settings);

@@ -41,6 +41,25 @@ ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::ui
     return split;
 }
 
+std::vector<ValidationSplit> foldsForValidation(const std::vector<int>& rows, int folds,
+                                                std::uint64_t seed) {
+    // Dealt round a shuffled order, so the folds differ in size by one row at most.
+    std::vector<int> order = rows;
+    Random random(seed);
+    shuffleFront(order, order.size(), random);
+    std::vector<ValidationSplit> out(static_cast<std::size_t>(folds));
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const std::size_t checkedIn = i % out.size();
+        for (std::size_t f = 0; f < out.size(); ++f)
+            (f == checkedIn ? out[f].check : out[f].fit).push_back(order[i]);
+    }
+    for (ValidationSplit& split : out) {
+        std::sort(split.fit.begin(), split.fit.end());
+        std::sort(split.check.begin(), split.check.end());
+    }
+    return out;
+}
+
 RoutingProblem validationProblem(const RoutingProblem& problem, const ValidationSplit& split,
                                  TrainingCache* cache) {
     RoutingProblem part = problem;
@@ -184,18 +203,7 @@ ValidationEvidence::ValidationEvidence(const RoutingProblem& problem, const Make
     if (folds <= 1 || problem.trainingRows.size() < 2 * std::size_t(folds)) {
         splits.push_back(splitForValidation(problem.trainingRows, seed));
     } else {
-        // Dealt round a shuffled order, so the folds differ in size by one row at most.
-        std::vector<int> order = problem.trainingRows;
-        Random rng(Random::mix(seed, 0xf01d5));
-        shuffleFront(order, order.size(), rng);
-        splits.resize(std::size_t(folds));
-        for (std::size_t i = 0; i < order.size(); ++i)
-            for (std::size_t f = 0; f < splits.size(); ++f)
-                (f == i % splits.size() ? splits[f].check : splits[f].fit).push_back(order[i]);
-        for (ValidationSplit& split : splits) {
-            std::sort(split.fit.begin(), split.fit.end());
-            std::sort(split.check.begin(), split.check.end());
-        }
+        splits = foldsForValidation(problem.trainingRows, folds, Random::mix(seed, 0xf01d5));
     }
     folds_.reserve(splits.size()); // each router keeps a reference to its fold's problem
     for (const ValidationSplit& split : splits) {

@@ -21,6 +21,10 @@ struct ValidationSplit {
     std::vector<int> fit, check;
 };
 ValidationSplit splitForValidation(const std::vector<int>& trainingRows, std::uint64_t seed);
+// The rows dealt round an order shuffled from `seed` into `folds` parts: each part's check rows,
+// the others' fit rows (both sorted).
+std::vector<ValidationSplit> foldsForValidation(const std::vector<int>& rows, int folds,
+                                                std::uint64_t seed);
 // The problem that trains on the split's fit rows and scores its check rows, with its own cache.
 RoutingProblem validationProblem(const RoutingProblem& problem, const ValidationSplit& split,
                                  TrainingCache* cache);
