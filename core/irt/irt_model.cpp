@@ -177,6 +177,10 @@ void IrtModel::fit(const Eigen::MatrixXf& features, const std::vector<IrtObserva
     std::vector<int> rows;
 
     for (int epoch = 0; epoch < settings_.epochs; ++epoch) {
+        const double progress = double(epoch) / double(settings_.epochs);
+        const double share = settings_.finalRateShare + (1.0 - settings_.finalRateShare) * 0.5 *
+                                                            (1.0 + std::cos(M_PI * progress));
+        adam.setLearningRate(static_cast<float>(settings_.learningRate * share));
         const std::size_t visited =
             shuffleFront(order, std::size_t(std::max(1, settings_.epochAnswers)), random);
         double epochNll = 0;

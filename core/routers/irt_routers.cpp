@@ -19,6 +19,7 @@ std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dim
         IrtSettings settings;
         settings.dimension = dimension;
         settings.epochs = epochs;
+        settings.finalRateShare = kRouterFinalRateShare;
         auto irt = std::make_shared<IrtModel>(static_cast<int>(features.rows()),
                                               problem.modelCount(), settings);
         irt->fit(features, trainingObservations(problem));

@@ -6,8 +6,10 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,9 +17,30 @@
 
 namespace routerlab::fuzzing {
 
+inline QString scratchPrefix() {
+    return QStringLiteral("routerlab-fuzz-%1").arg(getpid());
+}
+
+// Removes this process's scratch files and folders (and what SQLite made beside them) when it
+// exits: a CI run starts dozens of fuzzer processes.
+inline void removeScratchFiles() {
+    QDir temp = QDir::temp();
+    const QStringList names =
+        temp.entryList({scratchPrefix() + QLatin1Char('*')},
+                       QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+    for (const QString& name : names) {
+        const QString path = temp.filePath(name);
+        if (QFileInfo(path).isDir())
+            QDir(path).removeRecursively();
+        else
+            QFile::remove(path);
+    }
+}
+
 inline QString scratchFile(const char* suffix) {
-    return QDir::temp().filePath(
-        QStringLiteral("routerlab-fuzz-%1%2").arg(getpid()).arg(QLatin1String(suffix)));
+    static const bool cleanupRegistered = std::atexit(removeScratchFiles) == 0;
+    (void)cleanupRegistered;
+    return QDir::temp().filePath(scratchPrefix() + QLatin1String(suffix));
 }
 
 inline QByteArray bytesOf(const uint8_t* data, size_t size) {
