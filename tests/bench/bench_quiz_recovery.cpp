@@ -6,8 +6,8 @@
 // new model gives). A model whose full-data identity raises the reward by more than 0.001 per
 // point on average is summarised by the share of that gain recovered (summed over the sweep);
 // any other by the mean reward per point the quizzes cost. Prints figures; asserts nothing.
-//   routerlab-bench-quiz-recovery DATASET [POOL] [FEATURES]   (a file or folder; a pool for a
-//   dataset that records no costs)
+//   routerlab-bench-quiz-recovery [--budgets K,K,...] DATASET [POOL] [FEATURES]   (a file or
+//   folder; a pool for a dataset that records no costs; budgets 10,30 unless given)
 #include "formats/dataset_loader.h"
 #include "irt/quiz_continuation.h"
 #include "irt/quiz_draws.h"
@@ -27,7 +27,6 @@ namespace {
 constexpr int kDraws = 10;
 constexpr int kSweepPoints = 5;
 constexpr double kGainFloor = 0.001 * kSweepPoints;
-const std::vector<int> kBudgets{10, 30};
 
 std::vector<Preference> costSweep() {
     std::vector<Preference> out;
@@ -45,7 +44,8 @@ struct Gains {
     double regret = 0, fixedRegret = 0;      // summed over those prompts and the sweep
 };
 
-std::vector<Gains> studyModel(const SimulationSetup& setup, int model, double& fullGain) {
+std::vector<Gains> studyModel(const SimulationSetup& setup, int model,
+                              const std::vector<int>& budgets, double& fullGain) {
     const std::vector<Preference> sweep = costSweep();
     const QuizStudy study(setup.problem(), model, sweep.front());
     std::vector<double> without;
@@ -55,7 +55,7 @@ std::vector<Gains> studyModel(const SimulationSetup& setup, int model, double& f
         fullGain += study.route(&study.fullIdentity(), p).reward - without.back();
     }
     std::vector<Gains> out;
-    for (const int budget : kBudgets) {
+    for (const int budget : budgets) {
         std::vector<Gains> draws(kDraws);
         runQuizTasks(kDraws, 2, [&](int draw) {
             const std::uint64_t seed = quizDrawSeed(1, draw);
@@ -88,43 +88,62 @@ std::vector<Gains> studyModel(const SimulationSetup& setup, int model, double& f
 
 } // namespace
 
+// Larger budgets show what the 10- and 30-prompt figures can be held to: the share recovered
+// by quizzes that ask a good part of the training prompts.
+std::vector<int> parseBudgets(const QString& list) {
+    std::vector<int> out;
+    for (const QString& part : list.split(QLatin1Char(','))) {
+        bool ok = false;
+        const int k = part.toInt(&ok);
+        if (!ok || k < 1)
+            return {};
+        out.push_back(k);
+    }
+    return out;
+}
+
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: routerlab-bench-quiz-recovery DATASET [POOL] [FEATURES]\n");
+    QStringList args = app.arguments().mid(1);
+    std::vector<int> budgets{10, 30};
+    if (args.size() > 1 && args.front() == QLatin1String("--budgets")) {
+        budgets = parseBudgets(args.at(1));
+        args.remove(0, 2);
+    }
+    if (args.isEmpty() || budgets.empty()) {
+        std::fprintf(stderr, "usage: routerlab-bench-quiz-recovery [--budgets K,K,...] DATASET "
+                             "[POOL] [FEATURES]\n");
         return 2;
     }
-    const bool pool =
-        argc > 2 && QString::fromLocal8Bit(argv[2]).endsWith(QLatin1String(".pool.json"));
-    const PricedDataset data = loadPricedDataset(
-        {QString::fromLocal8Bit(argv[1])}, pool ? QString::fromLocal8Bit(argv[2]) : QString());
+    const bool pool = args.size() > 1 && args.at(1).endsWith(QLatin1String(".pool.json"));
+    const PricedDataset data = loadPricedDataset({args.at(0)}, pool ? args.at(1) : QString());
     SimulationOptions options;
     options.reward = RewardKind::Linear;
     options.split = SplitRule::parse(QStringLiteral("random:0.7"));
-    if (argc > (pool ? 3 : 2))
-        options.features = QString::fromLocal8Bit(argv[pool ? 3 : 2]);
+    if (args.size() > (pool ? 2 : 1))
+        options.features = args.at(pool ? 2 : 1);
     const SimulationSetup setup(data.dataset, data.pool, options);
     QElapsedTimer timer;
     timer.start();
     std::printf("%d draws per budget, five-point cost sweep; fixed: the quizzed identity on all "
                 "scored prompts; continued: Thompson continuation over the first 500\n",
                 kDraws);
-    std::vector<double> fixedShare(kBudgets.size()), continuedShare(kBudgets.size()),
-        loss(kBudgets.size()), continuedLoss(kBudgets.size());
+    std::vector<double> fixedShare(budgets.size()), continuedShare(budgets.size()),
+        loss(budgets.size()), continuedLoss(budgets.size());
     int gaining = 0, flat = 0;
     for (int m = 0; m < setup.problem().modelCount(); ++m) {
         double full = 0;
-        const std::vector<Gains> gains = studyModel(setup, m, full);
+        const std::vector<Gains> gains = studyModel(setup, m, budgets, full);
         const bool gains_ = full > kGainFloor;
         (gains_ ? gaining : flat) += 1;
         QString line;
-        for (std::size_t b = 0; b < kBudgets.size(); ++b) {
+        for (std::size_t b = 0; b < budgets.size(); ++b) {
             const Gains& g = gains[b];
             if (gains_) {
                 fixedShare[b] += g.fixed / full;
                 continuedShare[b] += g.continued / g.continuedFull;
                 line += QStringLiteral("  k=%1 fixed %2% continued %3% (regret %4, fixed %5)")
-                            .arg(kBudgets[b])
+                            .arg(budgets[b])
                             .arg(100 * g.fixed / full, 0, 'f', 0)
                             .arg(100 * g.continued / g.continuedFull, 0, 'f', 0)
                             .arg(g.regret / kSweepPoints, 0, 'f', 1)
@@ -133,7 +152,7 @@ int main(int argc, char* argv[]) {
                 loss[b] += g.fixed / kSweepPoints;
                 continuedLoss[b] += g.continued / kSweepPoints;
                 line += QStringLiteral("  k=%1 fixed %2 continued %3")
-                            .arg(kBudgets[b])
+                            .arg(budgets[b])
                             .arg(g.fixed / kSweepPoints, 0, 'f', 4)
                             .arg(g.continued / kSweepPoints, 0, 'f', 4);
             }
@@ -142,10 +161,10 @@ int main(int argc, char* argv[]) {
                     qPrintable(line));
         std::fflush(stdout);
     }
-    for (std::size_t b = 0; b < kBudgets.size(); ++b)
+    for (std::size_t b = 0; b < budgets.size(); ++b)
         std::printf("k=%d: mean recovery fixed %.0f%%, continued %.0f%% over %d gaining models; "
                     "reward change per prompt fixed %.4f, continued %.4f over %d others\n",
-                    kBudgets[b], 100 * fixedShare[b] / std::max(1, gaining),
+                    budgets[b], 100 * fixedShare[b] / std::max(1, gaining),
                     100 * continuedShare[b] / std::max(1, gaining), gaining,
                     loss[b] / std::max(1, flat), continuedLoss[b] / std::max(1, flat), flat);
     std::printf("%.1f s\n", timer.nsecsElapsed() * 1e-9);
