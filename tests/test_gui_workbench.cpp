@@ -31,6 +31,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -251,6 +252,21 @@ void TestGuiWorkbench::designerFormsComeFromTheRegistry() {
     share->setText(QStringLiteral("auto"));
     emit share->editingFinished();
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
+    // A minimum that stands for a choice shows its word, not -1: knn's neighbours and prior.
+    RouterParameterForm knnForm;
+    knnForm.setSpec(RouterSpec::parse(QStringLiteral("knn")));
+    auto* k = qobject_cast<QSpinBox*>(knnForm.editor("k"));
+    auto* prior = qobject_cast<QDoubleSpinBox*>(knnForm.editor("prior"));
+    QVERIFY(k && prior);
+    QCOMPARE(k->text(), QStringLiteral("chosen"));
+    QCOMPARE(prior->text(), QStringLiteral("chosen"));
+    QVERIFY2(k->toolTip().contains(QLatin1String("-1 (chosen) to 10000, default chosen")),
+             qPrintable(k->toolTip()));
+    k->setValue(50);
+    QCOMPARE(k->text(), QStringLiteral("50"));
+    QCOMPARE(knnForm.spec().toString(), QStringLiteral("knn:k=50"));
+    k->setValue(-1);
+    QCOMPARE(knnForm.spec().toString(), QStringLiteral("knn"));
 }
 
 void TestGuiWorkbench::designerFileIsTheCliExperimentFile() {

@@ -361,16 +361,30 @@ void registerOfflineRouters(RouterRegistry& registry) {
                         "shrunk toward the training mean; routes by predicted reward."),
          Capability::ServesAnyPreference | Capability::NeedsFeatures | Capability::TrainsOffline |
              Capability::ShrinksWhenUnfamiliar,
-         {{QStringLiteral("k"), RouterParameter::Type::Integer, -1, -1, 10000,
+         {{QStringLiteral("k"),
+           RouterParameter::Type::Integer,
+           -1,
+           -1,
+           10000,
            QStringLiteral("Neighbours per prompt. -1: chosen per preference among 25, 50, "
                           "100, 200 and 400 with the prior, by leave-one-out routing of the "
-                          "training prompts.")},
-          {QStringLiteral("prior"), RouterParameter::Type::Number, -1.0, -1.0, 10000.0,
+                          "training prompts."),
+           {},
+           {},
+           QStringLiteral("chosen")},
+          {QStringLiteral("prior"),
+           RouterParameter::Type::Number,
+           -1.0,
+           -1.0,
+           10000.0,
            QStringLiteral("Pseudo-neighbours at the mean quality of the training prompts, "
                           "weighed against the neighbours' summed cosine similarity: the less "
                           "familiar a prompt, the closer its prediction to that mean. -1: "
                           "chosen per preference among 0, 1, 3, 10 and 30 by leave-one-out "
-                          "routing of the training prompts.")},
+                          "routing of the training prompts."),
+           {},
+           {},
+           QStringLiteral("chosen")},
           {QStringLiteral("similarity"),
            RouterParameter::Type::Text,
            QStringLiteral("terms"),

@@ -26,6 +26,9 @@ struct RouterParameter {
     QString help;
     QStringList choices = {}; // the values a text parameter accepts; empty: any text
     QStringList words = {};   // what a number parameter accepts besides numbers ("auto")
+    // What the minimum stands for when it is not a value ("chosen": knn picks it itself), shown
+    // in its place by the workbench's form.
+    QString minimumMeans = {};
 };
 
 // "pickllm-ga:eta=0.1" -> name and parameters.

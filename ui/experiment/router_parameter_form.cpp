@@ -59,6 +59,7 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
             box->setRange(p.minimum, p.maximum);
             box->setSingleStep(
                 std::max(std::pow(10.0, -box->decimals()), (p.maximum - p.minimum) / 100.0));
+            box->setSpecialValueText(p.minimumMeans);
             box->setValue(text.toDouble());
             connect(box, &QDoubleSpinBox::valueChanged, this, &RouterParameterForm::specEdited);
             editor = box;
@@ -67,6 +68,7 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
         case RouterParameter::Type::Integer: {
             auto* box = new QSpinBox(this);
             box->setRange(clampToInt(p.minimum), clampToInt(p.maximum));
+            box->setSpecialValueText(p.minimumMeans);
             box->setValue(text.toInt());
             connect(box, &QSpinBox::valueChanged, this, &RouterParameterForm::specEdited);
             editor = box;
@@ -95,12 +97,18 @@ void RouterParameterForm::setSpec(const RouterSpec& spec) {
         editor->setAccessibleDescription(p.help);
         const QString words =
             p.words.isEmpty() ? QString() : tr(", or %1").arg(p.words.join(tr(" or ")));
-        const QString range = p.type == RouterParameter::Type::Text
-                                  ? QString()
-                                  : tr(" (%1 to %2%3, default %4)")
-                                        .arg(p.minimum)
-                                        .arg(p.maximum)
-                                        .arg(words, p.defaultValue.toString());
+        const QString minimum = p.minimumMeans.isEmpty()
+                                    ? QString::number(p.minimum)
+                                    : tr("%1 (%2)").arg(p.minimum).arg(p.minimumMeans);
+        const bool defaultIsMinimum =
+            !p.minimumMeans.isEmpty() && p.defaultValue.toDouble() == p.minimum;
+        const QString range =
+            p.type == RouterParameter::Type::Text
+                ? QString()
+                : tr(" (%1 to %2%3, default %4)")
+                      .arg(minimum)
+                      .arg(p.maximum)
+                      .arg(words, defaultIsMinimum ? p.minimumMeans : p.defaultValue.toString());
         editor->setToolTip(p.help + range);
         auto* label = new QLabel(p.name, this);
         label->setToolTip(editor->toolTip());
