@@ -86,8 +86,6 @@ std::vector<Gains> studyModel(const SimulationSetup& setup, int model,
     return out;
 }
 
-} // namespace
-
 // Larger budgets show what the 10- and 30-prompt figures can be held to: the share recovered
 // by quizzes that ask a good part of the training prompts.
 std::vector<int> parseBudgets(const QString& list) {
@@ -101,6 +99,8 @@ std::vector<int> parseBudgets(const QString& list) {
     }
     return out;
 }
+
+} // namespace
 
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
