@@ -15,14 +15,16 @@ QString settingsKey(const PromptModelEmbedding::Settings& s) {
     QStringList rates;
     for (const float rate : s.learningRates)
         rates << QString::number(rate, 'g', 9);
-    return QStringLiteral("embedding|objective=%1|d=%2|epochs=%3|terms=%4|rates=%5|l2=%6|t=%7")
+    return QStringLiteral(
+               "embedding|objective=%1|d=%2|epochs=%3|terms=%4|rates=%5|l2=%6|t=%7|seed=%8")
         .arg(s.objective == Objective::Pointwise ? 0 : 1)
         .arg(s.dimension)
         .arg(s.maxEpochs)
         .arg(s.useTerms)
         .arg(rates.join(QLatin1Char(',')))
         .arg(s.l2, 0, 'g', 9)
-        .arg(s.temperature, 0, 'g', 9);
+        .arg(s.temperature, 0, 'g', 9)
+        .arg(s.seed);
 }
 
 const QString kDimension = QStringLiteral("dimension");
@@ -60,6 +62,7 @@ PromptModelEmbedding::Settings settingsFrom(Objective objective, const RouterPar
     s.dimension = p.integer(kDimension);
     s.maxEpochs = p.integer(kEpochs);
     s.useTerms = p.text(kInput) == QLatin1String("terms");
+    s.seed = trainingSeed(p);
     return s;
 }
 
@@ -99,7 +102,8 @@ void registerEmbeddingRouters(RouterRegistry& registry) {
                                  "product of learned prompt and model vectors; routes by "
                                  "predicted reward."),
                   capabilities,
-                  {dimensionParameter(), epochsParameter(), inputParameter("terms")},
+                  {dimensionParameter(), epochsParameter(), inputParameter("terms"),
+                   trainingSeedParameter()},
                   [](const RoutingProblem& p, const RouterParameters& params) {
                       return makeEmbeddingRouter(p, settingsFrom(Objective::Pointwise, params),
                                                  "mf");
@@ -112,7 +116,8 @@ void registerEmbeddingRouters(RouterRegistry& registry) {
                   capabilities,
                   // Over terms it fitted the sample's 1,100 training prompts too closely and
                   // routed below the best single model at quality 0.7 / cost 0.3.
-                  {dimensionParameter(), epochsParameter(), inputParameter("features")},
+                  {dimensionParameter(), epochsParameter(), inputParameter("features"),
+                   trainingSeedParameter()},
                   [](const RoutingProblem& p, const RouterParameters& params) {
                       return makeEmbeddingRouter(p, settingsFrom(Objective::Contrastive, params),
                                                  "routerdc");

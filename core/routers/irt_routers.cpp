@@ -11,15 +11,17 @@ namespace routerlab {
 namespace {
 
 // One IRT fit per experiment and shape, shared by the routers that use it.
-std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dimension,
-                                          int epochs) {
-    const QString key = QStringLiteral("irt-fit|d=%1|epochs=%2").arg(dimension).arg(epochs);
+std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dimension, int epochs,
+                                          std::uint64_t seed) {
+    const QString key =
+        QStringLiteral("irt-fit|d=%1|epochs=%2|seed=%3").arg(dimension).arg(epochs).arg(seed);
     return cachedTraining<IrtModel>(problem, key, [&] {
         const Eigen::MatrixXf& features = problem.features->matrix();
         IrtSettings settings;
         settings.dimension = dimension;
         settings.epochs = epochs;
         settings.finalRateShare = kRouterFinalRateShare;
+        settings.seed = seed;
         auto irt = std::make_shared<IrtModel>(static_cast<int>(features.rows()),
                                               problem.modelCount(), settings);
         irt->fit(features, trainingObservations(problem));
@@ -27,9 +29,10 @@ std::shared_ptr<const IrtModel> fittedIrt(const RoutingProblem& problem, int dim
     });
 }
 
-std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimension, int epochs) {
+std::unique_ptr<Router> makeIrtGreedy(const RoutingProblem& problem, int dimension, int epochs,
+                                      std::uint64_t seed) {
     requireFeatures(problem, "irt-greedy");
-    TrainedPredictor irt = irtPredictor(problem, dimension, epochs);
+    TrainedPredictor irt = irtPredictor(problem, dimension, epochs, seed);
     return std::make_unique<PredictedRewardRouter>(std::move(irt.predictions),
                                                    std::move(irt.predict));
 }
@@ -112,14 +115,16 @@ std::vector<ModelToken> modelTokens(const RoutingProblem& problem, const IrtMode
 std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimension,
                                       const SetPolicySettings& settings) {
     requireFeatures(problem, "irt-bandit");
-    const QString key = QStringLiteral("irt-bandit|d=%1|hidden=%2|iterations=%3|synthetic=%4")
-                            .arg(dimension)
-                            .arg(settings.hidden)
-                            .arg(settings.iterations)
-                            .arg(settings.syntheticShare, 0, 'g', 17);
+    const QString key =
+        QStringLiteral("irt-bandit|d=%1|hidden=%2|iterations=%3|synthetic=%4|seed=%5")
+            .arg(dimension)
+            .arg(settings.hidden)
+            .arg(settings.iterations)
+            .arg(settings.syntheticShare, 0, 'g', 17)
+            .arg(settings.seed);
     const auto trained = cachedTraining<TrainedSetPolicy>(problem, key, [&] {
         auto t = std::make_shared<TrainedSetPolicy>();
-        t->irt = fittedIrt(problem, dimension, 60);
+        t->irt = fittedIrt(problem, dimension, 60, settings.seed);
         t->tokens = modelTokens(problem, *t->irt);
         t->policy = trainSetPolicy(problem, *t->irt, t->tokens, settings);
         return std::shared_ptr<const TrainedSetPolicy>(t);
@@ -129,9 +134,11 @@ std::unique_ptr<Router> makeIrtBandit(const RoutingProblem& problem, int dimensi
 
 } // namespace
 
-TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs) {
-    const QString key = QStringLiteral("irt-greedy|d=%1|epochs=%2").arg(dimension).arg(epochs);
-    const auto irt = fittedIrt(problem, dimension, epochs);
+TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs,
+                              std::uint64_t seed) {
+    const QString key =
+        QStringLiteral("irt-greedy|d=%1|epochs=%2|seed=%3").arg(dimension).arg(epochs).arg(seed);
+    const auto irt = fittedIrt(problem, dimension, epochs, seed);
     const auto predictions = cachedTraining<QualityPredictions>(problem, key, [&] {
         const Eigen::MatrixXf& features = problem.features->matrix();
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
@@ -159,12 +166,14 @@ void registerIrtRouters(RouterRegistry& registry) {
           {QStringLiteral("iterations"), RouterParameter::Type::Integer, 100, 1, 10000,
            QStringLiteral("PPO rounds of 256 episodes.")},
           {QStringLiteral("synthetic"), RouterParameter::Type::Number, 0.0, 0.0, 1.0,
-           QStringLiteral("Share of training episodes with a made-up model (experimental).")}},
+           QStringLiteral("Share of training episodes with a made-up model (experimental).")},
+          trainingSeedParameter()},
          [](const RoutingProblem& p, const RouterParameters& params) {
              SetPolicySettings s;
              s.hidden = params.integer(QStringLiteral("hidden"));
              s.iterations = params.integer(QStringLiteral("iterations"));
              s.syntheticShare = params.number(QStringLiteral("synthetic"));
+             s.seed = trainingSeed(params);
              return makeIrtBandit(p, params.integer(QStringLiteral("dimension")), s);
          }});
     registry.add(
@@ -176,10 +185,11 @@ void registerIrtRouters(RouterRegistry& registry) {
          {{QStringLiteral("dimension"), RouterParameter::Type::Integer, 8, 1, 64,
            QStringLiteral("Size of the identity vectors.")},
           {QStringLiteral("epochs"), RouterParameter::Type::Integer, 60, 1, 1000,
-           QStringLiteral("Passes over the training answers.")}},
+           QStringLiteral("Passes over the training answers.")},
+          trainingSeedParameter()},
          [](const RoutingProblem& p, const RouterParameters& params) {
              return makeIrtGreedy(p, params.integer(QStringLiteral("dimension")),
-                                  params.integer(QStringLiteral("epochs")));
+                                  params.integer(QStringLiteral("epochs")), trainingSeed(params));
          }});
 }
 

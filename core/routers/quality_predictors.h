@@ -15,7 +15,8 @@ TrainedPredictor ridgePredictor(const RoutingProblem& problem, double lambda);
 // pseudo-neighbours at the training mean; ahead for the scored rows.
 TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerms, double prior);
 // The IRT fit's probability of a correct answer.
-TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs);
+TrainedPredictor irtPredictor(const RoutingProblem& problem, int dimension, int epochs,
+                              std::uint64_t seed = 1);
 
 // The prompt and model embeddings' predicted quality (mf, routerdc).
 TrainedPredictor embeddingPredictor(const RoutingProblem& problem,

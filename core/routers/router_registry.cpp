@@ -28,6 +28,20 @@ bool gatedByFamiliarity(const RouterType& type) {
 }
 } // namespace
 
+RouterParameter trainingSeedParameter() {
+    return {QStringLiteral("seed"),
+            RouterParameter::Type::Integer,
+            1,
+            0,
+            2147483647,
+            QStringLiteral("Training seed: starting values and the order of the training "
+                           "prompts.")};
+}
+
+std::uint64_t trainingSeed(const RouterParameters& parameters) {
+    return static_cast<std::uint64_t>(parameters.integer(QStringLiteral("seed")));
+}
+
 RouterSpec RouterSpec::parse(const QString& text) {
     RouterSpec spec;
     // Split at the first colon only: values may hold colons (model names, paths).

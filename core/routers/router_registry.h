@@ -103,6 +103,11 @@ private:
     std::vector<RouterType> types_;
 };
 
+// The `seed` of a router whose training draws random numbers (starting values, the order of the
+// training prompts): a gain that holds for one seed only is luck, and trying others shows it.
+RouterParameter trainingSeedParameter();
+std::uint64_t trainingSeed(const RouterParameters& parameters);
+
 // Registration functions, one per router family (called once by the registry).
 void registerReferenceRouters(RouterRegistry& registry);
 void registerPickLlmRouters(RouterRegistry& registry);
