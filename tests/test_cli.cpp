@@ -387,7 +387,10 @@ private slots:
             QCOMPARE(config.value("routers").toArray().size(), 2);
             QCOMPARE(config.value("ood_families").toArray().size(), 2);
             QJsonObject table = result;
-            for (const char* extra : {"reward", "features", "in_distribution_split", "seeds"})
+            QCOMPARE(result.value("training_seeds").toInt(), 1);
+            QCOMPARE(config.value("training_seeds").toInt(), 1);
+            for (const char* extra :
+                 {"reward", "features", "in_distribution_split", "seeds", "training_seeds"})
                 table.remove(QLatin1String(extra));
             QCOMPARE(routerlab::Evaluation::fromJson(table).toJson(), table);
         }

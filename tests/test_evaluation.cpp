@@ -476,6 +476,46 @@ private slots:
         QCOMPARE(partHeading(part), heading);
     }
 
+    // With training seeds, a router that takes a seed is trained once per seed and its figures
+    // are the mean of those trainings'; a router given a seed is trained with that one alone.
+    void trainingSeedsAverageTheTrainings_data() {
+        QTest::addColumn<QString>("router");
+        QTest::newRow("mf") << QStringLiteral("mf:guard=off,epochs=4");
+        QTest::newRow("irt-greedy") << QStringLiteral("irt-greedy:guard=off,epochs=4");
+    }
+    void trainingSeedsAverageTheTrainings() {
+        QFETCH(QString, router);
+        QTemporaryDir dir;
+        const PricedDataset data = loadPricedDataset({writeTopics(dir, 6, 20, 2, 0.9)}, {});
+        EvaluationOptions options;
+        options.simulation.reward = RewardKind::Linear;
+        options.simulation.features = QStringLiteral("tfidf:64");
+        options.bootstrap.resamples = 0;
+        options.unseenFamilies = {QStringLiteral("family0")};
+        const auto margins = [&](const QString& spec, int trainingSeeds) {
+            options.trainingSeeds = trainingSeeds;
+            const Evaluation e =
+                evaluate(data.dataset, data.pool, {RouterSpec::parse(spec)}, options);
+            std::vector<double> out;
+            for (const EvaluationScore& s : e.points.front().scores.front())
+                out.push_back(s.marginOverTrainingBest.mean);
+            return out;
+        };
+        const std::vector<double> averaged = margins(router, 2);
+        const std::vector<double> first = margins(router + QStringLiteral(",seed=1"), 1);
+        const std::vector<double> second = margins(router + QStringLiteral(",seed=2"), 1);
+        QVERIFY2(first != second, "the two seeds route alike: the test shows nothing");
+        for (std::size_t part = 0; part < averaged.size(); ++part)
+            QVERIFY2(std::abs(averaged[part] - (first[part] + second[part]) / 2) < 1e-9,
+                     qPrintable(QStringLiteral("part %1: %2 against %3 and %4")
+                                    .arg(part)
+                                    .arg(averaged[part])
+                                    .arg(first[part])
+                                    .arg(second[part])));
+        QVERIFY(margins(router + QStringLiteral(",seed=2"), 3) == second);
+        QVERIFY(margins(router, 1) == first);
+    }
+
     void unknownFamilyIsNamed() {
         const PricedDataset data = testing::loadSampleWithPool();
         EvaluationOptions options;

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -79,6 +80,42 @@ private slots:
         QVERIFY(dialog.runButton()->isEnabled());
         // For a look by eye: ctest runs in the build's tests folder.
         QVERIFY(dialog.grab().save(QDir::current().filePath(QStringLiteral("gui_evaluation.png"))));
+    }
+
+    // Training seeds in the dialog: the table shows the mean of the router's trainings, the
+    // figure the core's evaluation gives for those seeds (and not the first seed's alone).
+    void trainingSeedsShowTheirMean() {
+        const QString router = QStringLiteral("irt-greedy:epochs=3,guard=off");
+        const GuiExperiment experiment = sampleWithRouters({router});
+        EvaluationDialog dialog(experiment);
+        dialog.familiesEdit()->setText(QStringLiteral("chat"));
+        QCOMPARE(dialog.trainingSeedsBox()->value(), 1);
+        dialog.trainingSeedsBox()->setValue(2);
+        QSignalSpy finished(&dialog, &EvaluationDialog::finished);
+        dialog.start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+        QVERIFY2(finished.first().first().toBool(), qPrintable(dialog.statusLabel()->text()));
+        QVERIFY2(dialog.statusLabel()->text().contains(QLatin1String("mean of seeds 1 to 2")),
+                 qPrintable(dialog.statusLabel()->text()));
+        QCOMPARE(dialog.table()->verticalHeaderItem(2)->text(), router);
+
+        const SimulationArguments& a = experiment.simulate;
+        EvaluationOptions options;
+        options.simulation = a.options;
+        if (a.options.split.kind == SplitRule::Kind::Random)
+            options.inDistribution = a.options.split;
+        options.unseenFamilies = {QStringLiteral("chat")};
+        options.preferences = {a.preference};
+        const PricedDataset data = loadPricedDataset(a.allDatasets(), a.pool);
+        const auto inDistribution = [&](int seeds) {
+            options.trainingSeeds = seeds;
+            const Evaluation e =
+                evaluate(data.dataset, data.pool, {RouterSpec::parse(router)}, options);
+            return marginText(e.points.front().scores.front().front().marginOverTrainingBest);
+        };
+        const QString mean = inDistribution(2);
+        QVERIFY2(mean != inDistribution(1), "one seed and two read alike: the test shows nothing");
+        QCOMPARE(dialog.table()->item(2, 0)->text(), mean);
     }
 
     void unknownFamilyIsAMessage() {

@@ -24,6 +24,11 @@ std::vector<NumberOption> evaluateNumbers() {
                                 QStringLiteral("Also score N preferences from quality=1 to "
                                                "cost=1 (default 0: only --preference)."),
                                 QStringLiteral("N"), QStringLiteral("0"), 0, 101),
+            NumberOption::whole(QStringLiteral("training-seeds"),
+                                QStringLiteral("Train each router that takes a training seed, "
+                                               "and is given none, with seeds 1..N and average "
+                                               "its figures (default 1)."),
+                                QStringLiteral("N"), QStringLiteral("1"), 1, 100),
             NumberOption::whole(QStringLiteral("bootstrap"),
                                 QStringLiteral("Bootstrap resamples behind each 95% interval "
                                                "(default 1000; 0: no intervals)."),
@@ -166,6 +171,7 @@ EvaluationRecord evaluationRecord(const SimulationArguments& a, const Evaluation
         {QStringLiteral("features"), options.simulation.features},
         {QStringLiteral("reward"), rewardKindName(options.simulation.reward)},
         {QStringLiteral("seeds"), options.seeds},
+        {QStringLiteral("training_seeds"), options.trainingSeeds},
         {QStringLiteral("bootstrap"), options.bootstrap.resamples},
         {QStringLiteral("version"), versionString()}};
     EvaluationRecord record;
@@ -216,6 +222,8 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
             options.preferences.push_back(point);
     }
     options.seeds = p.isSet(QStringLiteral("seeds")) ? a.seeds : 1;
+    options.trainingSeeds =
+        static_cast<int>(wholeValue(numbers, p, QStringLiteral("training-seeds")));
     options.threads = a.threads;
     options.bootstrap.resamples =
         static_cast<int>(wholeValue(numbers, p, QStringLiteral("bootstrap")));
@@ -239,6 +247,7 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
     json.insert(QStringLiteral("features"), options.simulation.features);
     json.insert(QStringLiteral("in_distribution_split"), options.inDistribution.toString());
     json.insert(QStringLiteral("seeds"), options.seeds);
+    json.insert(QStringLiteral("training_seeds"), options.trainingSeeds);
     if (store) {
         const qint64 id = store->recordEvaluation(evaluationRecord(a, options, routers, json));
         err << "routerlab-cli evaluate: recorded as evaluation " << id << " in " << a.workspace
@@ -254,6 +263,9 @@ int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStrea
                .arg(e.models.size())
                .arg(rewardKindName(options.simulation.reward), options.simulation.features,
                     options.inDistribution.toString());
+    if (options.trainingSeeds > 1)
+        out << QStringLiteral("Routers that take a training seed: the mean of seeds 1 to %1\n")
+                   .arg(options.trainingSeeds);
     for (const EvaluationPoint& point : e.points)
         printPoint(out, e, point);
     return kExitOk;

@@ -4,6 +4,7 @@
 #include "routing/familiarity_gate.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -245,6 +246,25 @@ QString marginText(const EstimatedMean& margin) {
     return text;
 }
 
+// The specs a router is trained as: itself, or with training seeds 1..n when it takes a seed
+// and its spec names none.
+std::vector<RouterSpec> trainingVariants(const RouterSpec& router, int n) {
+    const QString seed = QStringLiteral("seed");
+    const RouterType* type = RouterRegistry::instance().find(router.name);
+    const bool seeded =
+        type && std::any_of(type->parameters.begin(), type->parameters.end(),
+                            [&](const RouterParameter& p) { return p.name == seed; });
+    if (n <= 1 || !seeded || router.parameters.count(seed))
+        return {router};
+    std::vector<RouterSpec> variants;
+    for (int s = 1; s <= n; ++s) {
+        RouterSpec variant = router;
+        variant.parameters[seed] = QString::number(s);
+        variants.push_back(variant);
+    }
+    return variants;
+}
+
 std::vector<RouterSpec> learnedRouters() {
     std::vector<RouterSpec> routers;
     for (const RouterType& type : RouterRegistry::instance().types())
@@ -277,6 +297,9 @@ Evaluation evaluate(const Dataset& dataset, const ModelPool& pool,
             part.router.resize(routers.size());
             part.model.resize(models);
         }
+    std::vector<std::vector<RouterSpec>> variants;
+    for (const RouterSpec& router : routers)
+        variants.push_back(trainingVariants(router, options.trainingSeeds));
     for (std::size_t f = 0; f < folds.size(); ++f) {
         const Fold& fold = folds[f];
         if (progress)
@@ -289,11 +312,19 @@ Evaluation evaluate(const Dataset& dataset, const ModelPool& pool,
         simulation.scoredRows = fold.scored;
         simulation.trainingRows = fold.training;
         const SimulationSetup setup(dataset, pool, simulation);
+        // cellsOf[p][r]: the cells of router r at preference p, every training variant and seed.
         std::vector<Cell> cells;
-        for (const Preference& preference : options.preferences)
-            for (const RouterSpec& router : routers)
-                for (int seed = 1; seed <= options.seeds; ++seed)
-                    cells.push_back({router, preference, static_cast<std::uint64_t>(seed)});
+        std::vector<std::vector<std::vector<std::size_t>>> cellsOf(options.preferences.size());
+        for (std::size_t p = 0; p < options.preferences.size(); ++p)
+            for (std::size_t r = 0; r < routers.size(); ++r) {
+                cellsOf[p].emplace_back();
+                for (const RouterSpec& variant : variants[r])
+                    for (int seed = 1; seed <= options.seeds; ++seed) {
+                        cellsOf[p].back().push_back(cells.size());
+                        cells.push_back(
+                            {variant, options.preferences[p], static_cast<std::uint64_t>(seed)});
+                    }
+            }
         const std::vector<CellResult> results = runCells(setup, cells, options.threads, cancel);
         if (cancel && cancel->load())
             throw std::runtime_error("evaluate: cancelled");
@@ -302,8 +333,8 @@ Evaluation evaluate(const Dataset& dataset, const ModelPool& pool,
             std::vector<StepFigures> routerSteps;
             for (std::size_t r = 0; r < routers.size(); ++r) {
                 std::vector<const StepLog*> logs;
-                for (int seed = 0; seed < options.seeds; ++seed)
-                    logs.push_back(&results[(p * routers.size() + r) * options.seeds + seed].log);
+                for (const std::size_t c : cellsOf[p][r])
+                    logs.push_back(&results[c].log);
                 routerSteps.push_back(averageLogs(logs));
             }
             const int fallback =

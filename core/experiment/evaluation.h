@@ -31,6 +31,9 @@ struct EvaluationOptions {
     QStringList unseenFamilies;
     std::vector<Preference> preferences{Preference{}};
     int seeds = 1;
+    // A router that takes a training `seed` and was not given one is trained with seeds 1..N
+    // and its figures averaged over them: a margin one seed reached by luck does not lead.
+    int trainingSeeds = 1;
     int threads = 1;
     BootstrapOptions bootstrap;
 };

@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace routerlab {
 
@@ -36,6 +37,7 @@ public:
     bool isRunning() const;
 
     QLineEdit* familiesEdit() const { return families_; }
+    QSpinBox* trainingSeedsBox() const { return trainingSeeds_; }
     QPushButton* runButton() const { return run_; }
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
@@ -64,6 +66,8 @@ private:
     BackgroundJob* job_;
     std::shared_ptr<Work> work_;
     QLineEdit* families_;
+    QSpinBox* trainingSeeds_;
+    int trainingSeedsRun_ = 1; // of the evaluation shown or running
     QPushButton* run_;
     QPushButton* cancel_;
     QProgressBar* progress_;
