@@ -199,6 +199,26 @@ private slots:
                 a.curve.back().predictionRecoveryDraws);
     }
 
+    // The study's own seed prepares another IRT fit and policy (what
+    // routerlab-bench-quiz-recovery --study-seeds averages over); seed 1 is the default.
+    void studySeedIsAnotherPreparation() {
+        QuizStudySettings settings;
+        settings.dimension = 4;
+        settings.policy.pretrainSteps = 40;
+        settings.policy.iterations = 20;
+        settings.policy.episodes = 128;
+        const int model = sample_.dataset.modelIndex(kNewModel);
+        settings.seed = 2;
+        const QuizStudy other(setup_->problem(), model, kPreference, settings);
+        const Eigen::VectorXf first = study_->knownModels().identity(0).mean;
+        QVERIFY(other.knownModels().identity(0).mean != first);
+        QVERIFY(other.fullIdentity().mean != study_->fullIdentity().mean);
+        settings.seed = 1;
+        const QuizStudy again(setup_->problem(), model, kPreference, settings);
+        QVERIFY(again.knownModels().identity(0).mean == first);
+        QCOMPARE(again.withoutNewModel().reward, study_->withoutNewModel().reward);
+    }
+
     // One draw: the quiz of the seed alone, and no interval in the report or its JSON.
     void oneDrawGivesNoInterval() {
         const QuizReport one = report({5, 30}, 1);

@@ -24,6 +24,7 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
     const Eigen::MatrixXf& features = problem.features->matrix();
     IrtSettings irtSettings;
     irtSettings.dimension = settings.dimension;
+    irtSettings.seed = settings.seed;
     const int knownCount = problem.modelCount() - (hasRecords() ? 1 : 0);
     known_ = IrtModel(int(features.rows()), knownCount, irtSettings);
     const std::vector<IrtObservation> observations = trainingObservations(problem, newModel);
@@ -48,11 +49,12 @@ QuizStudy::QuizStudy(const RoutingProblem& problem, int newModel, const Preferen
         knownTokens_.push_back(
             {known_.identity(j), meanCost_[std::size_t(k)], meanLatency_[std::size_t(k)], k});
     }
-    policy_ =
-        trainSetPolicy(problem, known_, knownTokens_, settings.policy, [&](int round, double) {
-            if (progress)
-                progress(kFitShare + (1 - kFitShare) * (round + 1) / settings.policy.iterations);
-        });
+    SetPolicySettings policySettings = settings.policy;
+    policySettings.seed = settings.seed;
+    policy_ = trainSetPolicy(problem, known_, knownTokens_, policySettings, [&](int round, double) {
+        if (progress)
+            progress(kFitShare + (1 - kFitShare) * (round + 1) / settings.policy.iterations);
+    });
     without_ = route(nullptr, preference_, &choicesWithout_);
     if (!hasRecords())
         return;

@@ -38,6 +38,10 @@ struct QuizStudySettings {
     // 22%), and RouterBench's claude-instant-v1, which brings no gain, is placed too high by
     // some quizzes and loses 0.017 reward per prompt (0.0000 at 1).
     double newModelSpread = 3;
+    // Seeds the IRT fit of the known models and their policy's training (in place of
+    // policy.seed): another seed is another preparation, and a recovery read from one seed
+    // carries that seed's luck.
+    std::uint64_t seed = 1;
 };
 
 struct QuizOutcome {

@@ -6,8 +6,10 @@
 // new model gives). A model whose full-data identity raises the reward by more than 0.001 per
 // point on average is summarised by the share of that gain recovered (summed over the sweep);
 // any other by the mean reward per point the quizzes cost. Prints figures; asserts nothing.
-//   routerlab-bench-quiz-recovery [--budgets K,K,...] DATASET [POOL] [FEATURES]   (a file or
-//   folder; a pool for a dataset that records no costs; budgets 10,30 unless given)
+//   routerlab-bench-quiz-recovery [--budgets K,K,...] [--study-seeds N] DATASET [POOL]
+//   [FEATURES]   (a file or folder; a pool for a dataset that records no costs; budgets 10,30
+//   unless given; with N study seeds the preparation, the known models' IRT fit and policy, is
+//   trained with seeds 1..N and the summaries are averaged)
 #include "formats/dataset_loader.h"
 #include "irt/quiz_continuation.h"
 #include "irt/quiz_draws.h"
@@ -45,9 +47,12 @@ struct Gains {
 };
 
 std::vector<Gains> studyModel(const SimulationSetup& setup, int model,
-                              const std::vector<int>& budgets, double& fullGain) {
+                              const std::vector<int>& budgets, std::uint64_t studySeed,
+                              double& fullGain) {
     const std::vector<Preference> sweep = costSweep();
-    const QuizStudy study(setup.problem(), model, sweep.front());
+    QuizStudySettings settings;
+    settings.seed = studySeed;
+    const QuizStudy study(setup.problem(), model, sweep.front(), settings);
     std::vector<double> without;
     fullGain = 0;
     for (const Preference& p : sweep) {
@@ -88,6 +93,68 @@ std::vector<Gains> studyModel(const SimulationSetup& setup, int model,
 
 // Larger budgets show what the 10- and 30-prompt figures can be held to: the share recovered
 // by quizzes that ask a good part of the training prompts.
+// Per budget: mean recovery over the gaining models and mean reward change over the others.
+struct Summary {
+    std::vector<double> fixedShare, continuedShare, loss, continuedLoss;
+    int gaining = 0, flat = 0;
+};
+
+Summary studyEveryModel(const SimulationSetup& setup, const std::vector<int>& budgets,
+                        std::uint64_t studySeed) {
+    Summary out;
+    const std::size_t n = budgets.size();
+    out.fixedShare.assign(n, 0);
+    out.continuedShare.assign(n, 0);
+    out.loss.assign(n, 0);
+    out.continuedLoss.assign(n, 0);
+    for (int m = 0; m < setup.problem().modelCount(); ++m) {
+        double full = 0;
+        const std::vector<Gains> gains = studyModel(setup, m, budgets, studySeed, full);
+        const bool gains_ = full > kGainFloor;
+        (gains_ ? out.gaining : out.flat) += 1;
+        QString line;
+        for (std::size_t b = 0; b < n; ++b) {
+            const Gains& g = gains[b];
+            if (gains_) {
+                out.fixedShare[b] += g.fixed / full;
+                out.continuedShare[b] += g.continued / g.continuedFull;
+                line += QStringLiteral("  k=%1 fixed %2% continued %3% (regret %4, fixed %5)")
+                            .arg(budgets[b])
+                            .arg(100 * g.fixed / full, 0, 'f', 0)
+                            .arg(100 * g.continued / g.continuedFull, 0, 'f', 0)
+                            .arg(g.regret / kSweepPoints, 0, 'f', 1)
+                            .arg(g.fixedRegret / kSweepPoints, 0, 'f', 1);
+            } else {
+                out.loss[b] += g.fixed / kSweepPoints;
+                out.continuedLoss[b] += g.continued / kSweepPoints;
+                line += QStringLiteral("  k=%1 fixed %2 continued %3")
+                            .arg(budgets[b])
+                            .arg(g.fixed / kSweepPoints, 0, 'f', 4)
+                            .arg(g.continued / kSweepPoints, 0, 'f', 4);
+            }
+        }
+        std::printf("%-34s gain %.4f%s\n", qPrintable(setup.problem().modelNames[m]), full,
+                    qPrintable(line));
+        std::fflush(stdout);
+    }
+    for (std::size_t b = 0; b < n; ++b) {
+        out.fixedShare[b] /= std::max(1, out.gaining);
+        out.continuedShare[b] /= std::max(1, out.gaining);
+        out.loss[b] /= std::max(1, out.flat);
+        out.continuedLoss[b] /= std::max(1, out.flat);
+    }
+    return out;
+}
+
+void printSummary(const std::vector<int>& budgets, const Summary& s, const char* models) {
+    for (std::size_t b = 0; b < budgets.size(); ++b)
+        std::printf("k=%d: mean recovery fixed %.0f%%, continued %.0f%% over %s gaining models; "
+                    "reward change per prompt fixed %.4f, continued %.4f over %s others\n",
+                    budgets[b], 100 * s.fixedShare[b], 100 * s.continuedShare[b],
+                    models ? models : qPrintable(QString::number(s.gaining)), s.loss[b],
+                    s.continuedLoss[b], models ? models : qPrintable(QString::number(s.flat)));
+}
+
 std::vector<int> parseBudgets(const QString& list) {
     std::vector<int> out;
     for (const QString& part : list.split(QLatin1Char(','))) {
@@ -106,13 +173,24 @@ int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
     std::vector<int> budgets{10, 30};
-    if (args.size() > 1 && args.front() == QLatin1String("--budgets")) {
-        budgets = parseBudgets(args.at(1));
+    int studySeeds = 1;
+    bool usage = false;
+    while (args.size() > 1 && args.front().startsWith(QLatin1String("--"))) {
+        if (args.front() == QLatin1String("--budgets")) {
+            budgets = parseBudgets(args.at(1));
+            usage = usage || budgets.empty();
+        } else if (args.front() == QLatin1String("--study-seeds")) {
+            bool ok = false;
+            studySeeds = args.at(1).toInt(&ok);
+            usage = usage || !ok || studySeeds < 1;
+        } else {
+            usage = true;
+        }
         args.remove(0, 2);
     }
-    if (args.isEmpty() || budgets.empty()) {
-        std::fprintf(stderr, "usage: routerlab-bench-quiz-recovery [--budgets K,K,...] DATASET "
-                             "[POOL] [FEATURES]\n");
+    if (args.isEmpty() || usage) {
+        std::fprintf(stderr, "usage: routerlab-bench-quiz-recovery [--budgets K,K,...] "
+                             "[--study-seeds N] DATASET [POOL] [FEATURES]\n");
         return 2;
     }
     const bool pool = args.size() > 1 && args.at(1).endsWith(QLatin1String(".pool.json"));
@@ -128,45 +206,27 @@ int main(int argc, char* argv[]) {
     std::printf("%d draws per budget, five-point cost sweep; fixed: the quizzed identity on all "
                 "scored prompts; continued: Thompson continuation over the first 500\n",
                 kDraws);
-    std::vector<double> fixedShare(budgets.size()), continuedShare(budgets.size()),
-        loss(budgets.size()), continuedLoss(budgets.size());
-    int gaining = 0, flat = 0;
-    for (int m = 0; m < setup.problem().modelCount(); ++m) {
-        double full = 0;
-        const std::vector<Gains> gains = studyModel(setup, m, budgets, full);
-        const bool gains_ = full > kGainFloor;
-        (gains_ ? gaining : flat) += 1;
-        QString line;
+    Summary mean;
+    mean.fixedShare.assign(budgets.size(), 0);
+    mean.continuedShare.assign(budgets.size(), 0);
+    mean.loss.assign(budgets.size(), 0);
+    mean.continuedLoss.assign(budgets.size(), 0);
+    for (int seed = 1; seed <= studySeeds; ++seed) {
+        if (studySeeds > 1)
+            std::printf("study seed %d (the known models' IRT fit and policy)\n", seed);
+        const Summary s = studyEveryModel(setup, budgets, std::uint64_t(seed));
+        printSummary(budgets, s, nullptr);
         for (std::size_t b = 0; b < budgets.size(); ++b) {
-            const Gains& g = gains[b];
-            if (gains_) {
-                fixedShare[b] += g.fixed / full;
-                continuedShare[b] += g.continued / g.continuedFull;
-                line += QStringLiteral("  k=%1 fixed %2% continued %3% (regret %4, fixed %5)")
-                            .arg(budgets[b])
-                            .arg(100 * g.fixed / full, 0, 'f', 0)
-                            .arg(100 * g.continued / g.continuedFull, 0, 'f', 0)
-                            .arg(g.regret / kSweepPoints, 0, 'f', 1)
-                            .arg(g.fixedRegret / kSweepPoints, 0, 'f', 1);
-            } else {
-                loss[b] += g.fixed / kSweepPoints;
-                continuedLoss[b] += g.continued / kSweepPoints;
-                line += QStringLiteral("  k=%1 fixed %2 continued %3")
-                            .arg(budgets[b])
-                            .arg(g.fixed / kSweepPoints, 0, 'f', 4)
-                            .arg(g.continued / kSweepPoints, 0, 'f', 4);
-            }
+            mean.fixedShare[b] += s.fixedShare[b] / studySeeds;
+            mean.continuedShare[b] += s.continuedShare[b] / studySeeds;
+            mean.loss[b] += s.loss[b] / studySeeds;
+            mean.continuedLoss[b] += s.continuedLoss[b] / studySeeds;
         }
-        std::printf("%-34s gain %.4f%s\n", qPrintable(setup.problem().modelNames[m]), full,
-                    qPrintable(line));
-        std::fflush(stdout);
     }
-    for (std::size_t b = 0; b < budgets.size(); ++b)
-        std::printf("k=%d: mean recovery fixed %.0f%%, continued %.0f%% over %d gaining models; "
-                    "reward change per prompt fixed %.4f, continued %.4f over %d others\n",
-                    budgets[b], 100 * fixedShare[b] / std::max(1, gaining),
-                    100 * continuedShare[b] / std::max(1, gaining), gaining,
-                    loss[b] / std::max(1, flat), continuedLoss[b] / std::max(1, flat), flat);
+    if (studySeeds > 1) {
+        std::printf("mean over %d study seeds (each seed's own gaining models):\n", studySeeds);
+        printSummary(budgets, mean, "the");
+    }
     std::printf("%.1f s\n", timer.nsecsElapsed() * 1e-9);
     return 0;
 }
