@@ -27,6 +27,16 @@ namespace {
 const QString kNewModel = QStringLiteral("gemini-1.5-pro");
 const Preference kPreference{0.8, 0.2, 0.0};
 
+// A small policy: these checks are about the draws, not how well the policy routes.
+QuizStudySettings smallStudy() {
+    QuizStudySettings settings;
+    settings.dimension = 4;
+    settings.policy.pretrainSteps = 40;
+    settings.policy.iterations = 20;
+    settings.policy.episodes = 128;
+    return settings;
+}
+
 double meanOf(const std::vector<double>& values) {
     double sum = 0;
     for (const double v : values)
@@ -79,15 +89,9 @@ private slots:
     void initTestCase() {
         sample_ = testing::loadSampleWithPool();
         setup_ = testing::quizSetup(sample_);
-        // A small policy: these checks are about the draws, not how well the policy routes.
-        QuizStudySettings settings;
-        settings.dimension = 4;
-        settings.policy.pretrainSteps = 40;
-        settings.policy.iterations = 20;
-        settings.policy.episodes = 128;
         const int model = sample_.dataset.modelIndex(kNewModel);
         QVERIFY(model >= 0);
-        study_ = std::make_unique<QuizStudy>(setup_->problem(), model, kPreference, settings);
+        study_ = std::make_unique<QuizStudy>(setup_->problem(), model, kPreference, smallStudy());
         QVERIFY2(study_->withFullIdentity().reward > study_->withoutNewModel().reward + 1e-6,
                  "the full-data identity must bring a gain for recovery to be defined");
     }
@@ -202,11 +206,7 @@ private slots:
     // The study's own seed prepares another IRT fit and policy (what
     // routerlab-bench-quiz-recovery --study-seeds averages over); seed 1 is the default.
     void studySeedIsAnotherPreparation() {
-        QuizStudySettings settings;
-        settings.dimension = 4;
-        settings.policy.pretrainSteps = 40;
-        settings.policy.iterations = 20;
-        settings.policy.episodes = 128;
+        QuizStudySettings settings = smallStudy();
         const int model = sample_.dataset.modelIndex(kNewModel);
         settings.seed = 2;
         const QuizStudy other(setup_->problem(), model, kPreference, settings);
