@@ -493,6 +493,20 @@ private slots:
         // 30 prompts place the model most of the way from the prior to its full-data identity:
         // over the ten draws 66% (one draw reads 42% to 83%).
         QVERIFY2(chosen.value("prediction_recovery").toDouble() > 0.6, r.out.constData());
+        // Another study seed is another preparation of the known models: the full-data identity
+        // moves with it, and the report says which seed it read.
+        QCOMPARE(j.value("study_seed").toString(), QStringLiteral("1"));
+        const Run reseeded = cli(
+            QStringList{QStringLiteral("quiz")} + data +
+            QStringList{QStringLiteral("--new-model"), QStringLiteral("llama-3.1-8b-instant"),
+                        QStringLiteral("--budget"), QStringLiteral("5"), QStringLiteral("--draws"),
+                        QStringLiteral("1"), QStringLiteral("--study-seed"), QStringLiteral("2"),
+                        QStringLiteral("--json")});
+        QVERIFY2(reseeded.code == 0, reseeded.err.constData());
+        const QJsonObject k = QJsonDocument::fromJson(reseeded.out).object();
+        QCOMPARE(k.value("study_seed").toString(), QStringLiteral("2"));
+        QVERIFY(k.value("identity_full").toObject().value("mean") !=
+                j.value("identity_full").toObject().value("mean"));
         const Run unknown = cli(QStringList{QStringLiteral("quiz")} + data +
                                 QStringList{QStringLiteral("--new-model"), QStringLiteral("nope")});
         QCOMPARE(unknown.code, 2);

@@ -32,7 +32,12 @@ std::vector<NumberOption> quizNumbers() {
                                 QStringLiteral("Quizzes per budget with other draws of their "
                                                "prompts, reported as the mean with a 95% "
                                                "interval (default 10; 1: one quiz, no interval)."),
-                                QStringLiteral("N"), QStringLiteral("10"), 1, 1000)};
+                                QStringLiteral("N"), QStringLiteral("10"), 1, 1000),
+            NumberOption::whole(QStringLiteral("study-seed"),
+                                QStringLiteral("Seed of the preparation, the other models' IRT "
+                                               "fit and policy (default 1): another seed shows "
+                                               "how much a recovery owes to one preparation."),
+                                QStringLiteral("S"), QStringLiteral("1"), 1, 1000000000)};
 }
 
 void describeQuizOptions(QCommandLineParser& p) {
@@ -50,6 +55,7 @@ struct QuizArguments {
     std::vector<int> budgets; // the last one is the quiz reported in full
     int dimension = 8;
     int draws = 10;
+    std::uint64_t studySeed = 1;
 };
 
 QuizArguments readQuizArguments(const QCommandLineParser& p) {
@@ -60,6 +66,7 @@ QuizArguments readQuizArguments(const QCommandLineParser& p) {
         q.budgets.push_back(static_cast<int>(budget.toWhole(part.trimmed())));
     q.dimension = static_cast<int>(wholeValue(numbers, p, QStringLiteral("dimension")));
     q.draws = static_cast<int>(wholeValue(numbers, p, QStringLiteral("draws")));
+    q.studySeed = wholeValue(numbers, p, QStringLiteral("study-seed"));
     return q;
 }
 
@@ -75,13 +82,14 @@ void printRouting(QTextStream& out, const QString& label, const QString& name,
 }
 
 void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
-                 const QuizReport& report, const Preference& preference) {
+                 const QuizReport& report, const Preference& preference, std::uint64_t studySeed) {
     const RoutingProblem& problem = study.problem();
     out << QStringLiteral("Quiz for %1: IRT fit of the other %2 models on %3 training "
-                          "prompts; routing scored on %4 prompts at %5\n")
+                          "prompts%4; routing scored on %5 prompts at %6\n")
                .arg(name)
                .arg(problem.modelCount() - 1)
                .arg(problem.trainingRows.size())
+               .arg(studySeed == 1 ? QString() : QStringLiteral(" (study seed %1)").arg(studySeed))
                .arg(problem.scoredRows.size())
                .arg(preference.toString());
     printRouting(out, QStringLiteral("without it"), name, study.withoutNewModel());
@@ -131,6 +139,7 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     const SimulationSetup setup(data.dataset, data.pool, a.options);
     QuizStudySettings settings;
     settings.dimension = q.dimension;
+    settings.seed = q.studySeed;
     // The fit of the other models, then one step per quiz of the curve: the draws of each
     // budget (or, without records, its points), which run on worker threads.
     err.flush();
@@ -158,12 +167,12 @@ int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& e
     progress.advance(progress.total(), {});
     progress.finish();
     if (p.isSet(QStringLiteral("json"))) {
-        const QuizReportLabels labels{name, a.preference, setup.describe(), {}, {}};
+        const QuizReportLabels labels{name, a.preference, setup.describe(), {}, {}, q.studySeed};
         out << QJsonDocument(quizReportJson(report, study, data.dataset, labels))
                    .toJson(QJsonDocument::Indented);
         return kExitOk;
     }
-    printReport(out, name, study, report, a.preference);
+    printReport(out, name, study, report, a.preference, q.studySeed);
     return kExitOk;
 }
 

@@ -374,6 +374,7 @@ QJsonObject quizReportJson(const QuizReport& report, const QuizStudy& study, con
     json.insert(QStringLiteral("new_model"), labels.newModel);
     json.insert(QStringLiteral("preference"), labels.preference.toString());
     json.insert(QStringLiteral("setup"), labels.setup);
+    json.insert(QStringLiteral("study_seed"), QString::number(labels.studySeed)); // as draw_seeds
     if (!study.hasRecords()) {
         json.insert(QStringLiteral("base_url"), labels.baseUrl);
         json.insert(QStringLiteral("scorer"), labels.scorer);

@@ -78,8 +78,9 @@ Eigen::MatrixXd knownCategoryQuality(const QuizStudy& study, const Dataset& data
 struct QuizReportLabels {
     QString newModel;
     Preference preference;
-    QJsonObject setup;       // the simulation setup's description
-    QString baseUrl, scorer; // an endpoint model's (the URL without secrets); empty otherwise
+    QJsonObject setup;           // the simulation setup's description
+    QString baseUrl, scorer;     // an endpoint model's (the URL without secrets); empty otherwise
+    std::uint64_t studySeed = 1; // QuizStudySettings::seed
 };
 
 // The one schema of a quiz report, written by `routerlab-cli quiz --json` and the wizard's Save

@@ -5,7 +5,8 @@
 // online continuation over the first 500 of them (Thompson sampling, refit on every answer the
 // new model gives). A model whose full-data identity raises the reward by more than 0.001 per
 // point on average is summarised by the share of that gain recovered (summed over the sweep);
-// any other by the mean reward per point the quizzes cost. Prints figures; asserts nothing.
+// any other by the mean reward per point the quizzes cost; beside them, the pooled recovery and
+// the worst model without gain. Prints figures; asserts nothing.
 //   routerlab-bench-quiz-recovery [--budgets K,K,...] [--study-seeds N] DATASET [POOL]
 //   [FEATURES]   (a file or folder; a pool for a dataset that records no costs; budgets 10,30
 //   unless given; with N study seeds the preparation, the known models' IRT fit and policy, is
@@ -93,20 +94,26 @@ std::vector<Gains> studyModel(const SimulationSetup& setup, int model,
 
 // Larger budgets show what the 10- and 30-prompt figures can be held to: the share recovered
 // by quizzes that ask a good part of the training prompts.
-// Per budget: mean recovery over the gaining models and mean reward change over the others.
+// Per budget: mean recovery over the gaining models and mean reward change over the others; the
+// pooled recovery (the gaining models' recovered gains summed, over their full-data gains
+// summed), which a model with a gain near zero cannot swing as it swings a mean of ratios; and
+// the worst reward change of a model without gain.
 struct Summary {
     std::vector<double> fixedShare, continuedShare, loss, continuedLoss;
+    std::vector<double> pooledFixed, pooledContinued, worstLoss, worstContinuedLoss;
     int gaining = 0, flat = 0;
+
+    explicit Summary(std::size_t budgets)
+        : fixedShare(budgets), continuedShare(budgets), loss(budgets), continuedLoss(budgets),
+          pooledFixed(budgets), pooledContinued(budgets), worstLoss(budgets),
+          worstContinuedLoss(budgets) {}
 };
 
 Summary studyEveryModel(const SimulationSetup& setup, const std::vector<int>& budgets,
                         std::uint64_t studySeed) {
-    Summary out;
     const std::size_t n = budgets.size();
-    out.fixedShare.assign(n, 0);
-    out.continuedShare.assign(n, 0);
-    out.loss.assign(n, 0);
-    out.continuedLoss.assign(n, 0);
+    Summary out(n);
+    std::vector<double> fullSum(n), fixedSum(n), continuedFullSum(n), continuedSum(n);
     for (int m = 0; m < setup.problem().modelCount(); ++m) {
         double full = 0;
         const std::vector<Gains> gains = studyModel(setup, m, budgets, studySeed, full);
@@ -118,6 +125,10 @@ Summary studyEveryModel(const SimulationSetup& setup, const std::vector<int>& bu
             if (gains_) {
                 out.fixedShare[b] += g.fixed / full;
                 out.continuedShare[b] += g.continued / g.continuedFull;
+                fullSum[b] += full;
+                fixedSum[b] += g.fixed;
+                continuedFullSum[b] += g.continuedFull;
+                continuedSum[b] += g.continued;
                 line += QStringLiteral("  k=%1 fixed %2% continued %3% (regret %4, fixed %5)")
                             .arg(budgets[b])
                             .arg(100 * g.fixed / full, 0, 'f', 0)
@@ -127,6 +138,9 @@ Summary studyEveryModel(const SimulationSetup& setup, const std::vector<int>& bu
             } else {
                 out.loss[b] += g.fixed / kSweepPoints;
                 out.continuedLoss[b] += g.continued / kSweepPoints;
+                out.worstLoss[b] = std::min(out.worstLoss[b], g.fixed / kSweepPoints);
+                out.worstContinuedLoss[b] =
+                    std::min(out.worstContinuedLoss[b], g.continued / kSweepPoints);
                 line += QStringLiteral("  k=%1 fixed %2 continued %3")
                             .arg(budgets[b])
                             .arg(g.fixed / kSweepPoints, 0, 'f', 4)
@@ -142,17 +156,25 @@ Summary studyEveryModel(const SimulationSetup& setup, const std::vector<int>& bu
         out.continuedShare[b] /= std::max(1, out.gaining);
         out.loss[b] /= std::max(1, out.flat);
         out.continuedLoss[b] /= std::max(1, out.flat);
+        out.pooledFixed[b] = fullSum[b] > 0 ? fixedSum[b] / fullSum[b] : 0;
+        out.pooledContinued[b] =
+            continuedFullSum[b] > 0 ? continuedSum[b] / continuedFullSum[b] : 0;
     }
     return out;
 }
 
 void printSummary(const std::vector<int>& budgets, const Summary& s, const char* models) {
-    for (std::size_t b = 0; b < budgets.size(); ++b)
+    for (std::size_t b = 0; b < budgets.size(); ++b) {
         std::printf("k=%d: mean recovery fixed %.0f%%, continued %.0f%% over %s gaining models; "
                     "reward change per prompt fixed %.4f, continued %.4f over %s others\n",
                     budgets[b], 100 * s.fixedShare[b], 100 * s.continuedShare[b],
                     models ? models : qPrintable(QString::number(s.gaining)), s.loss[b],
                     s.continuedLoss[b], models ? models : qPrintable(QString::number(s.flat)));
+        std::printf("      pooled recovery fixed %.0f%%, continued %.0f%%; worst model without "
+                    "gain fixed %.4f, continued %.4f\n",
+                    100 * s.pooledFixed[b], 100 * s.pooledContinued[b], s.worstLoss[b],
+                    s.worstContinuedLoss[b]);
+    }
 }
 
 std::vector<int> parseBudgets(const QString& list) {
@@ -206,11 +228,7 @@ int main(int argc, char* argv[]) {
     std::printf("%d draws per budget, five-point cost sweep; fixed: the quizzed identity on all "
                 "scored prompts; continued: Thompson continuation over the first 500\n",
                 kDraws);
-    Summary mean;
-    mean.fixedShare.assign(budgets.size(), 0);
-    mean.continuedShare.assign(budgets.size(), 0);
-    mean.loss.assign(budgets.size(), 0);
-    mean.continuedLoss.assign(budgets.size(), 0);
+    Summary mean(budgets.size());
     for (int seed = 1; seed <= studySeeds; ++seed) {
         if (studySeeds > 1)
             std::printf("study seed %d (the known models' IRT fit and policy)\n", seed);
@@ -221,6 +239,11 @@ int main(int argc, char* argv[]) {
             mean.continuedShare[b] += s.continuedShare[b] / studySeeds;
             mean.loss[b] += s.loss[b] / studySeeds;
             mean.continuedLoss[b] += s.continuedLoss[b] / studySeeds;
+            mean.pooledFixed[b] += s.pooledFixed[b] / studySeeds;
+            mean.pooledContinued[b] += s.pooledContinued[b] / studySeeds;
+            mean.worstLoss[b] = std::min(mean.worstLoss[b], s.worstLoss[b]);
+            mean.worstContinuedLoss[b] =
+                std::min(mean.worstContinuedLoss[b], s.worstContinuedLoss[b]);
         }
     }
     if (studySeeds > 1) {
