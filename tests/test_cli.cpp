@@ -64,6 +64,13 @@ SampleFigures sampleFigures() {
     return f;
 }
 
+// A command's first arguments: the command, then the sample and its pool.
+QStringList onSample(const QString& command) {
+    const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
+    return {command, QStringLiteral("--dataset"), sample.filePath(QStringLiteral("sample.csv")),
+            QStringLiteral("--pool"), sample.filePath(QStringLiteral("sample.pool.json"))};
+}
+
 } // namespace
 
 class TestCli : public QObject {
@@ -327,20 +334,12 @@ private slots:
 
     // evaluate: the table a user reads, the JSON a script reads, and a family that is not there.
     void evaluateTableAndJson() {
-        const QDir sample(QStringLiteral(ROUTERLAB_SOURCE_SAMPLE_DIR));
-        const QStringList args{QStringLiteral("evaluate"),
-                               QStringLiteral("--dataset"),
-                               sample.filePath(QStringLiteral("sample.csv")),
-                               QStringLiteral("--pool"),
-                               sample.filePath(QStringLiteral("sample.pool.json")),
-                               QStringLiteral("--router"),
-                               QStringLiteral("fixed:model=gpt-4o-mini"),
-                               QStringLiteral("--router"),
-                               QStringLiteral("quality-regression"),
-                               QStringLiteral("--ood-families"),
-                               QStringLiteral("math,code+chat"),
-                               QStringLiteral("--bootstrap"),
-                               QStringLiteral("100")};
+        const QStringList args =
+            onSample(QStringLiteral("evaluate")) +
+            QStringList{QStringLiteral("--router"),       QStringLiteral("fixed:model=gpt-4o-mini"),
+                        QStringLiteral("--router"),       QStringLiteral("quality-regression"),
+                        QStringLiteral("--ood-families"), QStringLiteral("math,code+chat"),
+                        QStringLiteral("--bootstrap"),    QStringLiteral("100")};
         const Run text = cli(args);
         QVERIFY2(text.code == 0, text.err.constData());
         for (const char* expected : {"unseen: math", "unseen: code+chat", "unseen, all",
@@ -511,6 +510,57 @@ private slots:
                                 QStringList{QStringLiteral("--new-model"), QStringLiteral("nope")});
         QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains("gpt-4o-mini"));
+    }
+
+    // Options the run commands share that quiz and evaluate have no use for: refused with what
+    // to use instead, before any data is read, and nothing written where they aim.
+    void optionsNotTakenAreRefused_data() {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value"); // empty: a flag; "FILE": a path in a fresh folder
+        for (const char* option : {"router", "seeds", "sessions", "session-length", "workspace",
+                                   "resume", "shard", "out", "save-experiment"}) {
+            const QString name = QLatin1String(option);
+            const QString value = name == QLatin1String("router")     ? QStringLiteral("knn")
+                                  : name == QLatin1String("seeds")    ? QStringLiteral("3")
+                                  : name == QLatin1String("sessions") ? QStringLiteral("single")
+                                  : name == QLatin1String("session-length") ? QStringLiteral("5")
+                                  : name == QLatin1String("shard")          ? QStringLiteral("1/2")
+                                  : name == QLatin1String("resume")         ? QString()
+                                                                    : QStringLiteral("FILE");
+            QTest::addRow("quiz --%s", option) << QStringLiteral("quiz") << name << value;
+        }
+        for (const char* option : {"resume", "shard", "out", "save-experiment"}) {
+            const QString name = QLatin1String(option);
+            QTest::addRow("evaluate --%s", option)
+                << QStringLiteral("evaluate") << name
+                << (name == QLatin1String("resume")  ? QString()
+                    : name == QLatin1String("shard") ? QStringLiteral("1/2")
+                                                     : QStringLiteral("FILE"));
+        }
+    }
+    void optionsNotTakenAreRefused() {
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QTemporaryDir target;
+        QVERIFY(target.isValid());
+        QStringList args = onSample(command) << QStringLiteral("--quiet");
+        if (command == QLatin1String("quiz"))
+            args << QStringLiteral("--new-model") << QStringLiteral("gpt-4o-mini");
+        args << QStringLiteral("--") + option;
+        if (value == QLatin1String("FILE"))
+            args << target.filePath(QStringLiteral("written"));
+        else if (!value.isEmpty())
+            args << value;
+        const Run r = cli(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("--%1 is not taken by %2; ").arg(option, command).toUtf8()),
+                 r.err.constData());
+        QVERIFY2(QDir(target.path()).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot),
+                 qPrintable(QDir(target.path()).entryList(QDir::NoDotAndDotDot).join(' ')));
     }
 
     // Every figure of every row carries an interval around it; the sweep's points and AIQ too.

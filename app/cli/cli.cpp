@@ -49,6 +49,17 @@ void addNumberOptions(QCommandLineParser& p, const std::vector<NumberOption>& op
         p.addOption(o.commandLineOption());
 }
 
+bool refuseOptionsNotTaken(const QCommandLineParser& p, const QString& command,
+                           const std::vector<OptionNotTaken>& options, QTextStream& err) {
+    for (const OptionNotTaken& o : options)
+        if (p.isSet(QLatin1String(o.name))) {
+            err << "routerlab-cli " << command << ": --" << o.name << " is not taken by " << command
+                << "; " << o.instead << "\n";
+            return false;
+        }
+    return true;
+}
+
 namespace {
 
 // The first numeric option whose value (given, or its default) is out of its range.

@@ -35,6 +35,16 @@ double realValue(const std::vector<NumberOption>& options, const QCommandLinePar
 // Adds the numeric options to the parser (for --help and parsing).
 void addNumberOptions(QCommandLineParser& p, const std::vector<NumberOption>& options);
 
+// An option the command's parser offers (the run commands share one description) that the
+// command does not take, and what to use instead.
+struct OptionNotTaken {
+    const char* name;
+    const char* instead;
+};
+// Writes why and returns false when one of `options` was given: refused, not ignored.
+bool refuseOptionsNotTaken(const QCommandLineParser& p, const QString& command,
+                           const std::vector<OptionNotTaken>& options, QTextStream& err);
+
 // Exit codes shared by the commands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1; // the input or the environment is wrong

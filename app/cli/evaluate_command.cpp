@@ -188,13 +188,11 @@ EvaluationRecord evaluationRecord(const SimulationArguments& a, const Evaluation
 }
 
 int runEvaluateCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
-    // Options of the run commands that an evaluation does not take (yet): refused, not ignored.
-    for (const char* option : {"resume", "shard", "out", "save-experiment"})
-        if (p.isSet(QLatin1String(option))) {
-            err << "routerlab-cli evaluate: --" << option
-                << " is not supported by evaluate; use --json to keep the figures\n";
-            return kExitUsage;
-        }
+    const char* keep = "use --json to keep the figures";
+    if (!refuseOptionsNotTaken(
+            p, QStringLiteral("evaluate"),
+            {{"resume", keep}, {"shard", keep}, {"out", keep}, {"save-experiment", keep}}, err))
+        return kExitUsage;
     SimulationArguments a;
     if (!parseSimulationArguments(p, QStringLiteral("evaluate"), a, err))
         return kExitUsage;

@@ -121,6 +121,21 @@ void printReport(QTextStream& out, const QString& name, const QuizStudy& study,
 }
 
 int runQuizCommand(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
+    const char* keep = "use --json to keep the report";
+    const char* noSessions = "a quiz routes every scored prompt in one pass";
+    if (!refuseOptionsNotTaken(
+            p, QStringLiteral("quiz"),
+            {{"router", "the quiz routes with the IRT bandit's policy of the other models"},
+             {"seeds", "--draws N asks N quizzes per budget, --study-seed S prepares them"},
+             {"sessions", noSessions},
+             {"session-length", noSessions},
+             {"workspace", keep},
+             {"resume", keep},
+             {"shard", keep},
+             {"out", keep},
+             {"save-experiment", keep}},
+            err))
+        return kExitUsage;
     SimulationArguments a;
     if (!parseSimulationArguments(p, QStringLiteral("quiz"), a, err))
         return kExitUsage;
