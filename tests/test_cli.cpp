@@ -6,6 +6,7 @@
 #include "store/workspace_store.h"
 #include "test_support.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +15,8 @@
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 using routerlab::testing::readFile;
 using routerlab::testing::writeFile;
@@ -518,26 +521,30 @@ private slots:
         QTest::addColumn<QString>("command");
         QTest::addColumn<QString>("option");
         QTest::addColumn<QString>("value"); // empty: a flag; "FILE": a path in a fresh folder
-        for (const char* option : {"router", "seeds", "sessions", "session-length", "workspace",
-                                   "resume", "shard", "out", "save-experiment"}) {
-            const QString name = QLatin1String(option);
-            const QString value = name == QLatin1String("router")     ? QStringLiteral("knn")
-                                  : name == QLatin1String("seeds")    ? QStringLiteral("3")
-                                  : name == QLatin1String("sessions") ? QStringLiteral("single")
-                                  : name == QLatin1String("session-length") ? QStringLiteral("5")
-                                  : name == QLatin1String("shard")          ? QStringLiteral("1/2")
-                                  : name == QLatin1String("resume")         ? QString()
-                                                                    : QStringLiteral("FILE");
-            QTest::addRow("quiz --%s", option) << QStringLiteral("quiz") << name << value;
-        }
-        for (const char* option : {"resume", "shard", "out", "save-experiment"}) {
-            const QString name = QLatin1String(option);
-            QTest::addRow("evaluate --%s", option)
-                << QStringLiteral("evaluate") << name
-                << (name == QLatin1String("resume")  ? QString()
-                    : name == QLatin1String("shard") ? QStringLiteral("1/2")
-                                                     : QStringLiteral("FILE"));
-        }
+        const QHash<QString, QString> values{
+            {QStringLiteral("router"), QStringLiteral("knn")},
+            {QStringLiteral("seeds"), QStringLiteral("3")},
+            {QStringLiteral("sessions"), QStringLiteral("single")},
+            {QStringLiteral("session-length"), QStringLiteral("5")},
+            {QStringLiteral("shard"), QStringLiteral("1/2")},
+            {QStringLiteral("preference"), QStringLiteral("quality=0.5,cost=0.5")},
+            {QStringLiteral("resume"), QString()}};
+        const std::pair<const char*, std::vector<const char*>> refused[] = {
+            {"quiz",
+             {"router", "seeds", "sessions", "session-length", "workspace", "resume", "shard",
+              "out", "save-experiment"}},
+            {"evaluate", {"resume", "shard", "out", "save-experiment"}},
+            {"train",
+             {"preference", "seeds", "sessions", "session-length", "workspace", "resume",
+              "save-experiment"}},
+            {"proxy", {"out", "resume", "seeds", "save-experiment"}}};
+        for (const auto& [command, options] : refused)
+            for (const char* option : options) {
+                const QString name = QLatin1String(option);
+                QTest::addRow("%s --%s", command, option)
+                    << QString::fromLatin1(command) << name
+                    << values.value(name, QStringLiteral("FILE"));
+            }
     }
     void optionsNotTakenAreRefused() {
         QFETCH(QString, command);
@@ -545,9 +552,18 @@ private slots:
         QFETCH(QString, value);
         QTemporaryDir target;
         QVERIFY(target.isValid());
-        QStringList args = onSample(command) << QStringLiteral("--quiet");
+        QStringList args = onSample(command);
+        if (command != QLatin1String("proxy")) // which shows no progress line
+            args << QStringLiteral("--quiet");
         if (command == QLatin1String("quiz"))
             args << QStringLiteral("--new-model") << QStringLiteral("gpt-4o-mini");
+        // What train and the proxy need to go on: a router, and train's file.
+        if (command == QLatin1String("train"))
+            args << QStringLiteral("--router") << QStringLiteral("barp") << QStringLiteral("--out")
+                 << target.filePath(QStringLiteral("router.barp"));
+        if (command == QLatin1String("proxy"))
+            args << QStringLiteral("--router") << QStringLiteral("knn") << QStringLiteral("--port")
+                 << QStringLiteral("0");
         args << QStringLiteral("--") + option;
         if (value == QLatin1String("FILE"))
             args << target.filePath(QStringLiteral("written"));

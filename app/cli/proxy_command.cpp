@@ -104,12 +104,17 @@ bool readProxyOptions(const QCommandLineParser& p, const SimulationArguments& a,
     o.baseUrl = p.value(QStringLiteral("base-url"));
     o.routerSpec = a.routers.front().toString();
     o.configJson = configJson(a, p);
-    for (const char* unused : {"shard", "out", "resume", "test-dataset"})
-        if (p.isSet(QLatin1String(unused))) {
-            err << "routerlab-cli proxy: --" << unused << " does not apply to the proxy\n";
-            return false;
-        }
-    return true;
+    const char* served = "the proxy routes the requests it is sent, recorded with --workspace";
+    return refuseOptionsNotTaken(p, QStringLiteral("proxy"),
+                                 {{"shard", served},
+                                  {"out", served},
+                                  {"resume", served},
+                                  {"test-dataset", served},
+                                  {"seeds", served},
+                                  {"sessions", served},
+                                  {"session-length", served},
+                                  {"save-experiment", served}},
+                                 err);
 }
 
 int runProxy(const QCommandLineParser& p, QTextStream& out, QTextStream& err) {

@@ -24,6 +24,20 @@ CliCommand trainCommand() {
         addQuietOption(p);
     };
     c.run = [](const QCommandLineParser& p, QTextStream& out, QTextStream& err) {
+        const char* saved = "the trained router is saved to --out FILE";
+        const char* noSessions = "training reads every training prompt; sessions shape a run";
+        if (!refuseOptionsNotTaken(
+                p, QStringLiteral("train"),
+                {{"preference", "BaRP trains for every preference; give one when routing with "
+                                "barp:model=FILE"},
+                 {"seeds", "barp:seed=N seeds the training"},
+                 {"sessions", noSessions},
+                 {"session-length", noSessions},
+                 {"workspace", saved},
+                 {"resume", saved},
+                 {"save-experiment", saved}},
+                err))
+            return kExitUsage;
         SimulationArguments a;
         if (!parseSimulationArguments(p, QStringLiteral("train"), a, err))
             return kExitUsage;
