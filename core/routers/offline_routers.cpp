@@ -5,6 +5,7 @@
 // reward under the run's preference, from predicted quality and each model's mean cost and latency.
 #include "routers/quality_predictors.h"
 #include "routers/router_registry.h"
+#include "routing/familiarity_gate.h"
 #include "routing/neighbour_search.h"
 #include "routing/predicted_reward_router.h"
 
@@ -86,7 +87,7 @@ std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, dou
 // pseudo-neighbours at the training mean it adds to them (the fainter the neighbours, the
 // nearer that mean its prediction).
 const std::vector<int> kCandidateCounts = {25, 50, 100, 200, 400};
-const std::vector<double> kCandidatePriors = {0, 1, 3, 10, 30};
+const std::vector<double> kCandidatePriors = {0, 1, 3, 10, 30, 100};
 // Enough training prompts to choose among the candidates; more would make the choice cost more
 // than the routing on large data.
 constexpr std::size_t kChoiceRows = 3000;
@@ -122,6 +123,15 @@ NeighbourSums neighbourSums(const Eigen::MatrixXd& quality,
 
 // kNN's trained state: the search, and the neighbours of the training prompts its choice is
 // made on (each prompt left out), searched once and reweighted for each candidate.
+// One task family of the training part left out: its choice rows' neighbours among the other
+// families' prompts, which is how a family the router never saw looks to it.
+struct FamilyFold {
+    std::vector<int> otherRows;   // the other families' training rows
+    Eigen::VectorXf trainingMean; // over otherRows
+    std::vector<int> rows;        // the family's choice rows
+    std::vector<NeighbourSums> sums;
+};
+
 struct KnnState {
     QString searchKey;
     std::shared_ptr<const NeighbourSearch> search;
@@ -135,6 +145,8 @@ struct KnnState {
     std::vector<int> counts;
     std::vector<int> choiceRows;
     std::vector<NeighbourSums> choiceSums;
+    // The training part's families each left out in turn (empty with fewer than two).
+    std::vector<FamilyFold> familyFolds;
 };
 
 struct KnnSettings {
@@ -207,18 +219,65 @@ private:
         const std::vector<double> priors =
             fixedPrior_ >= 0 ? std::vector<double>{fixedPrior_} : kCandidatePriors;
         const QualityPredictions base = emptyPredictions(problem_);
-        KnnSettings best;
-        double bestTotal = -INFINITY;
+        std::vector<int> familyBest;
+        for (const FamilyFold& fold : state_->familyFolds)
+            familyBest.push_back(bestModelOn(problem_, fold.otherRows, reward));
+        // The best leave-one-out routing among the candidates that lose on no family left out;
+        // when every candidate loses on one, the one whose worst family loses least.
+        KnnSettings best, safest;
+        double bestTotal = -INFINITY, safestMargin = -INFINITY;
         // Ties go to the later candidate: more neighbours, a larger prior, the safer choice.
         for (std::size_t c = 0; c < state_->counts.size(); ++c)
             for (const double prior : priors) {
+                double worst = INFINITY;
+                for (std::size_t f = 0; f < familyBest.size(); ++f)
+                    worst = std::min(worst, familyMargin(state_->familyFolds[f], familyBest[f], c,
+                                                         prior, base, reward));
+                if (worst >= safestMargin - 1e-12) {
+                    safestMargin = worst;
+                    safest = {state_->counts[c], prior};
+                }
+                if (worst < 0)
+                    continue;
                 const double total = leaveOneOutReward(c, prior, base, reward);
                 if (total >= bestTotal - 1e-9) {
                     bestTotal = total;
                     best = {state_->counts[c], prior};
                 }
             }
-        return best;
+        return bestTotal > -INFINITY ? best : safest;
+    }
+
+    // The mean reward per prompt of routing a left-out family's choice rows by their neighbours
+    // among the other families, over sending them all to `fallback`.
+    double familyMargin(const FamilyFold& fold, int fallback, std::size_t c, double prior,
+                        const QualityPredictions& base, const RewardFunction& reward) const {
+        const auto column = static_cast<Eigen::Index>(c);
+        double total = 0;
+        for (std::size_t i = 0; i < fold.rows.size(); ++i) {
+            const NeighbourSums& sums = fold.sums[i];
+            const double weight = prior + sums.weights[column];
+            int chosen = 0;
+            double best = -INFINITY;
+            for (int m = 0; m < problem_.modelCount(); ++m) {
+                const double mean = fold.trainingMean[m];
+                const double q =
+                    weight > 0 ? (prior * mean + sums.outcomes(m, column)) / weight : mean;
+                const double r =
+                    reward(std::clamp(q, 0.0, 1.0), base.meanCost[m], base.meanLatency[m]);
+                if (r > best) {
+                    best = r;
+                    chosen = m;
+                }
+            }
+            const int row = fold.rows[i];
+            auto rewardOf = [&](int k) {
+                return reward(qualityOrZero(problem_, row, k), (*problem_.cost)(row, k),
+                              (*problem_.latency)(row, k));
+            };
+            total += rewardOf(chosen) - rewardOf(fallback);
+        }
+        return fold.rows.empty() ? 0.0 : total / double(fold.rows.size());
     }
 
     // What routing the choice rows by their neighbours (the c-th candidate count) and `prior`
@@ -259,15 +318,70 @@ private:
     const PredictedRewardRouter* last_ = nullptr;
 };
 
+// Families with fewer training prompts say little about how an unseen one looks.
+constexpr int kMinFamilyPrompts = 20;
+constexpr std::size_t kMaxFamilies = 6;
+// Each fold's search covers at most this many of the other families' prompts (every k-th), so
+// that it stays exact and costs no more than one search of the whole on large data.
+constexpr std::size_t kMaxFoldPrompts = 20000;
+
+std::vector<FamilyFold> familyFolds(const RoutingProblem& problem, bool useTerms,
+                                    const std::vector<int>& choiceRows,
+                                    const Eigen::MatrixXd& quality, int searched,
+                                    const std::vector<int>& counts) {
+    if (!problem.rowCategory)
+        return {};
+    const std::vector<int>& category = *problem.rowCategory;
+    std::map<int, int> size;
+    for (const int row : problem.trainingRows)
+        ++size[category[std::size_t(row)]];
+    std::vector<std::pair<int, int>> families; // (prompts, category), largest first
+    for (const auto& [c, n] : size)
+        if (n >= kMinFamilyPrompts)
+            families.emplace_back(n, c);
+    if (families.size() < 2)
+        return {};
+    std::sort(families.begin(), families.end(), std::greater<>());
+    if (families.size() > kMaxFamilies)
+        families.resize(kMaxFamilies);
+    std::vector<FamilyFold> folds;
+    for (const auto& [n, family] : families) {
+        FamilyFold fold;
+        for (const int row : problem.trainingRows)
+            if (category[std::size_t(row)] != family)
+                fold.otherRows.push_back(row);
+        for (const int row : choiceRows)
+            if (category[std::size_t(row)] == family)
+                fold.rows.push_back(row);
+        if (fold.rows.empty())
+            continue;
+        fold.trainingMean = meanQualityOn(problem, fold.otherRows);
+        RoutingProblem part = problem;
+        part.trainingCache = nullptr;
+        const std::size_t take = std::min(fold.otherRows.size(), kMaxFoldPrompts);
+        part.trainingRows.clear();
+        for (std::size_t i = 0; i < take; ++i)
+            part.trainingRows.push_back(fold.otherRows[i * fold.otherRows.size() / take]);
+        const NeighbourSearch search(part, useTerms);
+        for (const std::vector<Neighbour>& neighbours : search.nearestToRows(fold.rows, searched))
+            fold.sums.push_back(neighbourSums(quality, neighbours, counts));
+        folds.push_back(std::move(fold));
+    }
+    return folds;
+}
+
 // With `chooses`, the sums the choice of k (among the candidates when k is not positive) and of
 // the prior reads.
 std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k, bool useTerms,
-                                           bool chooses) {
+                                           bool chooses, bool checksFamilies = false) {
     const QString searchKey = useTerms ? QStringLiteral("knn-terms") : QStringLiteral("knn-dense");
     const auto search = cachedTraining<NeighbourSearch>(problem, searchKey, [&] {
         return std::make_shared<const NeighbourSearch>(problem, useTerms);
     });
-    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2").arg(k).arg(chooses);
+    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2|families=%3")
+                                        .arg(k)
+                                        .arg(chooses)
+                                        .arg(chooses && checksFamilies);
     return cachedTraining<KnnState>(problem, key, [&] {
         auto s = std::make_shared<KnnState>();
         s->searchKey = searchKey;
@@ -287,15 +401,19 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
             for (const std::vector<Neighbour>& neighbours :
                  search->nearestToRows(s->choiceRows, searched))
                 s->choiceSums.push_back(neighbourSums(s->quality, neighbours, s->counts));
+            if (checksFamilies)
+                s->familyFolds =
+                    familyFolds(problem, useTerms, s->choiceRows, s->quality, searched, s->counts);
         }
         return std::shared_ptr<const KnnState>(s);
     });
 }
 
-std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior) {
+std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior,
+                                bool checksFamilies) {
     requireFeatures(problem, "knn");
     return std::make_unique<KnnRouter>(
-        problem, trainedKnn(problem, k, useTerms, k <= 0 || prior < 0), k, prior);
+        problem, trainedKnn(problem, k, useTerms, k <= 0 || prior < 0, checksFamilies), k, prior);
 }
 
 } // namespace
@@ -380,7 +498,7 @@ void registerOfflineRouters(RouterRegistry& registry) {
            QStringLiteral("Pseudo-neighbours at the mean quality of the training prompts, "
                           "weighed against the neighbours' summed cosine similarity: the less "
                           "familiar a prompt, the closer its prediction to that mean. -1: "
-                          "chosen per preference among 0, 1, 3, 10 and 30 by leave-one-out "
+                          "chosen per preference among 0, 1, 3, 10, 30 and 100 by leave-one-out "
                           "routing of the training prompts."),
            {},
            {},
@@ -393,11 +511,22 @@ void registerOfflineRouters(RouterRegistry& registry) {
            QStringLiteral("terms: compare the prompts' full term vectors when the features "
                           "have terms (tfidf); features: compare the feature vectors the "
                           "other routers read."),
-           {QStringLiteral("terms"), QStringLiteral("features")}}},
+           {QStringLiteral("terms"), QStringLiteral("features")}},
+          {QStringLiteral("families"),
+           RouterParameter::Type::Text,
+           QStringLiteral("on"),
+           0,
+           0,
+           QStringLiteral("on: what is chosen must also route each task family of the training "
+                          "prompts, left out in turn, no worse than the model best on the "
+                          "others, so that a family it never saw costs nothing; off: chosen by "
+                          "leave-one-out routing alone."),
+           {QStringLiteral("on"), QStringLiteral("off")}}},
          [](const RoutingProblem& p, const RouterParameters& params) {
              return makeKnn(p, params.integer(QStringLiteral("k")),
                             params.text(QStringLiteral("similarity")) == QLatin1String("terms"),
-                            params.number(QStringLiteral("prior")));
+                            params.number(QStringLiteral("prior")),
+                            params.text(QStringLiteral("families")) == QLatin1String("on"));
          }});
 }
 
