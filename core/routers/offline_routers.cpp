@@ -121,8 +121,6 @@ NeighbourSums neighbourSums(const Eigen::MatrixXd& quality,
     return sums;
 }
 
-// kNN's trained state: the search, and the neighbours of the training prompts its choice is
-// made on (each prompt left out), searched once and reweighted for each candidate.
 // One task family of the training part left out: its choice rows' neighbours among the other
 // families' prompts, which is how a family the router never saw looks to it.
 struct FamilyFold {
@@ -132,6 +130,8 @@ struct FamilyFold {
     std::vector<NeighbourSums> sums;
 };
 
+// kNN's trained state: the search, and the neighbours of the training prompts its choice is
+// made on (each prompt left out), searched once and reweighted for each candidate.
 struct KnnState {
     QString searchKey;
     std::shared_ptr<const NeighbourSearch> search;
@@ -252,59 +252,49 @@ private:
     // among the other families, over sending them all to `fallback`.
     double familyMargin(const FamilyFold& fold, int fallback, std::size_t c, double prior,
                         const QualityPredictions& base, const RewardFunction& reward) const {
-        const auto column = static_cast<Eigen::Index>(c);
         double total = 0;
         for (std::size_t i = 0; i < fold.rows.size(); ++i) {
-            const NeighbourSums& sums = fold.sums[i];
-            const double weight = prior + sums.weights[column];
-            int chosen = 0;
-            double best = -INFINITY;
-            for (int m = 0; m < problem_.modelCount(); ++m) {
-                const double mean = fold.trainingMean[m];
-                const double q =
-                    weight > 0 ? (prior * mean + sums.outcomes(m, column)) / weight : mean;
-                const double r =
-                    reward(std::clamp(q, 0.0, 1.0), base.meanCost[m], base.meanLatency[m]);
-                if (r > best) {
-                    best = r;
-                    chosen = m;
-                }
-            }
-            const int row = fold.rows[i];
-            auto rewardOf = [&](int k) {
-                return reward(qualityOrZero(problem_, row, k), (*problem_.cost)(row, k),
-                              (*problem_.latency)(row, k));
-            };
-            total += rewardOf(chosen) - rewardOf(fallback);
+            const int chosen = chosenFrom(fold.sums[i], c, prior, fold.trainingMean, base, reward);
+            total += recordedReward(fold.rows[i], chosen, reward) -
+                     recordedReward(fold.rows[i], fallback, reward);
         }
         return fold.rows.empty() ? 0.0 : total / double(fold.rows.size());
     }
 
-    // What routing the choice rows by their neighbours (the c-th candidate count) and `prior`
-    // earns in all; `base` gives each model's mean cost and latency.
+    // The model routing picks for a prompt from its neighbours' sums (the c-th candidate count),
+    // `prior` pseudo-neighbours at `mean`; `base` gives each model's mean cost and latency.
+    int chosenFrom(const NeighbourSums& sums, std::size_t c, double prior,
+                   const Eigen::VectorXf& mean, const QualityPredictions& base,
+                   const RewardFunction& reward) const {
+        const auto column = static_cast<Eigen::Index>(c);
+        const double weight = prior + sums.weights[column];
+        int chosen = 0;
+        double best = -INFINITY;
+        for (int m = 0; m < problem_.modelCount(); ++m) {
+            const double q =
+                weight > 0 ? (prior * mean[m] + sums.outcomes(m, column)) / weight : mean[m];
+            const double r = reward(std::clamp(q, 0.0, 1.0), base.meanCost[m], base.meanLatency[m]);
+            if (r > best) {
+                best = r;
+                chosen = m;
+            }
+        }
+        return chosen;
+    }
+
+    double recordedReward(int row, int model, const RewardFunction& reward) const {
+        return reward(qualityOrZero(problem_, row, model), (*problem_.cost)(row, model),
+                      (*problem_.latency)(row, model));
+    }
+
+    // What routing the choice rows by their neighbours earns in all.
     double leaveOneOutReward(std::size_t c, double prior, const QualityPredictions& base,
                              const RewardFunction& reward) const {
-        const auto column = static_cast<Eigen::Index>(c);
         double total = 0;
         for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
-            const NeighbourSums& sums = state_->choiceSums[i];
-            const double weight = prior + sums.weights[column];
-            int chosen = 0;
-            double best = -INFINITY;
-            for (int m = 0; m < problem_.modelCount(); ++m) {
-                const double mean = state_->trainingMean[m];
-                const double q =
-                    weight > 0 ? (prior * mean + sums.outcomes(m, column)) / weight : mean;
-                const double r =
-                    reward(std::clamp(q, 0.0, 1.0), base.meanCost[m], base.meanLatency[m]);
-                if (r > best) {
-                    best = r;
-                    chosen = m;
-                }
-            }
-            const int row = state_->choiceRows[i];
-            total += reward(qualityOrZero(problem_, row, chosen), (*problem_.cost)(row, chosen),
-                            (*problem_.latency)(row, chosen));
+            const int chosen =
+                chosenFrom(state_->choiceSums[i], c, prior, state_->trainingMean, base, reward);
+            total += recordedReward(state_->choiceRows[i], chosen, reward);
         }
         return total;
     }
