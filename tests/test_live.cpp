@@ -14,7 +14,9 @@ using routerlab::testing::readFile;
 using routerlab::testing::ReplayProcess;
 using routerlab::testing::writeFile;
 
-namespace {
+// Named, not anonymous: a unity build includes this file, and a test class with a member of an
+// anonymous-namespace type then warns (-Wsubobject-linkage).
+namespace live_test {
 
 // A second, as the product promises for a cancel, scaled like the stall limit for the
 // sanitizer build and a loaded machine (stall_meter.h).
@@ -58,7 +60,9 @@ private:
     int held_ = 0;
 };
 
-} // namespace
+} // namespace live_test
+
+using namespace live_test;
 
 class TestLive : public QObject, public routerlab::testing::LiveFixture {
     Q_OBJECT

@@ -22,7 +22,9 @@
 
 using namespace routerlab;
 
-namespace {
+// Named, not anonymous: a unity build includes this file, and a test class with a member of an
+// anonymous-namespace type then warns (-Wsubobject-linkage).
+namespace invariants {
 
 constexpr int kPrompts = 40;
 constexpr int kModels = 5;
@@ -303,7 +305,9 @@ std::vector<CellResult> freshRun(const GeneratedProblem& g, const std::vector<Ce
     return runCells(setup, cells, threads);
 }
 
-} // namespace
+} // namespace invariants
+
+using namespace invariants;
 
 class TestRouterInvariants : public QObject {
     Q_OBJECT
