@@ -403,7 +403,9 @@ private slots:
         options.bootstrap.resamples = 0;
         const std::vector<RouterSpec> routers{
             RouterSpec::parse(QStringLiteral("knn")),
-            RouterSpec::parse(QStringLiteral("knn:families=off"))};
+            // At the plain similarity: over the powers the choice on the sample happens to
+            // avoid those losses without the check.
+            RouterSpec::parse(QStringLiteral("knn:families=off,power=1"))};
         const Evaluation e = evaluate(data.dataset, data.pool, routers, options);
         QCOMPARE(e.parts.size(), std::size_t(5)); // in distribution and four categories
         const auto& checked = e.points.front().scores[0];
@@ -463,8 +465,8 @@ private slots:
             }
             return total / double(problem.scoredRows.size());
         };
-        const double few = quality(QStringLiteral("knn:k=25"));
-        const double many = quality(QStringLiteral("knn:k=400"));
+        const double few = quality(QStringLiteral("knn:k=25,power=1"));
+        const double many = quality(QStringLiteral("knn:k=400,power=1"));
         const double chosen = quality(QStringLiteral("knn"));
         const QString figures =
             QStringLiteral("25: %1, 400: %2, chosen: %3").arg(few).arg(many).arg(chosen);
@@ -472,6 +474,39 @@ private slots:
         QVERIFY2((few > many + 0.02) == fewBetter && (many > few + 0.02) == !fewBetter,
                  qPrintable(figures));
         QVERIFY2(chosen >= std::max(few, many) - 0.01, qPrintable(figures));
+    }
+
+    // A neighbour weighs its similarity to a power: above 1 the prompts of a prompt's own small
+    // topic outweigh the many of its family that share fewer words, so 400 neighbours route
+    // nearly as well as 25; the choice among the powers keeps that.
+    void knnWeighsTheNearestNeighboursMore() {
+        QTemporaryDir dir;
+        const PricedDataset data = loadPricedDataset({writeTopics(dir, 10, 20, 3, 1.0)}, {});
+        const SimulationSetup setup(data.dataset, data.pool, seventyPercentTrained());
+        const RoutingProblem& problem = setup.problem();
+        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
+        auto quality = [&](const QString& spec) {
+            const std::unique_ptr<Router> knn =
+                RouterRegistry::instance().create(RouterSpec::parse(spec), problem);
+            double total = 0;
+            for (const int row : problem.scoredRows) {
+                const int model = knn->route(Query{row, 0, nullptr, nullptr}, reward).model;
+                const double q = (*problem.quality)(row, model);
+                total += std::isnan(q) ? 0.0 : q;
+            }
+            return total / double(problem.scoredRows.size());
+        };
+        const double plain = quality(QStringLiteral("knn:k=400,prior=0,power=1"));
+        const double sharp = quality(QStringLiteral("knn:k=400,prior=0,power=4"));
+        const double few = quality(QStringLiteral("knn:k=25,prior=0,power=1"));
+        const QString figures = QStringLiteral("400 at power 1: %1, at power 4: %2, 25: %3")
+                                    .arg(plain)
+                                    .arg(sharp)
+                                    .arg(few);
+        qInfo("%s", qPrintable(figures));
+        QVERIFY2(sharp > plain + 0.03, qPrintable(figures));
+        QVERIFY2(sharp >= few - 0.03, qPrintable(figures));
+        QVERIFY2(quality(QStringLiteral("knn:k=400,prior=0")) >= sharp - 0.01, qPrintable(figures));
     }
 
     // The guard's no-gain rule with one held-out fifth misses a small gain that checking every

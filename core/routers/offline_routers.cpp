@@ -55,19 +55,27 @@ Eigen::VectorXf trainingMeanQuality(const RoutingProblem& problem) {
     return meanQualityOn(problem, problem.trainingRows);
 }
 
-// The neighbours' quality weighted by their similarity, plus `prior` pseudo-neighbours at
-// the training mean: the fainter the neighbours, the closer to the training mean, where the
-// best model is the one a user deploys without a router. Only the first `count` neighbours (the
-// nearest) are read; missing outcomes count as zero. `quality` is models x dataset rows.
+// A neighbour's weight: its cosine similarity raised to `power`, so that a power above 1 lets
+// the nearest of many neighbours count for more.
+double similarityWeight(float similarity, double power) {
+    const double s = std::max(0.0f, similarity);
+    return power == 1 ? s : power == 2 ? s * s : std::pow(s, power);
+}
+
+// The neighbours' quality weighted by their similarity (to `power`), plus `prior`
+// pseudo-neighbours at the training mean: the fainter the neighbours, the closer to the
+// training mean, where the best model is the one a user deploys without a router. Only the
+// first `count` neighbours (the nearest) are read; missing outcomes count as zero. `quality` is
+// models x dataset rows.
 Eigen::VectorXf neighbourQuality(const Eigen::MatrixXd& quality,
                                  const std::vector<Neighbour>& neighbours, int count,
-                                 const Eigen::VectorXf& trainingMean, double prior) {
+                                 const Eigen::VectorXf& trainingMean, double prior, double power) {
     Eigen::VectorXf q = static_cast<float>(prior) * trainingMean;
     double total = prior;
     const std::size_t read = std::min(neighbours.size(), static_cast<std::size_t>(count));
     for (std::size_t i = 0; i < read; ++i) {
         const Neighbour& n = neighbours[i];
-        const double w = std::max(0.0f, n.similarity);
+        const double w = similarityWeight(n.similarity, power);
         total += w;
         const double* outcomes = quality.col(n.row).data();
         for (Eigen::Index m = 0; m < q.size(); ++m)
@@ -88,35 +96,50 @@ std::unique_ptr<Router> makeQualityRegression(const RoutingProblem& problem, dou
 // nearer that mean its prediction).
 const std::vector<int> kCandidateCounts = {25, 50, 100, 200, 400};
 const std::vector<double> kCandidatePriors = {0, 1, 3, 10, 30, 100};
+const std::vector<double> kCandidatePowers = {1, 2, 4};
 // Enough training prompts to choose among the candidates; more would make the choice cost more
 // than the routing on large data.
 constexpr std::size_t kChoiceRows = 3000;
 
-// The similarity-weighted sum of a training prompt's nearest neighbours' outcomes (models) and
-// of their similarities, for each candidate count.
+// The candidates a choice weighs: neighbour counts and similarity powers.
+struct KnnCandidates {
+    std::vector<int> counts;
+    std::vector<double> powers;
+    std::size_t size() const { return counts.size() * powers.size(); }
+    // The column of a count and power in NeighbourSums.
+    Eigen::Index column(std::size_t count, std::size_t power) const {
+        return static_cast<Eigen::Index>(power * counts.size() + count);
+    }
+};
+
+// The weighted sum of a training prompt's nearest neighbours' outcomes (models) and of their
+// weights, for each candidate count and power.
 struct NeighbourSums {
-    Eigen::MatrixXd outcomes; // models x candidate counts
-    Eigen::VectorXd weights;  // per candidate count
+    Eigen::MatrixXd outcomes; // models x candidates
+    Eigen::VectorXd weights;  // per candidate
 };
 
 NeighbourSums neighbourSums(const Eigen::MatrixXd& quality,
                             const std::vector<Neighbour>& neighbours,
-                            const std::vector<int>& counts) {
-    NeighbourSums sums{
-        Eigen::MatrixXd::Zero(quality.rows(), static_cast<Eigen::Index>(counts.size())),
-        Eigen::VectorXd::Zero(static_cast<Eigen::Index>(counts.size()))};
-    Eigen::VectorXd outcomes = Eigen::VectorXd::Zero(quality.rows());
-    double weight = 0;
-    std::size_t read = 0;
-    for (std::size_t c = 0; c < counts.size(); ++c) {
-        const std::size_t upTo = std::min(neighbours.size(), static_cast<std::size_t>(counts[c]));
-        for (; read < upTo; ++read) {
-            const double w = std::max(0.0f, neighbours[read].similarity);
-            weight += w;
-            outcomes += w * quality.col(neighbours[read].row);
+                            const KnnCandidates& candidates) {
+    const auto size = static_cast<Eigen::Index>(candidates.size());
+    NeighbourSums sums{Eigen::MatrixXd::Zero(quality.rows(), size), Eigen::VectorXd::Zero(size)};
+    for (std::size_t p = 0; p < candidates.powers.size(); ++p) {
+        Eigen::VectorXd outcomes = Eigen::VectorXd::Zero(quality.rows());
+        double weight = 0;
+        std::size_t read = 0;
+        for (std::size_t c = 0; c < candidates.counts.size(); ++c) {
+            const std::size_t upTo =
+                std::min(neighbours.size(), static_cast<std::size_t>(candidates.counts[c]));
+            for (; read < upTo; ++read) {
+                const double w =
+                    similarityWeight(neighbours[read].similarity, candidates.powers[p]);
+                weight += w;
+                outcomes += w * quality.col(neighbours[read].row);
+            }
+            sums.outcomes.col(candidates.column(c, p)) = outcomes;
+            sums.weights[candidates.column(c, p)] = weight;
         }
-        sums.outcomes.col(static_cast<Eigen::Index>(c)) = outcomes;
-        sums.weights[static_cast<Eigen::Index>(c)] = weight;
     }
     return sums;
 }
@@ -139,10 +162,10 @@ struct KnnState {
     // Models x dataset rows, missing outcomes as zero: a neighbour's outcomes side by side
     // rather than a column apart, which on large data cost a cache miss per model.
     Eigen::MatrixXd quality;
-    // The neighbour counts to choose among and the training prompts the choice is made on (at
-    // most kChoiceRows of them, evenly spaced) with their neighbours' sums, the prompt left
-    // out; empty when nothing is chosen.
-    std::vector<int> counts;
+    // The neighbour counts and powers to choose among and the training prompts the choice is
+    // made on (at most kChoiceRows of them, evenly spaced) with their neighbours' sums, the
+    // prompt left out; empty when nothing is chosen.
+    KnnCandidates candidates;
     std::vector<int> choiceRows;
     std::vector<NeighbourSums> choiceSums;
     // The training part's families each left out in turn (empty with fewer than two).
@@ -152,6 +175,7 @@ struct KnnState {
 struct KnnSettings {
     int k = 100;
     double prior = 0;
+    double power = 1;
 };
 
 // The scored rows' `count` nearest training prompts, searched once per count a choice asks
@@ -178,10 +202,10 @@ std::shared_ptr<const ScoredNeighbours> scoredNeighbours(const RoutingProblem& p
 // preference (chosen once per preference).
 class KnnRouter : public Router {
 public:
-    // A k below 1 or a negative prior is chosen.
-    KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state, int k,
-              double prior)
-        : problem_(problem), state_(std::move(state)), fixedK_(k), fixedPrior_(prior) {}
+    // A k below 1, a negative prior or a power not above 0 is chosen.
+    KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state,
+              const KnnSettings& fixed)
+        : problem_(problem), state_(std::move(state)), fixed_(fixed) {}
     void reset(std::uint64_t) override {}
     Decision route(const Query& query, const RewardFunction& reward) override {
         return routerFor(reward).route(query, reward);
@@ -202,11 +226,12 @@ private:
             for (const std::size_t i : scored->order)
                 p->quality.col(problem_.scoredRows[i]) =
                     neighbourQuality(state_->quality, scored->neighbours[i], chosen.k,
-                                     state_->trainingMean, chosen.prior);
+                                     state_->trainingMean, chosen.prior, chosen.power);
             router = std::make_unique<PredictedRewardRouter>(
                 p, [state = state_, chosen](const Query& q) {
                     return neighbourQuality(state->quality, state->search->nearestTo(q, chosen.k),
-                                            chosen.k, state->trainingMean, chosen.prior);
+                                            chosen.k, state->trainingMean, chosen.prior,
+                                            chosen.power);
                 });
         }
         last_ = router.get();
@@ -214,10 +239,11 @@ private:
     }
 
     KnnSettings chosenSettings(const RewardFunction& reward) const {
-        if (fixedK_ > 0 && fixedPrior_ >= 0)
-            return {fixedK_, fixedPrior_};
+        if (fixed_.k > 0 && fixed_.prior >= 0 && fixed_.power > 0)
+            return fixed_;
         const std::vector<double> priors =
-            fixedPrior_ >= 0 ? std::vector<double>{fixedPrior_} : kCandidatePriors;
+            fixed_.prior >= 0 ? std::vector<double>{fixed_.prior} : kCandidatePriors;
+        const KnnCandidates& candidates = state_->candidates;
         const QualityPredictions base = emptyPredictions(problem_);
         std::vector<int> familyBest;
         for (const FamilyFold& fold : state_->familyFolds)
@@ -226,31 +252,35 @@ private:
         // when every candidate loses on one, the one whose worst family loses least.
         KnnSettings best, safest;
         double bestTotal = -INFINITY, safestMargin = -INFINITY;
-        // Ties go to the later candidate: more neighbours, a larger prior, the safer choice.
-        for (std::size_t c = 0; c < state_->counts.size(); ++c)
-            for (const double prior : priors) {
-                double worst = INFINITY;
-                for (std::size_t f = 0; f < familyBest.size(); ++f)
-                    worst = std::min(worst, familyMargin(state_->familyFolds[f], familyBest[f], c,
-                                                         prior, base, reward));
-                if (worst >= safestMargin - 1e-12) {
-                    safestMargin = worst;
-                    safest = {state_->counts[c], prior};
+        // Ties go to the earlier power (plain similarity) and to the later count and prior:
+        // more neighbours, a larger prior, the safer choice.
+        for (std::size_t p = candidates.powers.size(); p-- > 0;)
+            for (std::size_t c = 0; c < candidates.counts.size(); ++c)
+                for (const double prior : priors) {
+                    const Eigen::Index column = candidates.column(c, p);
+                    const KnnSettings settings{candidates.counts[c], prior, candidates.powers[p]};
+                    double worst = INFINITY;
+                    for (std::size_t f = 0; f < familyBest.size(); ++f)
+                        worst = std::min(worst, familyMargin(state_->familyFolds[f], familyBest[f],
+                                                             column, prior, base, reward));
+                    if (worst >= safestMargin - 1e-12) {
+                        safestMargin = worst;
+                        safest = settings;
+                    }
+                    if (worst < 0)
+                        continue;
+                    const double total = leaveOneOutReward(column, prior, base, reward);
+                    if (total >= bestTotal - 1e-9) {
+                        bestTotal = total;
+                        best = settings;
+                    }
                 }
-                if (worst < 0)
-                    continue;
-                const double total = leaveOneOutReward(c, prior, base, reward);
-                if (total >= bestTotal - 1e-9) {
-                    bestTotal = total;
-                    best = {state_->counts[c], prior};
-                }
-            }
         return bestTotal > -INFINITY ? best : safest;
     }
 
     // The mean reward per prompt of routing a left-out family's choice rows by their neighbours
     // among the other families, over sending them all to `fallback`.
-    double familyMargin(const FamilyFold& fold, int fallback, std::size_t c, double prior,
+    double familyMargin(const FamilyFold& fold, int fallback, Eigen::Index c, double prior,
                         const QualityPredictions& base, const RewardFunction& reward) const {
         double total = 0;
         for (std::size_t i = 0; i < fold.rows.size(); ++i) {
@@ -261,12 +291,11 @@ private:
         return fold.rows.empty() ? 0.0 : total / double(fold.rows.size());
     }
 
-    // The model routing picks for a prompt from its neighbours' sums (the c-th candidate count),
-    // `prior` pseudo-neighbours at `mean`; `base` gives each model's mean cost and latency.
-    int chosenFrom(const NeighbourSums& sums, std::size_t c, double prior,
+    // The model routing picks for a prompt from its neighbours' sums (their `column`), `prior`
+    // pseudo-neighbours at `mean`; `base` gives each model's mean cost and latency.
+    int chosenFrom(const NeighbourSums& sums, Eigen::Index column, double prior,
                    const Eigen::VectorXf& mean, const QualityPredictions& base,
                    const RewardFunction& reward) const {
-        const auto column = static_cast<Eigen::Index>(c);
         const double weight = prior + sums.weights[column];
         int chosen = 0;
         double best = -INFINITY;
@@ -288,7 +317,7 @@ private:
     }
 
     // What routing the choice rows by their neighbours earns in all.
-    double leaveOneOutReward(std::size_t c, double prior, const QualityPredictions& base,
+    double leaveOneOutReward(Eigen::Index c, double prior, const QualityPredictions& base,
                              const RewardFunction& reward) const {
         double total = 0;
         for (std::size_t i = 0; i < state_->choiceRows.size(); ++i) {
@@ -301,8 +330,7 @@ private:
 
     const RoutingProblem& problem_;
     std::shared_ptr<const KnnState> state_;
-    int fixedK_;        // below 1: chosen per preference
-    double fixedPrior_; // negative: chosen per preference
+    KnnSettings fixed_; // k below 1, negative prior, power not above 0: chosen per preference
     // One per preference the router was asked for (a proxy serves many).
     std::map<std::array<double, 3>, std::unique_ptr<PredictedRewardRouter>> routers_;
     const PredictedRewardRouter* last_ = nullptr;
@@ -318,7 +346,7 @@ constexpr std::size_t kMaxFoldPrompts = 20000;
 std::vector<FamilyFold> familyFolds(const RoutingProblem& problem, bool useTerms,
                                     const std::vector<int>& choiceRows,
                                     const Eigen::MatrixXd& quality, int searched,
-                                    const std::vector<int>& counts) {
+                                    const KnnCandidates& candidates) {
     if (!problem.rowCategory)
         return {};
     const std::vector<int>& category = *problem.rowCategory;
@@ -354,24 +382,26 @@ std::vector<FamilyFold> familyFolds(const RoutingProblem& problem, bool useTerms
             part.trainingRows.push_back(fold.otherRows[i * fold.otherRows.size() / take]);
         const NeighbourSearch search(part, useTerms);
         for (const std::vector<Neighbour>& neighbours : search.nearestToRows(fold.rows, searched))
-            fold.sums.push_back(neighbourSums(quality, neighbours, counts));
+            fold.sums.push_back(neighbourSums(quality, neighbours, candidates));
         folds.push_back(std::move(fold));
     }
     return folds;
 }
 
-// With `chooses`, the sums the choice of k (among the candidates when k is not positive) and of
-// the prior reads.
+// With `chooses`, the sums the choice of k and of the power (among the candidates when not
+// positive) and of the prior reads.
 std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k, bool useTerms,
-                                           bool chooses, bool checksFamilies = false) {
+                                           bool chooses, bool checksFamilies = false,
+                                           double power = 1) {
     const QString searchKey = useTerms ? QStringLiteral("knn-terms") : QStringLiteral("knn-dense");
     const auto search = cachedTraining<NeighbourSearch>(problem, searchKey, [&] {
         return std::make_shared<const NeighbourSearch>(problem, useTerms);
     });
-    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2|families=%3")
+    const QString key = searchKey + QStringLiteral("|k=%1|loo=%2|families=%3|power=%4")
                                         .arg(k)
                                         .arg(chooses)
-                                        .arg(chooses && checksFamilies);
+                                        .arg(chooses && checksFamilies)
+                                        .arg(chooses ? power : 1.0, 0, 'g', 17);
     return cachedTraining<KnnState>(problem, key, [&] {
         auto s = std::make_shared<KnnState>();
         s->searchKey = searchKey;
@@ -383,27 +413,30 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
                 s->quality(m, row) = qualityOrZero(problem, row, m);
         if (chooses) {
             const int searched = k > 0 ? k : kCandidateCounts.back();
-            s->counts = k > 0 ? std::vector<int>{k} : kCandidateCounts;
+            s->candidates.counts = k > 0 ? std::vector<int>{k} : kCandidateCounts;
+            s->candidates.powers = power > 0 ? std::vector<double>{power} : kCandidatePowers;
             const std::size_t n = problem.trainingRows.size();
             const std::size_t take = std::min<std::size_t>(n, kChoiceRows);
             for (std::size_t i = 0; i < take; ++i)
                 s->choiceRows.push_back(problem.trainingRows[i * n / take]);
             for (const std::vector<Neighbour>& neighbours :
                  search->nearestToRows(s->choiceRows, searched))
-                s->choiceSums.push_back(neighbourSums(s->quality, neighbours, s->counts));
+                s->choiceSums.push_back(neighbourSums(s->quality, neighbours, s->candidates));
             if (checksFamilies)
-                s->familyFolds =
-                    familyFolds(problem, useTerms, s->choiceRows, s->quality, searched, s->counts);
+                s->familyFolds = familyFolds(problem, useTerms, s->choiceRows, s->quality,
+                                             searched, s->candidates);
         }
         return std::shared_ptr<const KnnState>(s);
     });
 }
 
-std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, int k, bool useTerms, double prior,
-                                bool checksFamilies) {
+std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, const KnnSettings& fixed,
+                                bool useTerms, bool checksFamilies) {
     requireFeatures(problem, "knn");
+    const bool chooses = fixed.k <= 0 || fixed.prior < 0 || fixed.power <= 0;
     return std::make_unique<KnnRouter>(
-        problem, trainedKnn(problem, k, useTerms, k <= 0 || prior < 0, checksFamilies), k, prior);
+        problem, trainedKnn(problem, fixed.k, useTerms, chooses, checksFamilies, fixed.power),
+        fixed);
 }
 
 } // namespace
@@ -442,12 +475,12 @@ TrainedPredictor knnPredictor(const RoutingProblem& problem, int k, bool useTerm
         auto p = std::make_shared<QualityPredictions>(emptyPredictions(problem));
         for (const std::size_t i : scored->order)
             p->quality.col(problem.scoredRows[i]) = neighbourQuality(
-                state->quality, scored->neighbours[i], k, state->trainingMean, prior);
+                state->quality, scored->neighbours[i], k, state->trainingMean, prior, 1);
         return std::shared_ptr<const QualityPredictions>(p);
     });
     return {predictions, [state, k, prior](const Query& q) {
                 return neighbourQuality(state->quality, state->search->nearestTo(q, k), k,
-                                        state->trainingMean, prior);
+                                        state->trainingMean, prior, 1);
             }};
 }
 
@@ -493,6 +526,17 @@ void registerOfflineRouters(RouterRegistry& registry) {
            {},
            {},
            QStringLiteral("chosen")},
+          {QStringLiteral("power"),
+           RouterParameter::Type::Number,
+           -1.0,
+           -1.0,
+           16.0,
+           QStringLiteral("Each neighbour weighs its cosine similarity to this power: above 1 the "
+                          "nearest of the neighbours count for more. -1: chosen per preference "
+                          "among 1, 2 and 4 with k and the prior."),
+           {},
+           {},
+           QStringLiteral("chosen")},
           {QStringLiteral("similarity"),
            RouterParameter::Type::Text,
            QStringLiteral("terms"),
@@ -513,9 +557,11 @@ void registerOfflineRouters(RouterRegistry& registry) {
                           "leave-one-out routing alone."),
            {QStringLiteral("on"), QStringLiteral("off")}}},
          [](const RoutingProblem& p, const RouterParameters& params) {
-             return makeKnn(p, params.integer(QStringLiteral("k")),
+             const KnnSettings fixed{params.integer(QStringLiteral("k")),
+                                     params.number(QStringLiteral("prior")),
+                                     params.number(QStringLiteral("power"))};
+             return makeKnn(p, fixed,
                             params.text(QStringLiteral("similarity")) == QLatin1String("terms"),
-                            params.number(QStringLiteral("prior")),
                             params.text(QStringLiteral("families")) == QLatin1String("on"));
          }});
 }
