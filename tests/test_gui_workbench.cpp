@@ -252,14 +252,17 @@ void TestGuiWorkbench::designerFormsComeFromTheRegistry() {
     share->setText(QStringLiteral("auto"));
     emit share->editingFinished();
     QCOMPARE(list->item(barpRow)->text(), QStringLiteral("barp"));
-    // A minimum that stands for a choice shows its word, not -1: knn's neighbours and prior.
+    // A minimum that stands for a choice shows its word, not -1: knn's neighbours, prior and
+    // power.
     RouterParameterForm knnForm;
     knnForm.setSpec(RouterSpec::parse(QStringLiteral("knn")));
     auto* k = qobject_cast<QSpinBox*>(knnForm.editor("k"));
     auto* prior = qobject_cast<QDoubleSpinBox*>(knnForm.editor("prior"));
-    QVERIFY(k && prior);
+    auto* power = qobject_cast<QDoubleSpinBox*>(knnForm.editor("power"));
+    QVERIFY(k && prior && power);
     QCOMPARE(k->text(), QStringLiteral("chosen"));
     QCOMPARE(prior->text(), QStringLiteral("chosen"));
+    QCOMPARE(power->text(), QStringLiteral("chosen"));
     QVERIFY2(k->toolTip().contains(QLatin1String("-1 (chosen) to 10000, default chosen")),
              qPrintable(k->toolTip()));
     k->setValue(50);

@@ -202,7 +202,7 @@ std::shared_ptr<const ScoredNeighbours> scoredNeighbours(const RoutingProblem& p
 // preference (chosen once per preference).
 class KnnRouter : public Router {
 public:
-    // A k below 1, a negative prior or a power not above 0 is chosen.
+    // A k below 1, a negative prior or a negative power is chosen.
     KnnRouter(const RoutingProblem& problem, std::shared_ptr<const KnnState> state,
               const KnnSettings& fixed)
         : problem_(problem), state_(std::move(state)), fixed_(fixed) {}
@@ -227,19 +227,18 @@ private:
                 p->quality.col(problem_.scoredRows[i]) =
                     neighbourQuality(state_->quality, scored->neighbours[i], chosen.k,
                                      state_->trainingMean, chosen.prior, chosen.power);
-            router = std::make_unique<PredictedRewardRouter>(
-                p, [state = state_, chosen](const Query& q) {
-                    return neighbourQuality(state->quality, state->search->nearestTo(q, chosen.k),
-                                            chosen.k, state->trainingMean, chosen.prior,
-                                            chosen.power);
-                });
+            router = std::make_unique<PredictedRewardRouter>(p, [state = state_,
+                                                                 chosen](const Query& q) {
+                return neighbourQuality(state->quality, state->search->nearestTo(q, chosen.k),
+                                        chosen.k, state->trainingMean, chosen.prior, chosen.power);
+            });
         }
         last_ = router.get();
         return *router;
     }
 
     KnnSettings chosenSettings(const RewardFunction& reward) const {
-        if (fixed_.k > 0 && fixed_.prior >= 0 && fixed_.power > 0)
+        if (fixed_.k > 0 && fixed_.prior >= 0 && fixed_.power >= 0)
             return fixed_;
         const std::vector<double> priors =
             fixed_.prior >= 0 ? std::vector<double>{fixed_.prior} : kCandidatePriors;
@@ -252,7 +251,7 @@ private:
         // when every candidate loses on one, the one whose worst family loses least.
         KnnSettings best, safest;
         double bestTotal = -INFINITY, safestMargin = -INFINITY;
-        // Ties go to the earlier power (plain similarity) and to the later count and prior:
+        // Ties go to the lower power (1: the plain similarity) and to the later count and prior:
         // more neighbours, a larger prior, the safer choice.
         for (std::size_t p = candidates.powers.size(); p-- > 0;)
             for (std::size_t c = 0; c < candidates.counts.size(); ++c)
@@ -330,7 +329,7 @@ private:
 
     const RoutingProblem& problem_;
     std::shared_ptr<const KnnState> state_;
-    KnnSettings fixed_; // k below 1, negative prior, power not above 0: chosen per preference
+    KnnSettings fixed_; // k below 1, a negative prior or power: chosen per preference
     // One per preference the router was asked for (a proxy serves many).
     std::map<std::array<double, 3>, std::unique_ptr<PredictedRewardRouter>> routers_;
     const PredictedRewardRouter* last_ = nullptr;
@@ -388,8 +387,8 @@ std::vector<FamilyFold> familyFolds(const RoutingProblem& problem, bool useTerms
     return folds;
 }
 
-// With `chooses`, the sums the choice of k and of the power (among the candidates when not
-// positive) and of the prior reads.
+// With `chooses`, the sums the choice of k (among the candidates when not positive), of the
+// power (when negative) and of the prior reads.
 std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k, bool useTerms,
                                            bool chooses, bool checksFamilies = false,
                                            double power = 1) {
@@ -414,7 +413,7 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
         if (chooses) {
             const int searched = k > 0 ? k : kCandidateCounts.back();
             s->candidates.counts = k > 0 ? std::vector<int>{k} : kCandidateCounts;
-            s->candidates.powers = power > 0 ? std::vector<double>{power} : kCandidatePowers;
+            s->candidates.powers = power >= 0 ? std::vector<double>{power} : kCandidatePowers;
             const std::size_t n = problem.trainingRows.size();
             const std::size_t take = std::min<std::size_t>(n, kChoiceRows);
             for (std::size_t i = 0; i < take; ++i)
@@ -423,8 +422,8 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
                  search->nearestToRows(s->choiceRows, searched))
                 s->choiceSums.push_back(neighbourSums(s->quality, neighbours, s->candidates));
             if (checksFamilies)
-                s->familyFolds = familyFolds(problem, useTerms, s->choiceRows, s->quality,
-                                             searched, s->candidates);
+                s->familyFolds = familyFolds(problem, useTerms, s->choiceRows, s->quality, searched,
+                                             s->candidates);
         }
         return std::shared_ptr<const KnnState>(s);
     });
@@ -433,7 +432,7 @@ std::shared_ptr<const KnnState> trainedKnn(const RoutingProblem& problem, int k,
 std::unique_ptr<Router> makeKnn(const RoutingProblem& problem, const KnnSettings& fixed,
                                 bool useTerms, bool checksFamilies) {
     requireFeatures(problem, "knn");
-    const bool chooses = fixed.k <= 0 || fixed.prior < 0 || fixed.power <= 0;
+    const bool chooses = fixed.k <= 0 || fixed.prior < 0 || fixed.power < 0;
     return std::make_unique<KnnRouter>(
         problem, trainedKnn(problem, fixed.k, useTerms, chooses, checksFamilies, fixed.power),
         fixed);
@@ -532,8 +531,8 @@ void registerOfflineRouters(RouterRegistry& registry) {
            -1.0,
            16.0,
            QStringLiteral("Each neighbour weighs its cosine similarity to this power: above 1 the "
-                          "nearest of the neighbours count for more. -1: chosen per preference "
-                          "among 1, 2 and 4 with k and the prior."),
+                          "nearest of the neighbours count for more, at 0 all alike. -1: chosen "
+                          "per preference among 1, 2 and 4 with k and the prior."),
            {},
            {},
            QStringLiteral("chosen")},
