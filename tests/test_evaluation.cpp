@@ -91,6 +91,20 @@ QString writeTopics(const QTemporaryDir& dir, int topics, int perTopic, int mino
     return path;
 }
 
+// The mean quality of the scored prompts routed by the router `spec` at quality=1.
+double routedQuality(const RoutingProblem& problem, const QString& spec) {
+    const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
+    const std::unique_ptr<Router> router =
+        RouterRegistry::instance().create(RouterSpec::parse(spec), problem);
+    double total = 0;
+    for (const int row : problem.scoredRows) {
+        const int model = router->route(Query{row, 0, nullptr, nullptr}, reward).model;
+        const double q = (*problem.quality)(row, model);
+        total += std::isnan(q) ? 0.0 : q;
+    }
+    return total / double(problem.scoredRows.size());
+}
+
 // 500 prompts, two models. `steady` is right on seven prompts in ten, but every 40th;
 // `sometimes` is right where `steady` is, and on every 40th prompt (a gain), but wrong on every
 // 100th from the 50th (a loss) and on every tenth from the first (odd prompts). `steady` is the
@@ -453,18 +467,7 @@ private slots:
             loadPricedDataset({writeTopics(dir, topics, perTopic, minority, bestRate)}, {});
         const SimulationSetup setup(data.dataset, data.pool, seventyPercentTrained());
         const RoutingProblem& problem = setup.problem();
-        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
-        auto quality = [&](const QString& spec) {
-            const std::unique_ptr<Router> knn =
-                RouterRegistry::instance().create(RouterSpec::parse(spec), problem);
-            double total = 0;
-            for (const int row : problem.scoredRows) {
-                const int model = knn->route(Query{row, 0, nullptr, nullptr}, reward).model;
-                const double q = (*problem.quality)(row, model);
-                total += std::isnan(q) ? 0.0 : q;
-            }
-            return total / double(problem.scoredRows.size());
-        };
+        auto quality = [&](const QString& spec) { return routedQuality(problem, spec); };
         const double few = quality(QStringLiteral("knn:k=25,power=1"));
         const double many = quality(QStringLiteral("knn:k=400,power=1"));
         const double chosen = quality(QStringLiteral("knn"));
@@ -484,18 +487,7 @@ private slots:
         const PricedDataset data = loadPricedDataset({writeTopics(dir, 10, 20, 3, 1.0)}, {});
         const SimulationSetup setup(data.dataset, data.pool, seventyPercentTrained());
         const RoutingProblem& problem = setup.problem();
-        const RewardFunction reward(problem.rewardKind, problem.scales, Preference{});
-        auto quality = [&](const QString& spec) {
-            const std::unique_ptr<Router> knn =
-                RouterRegistry::instance().create(RouterSpec::parse(spec), problem);
-            double total = 0;
-            for (const int row : problem.scoredRows) {
-                const int model = knn->route(Query{row, 0, nullptr, nullptr}, reward).model;
-                const double q = (*problem.quality)(row, model);
-                total += std::isnan(q) ? 0.0 : q;
-            }
-            return total / double(problem.scoredRows.size());
-        };
+        auto quality = [&](const QString& spec) { return routedQuality(problem, spec); };
         const double plain = quality(QStringLiteral("knn:k=400,prior=0,power=1"));
         const double sharp = quality(QStringLiteral("knn:k=400,prior=0,power=4"));
         const double few = quality(QStringLiteral("knn:k=25,prior=0,power=1"));
